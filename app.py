@@ -1,0 +1,8 @@
+"""Bedrock's entry point: page config and navigation, nothing else."""
+
+import streamlit as st
+
+from workshop.views import build_pages
+
+st.set_page_config(page_title="Bedrock", page_icon="🪨", layout="centered")
+st.navigation(build_pages(), position="hidden").run()

@@ -1,0 +1,75 @@
+"""Pieces every page shares: the support panel, content notes, safe text, content loading."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from workshop.content import Content, Module, get_content
+from workshop.live import LiveCache
+from workshop.store import Store
+
+DEFAULT_SUPPORT = (
+    "If something here brings up more than you can hold right now, you can stop at any time. "
+    "Talk to the counsellor running your session, or to your own doctor or therapist."
+)
+NOT_A_CRISIS_SERVICE = (
+    "Bedrock is an education tool, not a crisis service. If you or someone else is in danger, "
+    "call your local emergency number now."
+)
+
+
+@st.cache_resource(show_spinner=False)
+def content() -> Content:
+    """The workshop content, loaded once per server process."""
+    return get_content()
+
+
+def support_panel(support_text: str = "", *, key: str = "support") -> None:
+    """A Support button that opens the facilitator's own resources, one tap away."""
+    with st.popover("Support", icon=":material/favorite:", width="content"):
+        st.markdown("**Support**")
+        st.text(support_text.strip() or DEFAULT_SUPPORT)
+        st.caption(NOT_A_CRISIS_SERVICE)
+
+
+def content_note(module: Module, *, state_key: str) -> str | None:
+    """Show a sensitive stage's content note until the person chooses.
+
+    Returns ``None`` while the choice is pending (the caller shows nothing else),
+    ``"continue"`` or ``"skip"`` once chosen. Kept in ``st.session_state[state_key]``.
+    """
+    if not module.content_note:
+        return "continue"
+    choice = st.session_state.get(state_key)
+    if choice:
+        return choice
+    with st.container(border=True):
+        st.markdown("**Before this part**")
+        st.text(module.content_note.strip())
+        left, right = st.columns(2)
+        if left.button("Continue", key=f"{state_key}_go", type="primary", width="stretch"):
+            st.session_state[state_key] = "continue"
+            st.rerun()
+        if right.button("Skip this part", key=f"{state_key}_skip", width="stretch"):
+            st.session_state[state_key] = "skip"
+            st.rerun()
+    return None
+
+
+def user_text(text: str, *, css_class: str = "bedrock-text") -> None:
+    """Render someone's words as plain text inside our own markup: never Markdown or HTML."""
+    st.html(f'<div class="{css_class}">{html.escape(text)}</div>')
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The process's one connection pool to the database (``DATABASE_URL``)."""
+    return Store()
+
+
+@st.cache_resource(show_spinner=False)
+def live() -> LiveCache:
+    """The process's shared cache of workshop versions, states and results."""
+    return LiveCache(store())

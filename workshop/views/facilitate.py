@@ -1,0 +1,395 @@
+"""The counsellor's console: plan a workshop, then run it stage by stage."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+import streamlit as st
+
+from workshop.components.countdown import countdown
+from workshop.errors import (
+    AccessDenied,
+    BedrockError,
+    BelowThreshold,
+    TooManyAttempts,
+    WorkshopEnded,
+    WorkshopNotFound,
+)
+from workshop.planning import build_plan
+from workshop.views import results as results_view
+from workshop.views.common import DEFAULT_SUPPORT, content, live, store
+
+REFRESH_SECONDS = 1.5
+
+
+def organiser_passcode() -> str | None:
+    """The deployment's passcode for creating workshops, if it sets one."""
+    from_env = os.environ.get("BEDROCK_ORGANISER_PASSCODE")
+    if from_env:
+        return from_env
+    try:
+        return st.secrets.get("organiser_passcode")
+    except Exception:  # no secrets file at all: the deployment set no passcode
+        return None
+
+
+def page() -> None:
+    """Sign in (new or existing workshop), then the console."""
+    code = st.session_state.get("fac_code")
+    key = st.session_state.get("fac_key")
+    if code and key:
+        _console(code, key)
+        return
+    st.title("Run a group workshop")
+    new, reopen = st.tabs(["New workshop", "Reopen a workshop"])
+    with new:
+        _new_workshop()
+    with reopen:
+        _reopen()
+
+
+def _signed_in(code: str, key: str) -> None:
+    st.session_state.fac_code = code
+    st.session_state.fac_key = key
+    st.rerun()
+
+
+def _reopen() -> None:
+    with st.form("fac_reopen"):
+        code = st.text_input("Workshop code", max_chars=6)
+        passcode = st.text_input("Workshop passcode", type="password")
+        if st.form_submit_button("Open the console", type="primary"):
+            code = code.strip().upper()
+            try:
+                _signed_in(code, store().open_console(code=code, passcode=passcode))
+            except TooManyAttempts as wait:
+                st.error(
+                    f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again."
+                )
+            except (AccessDenied, WorkshopNotFound):
+                st.error("That code and passcode don't match an open workshop.")
+            except WorkshopEnded:
+                st.error("That workshop has ended and its data was deleted.")
+
+
+def _new_workshop() -> None:
+    required = organiser_passcode()
+    if required and not st.session_state.get("fac_organiser_ok"):
+        typed = st.text_input("Organiser passcode", type="password", key="fac_org")
+        if st.button("Continue", key="fac_org_go"):
+            if typed == required:
+                st.session_state.fac_organiser_ok = True
+                st.rerun()
+            st.error("That organiser passcode isn't right.")
+        return
+
+    modules = content().modules
+    st.markdown("**Stages** — untick to leave a stage out; change the order and the minutes.")
+    table = pd.DataFrame(
+        {
+            "include": [True] * len(modules),
+            "order": list(range(1, len(modules) + 1)),
+            "stage": [m.title for m in modules],
+            "minutes": [float(m.minutes) for m in modules],
+            "id": [m.id for m in modules],
+        }
+    )
+    edited = st.data_editor(
+        table,
+        key="fac_plan_table",
+        hide_index=True,
+        disabled=["stage", "id"],
+        column_config={
+            "id": None,
+            "order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
+            "minutes": st.column_config.NumberColumn(min_value=1, max_value=180, step=1),
+        },
+        width="stretch",
+    )
+    chosen_rows = edited[edited["include"]].sort_values("order", kind="stable")
+    total = float(chosen_rows["minutes"].sum())
+    st.caption(f"{len(chosen_rows)} stages · {total:.0f} minutes in all")
+
+    with st.form("fac_create"):
+        title = st.text_input("Title participants see", value="Emotional connection workshop")
+        min_reveal = st.number_input(
+            "Reveal answers once at least this many have answered",
+            min_value=2,
+            max_value=50,
+            value=3,
+            help="Sensitive prompts keep their own higher threshold.",
+        )
+        support = st.text_area(
+            "Support text on every participant screen (your own resources)",
+            value=DEFAULT_SUPPORT,
+            max_chars=1500,
+        )
+        passcode = st.text_input(
+            "Workshop passcode (to reopen this console)", type="password", max_chars=200
+        )
+        again = st.text_input("Passcode again", type="password", max_chars=200)
+        if st.form_submit_button("Create workshop", type="primary"):
+            problem = _plan_problem(chosen_rows, passcode, again)
+            if problem:
+                st.error(problem)
+                return
+            plan = build_plan(
+                content(), [(r.id, float(r.minutes)) for r in chosen_rows.itertuples()]
+            )
+            created = store().create_workshop(
+                title=title.strip() or "Workshop",
+                stages=plan,
+                passcode=passcode,
+                min_reveal=int(min_reveal),
+                support_text=support.strip(),
+            )
+            st.session_state.fac_screen_key = created.screen_key
+            _signed_in(created.code, created.facilitator_key)
+
+
+def _plan_problem(rows: pd.DataFrame, passcode: str, again: str) -> str | None:
+    if rows.empty:
+        return "Choose at least one stage."
+    if len(passcode) < 8:
+        return "Choose a passcode of at least 8 characters."
+    if passcode != again:
+        return "The two passcodes differ."
+    return None
+
+
+def _act(action, **kwargs) -> None:
+    """Run a facilitator action, then redraw; a refusal becomes a message, not a crash."""
+    code = st.session_state.fac_code
+    try:
+        action(code=code, key=st.session_state.fac_key, **kwargs)
+    except BelowThreshold as short:
+        st.session_state.fac_flash = (
+            f"Not yet: {short.needed} answers are needed before revealing (there are fewer so far)."
+        )
+    except AccessDenied:
+        st.session_state.pop("fac_key", None)
+        st.session_state.fac_flash = "Please sign in to this workshop again."
+    except BedrockError as problem:
+        st.session_state.fac_flash = str(problem) or "That didn't work; please try again."
+    live().forget(code)
+    st.rerun()
+
+
+def _console(code: str, key: str) -> None:
+    st.set_page_config(layout="wide")
+    try:
+        store().check_facilitator(code=code, key=key)
+        state = live().state(code)
+    except (AccessDenied, WorkshopNotFound, WorkshopEnded):
+        for name in ("fac_code", "fac_key"):
+            st.session_state.pop(name, None)
+        st.rerun()
+    except BedrockError:
+        st.warning("Can't reach the database right now. Retrying…")
+        time.sleep(2)
+        st.rerun()
+    now = time.time()
+    s = store()
+    flash = st.session_state.pop("fac_flash", None)
+    if flash:
+        st.warning(flash)
+
+    head = st.columns([3, 1, 1], vertical_alignment="center")
+    head[0].markdown(f"### {state.title} · code **{code}**")
+    screen_key = st.session_state.get("fac_screen_key") or s.screen_key(code=code, key=key)
+    head[1].link_button(
+        "Open projector screen",
+        f"screen?code={code}&key={screen_key}",
+        icon=":material/tv:",
+        width="stretch",
+    )
+    with head[2].popover("End workshop", icon=":material/delete:", width="stretch"):
+        st.markdown("This deletes every answer of this workshop. It can't be undone.")
+        sure = st.checkbox("I have exported what I need", key="fac_end_sure")
+        if st.button("End and delete everything", type="primary", disabled=not sure):
+            s.end_workshop(code=code, key=key)
+            live().forget(code)
+            for name in ("fac_code", "fac_key", "fac_screen_key"):
+                st.session_state.pop(name, None)
+            st.session_state.fac_flash = "Workshop ended; its data is deleted."
+            st.rerun()
+
+    _agenda(state, now)
+    stage = state.stages[state.stage_index]
+    module = content().module(stage.module_id)
+    slide_index = min(getattr(state, "slide_index", 0), len(module.slides) - 1)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)}")
+        st.header(stage.title)
+        if module.content_note:
+            st.info(f"Content note (participants see it first): {module.content_note}")
+        slide = module.slides[slide_index]
+        with st.container(border=True):
+            st.subheader(slide.title)
+            st.markdown(slide.body)
+            st.caption(f"Slide {slide_index + 1} of {len(module.slides)}")
+        nav = st.columns(4)
+        if nav[0].button("◀ Stage", disabled=state.stage_index == 0, width="stretch"):
+            _act(s.previous_stage)
+        if nav[1].button("◀ Slide", disabled=slide_index == 0, width="stretch"):
+            _act(s.set_slide, index=slide_index - 1)
+        if nav[2].button(
+            "Slide ▶", disabled=slide_index >= len(module.slides) - 1, width="stretch"
+        ):
+            _act(s.set_slide, index=slide_index + 1)
+        last = state.stage_index >= len(state.stages) - 1
+        if nav[3].button("Stage ▶", type="primary", disabled=last, width="stretch"):
+            _act(s.next_stage)
+        if slide.notes:
+            st.markdown("**Presenter notes**")
+            st.markdown(slide.notes)
+        if module.notes:
+            with st.expander("Notes for this stage"):
+                st.markdown(module.notes)
+        if not last:
+            upcoming = state.stages[state.stage_index + 1]
+            st.caption(f"Next up: {upcoming.title} ({upcoming.minutes:g} min)")
+    with right:
+        _timer_controls(state, now)
+        _prompt_controls(state)
+
+
+def _agenda(state, now: float) -> None:
+    rows = []
+    for stage in state.stages:
+        elapsed = state.elapsed(stage.index, now) / 60
+        if stage.index < state.stage_index:
+            mark = "done"
+        elif stage.index == state.stage_index:
+            mark = "now"
+        else:
+            mark = ""
+        if elapsed > stage.minutes:
+            mark = (mark + " · running over").strip(" ·")
+        rows.append(
+            {
+                "stage": stage.title,
+                "planned": f"{stage.minutes:g} min",
+                "elapsed": f"{elapsed:.0f} min" if elapsed else "",
+                "": mark,
+            }
+        )
+    current = state.stages[state.stage_index]
+    over = state.elapsed(current.index, now) / 60 - current.minutes
+    label = f"Agenda · {sum(s.minutes for s in state.stages):g} min planned"
+    if over > 0:
+        label += f" · running over by {over:.0f} min"
+    with st.expander(label, icon=":material/schedule:"):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _timer_controls(state, now: float) -> None:
+    s = store()
+    st.markdown("**Timer**")
+    status = state.timer.status(now)
+    if status != "idle":
+        countdown(timer=state.timer, now=now, key="fac_timer", size="large")
+    minutes = st.number_input(
+        "Minutes", min_value=0.5, max_value=120.0, value=float(_suggested_minutes(state)), step=0.5
+    )
+    row = st.columns(3)
+    if status in {"idle", "over"}:
+        if row[0].button("Start", type="primary", width="stretch"):
+            _act(s.timer_start, seconds=minutes * 60)
+    elif status == "running":
+        if row[0].button("Pause", width="stretch"):
+            _act(s.timer_pause)
+    elif row[0].button("Resume", type="primary", width="stretch"):
+        _act(s.timer_resume)
+    if row[1].button("+1 min", width="stretch", disabled=status == "idle"):
+        _act(s.timer_extend, seconds=60)
+    if row[2].button("−1 min", width="stretch", disabled=status == "idle"):
+        _act(s.timer_extend, seconds=-60)
+    if status != "idle" and st.button("Reset timer"):
+        _act(s.timer_reset)
+
+
+def _suggested_minutes(state) -> float:
+    if state.current_prompt:
+        exercise = content().exercises.get(state.current_prompt)
+        if exercise:
+            return exercise.minutes
+    return 5.0
+
+
+def _prompt_controls(state) -> None:
+    s = store()
+    stage_prompts = [
+        p for p in content().module(state.stages[state.stage_index].module_id).exercises
+    ]
+    st.markdown("**On participants' phones**")
+    options = [None, *stage_prompts]
+    current = state.current_prompt if state.current_prompt in stage_prompts else None
+    chosen = st.radio(
+        "Prompt",
+        options,
+        index=options.index(current),
+        format_func=lambda p: "Nothing (just listen)" if p is None else state.prompts[p].title,
+        key=f"fac_prompt_{state.stage_index}_{current}",
+        label_visibility="collapsed",
+    )
+    if chosen != current:
+        _act(s.set_prompt, prompt_id=chosen)
+    if chosen:
+        _live_responses(state.code, chosen)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _live_responses(code: str, prompt_id: str) -> None:
+    s = store()
+    key = st.session_state.get("fac_key", "")
+    try:
+        state = live().state(code)
+        results = live().results(code, prompt_id)
+    except BedrockError:
+        st.caption("Reconnecting…")
+        return
+    spec = state.prompts[prompt_id]
+    exercise = content().exercises.get(prompt_id)
+    if exercise is not None:
+        st.caption(exercise.group_prompt)
+    st.metric("Answers", results.count_label)
+    collects = spec.kind in {"reflection", "word", "timed-writing", "scale", "choice", "ranking"}
+    if not collects:
+        st.caption("Nothing is collected for this exercise; couples work together.")
+        return
+    revealed = prompt_id in state.revealed
+    if revealed:
+        if st.button("Hide results from the room", key="fac_unreveal"):
+            _act(s.unreveal, prompt_id=prompt_id)
+    elif st.button(
+        "Reveal to the room",
+        type="primary",
+        key="fac_reveal",
+        disabled=not results.enough,
+        help=None if results.enough else f"Needs {results.needed} answers first.",
+    ):
+        _act(s.reveal, prompt_id=prompt_id)
+    if spec.kind in {"reflection", "word", "timed-writing"}:
+        _moderation(code, key, prompt_id)
+    results_view.show(results, spec)
+
+
+def _moderation(code: str, key: str, prompt_id: str) -> None:
+    queue = store().moderation_queue(code=code, key=key, prompt_id=prompt_id)
+    if not queue:
+        return
+    with st.expander(f"Moderate ({len(queue)})", expanded=False):
+        for item in queue:
+            text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+            with text_col:
+                if item.hidden:
+                    st.caption("Hidden from the room:")
+                st.text(item.text)
+            label = "Restore" if item.hidden else "Hide"
+            if button_col.button(label, key=f"fac_mod_{item.id}"):
+                _act(store().hide_reflection, reflection_id=item.id, hidden=not item.hidden)

@@ -1,0 +1,46 @@
+"""The landing page, and the participant's join page when the link carries a code."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop.views import PAGES, link
+
+
+def page() -> None:
+    """``/`` shows the three paths; ``/?code=ABC123`` is a participant joining."""
+    if "code" in st.query_params and "join" in PAGES:
+        from workshop.views import join
+
+        join.page()
+        return
+    _landing()
+
+
+def _landing() -> None:
+    st.title("Bedrock")
+    st.markdown(
+        "A guided workshop on **emotional connection** in intimate relationships: feeling "
+        "understood, building trust, and making room for each other. Run it with a group, "
+        "or go through it together at home."
+    )
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown("#### Join a workshop")
+        st.caption("Your counsellor will show a six-letter code. No name, no account.")
+        code = st.text_input("Workshop code", max_chars=6, key="home_code", placeholder="ABC123")
+        if st.button("Join", key="home_join", type="primary", disabled=not code.strip()):
+            st.query_params["code"] = code.strip().upper()
+            st.rerun()
+    with right.container(border=True):
+        st.markdown("#### Go through it together")
+        st.caption("For a couple at home, on one device. Nothing is stored on a server.")
+        link("together", "Start as a couple", icon=":material/favorite:")
+    with left.container(border=True):
+        st.markdown("#### Run a group workshop")
+        st.caption("For counsellors: slides, timers, anonymous reflections and polls.")
+        link("facilitate", "Open the facilitator console", icon=":material/co_present:")
+    with right.container(border=True):
+        st.markdown("#### Look through the material")
+        st.caption("Every stage's slides, notes and exercises.")
+        link("preview", "Preview the workshop", icon=":material/slideshow:")

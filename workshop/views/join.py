@@ -1,0 +1,205 @@
+"""A participant's phone: the current prompt, anonymous answers, the countdown."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from workshop import privacy
+from workshop.components.countdown import countdown
+from workshop.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
+from workshop.live import signature
+from workshop.store import PromptSpec, WorkshopState
+from workshop.views.common import content, content_note, live, store, support_panel
+
+REFRESH_SECONDS = 2
+
+
+def page() -> None:
+    """``/?code=ABC123``: join without a name and follow the facilitator's stages."""
+    code = str(st.query_params.get("code", "")).strip().upper()
+    try:
+        state = live().state(code)
+    except WorkshopNotFound:
+        _code_box("We couldn't find a workshop with that code. Check the code on the screen.")
+        return
+    except WorkshopEnded:
+        st.title("Thank you")
+        st.info(
+            "This workshop has ended and its answers have been deleted. Take care of each other."
+        )
+        support_panel()
+        return
+    except BedrockError:
+        st.warning("Reconnecting… this page will try again in a moment.")
+        _retry_soon()
+        return
+
+    if "join_token" not in st.session_state:
+        st.session_state.join_token = privacy.new_token()
+    st.session_state.join_seen = signature(state)
+
+    stage = state.stages[state.stage_index]
+    head, help_ = st.columns([4, 1], vertical_alignment="center")
+    head.caption(f"Workshop {code} · stage {state.stage_index + 1} of {len(state.stages)}")
+    with help_:
+        support_panel(state.support_text)
+    st.header(stage.title)
+    _live_strip(code)
+
+    module = content().module(stage.module_id)
+    choice = content_note(module, state_key=f"join_note_{code}_{state.stage_index}")
+    if choice is None:
+        return
+    if choice == "skip":
+        st.info(
+            "You're skipping this part. Take the time you need; the next stage will appear "
+            "here by itself."
+        )
+        return
+    if state.current_prompt is None:
+        st.markdown("Listen in for now. A question will appear here when it's time.")
+        return
+    _prompt(code, state, state.prompts[state.current_prompt])
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _live_strip(code: str) -> None:
+    """Polls the workshop; redraws the page only when the stage, prompt or reveal changed."""
+    try:
+        state = live().state(code)
+    except BedrockError:
+        st.caption("Reconnecting…")
+        return
+    if signature(state) != st.session_state.get("join_seen"):
+        st.rerun(scope="app")
+    if state.timer.status(time.time()) != "idle":
+        countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
+
+
+def _code_box(message: str) -> None:
+    st.title("Join a workshop")
+    st.info(message)
+    typed = st.text_input("Workshop code", max_chars=6, key="join_retry_code", placeholder="ABC123")
+    if st.button("Join", type="primary", disabled=not typed.strip(), key="join_retry"):
+        st.query_params["code"] = typed.strip().upper()
+        st.rerun()
+
+
+def _retry_soon() -> None:
+    @st.fragment(run_every=3)
+    def _wait() -> None:
+        try:
+            store().version(code=str(st.query_params.get("code", "")).upper())
+        except WorkshopNotFound:
+            st.rerun()
+        except BedrockError:
+            return
+        st.rerun()
+
+    _wait()
+
+
+def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
+    exercise = content().exercises.get(spec.id)
+    prompt_text = exercise.group_prompt if exercise else spec.title
+    done_key = f"join_done_{code}_{spec.id}"
+    with st.container(border=True):
+        st.subheader(spec.title)
+        st.markdown(prompt_text)
+        if spec.id in state.revealed:
+            st.caption("The answers are up on the screen now.")
+        done = st.session_state.get(done_key)
+        if done == "passed":
+            st.success("You passed on this one. That's completely fine.")
+            if st.button("Answer after all", key=f"{done_key}_undo"):
+                del st.session_state[done_key]
+                st.rerun()
+            return
+        if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
+            st.success("Sent, anonymously. Thank you.")
+            if st.button("Send another", key=f"{done_key}_again"):
+                del st.session_state[done_key]
+                st.rerun()
+            return
+        _answer_input(code, spec, done_key)
+
+
+def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
+    kind = spec.kind
+    value: object = None
+    if kind in {"reflection", "timed-writing"}:
+        value = st.text_area(
+            "Your answer (anonymous)",
+            max_chars=spec.max_chars,
+            key=f"{done_key}_text",
+            height=160,
+            placeholder="Write as much or as little as you like.",
+        )
+    elif kind == "word":
+        value = st.text_input("One word or a few", max_chars=spec.max_chars, key=f"{done_key}_text")
+    elif kind == "scale":
+        lo, hi = spec.scale_min or 1, spec.scale_max or 10
+        value = st.slider("Your answer", lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
+        labels = _scale_labels(spec.id)
+        if labels:
+            left, right = st.columns(2)
+            left.caption(f"{lo} = {labels[0]}")
+            right.caption(f"{hi} = {labels[1]}")
+    elif kind == "choice":
+        value = st.radio("Choose one", spec.options, index=None, key=f"{done_key}_choice")
+    elif kind == "ranking":
+        value = st.multiselect(
+            "Tap them in order, most important first",
+            spec.options,
+            key=f"{done_key}_rank",
+        )
+    else:
+        st.caption("Nothing to send for this one: it's for you and your partner.")
+        return
+
+    if st.session_state.get(done_key) == "sent":
+        st.success("Sent, anonymously. You can change your answer until the next stage.")
+    send, skip = st.columns(2)
+    if send.button("Send", type="primary", key=f"{done_key}_send", width="stretch"):
+        _send(code, spec, value, done_key)
+    if skip.button("Pass", key=f"{done_key}_pass", width="stretch"):
+        st.session_state[done_key] = "passed"
+        st.rerun()
+    error = st.session_state.pop(f"{done_key}_error", None)
+    if error:
+        st.error(error)
+
+
+def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
+    try:
+        if spec.kind in {"reflection", "word", "timed-writing"}:
+            store().submit_reflection(code=code, prompt_id=spec.id, text=str(value or ""))
+        else:
+            if value is None or value == []:
+                raise InvalidInput("Choose an answer first, or pass.")
+            store().answer(
+                code=code, prompt_id=spec.id, token=st.session_state.join_token, value=value
+            )
+    except InvalidInput as problem:
+        st.session_state[f"{done_key}_error"] = str(problem)
+        st.rerun()
+    except BedrockError:
+        st.session_state[f"{done_key}_error"] = (
+            "Not sent: we couldn't reach the workshop. Your answer is still here; try again "
+            "in a moment."
+        )
+        st.rerun()
+    st.session_state[done_key] = "sent"
+    if spec.kind in {"reflection", "word", "timed-writing"}:
+        st.session_state.pop(f"{done_key}_text", None)
+    live().forget(code)
+    st.rerun()
+
+
+def _scale_labels(prompt_id: str) -> tuple[str, str] | None:
+    exercise = content().exercises.get(prompt_id)
+    if exercise is None or exercise.kind != "scale":
+        return None
+    return exercise.min_label, exercise.max_label

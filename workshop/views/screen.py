@@ -1,0 +1,99 @@
+"""The projector: current slide, countdown, join code with QR, and what has been revealed."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import segno
+import streamlit as st
+
+from workshop.components.countdown import countdown
+from workshop.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
+from workshop.views import results as results_view
+from workshop.views.common import content, live, store
+
+REFRESH_SECONDS = 1
+
+SCREEN_CSS = """
+<style>
+.block-container{max-width:100%;padding:1.5rem 3rem}
+h1{font-size:3.6rem !important}
+h2{font-size:2.8rem !important}
+.st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2rem;line-height:1.45}
+.bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
+.bedrock-url{font-size:1.4rem;color:#5b4a42}
+</style>
+"""
+
+
+def join_url(code: str) -> str:
+    """The short link participants type or scan, on this server's own address."""
+    base = (st.context.url or "").split("?")[0].rstrip("/")
+    if base.endswith("/screen"):
+        base = base[: -len("/screen")]
+    return f"{base}/?code={code}"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def qr_png(url: str) -> bytes:
+    """The join link as a QR code image."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=10, border=2, dark="#2b211d")
+    return buffer.getvalue()
+
+
+def page() -> None:
+    """``/screen?code=ABC123&key=…``: read-only, big type, refreshes every second."""
+    code = str(st.query_params.get("code", "")).upper()
+    key = str(st.query_params.get("key", ""))
+    try:
+        store().check_screen(code=code, screen_key=key)
+    except (AccessDenied, WorkshopNotFound):
+        st.title("Projector screen")
+        st.info("Open this screen from the facilitator console: its link carries the screen key.")
+        return
+    except WorkshopEnded:
+        st.title("Thank you for coming")
+        return
+    st.html(SCREEN_CSS)
+    _screen(code)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _screen(code: str) -> None:
+    try:
+        state = live().state(code)
+    except WorkshopEnded:
+        st.title("Thank you for coming")
+        return
+    except BedrockError:
+        st.subheader("Reconnecting…")
+        return
+    stage = state.stages[state.stage_index]
+    module = content().module(stage.module_id)
+    slide_index = min(getattr(state, "slide_index", 0), len(module.slides) - 1)
+    slide = module.slides[slide_index]
+    main, side = st.columns([3, 1], gap="large")
+    with side:
+        url = join_url(code)
+        st.image(qr_png(url), width=260)
+        st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
+        if state.timer.status(time.time()) != "idle":
+            countdown(timer=state.timer, now=time.time(), key="screen_timer", size="huge")
+    with main:
+        st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
+        prompt = state.current_prompt
+        if prompt and prompt in state.revealed:
+            spec = state.prompts[prompt]
+            st.header(spec.title)
+            results_view.show(live().results(code, prompt), spec, big=True)
+            return
+        st.title(slide.title)
+        with st.container(key="bedrock_slide"):
+            st.markdown(slide.body)
+        if prompt:
+            spec = state.prompts[prompt]
+            count = live().results(code, prompt).count_label
+            st.subheader(f"On your phone: {spec.title}")
+            st.caption(count)
