@@ -1,0 +1,692 @@
+"""Read the content files and report every mistake in them at once.
+
+Each problem names the file, the line (where it can be told) and the field, in
+words a counsellor understands. YAML gives exact lines; TOML gives none, so
+lines there are found by scanning the text. Reads files only; never raises for
+a mistake in them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import difflib
+import re
+import tomllib
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from workshop.content import (
+    EXERCISE_KINDS,
+    Content,
+    Module,
+    PlanField,
+    Problem,
+    Slide,
+    _Exercise,
+    content_root,
+)
+
+Path_ = tuple[str | int, ...]
+Lines = dict[Path_, int]
+
+EXERCISE_SUFFIXES = (".toml", ".yaml", ".yml")
+MODULE_NAME = re.compile(r"(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+_LOADER_FIELDS = {"path", "order", "slides"}
+_NESTED = {PlanField.__name__: PlanField}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of checking a content folder."""
+
+    content: Content | None
+    """The loaded content, or None when there is at least one error."""
+    problems: list[Problem]
+    """Every error and warning, sorted by file and line."""
+    files: int
+    """How many module and exercise files were read."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.level == "warning"]
+
+
+@dataclass
+class _Source:
+    """One file as read: its data, the line of each field, and what went wrong reading it."""
+
+    rel: str
+    data: object = None
+    lines: Lines = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, path: Path_) -> int | None:
+        """The line of `path`, else of its nearest parent inside the file (not the top).
+
+        A top-level key that is missing has no line: pointing at line 1 would mislead.
+        """
+        while path not in self.lines and len(path) > 1:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def add(self, path: Path_, message: str, *, level: str = "error", line: int | None = None):
+        self.problems.append(
+            Problem(
+                path=self.rel,
+                line=line if line is not None else self.line(path),
+                field=field_path(path),
+                message=message,
+                level=level,
+            )
+        )
+
+
+def field_path(path: Iterable[str | int]) -> str:
+    """('fields', 0, 'label') -> 'fields[0].label'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# ---------------------------------------------------------------- reading YAML
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML where only true/false are booleans, so `options: [Yes, No]` stays text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def read_yaml(source: _Source, text: str, *, offset: int = 0) -> None:
+    """Parse YAML into `source`; `offset` is how many lines of the file come before `text`."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            source.add((), "the file is empty", line=offset + 1)
+            return
+        source.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else None
+        message = f"could not read the YAML: {exc.problem or exc.context}"
+        if exc.problem == "mapping values are not allowed here":
+            message += " (if the text contains ': ', put it in quotes)"
+        source.add((), message, line=line)
+        return
+    finally:
+        loader.dispose()
+    source.lines = {(): node.start_mark.line + 1 + offset}
+    _walk_yaml(source, node, (), offset)
+
+
+def _walk_yaml(source: _Source, node: yaml.Node, path: Path_, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                source.add(
+                    path + (key,),
+                    f"appears twice (also on line {seen[key]}); keep one",
+                    line=line,
+                )
+            seen[key] = line
+            source.lines[path + (key,)] = line
+            _walk_yaml(source, value_node, path + (key,), offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            source.lines[path + (index,)] = item.start_mark.line + 1 + offset
+            _walk_yaml(source, item, path + (index,), offset)
+
+
+def read_toml(source: _Source, text: str) -> None:
+    """Parse TOML into `source`, finding the line of each key by scanning the text."""
+    try:
+        source.data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\s*\(at line (\d+), column \d+\)$", message)
+        line = int(found.group(1)) if found else None
+        if found:
+            message = message[: found.start()]
+        if message == "Invalid value":
+            message += " (is the text in quotes?)"
+        message = re.sub(r"\s*\(at end of document\)$", " at the end of the file", message)
+        source.add((), f"could not read the TOML: {message}", line=line)
+        return
+    source.lines = toml_lines(text)
+
+
+def toml_lines(text: str) -> Lines:
+    """The line of each key, array element and table in valid TOML (best effort)."""
+    scanner = _TomlScanner(text)
+    # A construct the scanner does not know stops it; the lines found so far are kept.
+    with contextlib.suppress(IndexError, ValueError, AttributeError):
+        scanner.document()
+    return scanner.lines
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_VALUE = re.compile(r"[^,\]\}\s#]+")
+
+
+class _TomlScanner:
+    """Walks TOML text far enough to tell where each key and array element starts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        self.lines: Lines = {(): 1}
+
+    def line(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos)
+
+    def blank(self, pos: int) -> int:
+        """Skip spaces, line breaks and comments."""
+        text = self.text
+        while pos < len(text):
+            if text[pos] in " \t\r\n":
+                pos += 1
+            elif text[pos] == "#":
+                end = text.find("\n", pos)
+                pos = len(text) if end < 0 else end
+            else:
+                break
+        return pos
+
+    def key(self, pos: int) -> tuple[tuple[str, ...], int]:
+        parts: list[str] = []
+        while True:
+            pos = self.blank(pos)
+            quote = self.text[pos]
+            if quote in "\"'":
+                end = self.text.index(quote, pos + 1)
+                parts.append(self.text[pos + 1 : end])
+                pos = end + 1
+            else:
+                found = _BARE_KEY.match(self.text, pos)
+                parts.append(found.group())  # type: ignore[union-attr]
+                pos = found.end()  # type: ignore[union-attr]
+            pos = self.blank(pos)
+            if self.text[pos] != ".":
+                return tuple(parts), pos
+            pos += 1
+
+    def document(self) -> None:
+        text, pos, table = self.text, 0, ()
+        counts: dict[tuple[str, ...], int] = {}
+        while (pos := self.blank(pos)) < len(text):
+            line = self.line(pos)
+            if text.startswith("[[", pos):
+                name, pos = self.key(pos + 2)
+                counts[name] = counts.get(name, -1) + 1
+                table = name + (counts[name],)
+                self.lines.setdefault(name, line)
+                self.lines[table] = line
+                pos = text.index("]]", pos) + 2
+            elif text[pos] == "[":
+                table, pos = self.key(pos + 1)
+                self.lines[table] = line
+                pos = text.index("]", pos) + 1
+            else:
+                name, pos = self.key(pos)
+                self.lines[table + name] = line
+                pos = self.value(text.index("=", pos) + 1, table + name)
+
+    def value(self, pos: int, path: Path_) -> int:
+        """Record the lines inside the value at `pos`; return where it ends."""
+        text = self.text
+        pos = self.blank(pos)
+        for quotes in ('"""', "'''"):
+            if text.startswith(quotes, pos):
+                return text.index(quotes, pos + 3) + 3
+        if text[pos] == '"':
+            pos += 1
+            while text[pos] != '"':
+                pos += 2 if text[pos] == "\\" else 1
+            return pos + 1
+        if text[pos] == "'":
+            return text.index("'", pos + 1) + 1
+        if text[pos] in "[{":
+            closing, index, pos = "]" if text[pos] == "[" else "}", 0, pos + 1
+            while (pos := self.blank(pos)) < len(text) and text[pos] != closing:
+                if text[pos] == ",":
+                    index, pos = index + 1, pos + 1
+                elif closing == "]":
+                    self.lines.setdefault(path + (index,), self.line(pos))
+                    pos = self.value(pos, path + (index,))
+                else:
+                    name, pos = self.key(pos)
+                    self.lines[path + name] = self.line(pos)
+                    pos = self.value(text.index("=", pos) + 1, path + name)
+            return pos + 1
+        found = _BARE_VALUE.match(text, pos)
+        return found.end()  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- modules
+
+
+def read_module(source: _Source, text: str) -> list[Slide]:
+    """Parse front matter into `source` and return the slides below it."""
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        source.add(
+            (),
+            "the file must start with front matter: a line '---', then id, title, minutes and "
+            "exercises, then another '---'",
+            line=1,
+        )
+        return []
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if closing is None:
+        source.add((), "the front matter is not closed: add a line '---' after it", line=1)
+        return []
+    read_yaml(source, "\n".join(lines[1:closing]), offset=1)
+    return parse_slides(source, lines[closing + 1 :], first_line=closing + 2)
+
+
+def parse_slides(source: _Source, lines: list[str], *, first_line: int) -> list[Slide]:
+    """Split Markdown into slides on lines '---'; the title is the first '## ' line, notes follow '???'."""
+    chunks: list[tuple[int, list[str]]] = [(first_line, [])]
+    for number, line in enumerate(lines, start=first_line):
+        if line.rstrip() == "---":
+            chunks.append((number + 1, []))
+        else:
+            chunks[-1][1].append(line)
+    slides: list[Slide] = []
+    for start, chunk in chunks:
+        if not any(line.strip() for line in chunk):
+            continue
+        split = next((i for i, line in enumerate(chunk) if line.rstrip() == "???"), len(chunk))
+        shown, notes = chunk[:split], chunk[split + 1 :]
+        heading = next((i for i, line in enumerate(shown) if line.startswith("## ")), None)
+        if heading is None:
+            first = next(i for i, line in enumerate(chunk) if line.strip())
+            hint = " (use '## ', not '# ')" if any(ln.startswith("# ") for ln in shown) else ""
+            source.add(
+                ("slides", len(slides)),
+                f"this slide has no title: start it with a line like '## Title'{hint}",
+                line=start + first,
+            )
+            continue
+        slides.append(
+            Slide(
+                title=shown[heading][3:].strip(),
+                body="\n".join(shown[:heading] + shown[heading + 1 :]).strip(),
+                notes="\n".join(notes).strip(),
+            )
+        )
+    if not slides and not source.problems:
+        source.add(
+            ("slides",),
+            "this module has no slides: add one after the front matter, starting with '## Title'",
+            line=first_line - 1,
+        )
+    return slides
+
+
+# ---------------------------------------------------------------- explaining errors
+
+
+def describe(value: object) -> str:
+    """A value as a counsellor would name it: 'a list', "the text 'five'", 'nothing'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of keys"
+    if isinstance(value, date | time):
+        return f"a date or time ({value})"
+    return type(value).__name__
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a group of keys",
+}
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def explain(error: dict) -> tuple[Path_, str]:
+    """A pydantic error as (field path, plain message)."""
+    kind, loc = error["type"], tuple(error["loc"])
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind in _EXPECTED:
+        return loc, f"expected {_EXPECTED[kind]}, got {describe(value)}"
+    if kind == "model_type":
+        model = _NESTED.get(ctx.get("class_name", ""))
+        keys = f" ({', '.join(file_keys(model))})" if model else ""
+        return loc, f"expected a group of keys{keys}, got {describe(value)}"
+    if kind == "missing":
+        return loc, "this field is required"
+    if kind == "greater_than":
+        return loc, f"must be more than {_number(ctx['gt'])}, got {_number(value)}"
+    if kind == "greater_than_equal":
+        return loc, f"must be {_number(ctx['ge'])} or more, got {_number(value)}"
+    if kind == "too_short":
+        wanted, actual = ctx["min_length"], ctx["actual_length"]
+        noun = str(loc[-1]) if loc else "entries"
+        noun = noun[:-1] if wanted == 1 and noun.endswith("s") else noun
+        return loc, f"needs at least {wanted} {noun}, got {actual or 'none'}"
+    if kind == "value_error":
+        return loc, str(ctx["error"])
+    if "index" in ctx:
+        return loc + (ctx["index"],), error["msg"]
+    return loc, error["msg"]
+
+
+def file_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a counsellor may write for this model (not those the loader fills in)."""
+    return [name for name in model.model_fields if name not in _LOADER_FIELDS]
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def check_model(source: _Source, model: type[BaseModel], data: dict) -> BaseModel | None:
+    """Validate `data` as `model`, adding a problem for each mistake; None if there were any."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            path, message = explain(error)
+            source.add(path, message)
+        return None
+
+
+def check_unknown_keys(
+    source: _Source, model: type[BaseModel], data: dict, path: Path_ = (), *, kind: str = ""
+) -> None:
+    """Warn about keys the model does not know, suggesting the near miss."""
+    known = file_keys(model)
+    for key, value in data.items():
+        key = str(key)
+        if key in known:
+            nested = _list_model(model, key)
+            if nested and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        check_unknown_keys(source, nested, item, path + (key, index))
+            continue
+        near = _suggest(key, known)
+        owners = [name for name, other in EXERCISE_KINDS.items() if key in other.model_fields]
+        if near:
+            message = f"unknown key, ignored (did you mean '{near}'?)"
+        elif kind and owners:
+            message = (
+                f"not used by {kind} exercises, ignored ({', '.join(owners)} exercises use it)"
+            )
+        else:
+            message = "unknown key, ignored"
+        source.add(path + (key,), message, level="warning")
+
+
+def _list_model(model: type[BaseModel], key: str) -> type[BaseModel] | None:
+    for arg in typing.get_args(model.model_fields[key].annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+# ---------------------------------------------------------------- the whole tree
+
+
+@dataclass
+class _ExerciseFile:
+    source: _Source
+    id: str
+    exercise: _Exercise | None
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _read_exercise(path: Path, rel: str) -> tuple[_Source, _Exercise | None]:
+    source = _Source(rel)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".toml":
+        read_toml(source, text)
+    else:
+        read_yaml(source, text)
+    data = source.data
+    if source.problems or data is None:
+        return source, None
+    if not isinstance(data, dict):
+        source.add((), f"expected a group of keys (id, title, kind, ...), got {describe(data)}")
+        return source, None
+    stem = path.stem
+    if isinstance(data.get("id"), str) and data["id"] != stem:
+        source.add(("id",), f"id '{data['id']}' does not match the file name '{path.name}'")
+    kinds = ", ".join(EXERCISE_KINDS)
+    kind = data.get("kind")
+    model: type[_Exercise] = _Exercise
+    if "kind" not in data:
+        source.add(("kind",), f"this field is required; use one of: {kinds}")
+    elif not isinstance(kind, str):
+        source.add(("kind",), f"expected text, got {describe(kind)}")
+    elif kind not in EXERCISE_KINDS:
+        near = _suggest(kind, EXERCISE_KINDS)
+        hint = f"did you mean '{near}'?" if near else f"use one of: {kinds}"
+        source.add(("kind",), f"unknown kind '{kind}' ({hint})")
+    else:
+        model = EXERCISE_KINDS[kind]
+        check_unknown_keys(source, model, data, kind=kind)
+    exercise = check_model(source, model, {**data, "path": rel})
+    if model is _Exercise or any(p.level == "error" for p in source.problems):
+        return source, None
+    return source, exercise  # type: ignore[return-value]
+
+
+def check(*, root: Path | None = None) -> Report:
+    """Read every module and exercise under `root` and report every problem. Never raises."""
+    root = Path(root) if root is not None else content_root()
+    sources: list[_Source] = []
+    folder_problems: list[Problem] = []
+    exercise_files: list[_ExerciseFile] = []
+    by_id: dict[str, _ExerciseFile] = {}
+
+    exercises_dir = root / "exercises"
+    for path in _files(exercises_dir) if exercises_dir.is_dir() else []:
+        rel = f"exercises/{path.name}"
+        if path.suffix not in EXERCISE_SUFFIXES:
+            folder_problems.append(
+                Problem(
+                    path=rel,
+                    message="ignored: exercise files end in .toml, .yaml or .yml",
+                    level="warning",
+                )
+            )
+            continue
+        source, exercise = _read_exercise(path, rel)
+        sources.append(source)
+        data = source.data if isinstance(source.data, dict) else {}
+        declared = data.get("id")
+        entry = _ExerciseFile(
+            source, declared if isinstance(declared, str) else path.stem, exercise
+        )
+        exercise_files.append(entry)
+        if entry.id in by_id:
+            source.add(
+                ("id",), f"exercise id '{entry.id}' is also used by {by_id[entry.id].source.rel}"
+            )
+            entry.exercise = None
+        else:
+            by_id[entry.id] = entry
+    known_ids = set(by_id) | {Path(e.source.rel).stem for e in exercise_files}
+
+    modules: list[Module] = []
+    used_by: dict[str, str] = {}
+    modules_dir = root / "modules"
+    if not modules_dir.is_dir():
+        folder_problems.append(Problem(path="modules/", message=f"folder not found in {root}"))
+        module_paths: list[Path] = []
+    else:
+        module_paths = _files(modules_dir)
+    orders: dict[int, str] = {}
+    module_ids: dict[str, str] = {}
+    for path in module_paths:
+        rel = f"modules/{path.name}"
+        if path.suffix != ".md":
+            folder_problems.append(
+                Problem(path=rel, message="ignored: module files end in .md", level="warning")
+            )
+            continue
+        source = _Source(rel)
+        sources.append(source)
+        named = MODULE_NAME.fullmatch(path.name)
+        order = int(named.group(1)) if named else -1
+        if not named:
+            source.add(
+                (),
+                "the file name must look like 03-building.md: two digits for the order, "
+                "a hyphen, then lowercase words joined by hyphens",
+            )
+        elif order in orders:
+            source.add((), f"order number {order:02d} is also used by {orders[order]}")
+        else:
+            orders[order] = rel
+        slides = read_module(source, path.read_text(encoding="utf-8", errors="replace"))
+        data = source.data
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            source.add(
+                (), f"expected front matter of 'key: value' lines, got {describe(data)}", line=2
+            )
+            continue
+        check_unknown_keys(source, Module, data)
+        listed = data.get("exercises")
+        listed = listed if isinstance(listed, list) else []
+        _check_references(source, listed, known_ids, used_by)
+        sensitive = [
+            i for i in listed if isinstance(i, str) and i in by_id and _is_sensitive(by_id[i])
+        ]
+        note = data.get("content_note")
+        if sensitive and not (isinstance(note, str) and note.strip()):
+            source.add(
+                ("content_note",),
+                f"this module runs a sensitive exercise ('{sensitive[0]}'), so it needs a "
+                "content_note: a few words shown before it starts",
+            )
+        module_id = data.get("id")
+        if isinstance(module_id, str):
+            if module_id in module_ids:
+                source.add(
+                    ("id",), f"module id '{module_id}' is also used by {module_ids[module_id]}"
+                )
+            else:
+                module_ids[module_id] = rel
+        fields = {**data, "slides": slides, "order": max(order, 0), "path": rel}
+        module = check_model(source, Module, fields)
+        if isinstance(module, Module):
+            modules.append(module)
+
+    if modules_dir.is_dir() and not any(p.suffix == ".md" for p in module_paths):
+        folder_problems.append(
+            Problem(
+                path="modules/",
+                message="there are no modules yet: add a file such as modules/00-welcome.md",
+            )
+        )
+    for entry in exercise_files:
+        stem = Path(entry.source.rel).stem
+        if isinstance(entry.source.data, dict) and not {entry.id, stem} & set(used_by):
+            entry.source.add(
+                ("id",), f"exercise '{entry.id}' is not used by any module", level="warning"
+            )
+
+    problems = folder_problems + [p for source in sources for p in source.problems]
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    content = None
+    if not any(p.level == "error" for p in problems):
+        exercises = {e.id: e.exercise for e in exercise_files if e.exercise is not None}
+        content = Content(
+            modules=sorted(modules, key=lambda m: (m.order, m.path)), exercises=exercises
+        )
+    return Report(content=content, problems=problems, files=len(sources))
+
+
+def _is_sensitive(entry: _ExerciseFile) -> bool:
+    data = entry.source.data
+    return isinstance(data, dict) and data.get("sensitive") is True
+
+
+def _check_references(
+    source: _Source, listed: list, known_ids: set[str], used_by: dict[str, str]
+) -> None:
+    """Each exercise a module names must exist, once in this module and in no other."""
+    seen: set[str] = set()
+    for index, exercise_id in enumerate(listed):
+        path = ("exercises", index)
+        if not isinstance(exercise_id, str):
+            source.add(path, f"expected an exercise id, got {describe(exercise_id)}")
+            continue
+        if exercise_id not in known_ids:
+            near = _suggest(exercise_id, known_ids)
+            hint = (
+                f"did you mean '{near}'?"
+                if near
+                else f"there is no exercises/{exercise_id}.toml or .yaml"
+            )
+            source.add(path, f"unknown exercise '{exercise_id}' ({hint})")
+        elif exercise_id in seen:
+            source.add(path, f"exercise '{exercise_id}' is listed twice in this module")
+        elif exercise_id in used_by:
+            source.add(
+                path,
+                f"exercise '{exercise_id}' is already used by {used_by[exercise_id]}; "
+                "each exercise belongs to one stage",
+                level="warning",
+            )
+        else:
+            used_by[exercise_id] = source.rel
+        seen.add(exercise_id)
