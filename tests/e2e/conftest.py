@@ -1,0 +1,289 @@
+"""Real-browser tests: a Streamlit server per test module and Debian's Chromium.
+
+Fixtures
+--------
+``chromium``   session-wide Playwright ``Browser`` on ``/usr/bin/chromium``.
+``run_app``    ``run_app(script, env=None) -> App``: starts ``streamlit run`` from the repo
+               root on a free port with a fresh SQLite ``DATABASE_URL``; servers stop when
+               the test module ends.
+``phone``, ``tablet``, ``projector``, ``desktop``
+               ``factory(**context_options) -> BrowserContext``; contexts close after the test.
+
+``wait_ready``  ``wait_ready(page)``: waits until the app is connected and its script run
+               has finished.
+``shot``        ``shot(page, name) -> Path``: saves a screenshot under ``$BEDROCK_SCREENSHOTS``
+               (default ``/tmp/bedrock-screenshots``, outside the repo).
+``page_errors`` ``page_errors(page) -> list[str]``: collects uncaught errors, live.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+E2E_DIR = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # A projector screen sounds its chime without anyone clicking first.
+    "--autoplay-policy=no-user-gesture-required",
+]
+# Generous for a shared 2-core machine, still short enough that a hang fails fast.
+TEST_TIMEOUT_S = 120
+SERVER_START_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 20_000
+READY_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+TABLET = {"viewport": {"width": 820, "height": 1180}, "device_scale_factor": 2, "has_touch": True}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 1}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/e2e as ``e2e`` and bound its run time."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, shared by the whole session."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: browser tests need it. Install it with "
+            "`apt-get install -y chromium`."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _context_factory(
+    browser: Browser, defaults: Mapping[str, Any]
+) -> Iterator[Callable[..., BrowserContext]]:
+    contexts: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = browser.new_context(**{**defaults, **options})
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """``phone(**options)``: a new 390x844 touch-screen context (closed after the test)."""
+    yield from _context_factory(chromium, PHONE)
+
+
+@pytest.fixture
+def tablet(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """``tablet(**options)``: a new 820x1180 context (closed after the test)."""
+    yield from _context_factory(chromium, TABLET)
+
+
+@pytest.fixture
+def projector(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """``projector(**options)``: a new 1920x1080 context (closed after the test)."""
+    yield from _context_factory(chromium, PROJECTOR)
+
+
+@pytest.fixture
+def desktop(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """``desktop(**options)``: a new 1280x800 laptop context (closed after the test)."""
+    yield from _context_factory(chromium, DESKTOP)
+
+
+def wait_ready(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and its script run has finished."""
+    page.locator(READY_SELECTOR).wait_for(state="attached", timeout=timeout_ms)
+
+
+def shot(page: Page, name: str) -> Path:
+    """Save a screenshot of the viewport as ``<name>.png``; returns its path."""
+    folder = Path(os.environ.get("BEDROCK_SCREENSHOTS", "/tmp/bedrock-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), animations="disabled")
+    return path
+
+
+def watch_errors(page: Page) -> list[str]:
+    """Collect uncaught page errors and console errors into the returned list, live."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    return errors
+
+
+# --- the app server ----------------------------------------------------------------------
+
+
+@dataclass
+class App:
+    """A running ``streamlit run`` server."""
+
+    url: str
+    port: int
+    script: Path
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def log(self) -> str:
+        """Everything the server printed so far (stdout and stderr)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def at(self, query: str = "") -> str:
+        """The app's URL with ``query`` (``"code=ABC"`` or ``"?code=ABC"``) appended."""
+        query = query.lstrip("?")
+        return f"{self.url}/?{query}" if query else f"{self.url}/"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def serve(
+    script: Path | str, *, workdir: Path, env: Mapping[str, str] | None = None
+) -> Iterator[App]:
+    """Run ``script`` with ``streamlit run`` from the repo root until the block ends.
+
+    ``env`` adds to (or overrides) this process's environment; ``DATABASE_URL`` defaults
+    to a new SQLite file in ``workdir``. Fails the test with the server log if the
+    server does not answer its health check.
+    """
+    script = Path(script)
+    if not script.is_absolute():
+        script = REPO_ROOT / script
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    full_env = dict(os.environ)
+    full_env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bedrock.db'}")
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), full_env.get("PYTHONPATH", "")) if p
+    )
+    log_path = workdir / f"server-{port}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=full_env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    app = App(
+        url=f"http://127.0.0.1:{port}", port=port, script=script, log_path=log_path, process=process
+    )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(port):
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{app.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy on port {port}:\n{app.log()}")
+            time.sleep(0.1)
+        yield app
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def run_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., App]]:
+    """``run_app(script, env=None) -> App``; every server started stops after the module."""
+    with ExitStack() as stack:
+
+        def start(script: Path | str, env: Mapping[str, str] | None = None) -> App:
+            workdir = tmp_path_factory.mktemp("app")
+            return stack.enter_context(serve(script, workdir=workdir, env=env))
+
+        yield start
+
+
+@pytest.fixture(name="wait_ready")
+def _wait_ready_fixture() -> Callable[..., None]:
+    return wait_ready
+
+
+@pytest.fixture(name="shot")
+def _shot_fixture() -> Callable[[Page, str], Path]:
+    return shot
+
+
+@pytest.fixture(name="page_errors")
+def _page_errors_fixture() -> Callable[[Page], list[str]]:
+    return watch_errors
