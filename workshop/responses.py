@@ -1,0 +1,207 @@
+"""What participants send and what the room sees: reflections, answers, moderation, reveal
+and results. Each function runs inside a transaction the store opens and retries.
+
+Reflections are stored under random ids with no participant key and no time, and come back
+ordered by that id: a random order unrelated to who wrote what or when, and stable between
+refreshes so a revealed wall does not jump about.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Row
+
+from workshop import db, privacy
+from workshop.db import answers, prompts, reflections
+from workshop.errors import BelowThreshold, InvalidInput
+from workshop.records import (
+    ANSWER_KINDS,
+    TEXT_KINDS,
+    PromptSpec,
+    Reflection,
+    Results,
+    check_answer,
+    tally,
+)
+
+
+def spec_from_row(row: Row) -> PromptSpec:
+    """The PromptSpec stored in a ``prompts`` row."""
+    return PromptSpec(
+        id=row.prompt_id,
+        kind=row.kind,
+        title=row.title,
+        min_reveal=row.min_reveal,
+        sensitive=bool(row.sensitive),
+        options=tuple(json.loads(row.options)),
+        scale_min=row.scale_min,
+        scale_max=row.scale_max,
+        max_chars=row.max_chars,
+    )
+
+
+def _needed(workshop: Row, prompt: Row) -> int:
+    return privacy.reveal_threshold(
+        min_reveal=prompt.min_reveal, sensitive=bool(prompt.sensitive), default=workshop.min_reveal
+    )
+
+
+def _visible_texts(connection: Connection, workshop_id: int, prompt_id: str) -> list[str]:
+    return list(
+        connection.scalars(
+            sa.select(reflections.c.text)
+            .where(
+                reflections.c.workshop_id == workshop_id,
+                reflections.c.prompt_id == prompt_id,
+                reflections.c.hidden.is_(False),
+            )
+            .order_by(reflections.c.id)
+        )
+    )
+
+
+def _count(connection: Connection, workshop_id: int, prompt: Row) -> int:
+    """Visible reflections, or answers (one per voter). Hidden reflections do not count."""
+    if prompt.kind in TEXT_KINDS:
+        table, visible = reflections, reflections.c.hidden.is_(False)
+    elif prompt.kind in ANSWER_KINDS:
+        table, visible = answers, sa.true()
+    else:
+        raise InvalidInput("Nothing is collected for this exercise.")
+    return connection.scalar(
+        sa.select(sa.func.count())
+        .select_from(table)
+        .where(table.c.workshop_id == workshop_id, table.c.prompt_id == prompt.prompt_id)
+        .where(visible)
+    )
+
+
+def submit(connection: Connection, *, code: str, prompt_id: str, text: str) -> str:
+    """Store a cleaned reflection under a new random id and return the id."""
+    workshop = db.find_workshop(connection, code, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("This question takes a choice, not written text.")
+    cleaned = privacy.clean_text(text, max_chars=prompt.max_chars)
+    reflection_id = privacy.new_reflection_id()
+    connection.execute(
+        reflections.insert().values(
+            id=reflection_id,
+            workshop_id=workshop.id,
+            prompt_id=prompt.prompt_id,
+            text=cleaned,
+            hidden=False,
+        )
+    )
+    db.bump(connection, workshop.id)
+    return reflection_id
+
+
+def answer(connection: Connection, *, code: str, prompt_id: str, token: str, value: object):
+    """Store or replace this browser's answer, keyed by an HMAC of its token."""
+    if not isinstance(token, str) or not 16 <= len(token) <= 256:
+        raise InvalidInput("This page lost its answer token; please reload it.")
+    workshop = db.find_workshop(connection, code, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in ANSWER_KINDS:
+        if prompt.kind in TEXT_KINDS:
+            raise InvalidInput("This question takes written text, not a choice.")
+        raise InvalidInput("Nothing is collected for this exercise.")
+    row = {
+        "workshop_id": workshop.id,
+        "prompt_id": prompt.prompt_id,
+        "voter": privacy.voter_id(workshop.secret, token),
+        "value": check_answer(spec_from_row(prompt), value),
+    }
+    insert = (sqlite_insert if db.is_sqlite(connection) else pg_insert)(answers).values(row)
+    connection.execute(
+        insert.on_conflict_do_update(
+            index_elements=[answers.c.workshop_id, answers.c.prompt_id, answers.c.voter],
+            set_={"value": insert.excluded.value},
+        )
+    )
+    db.bump(connection, workshop.id)
+
+
+def count(connection: Connection, *, code: str, prompt_id: str) -> int:
+    """How many visible responses the prompt has."""
+    workshop = db.find_workshop(connection, code)
+    return _count(connection, workshop.id, db.find_prompt(connection, workshop.id, prompt_id))
+
+
+def queue(connection: Connection, *, code: str, key: str, prompt_id: str) -> list[Reflection]:
+    """Every reflection on a prompt, hidden ones too, in random-id order."""
+    workshop = db.facilitator_workshop(connection, code, key)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("Only written answers can be moderated.")
+    rows = connection.execute(
+        sa.select(reflections.c.id, reflections.c.text, reflections.c.hidden)
+        .where(reflections.c.workshop_id == workshop.id, reflections.c.prompt_id == prompt_id)
+        .order_by(reflections.c.id)
+    )
+    return [Reflection(id=r.id, text=r.text, hidden=bool(r.hidden)) for r in rows]
+
+
+def hide(connection: Connection, *, code: str, key: str, reflection_id: str, hidden: bool) -> None:
+    """Hide (or show again) one reflection of this workshop."""
+    workshop = db.facilitator_workshop(connection, code, key, lock=True)
+    changed = connection.execute(
+        reflections.update()
+        .where(reflections.c.workshop_id == workshop.id, reflections.c.id == reflection_id)
+        .values(hidden=bool(hidden))
+    ).rowcount
+    if not changed:
+        raise InvalidInput("That reflection is no longer there.")
+    db.bump(connection, workshop.id)
+
+
+def set_revealed(
+    connection: Connection, *, code: str, key: str, prompt_id: str, revealed: bool
+) -> None:
+    """Reveal a prompt's results (refused below its threshold) or take them down."""
+    workshop = db.facilitator_workshop(connection, code, key, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if revealed:
+        have, needed = _count(connection, workshop.id, prompt), _needed(workshop, prompt)
+        if have < needed:
+            raise BelowThreshold(have, needed)
+    if bool(prompt.revealed) == revealed:
+        return
+    connection.execute(
+        prompts.update()
+        .where(prompts.c.workshop_id == workshop.id, prompts.c.prompt_id == prompt_id)
+        .values(revealed=revealed)
+    )
+    db.bump(connection, workshop.id)
+
+
+def results(connection: Connection, *, code: str, prompt_id: str) -> Results:
+    """The prompt's results; nothing but the count below its threshold."""
+    workshop = db.find_workshop(connection, code)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    spec, needed = spec_from_row(prompt), _needed(workshop, prompt)
+    have = _count(connection, workshop.id, prompt)
+    texts: list[str] = []
+    values: list[str] = []
+    if have >= needed:
+        # Counted again from what was read, in case rows changed since the count.
+        if prompt.kind in TEXT_KINDS:
+            texts = _visible_texts(connection, workshop.id, prompt_id)
+            have = len(texts)
+        else:
+            values = list(
+                connection.scalars(
+                    sa.select(answers.c.value).where(
+                        answers.c.workshop_id == workshop.id, answers.c.prompt_id == prompt_id
+                    )
+                )
+            )
+            have = len(values)
+    return tally(
+        spec, count=have, needed=needed, revealed=bool(prompt.revealed), texts=texts, values=values
+    )
