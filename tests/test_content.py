@@ -6,6 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workshop import content as content_module
 from workshop.content import (
@@ -450,6 +453,38 @@ def test_two_plan_fields_with_the_same_name_point_at_the_second(content_dir):
     ]
 
 
+def test_toml_lines_are_found_past_multi_line_text(content_dir):
+    edit(
+        content_dir,
+        "exercises/arrival-word.toml",
+        'group_prompt = "One word for how you arrive today."',
+        'group_prompt = """\nOne word.\nminutes = 3\n[not a table]\n"""\nmax_chars = "forty"',
+    )
+
+    assert errors(content_dir) == [
+        "exercises/arrival-word.toml:10: max_chars: expected a whole number, got the text 'forty'"
+    ]
+
+
+def test_empty_front_matter_is_named(content_dir):
+    write(content_dir, "modules/02-blank.md", "---\n---\n## A slide\n")
+
+    assert errors(content_dir) == ["modules/02-blank.md:2: the front matter is empty"]
+
+
+def test_a_module_listing_something_other_than_an_id_is_named_once(content_dir):
+    edit(
+        content_dir,
+        "modules/00-welcome.md",
+        "[arrival-word, gratitude]",
+        "[arrival-word, 7, gratitude]",
+    )
+
+    assert errors(content_dir) == [
+        "modules/00-welcome.md:5: exercises[1]: expected text, got the number 7"
+    ]
+
+
 # ------------------------------------------------------------------ kinds
 
 
@@ -541,13 +576,15 @@ def test_timed_writing_needs_a_target_of_at_least_one(content_dir):
     assert errors(content_dir) == ["exercises/list.yaml:7: target: must be 1 or more, got 0"]
 
 
-def test_a_sensitive_writing_exercise_must_wait_for_five_answers(content_dir):
-    edit(content_dir, "exercises/hard-moment.yaml", "min_reveal: 5\n", "")
+def test_a_sensitive_exercise_cannot_set_min_reveal_below_five(content_dir):
+    edit(content_dir, "exercises/hard-moment.yaml", "min_reveal: 5", "min_reveal: 4")
 
     assert errors(content_dir) == [
-        "exercises/hard-moment.yaml: min_reveal: a sensitive exercise that collects writing "
-        "needs min_reveal of 5 or more (it is not set)"
+        "exercises/hard-moment.yaml:6: min_reveal: a sensitive exercise waits for at least 5 "
+        "answers, so min_reveal must be 5 or more (it is 4)"
     ]
+    edit(content_dir, "exercises/hard-moment.yaml", "min_reveal: 4\n", "")
+    assert errors(content_dir) == []
 
 
 def test_min_reveal_below_three_is_refused(content_dir):
@@ -622,12 +659,12 @@ def test_module_listing_an_exercise_twice_is_an_error(content_dir):
     ]
 
 
-def test_an_exercise_used_by_two_modules_is_a_warning(content_dir):
+def test_an_exercise_used_by_two_modules_is_an_error(content_dir):
     edit(content_dir, "modules/01-hard-things.md", "weekly-ritual]", "weekly-ritual, gratitude]")
 
-    assert warnings(content_dir) == [
+    assert errors(content_dir) == [
         "modules/01-hard-things.md:6: exercises[2]: exercise 'gratitude' is already used by "
-        "modules/00-welcome.md; each exercise belongs to one stage"
+        "modules/00-welcome.md; an exercise can be run in one stage only"
     ]
 
 
@@ -787,3 +824,32 @@ def test_every_problem_is_reported_at_once_in_file_and_line_order(content_dir):
         "modules/00-welcome.md: title: this field is required",
         "modules/01-hard-things.md:4: minutes: must be more than 0, got 0",
     ]
+
+
+# ------------------------------------------------------------------ never raises
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+)
+_keys = st.sampled_from(["id", "title", "kind", "minutes", "options", "fields", "exercises"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=200),
+    data=st.dictionaries(_keys | st.text(max_size=5), _values, max_size=6),
+)
+def test_validate_reports_instead_of_raising_on_any_file(content_dir, text, data):
+    write(content_dir, "exercises/odd.yaml", text)
+    write(content_dir, "exercises/odd-toml.toml", text)
+    write(content_dir, "exercises/data.yaml", yaml.safe_dump(data))
+    write(content_dir, "modules/05-odd.md", f"---\n{yaml.safe_dump(data)}---\n{text}")
+
+    problems = validate(content_dir)
+
+    assert all(isinstance(p, Problem) for p in problems)
+    assert any(p.path == "modules/05-odd.md" for p in problems)

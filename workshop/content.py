@@ -12,7 +12,7 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,11 +24,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from workshop.privacy import SENSITIVE_MIN_REVEAL
+
 DEFAULT_MIN_REVEAL = 3
 """How many answers a prompt needs before it can be shown, unless it says otherwise."""
 
-SENSITIVE_WRITING_MIN_REVEAL = 5
-"""The least `min_reveal` a sensitive exercise that collects writing may use."""
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -130,9 +130,6 @@ class PlanField(_Model):
 class _Exercise(_Model):
     """Fields every exercise has, whatever its kind."""
 
-    writes_text: ClassVar[bool] = False
-    """Whether people type free text in this kind (reflection, word, timed-writing)."""
-
     id: Slug
     """Short name of the exercise; must be the same as the file name without its extension."""
     title: Text
@@ -145,7 +142,7 @@ class _Exercise(_Model):
     """What a couple at home reads."""
     sensitive: bool = False
     """True when the exercise touches something painful; its stage then needs a content_note."""
-    min_reveal: int | None = Field(default=None, validate_default=True)
+    min_reveal: int | None = None
     """Answers needed before results can be shown; empty means the workshop default (3)."""
     path: str = ""
     """Where the exercise was read from, relative to the content folder."""
@@ -153,19 +150,19 @@ class _Exercise(_Model):
     @field_validator("min_reveal")
     @classmethod
     def _enough_answers(cls, value: int | None, info: ValidationInfo) -> int | None:
-        if value is not None and value < DEFAULT_MIN_REVEAL:
+        if value is None:
+            return value
+        if value < DEFAULT_MIN_REVEAL:
             raise ValueError(
                 f"must be {DEFAULT_MIN_REVEAL} or more, so that no answer can be traced to "
                 f"one person (it is {value})"
             )
-        if cls.writes_text and info.data.get("sensitive") is True:
-            floor = SENSITIVE_WRITING_MIN_REVEAL
-            if value is None or value < floor:
-                found = "not set" if value is None else str(value)
-                raise ValueError(
-                    f"a sensitive exercise that collects writing needs min_reveal of {floor} "
-                    f"or more (it is {found})"
-                )
+        floor = SENSITIVE_MIN_REVEAL
+        if info.data.get("sensitive") is True and value < floor:
+            raise ValueError(
+                f"a sensitive exercise waits for at least {floor} answers, so min_reveal must "
+                f"be {floor} or more (it is {value})"
+            )
         return value
 
     @property
@@ -177,7 +174,6 @@ class _Exercise(_Model):
 class ReflectionExercise(_Exercise):
     """Free text, anonymous on the wall."""
 
-    writes_text: ClassVar[bool] = True
     kind: Literal["reflection"] = "reflection"
     """What sort of exercise this is."""
     max_chars: int = Field(default=1000, ge=1)
@@ -187,7 +183,6 @@ class ReflectionExercise(_Exercise):
 class WordExercise(_Exercise):
     """One word or a short phrase; the results show how often each word came up."""
 
-    writes_text: ClassVar[bool] = True
     kind: Literal["word"] = "word"
     """What sort of exercise this is."""
     max_chars: int = Field(default=40, ge=1)
@@ -263,7 +258,6 @@ class SpeakerListenerExercise(_Exercise):
 class TimedWritingExercise(_Exercise):
     """List a few things against the clock, such as three things you are grateful for."""
 
-    writes_text: ClassVar[bool] = True
     kind: Literal["timed-writing"] = "timed-writing"
     """What sort of exercise this is."""
     target: int = Field(ge=1)

@@ -118,13 +118,14 @@ _Loader.add_implicit_resolver(
 )
 
 
-def read_yaml(source: _Source, text: str, *, offset: int = 0) -> None:
+def read_yaml(source: _Source, text: str, *, offset: int = 0, what: str = "file") -> None:
     """Parse YAML into `source`; `offset` is how many lines of the file come before `text`."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # checks every character before parsing
         node = loader.get_single_node()
         if node is None:
-            source.add((), "the file is empty", line=offset + 1)
+            source.add((), f"the {what} is empty", line=offset + 1)
             return
         source.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -135,13 +136,22 @@ def read_yaml(source: _Source, text: str, *, offset: int = 0) -> None:
             message += " (if the text contains ': ', put it in quotes)"
         source.add((), message, line=line)
         return
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + offset
+        message = f"could not read the YAML: it holds a character that is not allowed (#x{exc.character:04x})"
+        source.add((), message, line=line)
+        return
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     source.lines = {(): node.start_mark.line + 1 + offset}
-    _walk_yaml(source, node, (), offset)
+    _walk_yaml(source, node, (), offset, set())
 
 
-def _walk_yaml(source: _Source, node: yaml.Node, path: Path_, offset: int) -> None:
+def _walk_yaml(source: _Source, node: yaml.Node, path: Path_, offset: int, seen_nodes: set) -> None:
+    if id(node) in seen_nodes:  # an alias pointing back into itself
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -155,11 +165,11 @@ def _walk_yaml(source: _Source, node: yaml.Node, path: Path_, offset: int) -> No
                 )
             seen[key] = line
             source.lines[path + (key,)] = line
-            _walk_yaml(source, value_node, path + (key,), offset)
+            _walk_yaml(source, value_node, path + (key,), offset, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             source.lines[path + (index,)] = item.start_mark.line + 1 + offset
-            _walk_yaml(source, item, path + (index,), offset)
+            _walk_yaml(source, item, path + (index,), offset, seen_nodes)
 
 
 def read_toml(source: _Source, text: str) -> None:
@@ -305,7 +315,7 @@ def read_module(source: _Source, text: str) -> list[Slide]:
     if closing is None:
         source.add((), "the front matter is not closed: add a line '---' after it", line=1)
         return []
-    read_yaml(source, "\n".join(lines[1:closing]), offset=1)
+    read_yaml(source, "\n".join(lines[1:closing]), offset=1, what="front matter")
     return parse_slides(source, lines[closing + 1 :], first_line=closing + 2)
 
 
@@ -486,26 +496,109 @@ class _ExerciseFile:
     exercise: _Exercise | None
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+@dataclass
+class _Tree:
+    """What has been read so far, for the checks that span files."""
+
+    root: Path
+    sources: list[_Source] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    exercises: list[_ExerciseFile] = field(default_factory=list)
+    by_id: dict[str, _ExerciseFile] = field(default_factory=dict)
+    used_by: dict[str, str] = field(default_factory=dict)
+    modules: list[Module] = field(default_factory=list)
+
+    def files(self, folder: str, suffixes: tuple[str, ...]) -> list[tuple[Path, _Source]]:
+        """The content files of a folder (hidden files skipped, others ignored with a warning)."""
+        found = []
+        directory = self.root / folder
+        paths = sorted(directory.iterdir()) if directory.is_dir() else []
+        for path in paths:
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            rel = f"{folder}/{path.name}"
+            if path.suffix not in suffixes:
+                ends = " or ".join(", ".join(suffixes).rsplit(", ", 1))
+                message = f"ignored: {folder[:-1]} files end in {ends}"
+                self.notices.append(Problem(path=rel, message=message, level="warning"))
+                continue
+            source = _Source(rel)
+            self.sources.append(source)
+            found.append((path, source))
+        return found
 
 
-def _read_exercise(path: Path, rel: str) -> tuple[_Source, _Exercise | None]:
-    source = _Source(rel)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".toml":
-        read_toml(source, text)
-    else:
-        read_yaml(source, text)
+def _read_text(path: Path, source: _Source) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        source.add((), f"could not open the file: {exc.strerror or exc}")
+        return None
+
+
+def check(*, root: Path | None = None) -> Report:
+    """Read every module and exercise under `root` and report every problem. Never raises."""
+    tree = _Tree(Path(root) if root is not None else content_root())
+    for path, source in tree.files("exercises", EXERCISE_SUFFIXES):
+        _check_exercise(tree, path, source)
+    if not (tree.root / "modules").is_dir():
+        tree.notices.append(Problem(path="modules/", message=f"folder not found in {tree.root}"))
+    module_files = tree.files("modules", (".md",))
+    if (tree.root / "modules").is_dir() and not module_files:
+        message = "there are no modules yet: add a file such as modules/00-welcome.md"
+        tree.notices.append(Problem(path="modules/", message=message))
+    orders: dict[int, str] = {}
+    module_ids: dict[str, str] = {}
+    for path, source in module_files:
+        named = MODULE_NAME.fullmatch(path.name)
+        order = int(named.group(1)) if named else 0
+        if not named:
+            source.add(
+                (),
+                "the file name must look like 03-building.md: two digits for the order, "
+                "a hyphen, then lowercase words joined by hyphens",
+            )
+        elif order in orders:
+            source.add((), f"order number {order:02d} is also used by {orders[order]}")
+        else:
+            orders[order] = source.rel
+        _check_module(tree, path, source, order=order, module_ids=module_ids)
+    for entry in tree.exercises:
+        stem = Path(entry.source.rel).stem
+        if isinstance(entry.source.data, dict) and not {entry.id, stem} & set(tree.used_by):
+            message = f"exercise '{entry.id}' is not used by any module"
+            entry.source.add(("id",), message, level="warning")
+
+    problems = tree.notices + [p for source in tree.sources for p in source.problems]
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    content = None
+    if not any(p.level == "error" for p in problems):
+        exercises = {e.id: e.exercise for e in tree.exercises if e.exercise is not None}
+        modules = sorted(tree.modules, key=lambda m: (m.order, m.path))
+        content = Content(modules=modules, exercises=exercises)
+    return Report(content=content, problems=problems, files=len(tree.sources))
+
+
+def _check_exercise(tree: _Tree, path: Path, source: _Source) -> None:
+    text = _read_text(path, source)
+    if text is not None:
+        (read_toml if path.suffix == ".toml" else read_yaml)(source, text)
     data = source.data
-    if source.problems or data is None:
-        return source, None
+    declared = data.get("id") if isinstance(data, dict) else None
+    entry = _ExerciseFile(source, declared if isinstance(declared, str) else path.stem, None)
+    tree.exercises.append(entry)
+    if data is None:
+        return
     if not isinstance(data, dict):
         source.add((), f"expected a group of keys (id, title, kind, ...), got {describe(data)}")
-        return source, None
-    stem = path.stem
-    if isinstance(data.get("id"), str) and data["id"] != stem:
-        source.add(("id",), f"id '{data['id']}' does not match the file name '{path.name}'")
+        return
+    if entry.id in tree.by_id:
+        other = tree.by_id[entry.id].source.rel
+        source.add(("id",), f"exercise id '{entry.id}' is also used by {other}")
+    else:
+        tree.by_id[entry.id] = entry
+    if isinstance(declared, str) and declared != path.stem:
+        source.add(("id",), f"id '{declared}' does not match the file name '{path.name}'")
     kinds = ", ".join(EXERCISE_KINDS)
     kind = data.get("kind")
     model: type[_Exercise] = _Exercise
@@ -520,139 +613,47 @@ def _read_exercise(path: Path, rel: str) -> tuple[_Source, _Exercise | None]:
     else:
         model = EXERCISE_KINDS[kind]
         check_unknown_keys(source, model, data, kind=kind)
-    exercise = check_model(source, model, {**data, "path": rel})
-    if model is _Exercise or any(p.level == "error" for p in source.problems):
-        return source, None
-    return source, exercise  # type: ignore[return-value]
+    exercise = check_model(source, model, {**data, "path": source.rel})
+    if model is not _Exercise and not any(p.level == "error" for p in source.problems):
+        entry.exercise = exercise  # type: ignore[assignment]
 
 
-def check(*, root: Path | None = None) -> Report:
-    """Read every module and exercise under `root` and report every problem. Never raises."""
-    root = Path(root) if root is not None else content_root()
-    sources: list[_Source] = []
-    folder_problems: list[Problem] = []
-    exercise_files: list[_ExerciseFile] = []
-    by_id: dict[str, _ExerciseFile] = {}
-
-    exercises_dir = root / "exercises"
-    for path in _files(exercises_dir) if exercises_dir.is_dir() else []:
-        rel = f"exercises/{path.name}"
-        if path.suffix not in EXERCISE_SUFFIXES:
-            folder_problems.append(
-                Problem(
-                    path=rel,
-                    message="ignored: exercise files end in .toml, .yaml or .yml",
-                    level="warning",
-                )
-            )
-            continue
-        source, exercise = _read_exercise(path, rel)
-        sources.append(source)
-        data = source.data if isinstance(source.data, dict) else {}
-        declared = data.get("id")
-        entry = _ExerciseFile(
-            source, declared if isinstance(declared, str) else path.stem, exercise
+def _check_module(
+    tree: _Tree, path: Path, source: _Source, *, order: int, module_ids: dict[str, str]
+) -> None:
+    text = _read_text(path, source)
+    slides = read_module(source, text) if text is not None else []
+    data = source.data
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        message = f"expected front matter of 'key: value' lines, got {describe(data)}"
+        source.add((), message, line=2)
+        return
+    check_unknown_keys(source, Module, data)
+    listed = data.get("exercises")
+    listed = listed if isinstance(listed, list) else []
+    _check_references(tree, source, listed)
+    sensitive = [
+        i for i in listed if isinstance(i, str) and i in tree.by_id and _is_sensitive(tree.by_id[i])
+    ]
+    note = data.get("content_note")
+    if sensitive and not (isinstance(note, str) and note.strip()):
+        source.add(
+            ("content_note",),
+            f"this module runs a sensitive exercise ('{sensitive[0]}'), so it needs a "
+            "content_note: a few words shown before it starts",
         )
-        exercise_files.append(entry)
-        if entry.id in by_id:
-            source.add(
-                ("id",), f"exercise id '{entry.id}' is also used by {by_id[entry.id].source.rel}"
-            )
-            entry.exercise = None
-        else:
-            by_id[entry.id] = entry
-    known_ids = set(by_id) | {Path(e.source.rel).stem for e in exercise_files}
-
-    modules: list[Module] = []
-    used_by: dict[str, str] = {}
-    modules_dir = root / "modules"
-    if not modules_dir.is_dir():
-        folder_problems.append(Problem(path="modules/", message=f"folder not found in {root}"))
-        module_paths: list[Path] = []
-    else:
-        module_paths = _files(modules_dir)
-    orders: dict[int, str] = {}
-    module_ids: dict[str, str] = {}
-    for path in module_paths:
-        rel = f"modules/{path.name}"
-        if path.suffix != ".md":
-            folder_problems.append(
-                Problem(path=rel, message="ignored: module files end in .md", level="warning")
-            )
-            continue
-        source = _Source(rel)
-        sources.append(source)
-        named = MODULE_NAME.fullmatch(path.name)
-        order = int(named.group(1)) if named else -1
-        if not named:
-            source.add(
-                (),
-                "the file name must look like 03-building.md: two digits for the order, "
-                "a hyphen, then lowercase words joined by hyphens",
-            )
-        elif order in orders:
-            source.add((), f"order number {order:02d} is also used by {orders[order]}")
-        else:
-            orders[order] = rel
-        slides = read_module(source, path.read_text(encoding="utf-8", errors="replace"))
-        data = source.data
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            source.add(
-                (), f"expected front matter of 'key: value' lines, got {describe(data)}", line=2
-            )
-            continue
-        check_unknown_keys(source, Module, data)
-        listed = data.get("exercises")
-        listed = listed if isinstance(listed, list) else []
-        _check_references(source, listed, known_ids, used_by)
-        sensitive = [
-            i for i in listed if isinstance(i, str) and i in by_id and _is_sensitive(by_id[i])
-        ]
-        note = data.get("content_note")
-        if sensitive and not (isinstance(note, str) and note.strip()):
-            source.add(
-                ("content_note",),
-                f"this module runs a sensitive exercise ('{sensitive[0]}'), so it needs a "
-                "content_note: a few words shown before it starts",
-            )
-        module_id = data.get("id")
-        if isinstance(module_id, str):
-            if module_id in module_ids:
-                source.add(
-                    ("id",), f"module id '{module_id}' is also used by {module_ids[module_id]}"
-                )
-            else:
-                module_ids[module_id] = rel
-        fields = {**data, "slides": slides, "order": max(order, 0), "path": rel}
-        module = check_model(source, Module, fields)
-        if isinstance(module, Module):
-            modules.append(module)
-
-    if modules_dir.is_dir() and not any(p.suffix == ".md" for p in module_paths):
-        folder_problems.append(
-            Problem(
-                path="modules/",
-                message="there are no modules yet: add a file such as modules/00-welcome.md",
-            )
-        )
-    for entry in exercise_files:
-        stem = Path(entry.source.rel).stem
-        if isinstance(entry.source.data, dict) and not {entry.id, stem} & set(used_by):
-            entry.source.add(
-                ("id",), f"exercise '{entry.id}' is not used by any module", level="warning"
-            )
-
-    problems = folder_problems + [p for source in sources for p in source.problems]
-    problems.sort(key=lambda p: (p.path, p.line or 0))
-    content = None
-    if not any(p.level == "error" for p in problems):
-        exercises = {e.id: e.exercise for e in exercise_files if e.exercise is not None}
-        content = Content(
-            modules=sorted(modules, key=lambda m: (m.order, m.path)), exercises=exercises
-        )
-    return Report(content=content, problems=problems, files=len(sources))
+    module_id = data.get("id")
+    if isinstance(module_id, str) and module_id in module_ids:
+        source.add(("id",), f"module id '{module_id}' is also used by {module_ids[module_id]}")
+    elif isinstance(module_id, str):
+        module_ids[module_id] = source.rel
+    module = check_model(
+        source, Module, {**data, "slides": slides, "order": order, "path": source.rel}
+    )
+    if isinstance(module, Module):
+        tree.modules.append(module)
 
 
 def _is_sensitive(entry: _ExerciseFile) -> bool:
@@ -660,33 +661,30 @@ def _is_sensitive(entry: _ExerciseFile) -> bool:
     return isinstance(data, dict) and data.get("sensitive") is True
 
 
-def _check_references(
-    source: _Source, listed: list, known_ids: set[str], used_by: dict[str, str]
-) -> None:
+def _check_references(tree: _Tree, source: _Source, listed: list) -> None:
     """Each exercise a module names must exist, once in this module and in no other."""
+    known = set(tree.by_id) | {Path(e.source.rel).stem for e in tree.exercises}
     seen: set[str] = set()
     for index, exercise_id in enumerate(listed):
         path = ("exercises", index)
         if not isinstance(exercise_id, str):
-            source.add(path, f"expected an exercise id, got {describe(exercise_id)}")
-            continue
-        if exercise_id not in known_ids:
-            near = _suggest(exercise_id, known_ids)
+            continue  # reported as a wrong type by the module's own check
+        if exercise_id not in known:
+            near = _suggest(exercise_id, known)
             hint = (
                 f"did you mean '{near}'?"
                 if near
-                else f"there is no exercises/{exercise_id}.toml or .yaml"
+                else (f"there is no exercises/{exercise_id}.toml or .yaml")
             )
             source.add(path, f"unknown exercise '{exercise_id}' ({hint})")
         elif exercise_id in seen:
             source.add(path, f"exercise '{exercise_id}' is listed twice in this module")
-        elif exercise_id in used_by:
-            source.add(
-                path,
-                f"exercise '{exercise_id}' is already used by {used_by[exercise_id]}; "
-                "each exercise belongs to one stage",
-                level="warning",
+        elif exercise_id in tree.used_by:
+            message = (
+                f"exercise '{exercise_id}' is already used by {tree.used_by[exercise_id]}; "
+                "an exercise can be run in one stage only"
             )
+            source.add(path, message)
         else:
-            used_by[exercise_id] = source.rel
+            tree.used_by[exercise_id] = source.rel
         seen.add(exercise_id)
