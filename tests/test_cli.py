@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -167,3 +171,35 @@ def test_serve_hands_further_arguments_to_streamlit_run():
 
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: streamlit run [OPTIONS] [TARGET] [ARGS]...")
+
+
+def test_serve_starts_the_app_from_the_project_folder_wherever_it_is_run(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workshop.cli", "serve", "--server.port", str(port)]
+        + ["--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=tmp_path,  # not the project folder: serve must find app.py on its own
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        answer = None
+        for _ in range(240):
+            if server.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as reply:
+                    answer = reply.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.25)
+        assert answer == "ok", server.stdout.read() if server.poll() is not None else "no answer"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        server.stdout.close()

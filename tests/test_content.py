@@ -309,8 +309,8 @@ def test_yaml_mistake_in_front_matter_names_the_line_of_the_file(content_dir):
     edit(content_dir, "modules/00-welcome.md", "title: Welcome", "title: Welcome: come in")
 
     assert errors(content_dir) == [
-        "modules/00-welcome.md:3: could not read the YAML: mapping values are not allowed here "
-        "(if the text contains ': ', put it in quotes)"
+        "modules/00-welcome.md:3: could not read the YAML: unexpected ':' (put text that "
+        "contains ': ' in quotes, and check the indentation)"
     ]
 
 
@@ -318,7 +318,25 @@ def test_yaml_mistake_in_an_exercise_names_its_line(content_dir):
     edit(content_dir, "exercises/hard-moment.yaml", "min_reveal: 5", "min_reveal: [5")
 
     assert errors(content_dir) == [
-        "exercises/hard-moment.yaml:7: could not read the YAML: expected ',' or ']', but got ':'"
+        "exercises/hard-moment.yaml:6: could not read the YAML: "
+        "a list opened with '[' is not closed with ']'"
+    ]
+
+
+def test_yaml_indentation_mistake_is_explained(content_dir):
+    edit(content_dir, "exercises/weekly-ritual.yaml", "    hint: A day", "   hint: A day")
+
+    assert errors(content_dir) == [
+        "exercises/weekly-ritual.yaml:10: could not read the YAML: "
+        "this line is not indented like the lines above it"
+    ]
+
+
+def test_an_unclosed_quote_points_at_where_it_opens(content_dir):
+    edit(content_dir, "exercises/hard-moment.yaml", "title: A hard moment", 'title: "A hard moment')
+
+    assert errors(content_dir) == [
+        "exercises/hard-moment.yaml:2: could not read the YAML: a quotation mark is not closed"
     ]
 
 

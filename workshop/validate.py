@@ -118,6 +118,20 @@ _Loader.add_implicit_resolver(
 )
 
 
+_YAML_HINTS = [  # (what PyYAML says, what to tell a counsellor, point at where it started)
+    (
+        "mapping values are not allowed here",
+        "unexpected ':' (put text that contains ': ' in quotes, and check the indentation)",
+        False,
+    ),
+    ("expected <block end>", "this line is not indented like the lines above it", False),
+    ("expected ',' or ']'", "a list opened with '[' is not closed with ']'", True),
+    ("expected ',' or '}'", "a group opened with '{' is not closed with '}'", True),
+    ("found character '\\t'", "a tab is used to indent; use spaces instead", False),
+    ("found unexpected end of stream", "a quotation mark is not closed", True),
+]
+
+
 def read_yaml(source: _Source, text: str, *, offset: int = 0, what: str = "file") -> None:
     """Parse YAML into `source`; `offset` is how many lines of the file come before `text`."""
     loader = None
@@ -129,12 +143,15 @@ def read_yaml(source: _Source, text: str, *, offset: int = 0, what: str = "file"
             return
         source.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unknown problem"
+        explained = next((h for h in _YAML_HINTS if problem.startswith(h[0])), None)
+        # Where something was left open, its start is more useful than where YAML gave up.
+        mark = exc.context_mark if explained and explained[2] else exc.problem_mark
+        mark = mark or exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
-        message = f"could not read the YAML: {exc.problem or exc.context}"
-        if exc.problem == "mapping values are not allowed here":
-            message += " (if the text contains ': ', put it in quotes)"
-        source.add((), message, line=line)
+        source.add(
+            (), f"could not read the YAML: {explained[1] if explained else problem}", line=line
+        )
         return
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 + offset
