@@ -60,8 +60,8 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         "path",
         nargs="?",
         type=Path,
-        help="folder holding modules/ and exercises/ (default: the shipped workshop, "
-        "or $BEDROCK_CONTENT)",
+        help="folder holding modules/ and exercises/ (default: $BEDROCK_CONTENT if set, "
+        "else the shipped workshop)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors (exit 1 on any problem)"

@@ -55,10 +55,12 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that stop the content from loading."""
         return [problem for problem in self.problems if problem.level == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems worth fixing that do not stop loading."""
         return [problem for problem in self.problems if problem.level == "warning"]
 
 
