@@ -127,7 +127,9 @@ def timer(
     _connection: Connection, row: Row, now: float, *, step: Callable[[Timer, float], Timer]
 ) -> Values:
     """Apply one timer step (start, pause, ...) to the stored timer."""
-    return timer_values(step(timer_of(row), now))
+    before = timer_of(row)
+    after = step(before, now)
+    return None if after == before else timer_values(after)
 
 
 def end(connection: Connection, row: Row, _now: float) -> Values:
