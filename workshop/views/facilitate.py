@@ -58,9 +58,9 @@ def _signed_in(code: str, key: str) -> None:
 
 def _reopen() -> None:
     with st.form("fac_reopen"):
-        code = st.text_input("Workshop code", max_chars=6)
-        passcode = st.text_input("Workshop passcode", type="password")
-        if st.form_submit_button("Open the console", type="primary"):
+        code = st.text_input("Workshop code", max_chars=6, key="fac_reopen_code")
+        passcode = st.text_input("Workshop passcode", type="password", key="fac_reopen_pass")
+        if st.form_submit_button("Open the console", type="primary", key="fac_reopen_go"):
             code = code.strip().upper()
             try:
                 _signed_in(code, store().open_console(code=code, passcode=passcode))
@@ -113,24 +113,31 @@ def _new_workshop() -> None:
     st.caption(f"{len(chosen_rows)} stages · {total:.0f} minutes in all")
 
     with st.form("fac_create"):
-        title = st.text_input("Title participants see", value="Emotional connection workshop")
+        title = st.text_input(
+            "Title participants see", value="Emotional connection workshop", key="fac_title"
+        )
         min_reveal = st.number_input(
             "Reveal answers once at least this many have answered",
             min_value=2,
             max_value=50,
             value=3,
             help="Sensitive prompts keep their own higher threshold.",
+            key="fac_min_reveal",
         )
         support = st.text_area(
             "Support text on every participant screen (your own resources)",
             value=DEFAULT_SUPPORT,
             max_chars=1500,
+            key="fac_support",
         )
         passcode = st.text_input(
-            "Workshop passcode (to reopen this console)", type="password", max_chars=200
+            "Workshop passcode (to reopen this console)",
+            type="password",
+            max_chars=200,
+            key="fac_passcode",
         )
-        again = st.text_input("Passcode again", type="password", max_chars=200)
-        if st.form_submit_button("Create workshop", type="primary"):
+        again = st.text_input("Passcode again", type="password", max_chars=200, key="fac_passcode2")
+        if st.form_submit_button("Create workshop", type="primary", key="fac_create_go"):
             problem = _plan_problem(chosen_rows, passcode, again)
             if problem:
                 st.error(problem)

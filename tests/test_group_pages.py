@@ -1,0 +1,144 @@
+"""The group workshop pages in AppTest: a facilitator and three participants on one store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from workshop.errors import BelowThreshold
+from workshop.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PASSCODE = "a quiet room"
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch) -> str:
+    """Every page of the app talks to a fresh SQLite file (the app's cached store is reset)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+
+
+def facilitator_creates_workshop() -> AppTest:
+    at = _session("facilitate")
+    at.text_input(key="fac_passcode").input(PASSCODE)
+    at.text_input(key="fac_passcode2").input(PASSCODE)
+    at.button(key="fac_create_go").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _session(name: str, **query: str) -> AppTest:
+    script = f"""
+import streamlit as st
+from workshop.views import build_pages, {name}
+st.set_page_config(page_title="Bedrock")
+build_pages()
+{name}.page()
+"""
+    at = AppTest.from_string(script, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything a person can read on the page."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    parts += [e.value for e in at.header] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.text] + [str(e.value) for e in at.metric]
+    parts += [e.value for e in at.info] + [e.value for e in at.success]
+    parts += [e.proto.body for e in at.get("html")]
+    parts += [e.proto.spec + e.proto.datasets.__str__() for e in at.get("vega_lite_chart")]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_console_is_not_shown_without_the_passcode(app_db):
+    at = _session("facilitate")
+    assert not at.exception
+    assert "Presenter notes" not in texts(at)
+    assert not [b for b in at.button if b.label.startswith("Stage")]
+    at.text_input(key="fac_reopen_code").input("ACDEFG")
+    at.text_input(key="fac_reopen_pass").input("not the passcode")
+    at.button(key="fac_reopen_go").click().run()
+    assert "don't match an open workshop" in " ".join(e.value for e in at.error)
+    assert "Presenter notes" not in texts(at)
+
+
+def test_a_facilitator_and_three_participants_run_a_prompt_to_reveal(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    key = console.session_state["fac_key"]
+    assert "Presenter notes" in texts(console)
+
+    # Put the one-word arrival prompt on everyone's phone.
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    assert not console.exception
+
+    phones = [_session("join", code=code) for _ in range(3)]
+    for phone in phones:
+        assert not phone.exception
+        assert "Welcome" in texts(phone)
+    words = ["hopeful", "tired", "hopeful"]
+    for phone, word in zip(phones[:2], words, strict=False):
+        phone.text_input(key=f"join_done_{code}_arrival-word_text").input(word)
+        phone.button(key=f"join_done_{code}_arrival-word_send").click().run()
+        assert "Sent, anonymously" in texts(phone)
+
+    console.run()
+    assert "fewer than 3" in texts(console)
+    assert console.button(key="fac_reveal").disabled
+    with pytest.raises(BelowThreshold):
+        Store(app_db).reveal(code=code, key=key, prompt_id="arrival-word")
+
+    phones[2].text_input(key=f"join_done_{code}_arrival-word_text").input(words[2])
+    phones[2].button(key=f"join_done_{code}_arrival-word_send").click().run()
+    console.run()
+    assert "3 answers" in texts(console)
+    screen_key = Store(app_db).screen_key(code=code, key=key)
+    before = _session("screen", code=code, key=screen_key)
+    assert "hopeful" not in texts(before)
+    assert "Presenter notes" not in texts(before)
+    console.button(key="fac_reveal").click().run()
+    assert not console.exception
+    assert "hopeful" in texts(console)
+
+    screen = _session("screen", code=code, key=screen_key)
+    assert not screen.exception
+    shown = texts(screen)
+    assert "Arrival word" in shown
+    assert "hopeful" in shown and "tired" in shown
+    phones[0].run()
+    assert "The answers are up on the screen now." in texts(phones[0])
+
+
+def test_a_participant_can_pass_on_any_prompt(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    console.radio(key="fac_prompt_0_None").set_value("checkin-open").run()
+    phone = _session("join", code=code)
+    phone.button(key=f"join_done_{code}_checkin-open_pass").click().run()
+    assert "You passed on this one" in texts(phone)
+    console.run()
+    assert "fewer than 3" in texts(console)
+
+
+def test_a_wrong_code_gets_a_kind_message_and_a_box_to_try_again(app_db):
+    phone = _session("join", code="ZZZZZZ")
+    assert not phone.exception
+    assert "couldn't find a workshop" in texts(phone)
+    assert phone.text_input(key="join_retry_code") is not None
+
+
+def test_the_screen_refuses_a_missing_or_wrong_key(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    screen = _session("screen", code=code, key=console.session_state["fac_key"])
+    assert not screen.exception
+    assert "Open this screen from the facilitator console" in texts(screen)
