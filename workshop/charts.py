@@ -48,3 +48,53 @@ def words_frame(results: Results, *, top: int = 20) -> pd.DataFrame:
     """The most frequent words, most frequent first."""
     words = (results.words or [])[:top]
     return pd.DataFrame(words, columns=["answer", "count"])
+
+
+SECOND = "#2e6f7a"
+"""The colour of the closing check-in, beside the opening one in :data:`BAR`."""
+
+CHECKIN_MOMENTS = ("Opening", "Closing")
+
+
+def checkin_frame(
+    opening: Results | None, closing: Results | None, *, lo: int, hi: int
+) -> pd.DataFrame:
+    """Counts per scale point for the opening and the closing check-in, one row per point and
+    moment. A check-in below its reveal threshold (or missing) adds no rows, so nothing about
+    so few answers can be read from the chart."""
+    rows = []
+    for moment, results in zip(CHECKIN_MOMENTS, (opening, closing), strict=True):
+        if results is None or not results.enough or results.distribution is None:
+            continue
+        frame = scale_frame(results, lo=lo, hi=hi)
+        rows += [
+            {"point": point, "moment": moment, "count": int(count)}
+            for point, count in zip(frame["answer"], frame["count"], strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["point", "moment", "count"])
+
+
+def checkin_chart(frame: pd.DataFrame, *, big: bool = False) -> alt.Chart:
+    """The opening and closing check-in side by side at every scale point, with counts on the
+    columns; ``big`` sizes the text for a projector."""
+    font = 28 if big else 14
+    points = list(dict.fromkeys(frame["point"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("point:N", sort=points, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("moment:N", sort=list(CHECKIN_MOMENTS)),
+        y=alt.Y("count:Q", title=None, axis=None),
+    )
+    colour = alt.Color(
+        "moment:N",
+        scale=alt.Scale(domain=list(CHECKIN_MOMENTS), range=[BAR, SECOND]),
+        legend=alt.Legend(title=None, orient="top", labelFontSize=font, symbolSize=font * 12),
+    )
+    bars = base.mark_bar(cornerRadius=3).encode(color=colour, tooltip=["moment", "point", "count"])
+    text = (
+        base.transform_filter(alt.datum.count > 0)
+        .mark_text(baseline="bottom", dy=-4, fontSize=font * 0.8)
+        .encode(text="count:Q")
+    )
+    return (
+        (bars + text).configure_axis(labelFontSize=font, grid=False).configure_view(strokeWidth=0)
+    )

@@ -1,0 +1,481 @@
+"""Printable pages: a small safe Markdown for our own slide text, HTML pages with print CSS,
+bar charts as inline SVG, and a PDF document class (fpdf2) with the same look.
+
+User text goes through :func:`html.escape` (HTML) or is written as plain text (PDF); only
+the workshop's own content is read as Markdown, and even then the text is escaped first.
+Nothing here reads a database; the PDF class reads font files.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+"""Where Debian's fonts-dejavu-core puts DejaVu Sans; without it PDFs use a core font."""
+
+INK = (43, 36, 33)
+MUTED = (112, 102, 96)
+RULE = (214, 205, 198)
+FIRST = (138, 75, 60)
+"""The bar colour, as in :data:`workshop.charts.BAR`."""
+SECOND = (46, 111, 122)
+"""The second series (the closing check-in), as in :data:`workshop.charts.SECOND`."""
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+# -- Markdown (our own content only) -------------------------------------------------------
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
+_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
+
+
+def inline_html(text: str) -> str:
+    """One line of Markdown as HTML: escaped, then **bold** and *italic*."""
+    escaped = html.escape(text, quote=False)
+    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
+    return _ITALIC.sub(r"<em>\1</em>", escaped)
+
+
+def markdown_html(source: str) -> str:
+    """A slide body as HTML: headings, bullet lists and paragraphs, with bold and italic.
+    Everything else stays literal text."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    in_list = False
+
+    def flush() -> None:
+        nonlocal in_list
+        if paragraph:
+            out.append(f"<p>{inline_html(' '.join(paragraph))}</p>")
+            paragraph.clear()
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+
+    for line in source.splitlines():
+        bullet, heading = _BULLET.match(line), _HEADING.match(line)
+        if bullet:
+            if paragraph:
+                flush()
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{inline_html(bullet.group(1).strip())}</li>")
+        elif heading:
+            flush()
+            level = min(len(heading.group(1)) + 2, 6)
+            out.append(f"<h{level}>{inline_html(heading.group(2).strip())}</h{level}>")
+        elif not line.strip():
+            flush()
+        else:
+            if in_list:
+                flush()
+            paragraph.append(line.strip())
+    flush()
+    return "\n".join(out)
+
+
+def markdown_lines(source: str) -> list[tuple[str, str]]:
+    """A slide body as (kind, text) lines for PDF: kind is "bullet", "heading" or "text";
+    the text keeps its **bold** marks."""
+    lines: list[tuple[str, str]] = []
+    for line in source.splitlines():
+        if not line.strip():
+            continue
+        if bullet := _BULLET.match(line):
+            lines.append(("bullet", bullet.group(1).strip()))
+        elif heading := _HEADING.match(line):
+            lines.append(("heading", heading.group(2).strip()))
+        else:
+            lines.append(("text", line.strip()))
+    return lines
+
+
+def strip_marks(text: str) -> str:
+    """Markdown emphasis marks removed: '**Trust**' becomes 'Trust'."""
+    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+
+
+# -- HTML pages ----------------------------------------------------------------------------
+
+BASE_CSS = """
+:root { --ink: #2b2421; --muted: #706660; --rule: #d6cdc6; --first: #8a4b3c;
+        --second: #2e6f7a; --paper: #fffdfb; }
+* { box-sizing: border-box; }
+html { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
+       background: var(--paper); line-height: 1.45; font-size: 11pt; }
+body { max-width: 48rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+h1 { font-size: 1.8rem; margin: 0 0 .25rem; color: var(--first); }
+h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; padding-bottom: .2rem;
+     border-bottom: 2px solid var(--rule); }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
+p, li { margin: .3rem 0; }
+.meta, .muted { color: var(--muted); }
+.note { border-left: 4px solid var(--first); padding: .4rem .8rem; background: #f6efe9; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule);
+         vertical-align: top; }
+th { font-size: .9rem; color: var(--muted); font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+table.bars td { border: none; padding: .15rem .4rem; }
+table.bars td.num { width: 3rem; }
+table.bars svg { display: block; width: 100%; height: 1rem; }
+figure { margin: .5rem 0 1rem; }
+figcaption { color: var(--muted); font-size: .9rem; }
+.legend span { display: inline-block; margin-right: 1.2rem; }
+.swatch { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem;
+          vertical-align: -1px; }
+ul.texts { list-style: none; padding: 0; }
+ul.texts li { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid var(--rule);
+              padding: .2rem .7rem; margin: .5rem 0; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
+@page { size: A4; margin: 16mm 15mm 18mm; }
+@media print {
+  html { background: white; font-size: 10.5pt; }
+  body { max-width: none; padding: 0; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  figure, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  .page { break-before: page; page-break-before: always; }
+  .noprint { display: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def page(*, title: str, body: str, css: str = "") -> str:
+    """A complete, self-contained HTML page (no scripts, no outside files)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{BASE_CSS}{css}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def bars_html(
+    rows: Sequence[tuple[str, int]],
+    *,
+    colour: tuple[int, int, int] = FIRST,
+    label_width: str = "45%",
+) -> str:
+    """Counts as horizontal bars in a table: the label, a bar scaled to the largest, the count
+    (``label_width`` is a CSS width for the label column)."""
+    top = max((count for _, count in rows), default=0) or 1
+    fill = hex_colour(colour)
+    cells = []
+    for label, count in rows:
+        width = 100 * count / top
+        bar = (
+            f'<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+            f'<rect x="0" y="1" width="{width:.2f}" height="8" fill="{fill}"/></svg>'
+        )
+        cells.append(
+            f'<tr><td class="label" style="width:{label_width}">{html.escape(label)}</td>'
+            f"<td>{bar}</td>"
+            f'<td class="num">{count}</td></tr>'
+        )
+    return f'<table class="bars keep">{"".join(cells)}</table>'
+
+
+def columns_svg(
+    points: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int], tuple[int, int, int]]],
+    *,
+    label: str,
+) -> str:
+    """Grouped columns: for each point on the x axis one column per series, side by side,
+    with their counts above them and a legend. ``label`` describes the chart for screen
+    readers."""
+    width, height, base, top_pad = 640, 260, 220, 24
+    top = max((max(values, default=0) for _, values, _ in series), default=0) or 1
+    slot = width / max(len(points), 1)
+    column = min(28.0, (slot - 10) / max(len(series), 1))
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{html.escape(label)}" font-size="15" fill="{hex_colour(INK)}">',
+        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="{hex_colour(RULE)}"/>',
+    ]
+    for i, point in enumerate(points):
+        left = i * slot + (slot - column * len(series)) / 2
+        for j, (_, values, colour) in enumerate(series):
+            value = values[i]
+            bar = (base - top_pad) * value / top
+            x = left + j * column
+            parts.append(
+                f'<rect x="{x:.1f}" y="{base - bar:.1f}" width="{column - 2:.1f}" '
+                f'height="{bar:.1f}" fill="{hex_colour(colour)}"/>'
+            )
+            if value:
+                parts.append(
+                    f'<text x="{x + (column - 2) / 2:.1f}" y="{base - bar - 5:.1f}" '
+                    f'text-anchor="middle" font-size="13">{value}</text>'
+                )
+        parts.append(
+            f'<text x="{i * slot + slot / 2:.1f}" y="{base + 22}" text-anchor="middle">'
+            f"{html.escape(point)}</text>"
+        )
+    parts.append("</svg>")
+    legend = "".join(
+        f'<span><i class="swatch" style="background:{hex_colour(colour)}"></i>'
+        f"{html.escape(name)}</span>"
+        for name, _, colour in series
+    )
+    return f'<figure class="keep">{"".join(parts)}<div class="legend">{legend}</div></figure>'
+
+
+# -- PDF -----------------------------------------------------------------------------------
+
+_PLAIN = str.maketrans(
+    {
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
+        "\u201a": "'", "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u2022": "-",
+        "\u00a0": " ", "\u2192": "->", "\u2610": "[ ]", "\u2212": "-",
+    }
+)  # fmt: skip
+
+
+def plain(text: str) -> str:
+    """Text a core PDF font can show (Latin-1): typographic marks become ASCII ones and
+    accents the core font lacks are dropped; anything else becomes '?'."""
+    out = []
+    for char in text.translate(_PLAIN):
+        if ord(char) < 256:
+            out.append(char)
+            continue
+        base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
+        out.append(base or "?")
+    return "".join(out)
+
+
+class PrintDocument(FPDF):
+    """An A4 document in DejaVu Sans (falling back to Helvetica with :func:`plain` text when
+    the font files are missing), with a footer naming the document and the page."""
+
+    def __init__(self, *, title: str, footer: str, font_dir: Path | None = FONT_DIR) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.footer_text = footer
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=18)
+        self.set_title(title)
+        self.set_creator("Bedrock")
+        self.unicode = False
+        regular = font_dir / "DejaVuSans.ttf" if font_dir else None
+        if regular is not None and regular.is_file():
+            self.add_font("DejaVu", "", regular)
+            for style, name in (("B", "Bold"), ("I", "Oblique"), ("BI", "BoldOblique")):
+                path = font_dir / f"DejaVuSans-{name}.ttf"
+                self.add_font("DejaVu", style, path if path.is_file() else regular)
+            self.family = "DejaVu"
+            self.unicode = True
+        else:
+            self.family = "helvetica"
+        self.set_font(self.family, size=10.5)
+        self.set_text_color(*INK)
+        self.alias_nb_pages()
+
+    def text_of(self, text: str) -> str:
+        return text if self.unicode else plain(text)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.text_of(self.footer_text), align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="R")
+        self.set_text_color(*INK)
+
+    @property
+    def inner_width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+    def space(self, mm: float) -> None:
+        self.set_y(self.get_y() + mm)
+
+    def keep(self, height: float) -> None:
+        """Start a new page unless ``height`` mm still fit on this one."""
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
+    def heading(self, text: str, *, level: int = 1) -> None:
+        size, colour, before = {0: (20, FIRST, 0), 1: (15, INK, 5), 2: (12.5, INK, 3.5)}.get(
+            level, (11, INK, 2.5)
+        )
+        self.keep(40 if level <= 1 else 25)
+        self.space(before)
+        self.set_font(self.family, "B", size)
+        self.set_text_color(*colour)
+        self.multi_cell(0, size * 0.5, self.text_of(text), align="L", new_x=XPos.LMARGIN)
+        self.set_text_color(*INK)
+        if level == 1:
+            y = self.get_y() + 1
+            self.set_draw_color(*RULE)
+            self.set_line_width(0.5)
+            self.line(self.l_margin, y, self.w - self.r_margin, y)
+            self.space(3)
+        else:
+            self.space(1.2)
+        self.set_font(self.family, size=10.5)
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = 10.5,
+        style: str = "",
+        colour: tuple[int, int, int] = INK,
+        markdown: bool = False,
+        indent: float = 0,
+    ) -> None:
+        """A wrapped paragraph. ``markdown`` (our own content only) shows **bold**."""
+        self.set_font(self.family, style, size)
+        self.set_text_color(*colour)
+        self.set_x(self.l_margin + indent)
+        self.multi_cell(
+            self.inner_width - indent, size * 0.5, self.text_of(text), align="L",
+            markdown=markdown,
+            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )  # fmt: skip
+        self.set_text_color(*INK)
+        self.set_font(self.family, size=10.5)
+        self.space(1.2)
+
+    def bullet(
+        self, text: str, *, markdown: bool = False, mark: str = "\u2022", mark_width: float = 5
+    ) -> None:
+        self.set_font(self.family, size=10.5)
+        self.keep(6)
+        y = self.get_y()
+        self.set_x(self.l_margin + 2)
+        self.cell(mark_width, 5.25, self.text_of(mark))
+        self.set_xy(self.l_margin + 2 + mark_width, y)
+        self.multi_cell(
+            self.inner_width - 2 - mark_width, 5.25, self.text_of(text), align="L",
+            markdown=markdown, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )  # fmt: skip
+        self.space(0.6)
+
+    def bars(
+        self,
+        rows: Sequence[tuple[str, int]],
+        *,
+        colour: tuple[int, int, int] = FIRST,
+        label_width: float = 72,
+    ) -> None:
+        """Counts as horizontal bars: wrapped label, bar scaled to the largest, count."""
+        top = max((count for _, count in rows), default=0) or 1
+        bar_room = self.inner_width - label_width - 14
+        self.set_font(self.family, size=9.5)
+        for label, count in rows:
+            text = self.text_of(label)
+            lines = self.multi_cell(label_width, 4.6, text, dry_run=True, output="LINES")
+            height = max(6.0, 4.6 * len(lines) + 1.4)
+            self.keep(height)
+            x, y = self.l_margin, self.get_y()
+            self.set_xy(x, y + 0.7)
+            self.multi_cell(label_width, 4.6, text, align="L")
+            width = bar_room * count / top
+            self.set_fill_color(*colour)
+            if width > 0:
+                self.rect(x + label_width + 2, y + 1, width, 4, style="F")
+            self.set_xy(x + label_width + 3 + width, y + 0.7)
+            self.cell(12, 4.6, str(count))
+            self.set_xy(x, y + height)
+        self.set_font(self.family, size=10.5)
+        self.space(2)
+
+    def columns(
+        self,
+        points: Sequence[str],
+        series: Sequence[tuple[str, Sequence[int], tuple[int, int, int]]],
+        *,
+        height: float = 52,
+    ) -> None:
+        """Grouped columns, one per series at each point, counts above, a legend below."""
+        self.keep(height + 22)
+        top = max((max(values, default=0) for _, values, _ in series), default=0) or 1
+        x0, y0 = self.l_margin, self.get_y() + 4
+        base = y0 + height
+        slot = self.inner_width / max(len(points), 1)
+        column = min(7.0, (slot - 3) / max(len(series), 1))
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.3)
+        self.line(x0, base, x0 + self.inner_width, base)
+        self.set_font(self.family, size=8)
+        for i, point in enumerate(points):
+            left = x0 + i * slot + (slot - column * len(series)) / 2
+            for j, (_, values, colour) in enumerate(series):
+                bar = (height - 6) * values[i] / top
+                x = left + j * column
+                self.set_fill_color(*colour)
+                if bar > 0:
+                    self.rect(x, base - bar, column - 0.8, bar, style="F")
+                if values[i]:
+                    self.set_xy(x - 2, base - bar - 4.2)
+                    self.cell(column + 3.2, 4, str(values[i]), align="C")
+            self.set_font(self.family, size=10)
+            self.set_xy(x0 + i * slot, base + 1)
+            self.cell(slot, 5, self.text_of(point), align="C")
+            self.set_font(self.family, size=8)
+        self.set_xy(x0, base + 8)
+        self.set_font(self.family, size=9.5)
+        for name, _, colour in series:
+            self.set_fill_color(*colour)
+            self.rect(self.get_x(), self.get_y() + 1, 3.5, 3.5, style="F")
+            self.set_x(self.get_x() + 5)
+            label = self.text_of(name)
+            self.cell(self.get_string_width(label) + 8, 5.5, label)
+        self.set_xy(x0, base + 16)
+        self.set_font(self.family, size=10.5)
+
+    def table_of(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[float],
+        right: Sequence[int] = (),
+    ) -> None:
+        """A table with a heading row repeated on each page; columns in ``right`` are
+        right-aligned. Cells are plain text."""
+        self.set_font(self.family, size=9.5)
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        align = ["RIGHT" if i in right else "LEFT" for i in range(len(headings))]
+        with self.table(
+            col_widths=widths, text_align=align, borders_layout="HORIZONTAL_LINES",
+            line_height=5, padding=(1.2, 1.5), width=self.inner_width, align="LEFT",
+        ) as table:  # fmt: skip
+            for row in [headings, *rows]:
+                cells = table.row()
+                for value in row:
+                    cells.cell(self.text_of(value))
+        self.set_font(self.family, size=10.5)
+        self.space(3)
+
+    def writing_lines(self, count: int, *, gap: float = 9) -> None:
+        """Ruled lines to write on, as many as asked (a new page when they do not fit)."""
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.3)
+        for _ in range(count):
+            self.keep(gap)
+            y = self.get_y() + gap
+            self.line(self.l_margin, y, self.w - self.r_margin, y)
+            self.set_y(y)
+        self.space(3)
+
+    def to_bytes(self) -> bytes:
+        return bytes(self.output())
