@@ -121,6 +121,191 @@ def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
         return 130
 
 
+def _fail(name: str, message: str) -> int:
+    """Print one plain line for the counsellor (no traceback) and return exit code 1."""
+    print(f"bedrock {name}: {message}", file=sys.stderr)
+    return 1
+
+
+EXPORT_FORMATS = ("csv", "json", "html", "pdf")
+"""The formats of `bedrock export` (the same as workshop.report.FORMATS, named here so that
+building the parser does not load the report machinery)."""
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", help="the workshop's join code, such as ABC123")
+    parser.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help="csv (answers, one file for a spreadsheet), json, html or pdf (the printable "
+        "summary); default: from the ending of --out, else pdf",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="file to write, or an existing folder (default: bedrock-CODE-summary.FORMAT in the "
+        "current folder)",
+    )
+    parser.add_argument(
+        "--passcode-file",
+        type=Path,
+        help="read the workshop passcode from the first line of this file (or set "
+        "$BEDROCK_PASSCODE, or pipe it in); otherwise you are asked for it",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="where the workshops are stored (default: $DATABASE_URL, else the app's "
+        "data/bedrock.db)",
+    )
+
+
+def _database_url(given: str | None) -> str:
+    """The database the app uses when started from the project folder, unless told otherwise."""
+    return given or os.environ.get("DATABASE_URL") or f"sqlite:///{REPO_ROOT / 'data/bedrock.db'}"
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist (opening would create it empty)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if Path(database).exists() else Path(database)
+
+
+def _passcode(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.passcode_file is not None:
+        lines = args.passcode_file.read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    from_env = os.environ.get("BEDROCK_PASSCODE")
+    if from_env is not None:
+        return from_env
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass("Workshop passcode: ")
+
+
+@command(
+    "export",
+    summary="save a workshop's results before you delete it",
+    description="Write a workshop's results to a file: the answers as CSV (one file, for a "
+    "spreadsheet) or JSON, or the printable summary (plan and timings, response counts, "
+    "charts, the opening and closing check-in, words and reflections) as HTML or PDF. "
+    "Questions below their reveal threshold appear only as 'fewer than N'; hidden "
+    "reflections never appear. Asks for the workshop passcode. Reads the database and "
+    "writes one file.",
+    arguments=_export_arguments,
+)
+def export_command(args: argparse.Namespace, extra: list[str]) -> int:
+    """Open the workshop with its passcode and write its summary; 1 on any problem."""
+    import sqlalchemy as sa
+
+    from workshop.errors import BedrockError
+    from workshop.report import report_bytes, report_filename
+    from workshop.store import Store
+
+    fmt = args.format
+    if fmt is None:
+        suffix = args.out.suffix.lstrip(".").lower() if args.out else ""
+        fmt = suffix if suffix in EXPORT_FORMATS else "pdf"
+    url = _database_url(args.database)
+    if missing := _missing_sqlite_file(url):
+        return _fail(
+            "export", f"no workshops are stored at {missing}; use --database or DATABASE_URL."
+        )
+    try:
+        passcode = _passcode(args)
+    except OSError as error:
+        return _fail("export", f"cannot read the passcode file: {error.strerror or error}.")
+    except (EOFError, KeyboardInterrupt):
+        passcode = ""
+    if not passcode:
+        return _fail("export", "no passcode given.")
+    try:
+        store = Store(url)
+    except sa.exc.SQLAlchemyError as error:
+        return _fail("export", f"cannot open the database: {type(error.orig or error).__name__}.")
+    try:
+        key = store.open_console(code=args.code, passcode=passcode)
+        data = report_bytes(store=store, code=args.code, key=key, fmt=fmt)
+    except BedrockError as error:
+        return _fail("export", str(error))
+    finally:
+        store.close()
+    out = args.out or Path(report_filename(code=args.code, fmt=fmt))
+    if out.is_dir():
+        out = out / report_filename(code=args.code, fmt=fmt)
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        return _fail("export", f"cannot write {out}: {error.strerror or error}.")
+    print(f"Wrote {out} ({fmt.upper()}, {len(data) / 1024:.0f} kB).")
+    print("When you have what you need, end the workshop in the console to delete its data.")
+    return 0
+
+
+def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("handouts"),
+        help="folder to write into, created if missing (default: ./handouts)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("html", "pdf", "both"),
+        default="both",
+        help="HTML pages to print from a browser, PDF, or both (default)",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        help="folder holding modules/ and exercises/ (default: $BEDROCK_CONTENT if set, else "
+        "the shipped workshop)",
+    )
+
+
+@command(
+    "handouts",
+    summary="write the participant handouts and the facilitator guide",
+    description="Write printable material from the workshop content: a participant handout "
+    "per stage (key ideas, the exercises, room to write), all of them in one file, and the "
+    "facilitator guide (agenda, ground rules, safety and care, notes per stage), as HTML "
+    "and PDF. Reads the content; writes files into --out.",
+    arguments=_handouts_arguments,
+)
+def handouts_command(args: argparse.Namespace, extra: list[str]) -> int:
+    """Write every handout and the guide; 1 when the content has errors or cannot be written."""
+    from workshop.content import ContentError, content_root, load_content
+    from workshop.handouts import write_handouts
+
+    try:
+        content = load_content(args.content or content_root())
+    except ContentError as error:
+        for problem in error.problems:
+            if problem.level == "error":
+                print(problem, file=sys.stderr)
+        return _fail("handouts", "the workshop content has errors (see above).")
+    formats = ("html", "pdf") if args.format == "both" else (args.format,)
+    try:
+        written = write_handouts(out=args.out, content=content, formats=formats)
+    except OSError as error:
+        return _fail("handouts", f"cannot write to {args.out}: {error.strerror or error}.")
+    print(
+        f"Wrote {_plural(len(written), 'file')} to {args.out}: facilitator-guide, handouts-all "
+        f"and a handout for each of the {len(content.modules)} stages."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subparser per registered command."""
     parser = argparse.ArgumentParser(
