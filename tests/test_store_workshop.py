@@ -289,6 +289,15 @@ def test_a_ranking_counts_first_places(any_store, new_workshop):
     assert results.distribution == {"Talk": 2, "Touch": 0, "Play": 1}
 
 
+def test_an_exercise_that_collects_nothing_has_no_results_to_reveal(any_store, new_workshop):
+    created = new_workshop(any_store, min_reveal=1)
+    results = any_store.results(code=created.code, prompt_id="turns")
+    assert (results.count, results.enough, results.count_label) == (0, False, "no answers yet")
+    assert any_store.response_count(code=created.code, prompt_id="turns") == 0
+    with pytest.raises(InvalidInput, match="Nothing is collected"):
+        any_store.reveal(code=created.code, key=created.facilitator_key, prompt_id="turns")
+
+
 def test_a_reflection_is_stored_cleaned(any_store, new_workshop):
     created = new_workshop(any_store)
     reflection_id = any_store.submit_reflection(

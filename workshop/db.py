@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,11 +108,9 @@ RETRY_FOR_SECONDS = 30.0
 
 def _transient(error: DBAPIError) -> bool:
     """Errors after which the whole transaction can safely run again."""
-    if error.connection_invalidated:
-        return True
-    message = str(error.orig).lower()
-    if isinstance(error, OperationalError) and ("locked" in message or "busy" in message):
-        return True
+    if isinstance(error.orig, sqlite3.OperationalError):
+        message = str(error.orig).lower()
+        return "locked" in message or "busy" in message
     # PostgreSQL serialization failure and deadlock: the transaction was rolled back.
     return getattr(error.orig, "sqlstate", None) in ("40001", "40P01")
 
@@ -130,6 +129,8 @@ def run(engine: Engine, work: Callable[[Connection], T], *, write: bool) -> T:
                     connection.execution_options(bedrock_write=True)
                 with connection.begin():
                     return work(connection)
+        except sa.exc.TimeoutError as error:  # no pooled connection came free in time
+            raise StorageUnavailable() from error
         except DBAPIError as error:
             if _transient(error) and time.monotonic() - started < RETRY_FOR_SECONDS:
                 time.sleep(delay * (0.5 + random.random()))

@@ -65,13 +65,14 @@ def _visible_texts(connection: Connection, workshop_id: int, prompt_id: str) -> 
 
 
 def _count(connection: Connection, workshop_id: int, prompt: Row) -> int:
-    """Visible reflections, or answers (one per voter). Hidden reflections do not count."""
+    """Visible reflections, or answers (one per voter); hidden reflections do not count, and
+    exercises that collect nothing have none."""
     if prompt.kind in TEXT_KINDS:
         table, visible = reflections, reflections.c.hidden.is_(False)
     elif prompt.kind in ANSWER_KINDS:
         table, visible = answers, sa.true()
     else:
-        raise InvalidInput("Nothing is collected for this exercise.")
+        return 0
     return connection.scalar(
         sa.select(sa.func.count())
         .select_from(table)
@@ -166,6 +167,8 @@ def set_revealed(
     """Reveal a prompt's results (refused below its threshold) or take them down."""
     workshop = db.facilitator_workshop(connection, code, key, lock=True)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS | ANSWER_KINDS:
+        raise InvalidInput("Nothing is collected for this exercise, so there is nothing to show.")
     if revealed:
         have, needed = _count(connection, workshop.id, prompt), _needed(workshop, prompt)
         if have < needed:
