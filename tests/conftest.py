@@ -64,11 +64,11 @@ def pg_admin() -> Iterator[sa.Engine]:
             connection.exec_driver_sql("SELECT 1")
     except sa.exc.OperationalError as error:
         engine.dispose()
-        reason = f"PostgreSQL is not reachable at {shown}: {error.orig}".strip()
+        reason = f"PostgreSQL is not reachable at {shown} ({str(error.orig).strip()})"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}\nCI must run the PostgreSQL tests.", pytrace=False)
         pytest.skip(
-            f"{reason}. Start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start` "
+            f"{reason}\nStart it with `pg_ctlcluster --skip-systemctl-redirect 15 main start` "
             "(trust auth, database `test`), or set TEST_DATABASE_URL to a database you may "
             "create schemas in."
         )
