@@ -209,7 +209,6 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
     import sqlalchemy as sa
 
     from workshop.errors import BedrockError
-    from workshop.report import report_bytes, report_filename
     from workshop.store import Store
 
     fmt = args.format
@@ -235,14 +234,19 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
         return _fail("export", f"cannot open the database: {type(error.orig or error).__name__}.")
     try:
         key = store.open_console(code=args.code, passcode=passcode)
+        from workshop.report import report_bytes  # loads pandas and fpdf: only when needed
+
         data = report_bytes(store=store, code=args.code, key=key, fmt=fmt)
     except BedrockError as error:
         return _fail("export", str(error))
     finally:
         store.close()
-    out = args.out or Path(report_filename(code=args.code, fmt=fmt))
+    from workshop.privacy import normalise_code
+
+    name = f"bedrock-{normalise_code(args.code)}-summary.{fmt}"
+    out = args.out or Path(name)
     if out.is_dir():
-        out = out / report_filename(code=args.code, fmt=fmt)
+        out = out / name
     try:
         out.write_bytes(data)
     except OSError as error:

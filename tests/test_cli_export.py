@@ -1,0 +1,101 @@
+"""`bedrock export` and `bedrock handouts`, run as a counsellor runs them: a real process
+against a real SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workshop import report
+from workshop.cli import EXPORT_FORMATS
+from workshop.store import PromptSpec, StagePlan, Store
+
+REPO = Path(__file__).resolve().parents[1]
+PASSCODE = "quiet harbour"
+
+
+def bedrock(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workshop.cli", *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def database(tmp_path) -> tuple[str, str]:
+    """A workshop with one vote answered by three people; returns (database URL, code)."""
+    url = f"sqlite:///{tmp_path / 'bedrock.db'}"
+    store = Store(url)
+    vote = PromptSpec(id="vote", kind="choice", title="Best part", options=("Talking", "Quiet"))
+    made = store.create_workshop(
+        title="Evening group",
+        stages=[StagePlan(module_id="welcome", title="Welcome", minutes=10, prompts=(vote,))],
+        passcode=PASSCODE,
+    )
+    for i, option in enumerate(["Talking", "Talking", "Quiet"]):
+        store.answer(code=made.code, prompt_id="vote", token=f"voter-token-{i:06d}", value=option)
+    store.close()
+    return url, made.code
+
+
+def test_every_command_has_help():
+    for name in ("export", "handouts"):
+        done = bedrock(name, "--help")
+        assert done.returncode == 0
+        assert f"usage: bedrock {name}" in done.stdout
+    assert EXPORT_FORMATS == report.FORMATS
+
+
+def test_export_writes_the_answers_with_the_right_passcode(database, tmp_path):
+    url, code = database
+    passcode_file = tmp_path / "passcode.txt"
+    passcode_file.write_text(PASSCODE + "\n", encoding="utf-8")
+    out = tmp_path / "answers.csv"
+    done = bedrock(
+        "export", code, "--database", url, "--out", str(out), "--passcode-file", str(passcode_file)
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Wrote {out}" in done.stdout
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert {r["answer"]: r["count"] for r in rows} == {"Talking": "2", "Quiet": "1"}
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("passcode", "That passcode or link is not right for this workshop."),
+        ("code", "There is no workshop with that code."),
+    ],
+)
+def test_export_refuses_a_wrong_passcode_or_code_in_one_line(database, tmp_path, which, message):
+    url, code = database
+    passcode = "not it" if which == "passcode" else PASSCODE
+    code = code if which == "passcode" else "XXXXXX"
+    out = tmp_path / "summary.pdf"
+    done = bedrock("export", code, "--database", url, "--out", str(out),
+                   env={"BEDROCK_PASSCODE": passcode})  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"bedrock export: {message}")
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_handouts_writes_guide_and_a_handout_per_stage(tmp_path):
+    done = bedrock("handouts", "--out", str(tmp_path / "print"), "--format", "html")
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "print").iterdir())
+    assert "facilitator-guide.html" in names and "handouts-all.html" in names
+    assert len([n for n in names if n.startswith("handout-")]) == len(
+        list((REPO / "modules").glob("*.md"))
+    )
