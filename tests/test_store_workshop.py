@@ -229,6 +229,8 @@ def test_a_timer_length_that_makes_no_sense_is_refused(seconds, store, new_works
         ("barrier", "Time", "This question takes written text, not a choice."),
         ("turns", "A", "Nothing is collected for this exercise."),
         ("missing", 3, "That question is not part of this workshop."),
+        (None, 3, "That question is not part of this workshop."),
+        (7, 3, "That question is not part of this workshop."),
     ],
 )
 def test_an_answer_the_prompt_does_not_take_is_refused(
@@ -287,6 +289,17 @@ def test_a_ranking_counts_first_places(any_store, new_workshop):
         any_store.answer(code=code, prompt_id="order", token=new_token(), value=ranking)
     results = any_store.results(code=code, prompt_id="order")
     assert results.distribution == {"Talk": 2, "Touch": 0, "Play": 1}
+
+
+def test_hiding_a_reflection_that_is_not_there_is_refused(any_store, new_workshop):
+    created, other = new_workshop(any_store), new_workshop(any_store)
+    elsewhere = any_store.submit_reflection(code=other.code, prompt_id="barrier", text="theirs")
+    for reflection_id in (elsewhere, "no-such-id", None, 12):
+        with pytest.raises(InvalidInput, match="no longer there"):
+            any_store.hide_reflection(
+                code=created.code, key=created.facilitator_key, reflection_id=reflection_id
+            )
+    assert any_store.results(code=other.code, prompt_id="barrier").count == 1
 
 
 def test_an_exercise_that_collects_nothing_has_no_results_to_reveal(any_store, new_workshop):

@@ -423,6 +423,8 @@ def bump(connection: Connection, workshop_id: int, **values: object) -> None:
 
 def find_prompt(connection: Connection, workshop_id: int, prompt_id: object) -> Row:
     """The workshop's prompt row. Raises InvalidInput for a prompt it does not have."""
+    if not isinstance(prompt_id, str):
+        raise InvalidInput("That question is not part of this workshop.")
     row = connection.execute(
         sa.select(prompts).where(
             prompts.c.workshop_id == workshop_id, prompts.c.prompt_id == prompt_id

@@ -151,6 +151,8 @@ def queue(connection: Connection, *, code: str, key: str, prompt_id: str) -> lis
 def hide(connection: Connection, *, code: str, key: str, reflection_id: str, hidden: bool) -> None:
     """Hide (or show again) one reflection of this workshop."""
     workshop = db.facilitator_workshop(connection, code, key, lock=True)
+    if not isinstance(reflection_id, str):
+        raise InvalidInput("That reflection is no longer there.")
     changed = connection.execute(
         reflections.update()
         .where(reflections.c.workshop_id == workshop.id, reflections.c.id == reflection_id)
