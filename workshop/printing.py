@@ -453,6 +453,7 @@ class PrintDocument(FPDF):
         right-aligned. Cells are plain text."""
         self.set_font(self.family, size=9.5)
         self.set_draw_color(*RULE)
+        self.set_fill_color(255, 255, 255)
         self.set_line_width(0.2)
         align = ["RIGHT" if i in right else "LEFT" for i in range(len(headings))]
         with self.table(

@@ -309,18 +309,26 @@ def _minutes(value: float) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 
 
+def _difference(actual: float, planned: float) -> str:
+    diff = round(actual - planned)
+    return "0" if diff == 0 else f"{diff:+d}".replace("-", "\u2212")
+
+
 def timing_rows(summary: Summary) -> list[list[str]]:
-    """Stage, planned, actual and difference, in minutes, then a total row."""
+    """Stage, planned, actual and difference, in minutes, then a total row. A stage never
+    opened shows a dash."""
     rows = []
     for s in summary.stages:
-        actual = "\u2013" if s.actual_minutes == 0 else f"{s.actual_minutes:.0f}"
-        if 0 < s.actual_minutes < 0.5:
-            actual = "under 1"
-        diff = "" if s.actual_minutes == 0 else f"{s.actual_minutes - s.planned_minutes:+.0f}"
-        rows.append([s.label, _minutes(s.planned_minutes), actual, diff.replace("-", "\u2212")])
+        if s.actual_minutes == 0:
+            actual, diff = "\u2013", ""
+        else:
+            actual = "under 1" if s.actual_minutes < 0.5 else f"{s.actual_minutes:.0f}"
+            diff = _difference(s.actual_minutes, s.planned_minutes)
+        rows.append([s.label, _minutes(s.planned_minutes), actual, diff])
     planned = sum(s.planned_minutes for s in summary.stages)
     actual_total = sum(s.actual_minutes for s in summary.stages)
-    rows.append(["Total", _minutes(planned), f"{actual_total:.0f}", ""])
+    total_diff = _difference(actual_total, planned)
+    rows.append(["Total", _minutes(planned), f"{actual_total:.0f}", total_diff])
     return rows
 
 
@@ -354,6 +362,9 @@ def checkin(summary: Summary) -> tuple[list[str], list[tuple[str, list[int], tup
     )
     points = [str(n) for n in range(scale[0], scale[1] + 1)]
     series, lines = [], []
+    labels = next((p.scale_labels for p in found if p is not None and p.scale_labels), None)
+    if labels:
+        lines.append(f"{scale[0]} = {labels[0]}, {scale[1]} = {labels[1]}.")
     for moment, prompt, colour in zip(charts.CHECKIN_MOMENTS, found, (FIRST, SECOND), strict=True):
         if prompt is None:
             lines.append(f"{moment} check-in: not part of this workshop.")

@@ -18,8 +18,17 @@ from workshop.report import (
 )
 
 
+def _height(p: PromptSummary) -> float:
+    """Roughly how tall a prompt's block starts out, in mm: its title, its count line and its
+    whole chart (a chart is never split across pages), or its first few reflections."""
+    if not p.results.enough:
+        return 24
+    rows = len(p.rows) * (8 if p.kind in ("choice", "ranking") else 6)
+    return min(24 + rows + (8 if caption(p) else 0) + 7 * min(len(p.texts), 3), 150)
+
+
 def _prompt(pdf: PrintDocument, p: PromptSummary) -> None:
-    pdf.keep(30)
+    pdf.keep(_height(p))
     pdf.heading(p.title, level=3)
     pdf.paragraph(f"{KIND_LABELS[p.kind]} \u00b7 {p.responses}", size=9.5, colour=MUTED)
     if not p.results.enough:
@@ -80,9 +89,12 @@ def render(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
         right=(3,),
     )
 
+    first = next((p for p in summary.prompts), None)
+    pdf.keep(30 + (_height(first) if first else 0))
     pdf.heading("Results by stage")
     for stage in summary.stages:
         if stage.prompts:
+            pdf.keep(14 + _height(stage.prompts[0]))
             pdf.heading(stage.label, level=2)
             for p in stage.prompts:
                 _prompt(pdf, p)
