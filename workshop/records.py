@@ -174,8 +174,12 @@ def check_plan(plan: Sequence[StagePlan]) -> tuple[list[StagePlan], list[PromptS
         raise InvalidInput("A workshop needs at least one stage.")
     specs: dict[str, PromptSpec] = {}
     for stage in stages_:
-        if not isinstance(stage, StagePlan) or not isinstance(stage.module_id, str):
-            raise InvalidInput("Every stage must be a StagePlan.")
+        if not (
+            isinstance(stage, StagePlan)
+            and isinstance(stage.module_id, str)
+            and isinstance(stage.title, str)
+        ):
+            raise InvalidInput("Every stage must be a StagePlan with a module id and a title.")
         if not isinstance(stage.minutes, Real) or not 0 <= stage.minutes <= 24 * 60:
             raise InvalidInput(f"Stage '{stage.title}': minutes must be between 0 and 1440.")
         for spec in map(check_spec, stage.prompts):
