@@ -310,6 +310,52 @@ def handouts_command(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def _purge_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--older-than",
+        metavar="DAYS",
+        type=int,
+        required=True,
+        help="delete workshops created more than this many days ago (0: before today)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="where the workshops are stored (default: $DATABASE_URL, else the app's "
+        "data/bedrock.db)",
+    )
+
+
+@command(
+    "purge",
+    summary="delete old workshops and everything they hold",
+    description="Delete every workshop created more than DAYS days ago, with all its answers, "
+    "and scrub the freed space, exactly as ending a workshop from the console does. Meant for "
+    "a daily schedule (cron or a systemd timer). Prints how many workshops were deleted.",
+    arguments=_purge_arguments,
+)
+def purge_command(args: argparse.Namespace, extra: list[str]) -> int:
+    """Delete old workshops; 1 when the database cannot be opened or DAYS is negative."""
+    import sqlalchemy as sa
+
+    from workshop.errors import BedrockError
+    from workshop.store import Store
+
+    if args.older_than < 0:
+        return _fail("purge", "--older-than cannot be negative.")
+    url = _database_url(args.database)
+    if _missing_sqlite_file(url) is not None:
+        print("Nothing to purge: no workshops are stored yet.")
+        return 0
+    try:
+        store = Store(url)
+        deleted = store.purge(older_than_days=args.older_than)
+    except (sa.exc.SQLAlchemyError, BedrockError) as error:
+        return _fail("purge", f"cannot purge: {error}.")
+    print(f"Deleted {_plural(deleted, 'workshop')} created more than {args.older_than} days ago.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subparser per registered command."""
     parser = argparse.ArgumentParser(

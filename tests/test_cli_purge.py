@@ -1,0 +1,54 @@
+"""`bedrock purge` deletes old workshops and leaves recent ones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from workshop.errors import WorkshopNotFound
+from workshop.store import Store
+
+
+def purge(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "purge", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_purge_deletes_workshops_older_than_the_given_days_only(sqlite_url, new_workshop):
+    forty_days_ago = Store(sqlite_url, clock=lambda: time.time() - 40 * 86400)
+    old = new_workshop(forty_days_ago)
+    forty_days_ago.submit_reflection(code=old.code, prompt_id="barrier", text="old words")
+    recent = new_workshop(Store(sqlite_url))
+
+    done = purge("--older-than", "30", "--database", sqlite_url)
+
+    assert done.returncode == 0, done.stderr
+    assert "Deleted 1 workshop created more than 30 days ago." in done.stdout
+    after = Store(sqlite_url)
+    with pytest.raises(WorkshopNotFound):
+        after.state(code=old.code)
+    assert after.state(code=recent.code).title == "Evening group"
+
+
+def test_purge_refuses_a_negative_number_of_days(sqlite_url):
+    done = purge("--older-than", "-1", "--database", sqlite_url)
+    assert done.returncode == 1
+    assert "--older-than cannot be negative" in done.stderr
+
+
+def test_purge_has_help():
+    done = subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "purge", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "--older-than" in done.stdout
