@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import html
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -256,7 +257,7 @@ def _walk(at: AppTest, clock: Clock) -> dict:
         "when": "Sunday 10:00",
         "protect": "Phones home",
     }.items():
-        at.text_input(key=f"together_plan_weekly-ritual_{name}").set_value(text)
+        at.text_area(key=f"together_plan_weekly-ritual_{name}").set_value(text)
     submit(at, "together_plan_weekly-ritual", "Save our plan")
 
     go_to(at, "barrier-resonates")
@@ -463,17 +464,21 @@ def test_wiping_asks_first_then_forgets_names_and_answers(clock):
 
 
 def test_names_are_only_ever_shown_as_text(clock):
-    hostile = "**Big** ![x](http://example.invalid/x.png)"
-    at = start(_app(clock), a=hostile, b="<img src=x onerror=alert(1)>")
-    click(at, "together_next")
-    go_to(at, "checkin-open")
-    text = page_text(at)
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text or "**Big**" in text
-    for element in list(at.markdown) + list(at.button) + list(at.caption):
-        assert "example.invalid" not in (
-            element.label if hasattr(element, "label") else element.value
-        )
-        assert "<img" not in (element.label if hasattr(element, "label") else element.value)
+    first = "**Big** ![x](http://e.invalid)"
+    second = "<img src=x onerror=alert(1)>"
+    at = start(_app(clock), a=first, b=second)
+    answer(at, "checkin-open", 5, 6)
+    go_to(at, "arrival-word")
+    click(at, "together_open_arrival-word_A")
+    submit(at, "together_form_arrival-word_A", "Pass")
+    bodies = " ".join(h.proto.body for h in at.get("html"))
+    assert html.escape(f"{second}'s turn") in bodies
+    assert html.escape(first) in bodies
+    assert "<img src=x" not in bodies
+    labels = [b.label for b in at.button] + [e.value for e in at.markdown + at.caption]
+    labels += [p.proto.text for p in at.get("progress")]
+    for label in labels:
+        assert "e.invalid" not in label and "<img" not in label and "**Big**" not in label
 
 
 def test_a_sensitive_stage_opens_with_its_content_note_and_can_be_skipped(clock):

@@ -747,6 +747,8 @@ class PlanEntry:
 
     label: str
     lines: tuple[str, ...]
+    partner: Partner | None = None
+    """Whose answer this is; ``None`` for what they wrote or share together."""
 
 
 @dataclass(frozen=True)
@@ -798,7 +800,9 @@ def plan_document(
             p: tuple(f"{c.title}: {c.value} out of {c.high}" for c in points if c.partner == p)
             for p in PARTNERS
         }
-        entries = tuple(PlanEntry(names.of(p), lines) for p, lines in by_partner.items() if lines)
+        entries = tuple(
+            PlanEntry(names.of(p), lines, p) for p, lines in by_partner.items() if lines
+        )
         closing.append(PlanSection("Our check-ins", entries))
     subtitle = f"{names.a} and {names.b} · {today.strftime('%d %B %Y').lstrip('0')}"
     return PlanDocument("Our plan", subtitle, tuple(commitments + closing + earlier))
@@ -808,7 +812,7 @@ def _shared_entries(
     progress: CoupleProgress, exercise: Exercise, names: Names
 ) -> tuple[PlanEntry, ...]:
     shared = shared_answers(progress, exercise_id=exercise.id)
-    entries = [PlanEntry(names.of(p), answer_lines(exercise, v)) for p, v in shared.items() if v]
+    entries = [PlanEntry(names.of(p), answer_lines(exercise, v), p) for p, v in shared.items() if v]
     if exercise.kind == "checklist" and all(isinstance(v, list) for v in shared.values()):
         both = [i for i in shared["A"] if i in shared["B"]]  # type: ignore[operator,union-attr]
         if both:
@@ -856,16 +860,23 @@ def plan_markdown(document: PlanDocument) -> str:
 _PRINT_CSS = """
 @page { size: A4; margin: 16mm 18mm; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #2b2a28;
-  max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; font-size: 11pt; }
+  max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; font-size: 10pt; }
 h1 { font-size: 22pt; margin: 0; color: #8a4b3c; }
 .sub { color: #6b6660; margin: 0.2rem 0 1.2rem; }
 h2 { font-size: 13pt; margin: 1.1rem 0 0.3rem; border-bottom: 1px solid #e6dcd6;
   padding-bottom: 0.15rem; break-after: avoid; }
 .entry { margin: 0.25rem 0 0.5rem; break-inside: avoid; }
-.label { font-weight: 700; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1.5rem; }
+.pair .a { grid-column: 1; } .pair .b { grid-column: 2; }
+.label { font-weight: 700; margin-right: 0.4rem; }
 ul { margin: 0.1rem 0 0 1.1rem; padding: 0; }
 .hint { color: #6b6660; font-size: 9pt; margin-top: 1.5rem; }
-@media print { body { margin: 0; max-width: none; } .hint { display: none; } }
+@media print {
+  body { margin: 0; max-width: none; font-size: 9pt; line-height: 1.25; }
+  h1 { font-size: 17pt; } .sub { margin-bottom: 0.6rem; }
+  h2 { font-size: 10.5pt; margin: 0.45rem 0 0.1rem; }
+  .entry { margin: 0.05rem 0 0.15rem; } ul { margin-top: 0; } .hint { display: none; }
+}
 """
 
 
@@ -882,17 +893,28 @@ def plan_html(document: PlanDocument) -> str:
     ]
     for section in document.sections:
         parts.append(f"<h2>{escape(section.heading)}</h2>")
-        for entry in section.entries:
-            items = "".join(f"<li>{escape(line)}</li>" for line in entry.lines)
-            parts.append(
-                f'<div class="entry"><div class="label">{escape(entry.label)}</div>'
-                f"<ul>{items}</ul></div>"
-            )
+        together = [e for e in section.entries if e.partner is None]
+        pair = [e for e in section.entries if e.partner is not None]
+        parts += [_html_entry(entry) for entry in together]
+        if pair:
+            parts.append('<div class="pair">' + "".join(_html_entry(e) for e in pair) + "</div>")
     if not document.sections:
         parts.append("<p>Nothing shared yet.</p>")
     parts.append('<p class="hint">Use your browser\'s Print command for a paper copy.</p>')
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _html_entry(entry: PlanEntry) -> str:
+    from html import escape
+
+    label = escape(entry.label)
+    side = f"entry {entry.partner.lower()}" if entry.partner else "entry"
+    if len(entry.lines) == 1:
+        line = escape(entry.lines[0])
+        return f'<div class="{side}"><span class="label">{label}</span> {line}</div>'
+    items = "".join(f"<li>{escape(line)}</li>" for line in entry.lines)
+    return f'<div class="{side}"><div class="label">{label}</div><ul>{items}</ul></div>'
 
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
@@ -924,6 +946,7 @@ def plan_pdf(document: PlanDocument, *, font_dir: str = _DEJAVU) -> bytes:
         def text(value: str) -> str:
             return value.encode("latin-1", "replace").decode("latin-1")
 
+    bullet = "•" if family == "DejaVu" else "-"
     pdf.set_title(document.title)
     pdf.add_page()
     pdf.set_text_color(138, 75, 60)
@@ -932,25 +955,46 @@ def plan_pdf(document: PlanDocument, *, font_dir: str = _DEJAVU) -> bytes:
     pdf.set_text_color(107, 102, 96)
     pdf.set_font(family, "", 10)
     pdf.multi_cell(0, 5, text(document.subtitle), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
+    pdf.ln(2)
+    half = (pdf.epw - 8) / 2
+
+    def entry_at(entry: PlanEntry, x: float, width: float) -> float:
+        """Write one entry in a column from the current height; returns where it ends.
+
+        A one-line answer sits beside its label ("Sam  lighter"); longer ones go below it.
+        """
+        pdf.set_x(x)
+        pdf.set_font(family, "B", 9.5)
+        if len(entry.lines) == 1:
+            label_width = min(width / 2, pdf.get_string_width(text(entry.label)) + 2.5)
+            top = pdf.get_y()
+            pdf.multi_cell(label_width, 4.6, text(entry.label), align="L")
+            below_label = pdf.get_y()
+            pdf.set_font(family, "", 9.5)
+            pdf.set_xy(x + label_width, top)
+            pdf.multi_cell(width - label_width, 4.6, text(entry.lines[0]), align="L")
+            return max(pdf.get_y(), below_label) + 1
+        pdf.multi_cell(width, 4.6, text(entry.label), align="L", new_x="LEFT", new_y="NEXT")
+        pdf.set_font(family, "", 9.5)
+        for line in entry.lines:
+            pdf.set_x(x)
+            pdf.multi_cell(width, 4.6, text(f"{bullet}  {line}"), align="L")
+        return pdf.get_y() + 1
+
     for section in document.sections:
         pdf.set_text_color(43, 42, 40)
-        pdf.set_font(family, "B", 12)
-        pdf.multi_cell(0, 7, text(section.heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "B", 11.5)
+        pdf.multi_cell(0, 6.5, text(section.heading), align="L", new_x="LMARGIN", new_y="NEXT")
         for entry in section.entries:
-            pdf.set_font(family, "B", 10)
-            pdf.multi_cell(0, 5, text(entry.label), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font(family, "", 10)
-            for line in entry.lines:
-                pdf.multi_cell(
-                    0,
-                    5,
-                    text(f"•  {line}" if family == "DejaVu" else f"-  {line}"),
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
-            pdf.ln(1)
-        pdf.ln(1)
+            if entry.partner is None:
+                pdf.set_y(entry_at(entry, pdf.l_margin, pdf.epw))
+        pair = [e for e in section.entries if e.partner is not None]
+        top, bottom = pdf.get_y(), pdf.get_y()
+        for entry in pair:
+            x = pdf.l_margin if entry.partner == "A" else pdf.l_margin + half + 8
+            pdf.set_y(top)
+            bottom = max(bottom, entry_at(entry, x, half))
+        pdf.set_xy(pdf.l_margin, bottom + 1)
     if not document.sections:
         pdf.set_font(family, "", 10)
         pdf.multi_cell(0, 5, "Nothing shared yet.", new_x="LMARGIN", new_y="NEXT")

@@ -148,11 +148,9 @@ def _text(markup_class: str, text: str) -> None:
 
 
 def _names_screen() -> None:
-    top = st.columns([3, 1], vertical_alignment="center")
-    top[0].title("Together")
-    with top[1]:
-        support_panel(key="together_support")
+    _top_bar(with_break=False)
     _message()
+    st.title("Together")
     st.markdown(
         "Go through the workshop side by side on this device, at your own pace. "
         "Some questions you answer privately, then choose together what to show each other. "
@@ -192,12 +190,16 @@ def _set_names() -> None:
 
 def _header(progress: CoupleProgress) -> None:
     here = couple.where(progress, content=content())
+    _top_bar(with_break=progress.rest is None)
+    st.progress(here.fraction, text=here.label)
+
+
+def _top_bar(*, with_break: bool) -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("**Together**", width="stretch")
         support_panel(key="together_support")
-        if progress.rest is None:
+        if with_break:
             _break_chooser()
-    st.progress(here.fraction, text=here.label)
 
 
 def _break_chooser() -> None:
@@ -255,27 +257,33 @@ def _break_screen(progress: CoupleProgress) -> None:
         st.caption("Coming back early is fine if you both feel settled.")
 
 
-def _nav(progress: CoupleProgress, *, back_only: bool = False, next_label: str = "Next") -> None:
+def _nav(
+    progress: CoupleProgress,
+    *,
+    back_only: bool = False,
+    next_label: str = "Next",
+    next_primary: bool = True,
+) -> None:
     at_start = progress.stage == 0 and progress.item == 0
-    back, forward = st.columns(2)
-    back.button(
-        "Back",
-        key="together_back",
-        icon=":material/arrow_back:",
-        width="stretch",
-        disabled=at_start,
-        on_click=_change(lambda p: couple.go_back(p, content=content())),
-    )
-    if not back_only:
-        forward.button(
-            next_label,
-            key="together_next",
-            type="primary",
-            icon=":material/arrow_forward:",
-            icon_position="right",
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            "Back",
+            key="together_back",
+            icon=":material/arrow_back:",
             width="stretch",
-            on_click=_change(lambda p: couple.go_next(p, content=content())),
+            disabled=at_start,
+            on_click=_change(lambda p: couple.go_back(p, content=content())),
         )
+        if not back_only:
+            st.button(
+                next_label,
+                key="together_next",
+                type="primary" if next_primary else "secondary",
+                icon=":material/arrow_forward:",
+                icon_position="right",
+                width="stretch",
+                on_click=_change(lambda p: couple.go_next(p, content=content())),
+            )
 
 
 def _slide(module: Module, index: int) -> None:
@@ -290,10 +298,16 @@ def _slide(module: Module, index: int) -> None:
 
 
 def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
-    with st.container(border=True):
-        st.caption(f"Exercise · about {exercise.minutes:g} minutes")
+    turn_started = exercise.id in progress.turns
+    if turn_started:
         st.subheader(exercise.title)
-        st.markdown(exercise.couple_prompt)
+        with st.expander("What to talk about"):
+            st.markdown(exercise.couple_prompt)
+    else:
+        with st.container(border=True):
+            st.caption(f"Exercise · about {exercise.minutes:g} minutes")
+            st.subheader(exercise.title)
+            st.markdown(exercise.couple_prompt)
     if exercise.kind in couple.PRIVATE_KINDS:
         _private(progress, exercise, names)
     elif exercise.kind == "speaker-listener":
@@ -317,9 +331,9 @@ def _private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None
     if progress.answering is not None:
         _entry(progress, exercise, names, progress.answering)
         return
-    _answered_so_far(progress, exercise, names)
     turn = couple.next_to_answer(progress, exercise_id=eid)
     if turn is not None:
+        _answered_so_far(progress, exercise, names)
         other = "B" if turn == "A" else "A"
         with st.container(border=True):
             _text("together-turn", f"{names.of(turn)}'s turn")
@@ -333,10 +347,10 @@ def _private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None
                     lambda p: couple.open_entry(p, exercise=exercise, partner=turn, now=_now())
                 ),
             )
-        _nav(progress, next_label="Skip this exercise")
+        _nav(progress, next_label="Skip this exercise", next_primary=False)
         return
     _share_choices(progress, exercise, names)
-    _nav(progress, next_label="Skip this exercise")
+    _nav(progress, next_label="Skip this exercise", next_primary=False)
 
 
 def _answered_so_far(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
@@ -356,7 +370,7 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
             timer=couple.writing_timer(progress, exercise_id=eid, partner=partner),
             now=_now(),
             key=f"together_write_{eid}_{partner}",
-            size="large",
+            size="small",
             chime=_sound(),
             label="time to write",
         )
@@ -417,31 +431,32 @@ def _submit(exercise: Exercise, partner: Partner, key: str) -> None:
 
 def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     eid = exercise.id
+    labels = {"shared": "Will share", "private": "Keeps it private", "passed": "Passed"}
     with st.container(border=True):
         st.markdown("**You have both answered.** Would each of you like to share yours?")
+        st.caption("Either choice is fine. An answer kept private is forgotten right away.")
         for partner in couple.PARTNERS:
             answer = couple.answer_of(progress, exercise_id=eid, partner=partner)
             assert answer is not None
-            row = st.columns([2, 1, 1], vertical_alignment="center")
-            with row[0]:
-                _text("together-name", names.of(partner))
-            if answer.status == "pending":
-                row[1].button(
+            _text("together-name", names.of(partner))
+            if answer.status != "pending":
+                st.caption(labels[answer.status])
+                continue
+            with st.container(horizontal=True, gap="small"):
+                st.button(
                     "Share",
                     key=f"together_share_{eid}_{partner}",
-                    type="primary",
+                    icon=":material/visibility:",
                     width="stretch",
                     on_click=_change(_chooser(eid, partner, share=True)),
                 )
-                row[2].button(
+                st.button(
                     "Keep to myself",
                     key=f"together_keep_{eid}_{partner}",
+                    icon=":material/lock:",
                     width="stretch",
                     on_click=_change(_chooser(eid, partner, share=False)),
                 )
-            else:
-                label = {"shared": "Will share", "private": "Keeps it private", "passed": "Passed"}
-                row[1].markdown(label[answer.status])
         ready = couple.ready_to_reveal(progress, exercise_id=eid)
         st.button(
             "Reveal",
@@ -449,7 +464,6 @@ def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -
             type="primary",
             width="stretch",
             disabled=not ready,
-            icon=":material/visibility:",
             on_click=_change(lambda p: couple.reveal(p, exercise_id=eid)),
         )
 
@@ -496,14 +510,14 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
 
 def _checkins(progress: CoupleProgress, names: Names) -> None:
     points = couple.checkins(progress, content=content())
-    if not points:
+    order = list(dict.fromkeys(c.title for c in points))
+    if len(order) < 2:
         return
     st.markdown("**Your check-ins**")
     for partner in couple.PARTNERS:
         numbers = [str(c.value) for c in points if c.partner == partner]
         if numbers:
             user_text(f"{names.of(partner)}: {' → '.join(numbers)}")
-    order = list(dict.fromkeys(c.title for c in points))
     frame = pd.DataFrame(
         {
             "moment": [c.title for c in points],
@@ -521,7 +535,7 @@ def _checkins(progress: CoupleProgress, names: Names) -> None:
             color=alt.Color(
                 "who:N",
                 title=None,
-                scale=alt.Scale(range=["#8a4b3c", "#3c6e8a"]),
+                scale=alt.Scale(domain=[names.a, names.b], range=["#8a4b3c", "#3c6e8a"]),
                 legend=alt.Legend(orient="bottom"),
             ),
         )
@@ -535,12 +549,10 @@ def _checkins(progress: CoupleProgress, names: Names) -> None:
 
 def _turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Names) -> None:
     eid = exercise.id
-    with st.container(border=True):
-        st.markdown("**The rules**")
-        st.markdown("\n".join(f"- {rule}" for rule in exercise.rules))
     turn = progress.turns.get(eid, couple.Turn())
     view = couple.turn_view(turn, exercise=exercise, now=_now())
     if view.status == "ready":
+        _rules(exercise)
         _text("together-sub", f"{names.a} is A and speaks first; {names.b} is B.")
         st.button(
             "Start",
@@ -552,6 +564,7 @@ def _turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: N
                 lambda p: couple.set_turn(p, exercise_id=eid, turn=couple.turn_start(now=_now()))
             ),
         )
+        _sound_toggle()
         return
     run_every = POLL_SECONDS if view.status == "running" else None
     st.fragment(_turn_display, run_every=run_every, key="together_turn_live")(exercise, names)
@@ -559,13 +572,28 @@ def _turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: N
         st.success("Both rounds are done. Take a moment: what was it like to be listened to?")
     else:
         _turn_controls(view, exercise)
-    st.toggle("Soft sounds", value=True, key=SOUND)
+    _sound_toggle()
+    with st.expander("The rules"):
+        _rules(exercise, border=False)
     st.button(
         "Start the turns again",
         key="together_turn_reset",
         type="tertiary",
         on_click=_change(lambda p: couple.set_turn(p, exercise_id=eid, turn=None)),
     )
+
+
+def _sound_toggle() -> None:
+    st.toggle("Soft sounds", value=True, key=SOUND)
+    if not _sound():
+        st.caption("Sounds are off: the timers stay silent.")
+
+
+def _rules(exercise: SpeakerListenerExercise, *, border: bool = True) -> None:
+    with st.container(border=border):
+        if border:
+            st.markdown("**The rules**")
+        st.markdown("\n".join(f"- {rule}" for rule in exercise.rules))
 
 
 def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
@@ -635,9 +663,9 @@ def _turn_controls(view: couple.TurnView, exercise: SpeakerListenerExercise) -> 
             )
         )
 
-    pause_col, more_col, skip_col = st.columns(3)
+    row = st.container(horizontal=True, gap="small")
     if view.status == "paused":
-        pause_col.button(
+        row.button(
             "Resume",
             key="together_turn_resume",
             type="primary",
@@ -646,20 +674,20 @@ def _turn_controls(view: couple.TurnView, exercise: SpeakerListenerExercise) -> 
             on_click=update(lambda t: couple.turn_resume(t, now=_now())),
         )
     else:
-        pause_col.button(
+        row.button(
             "Pause",
             key="together_turn_pause",
             icon=":material/pause:",
             width="stretch",
             on_click=update(lambda t: couple.turn_pause(t, now=_now())),
         )
-    more_col.button(
+    row.button(
         "+1 minute",
         key="together_turn_more",
         width="stretch",
         on_click=update(lambda t: couple.turn_extend(t, exercise=exercise, now=_now())),
     )
-    skip_col.button(
+    row.button(
         "Skip phase",
         key="together_turn_skip",
         icon=":material/skip_next:",
@@ -675,11 +703,12 @@ def _plan(progress: CoupleProgress, exercise: Exercise) -> None:
     saved = progress.plans.get(exercise.id, {})
     with st.form(f"together_plan_{exercise.id}", border=True):
         for field in exercise.fields:
-            st.text_input(
+            st.text_area(
                 field.label,
                 value=saved.get(field.name, ""),
                 placeholder=field.hint,
                 max_chars=300,
+                height=80,
                 key=f"together_plan_{exercise.id}_{field.name}",
             )
         st.form_submit_button(
@@ -712,42 +741,48 @@ def _finished(progress: CoupleProgress, names: Names) -> None:
 
 
 def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
+    """Downloads are built only when pressed (in the browser's request, from this snapshot)."""
     today = date.fromtimestamp(_now())
+    workshop = content()
+
+    def plan() -> couple.PlanDocument:
+        return couple.plan_document(progress, content=workshop, names=names, today=today)
+
     with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
         st.markdown("**Our plan**: what you shared and the plan you wrote, on one page.")
-        document = couple.plan_document(progress, content=content(), names=names, today=today)
-        row = st.columns(3)
-        row[0].download_button(
-            "Plan (Markdown)",
-            data=couple.plan_markdown(document),
-            file_name="our-plan.md",
-            mime="text/markdown",
-            key="together_plan_md",
-            on_click="ignore",
-            width="stretch",
-        )
-        row[1].download_button(
-            "Plan (to print)",
-            data=couple.plan_html(document),
-            file_name="our-plan.html",
-            mime="text/html",
-            key="together_plan_html",
-            on_click="ignore",
-            width="stretch",
-        )
-        row[2].download_button(
-            "Plan (PDF)",
-            data=lambda: couple.plan_pdf(document),
-            file_name="our-plan.pdf",
-            mime="application/pdf",
-            key="together_plan_pdf",
-            on_click="ignore",
-            width="stretch",
-        )
+        with st.container(horizontal=True, gap="small"):
+            st.download_button(
+                "Plan (PDF)",
+                data=lambda: couple.plan_pdf(plan()),
+                file_name="our-plan.pdf",
+                mime="application/pdf",
+                key="together_plan_pdf",
+                type="primary" if expanded else "secondary",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.download_button(
+                "To print",
+                data=lambda: couple.plan_html(plan()),
+                file_name="our-plan.html",
+                mime="text/html",
+                key="together_plan_html",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.download_button(
+                "Markdown",
+                data=lambda: couple.plan_markdown(plan()),
+                file_name="our-plan.md",
+                mime="text/markdown",
+                key="together_plan_md",
+                on_click="ignore",
+                width="stretch",
+            )
         st.divider()
         st.download_button(
             "Save our progress",
-            data=couple.to_file(progress, now=_now()),
+            data=lambda: couple.to_file(progress, now=clock()),
             file_name=couple.file_name(today=today),
             mime="application/json",
             key="together_save",
