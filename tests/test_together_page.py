@@ -475,7 +475,7 @@ def test_names_are_only_ever_shown_as_text(clock):
     assert html.escape(f"{second}'s turn") in bodies
     assert html.escape(first) in bodies
     assert "<img src=x" not in bodies
-    labels = [b.label for b in at.button] + [e.value for e in at.markdown + at.caption]
+    labels = [b.label for b in at.button] + [e.value for e in [*at.markdown, *at.caption]]
     labels += [p.proto.text for p in at.get("progress")]
     for label in labels:
         assert "e.invalid" not in label and "<img" not in label and "**Big**" not in label
