@@ -416,6 +416,16 @@ def test_a_break_pauses_the_turn_timer_and_comes_back_to_the_same_place(clock):
     assert "Sam speaks" in page_text(at)
 
 
+def test_when_every_turn_is_over_the_controls_give_way_to_a_closing_word(clock):
+    at = start(_app(clock))
+    go_to(at, "listening-turns")
+    click(at, "together_turn_start")
+    clock.now += 2 * (2 * 120 + 2 * 60 + 15) + 60
+    at.run()
+    assert "Both rounds are done" in " ".join(s.value for s in at.success)
+    assert not any(b.key in ("together_turn_pause", "together_turn_skip") for b in at.button)
+
+
 def test_continuing_from_a_saved_file_restores_the_place_and_shared_answers(clock):
     at = start(_app(clock))
     answer(at, "checkin-open", 7, 3, share=(True, False))
