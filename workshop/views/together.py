@@ -154,7 +154,8 @@ def _names_screen() -> None:
     st.markdown(
         "Go through the workshop side by side on this device, at your own pace. "
         "Some questions you answer privately, then choose together what to show each other. "
-        "**Nothing you write is sent to or kept on our server.**"
+        "**Nothing you write is stored:** it is held only while this page is open, and "
+        "forgotten when you close it or wipe everything."
     )
     with st.form("together_names_form", border=True):
         st.markdown("**What shall we call you?**")
@@ -165,9 +166,7 @@ def _names_screen() -> None:
         right.text_input(
             "Second partner", value="Partner B", max_chars=couple.NAME_CHARS, key="together_name_b"
         )
-        st.caption(
-            "Names stay on this screen and are forgotten when you close it or wipe everything."
-        )
+        st.caption("Names are only used on this screen, and are never saved in a file.")
         st.form_submit_button("Let's begin", type="primary", width="stretch", on_click=_set_names)
     with st.expander("Continuing from an earlier evening?"):
         _continue_uploader()
