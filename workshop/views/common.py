@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from workshop.content import Content, Module, get_content
-from workshop.live import LiveCache
-from workshop.store import Store
+
+if TYPE_CHECKING:  # the couple path never loads the store at all
+    from workshop.live import LiveCache
+    from workshop.store import Store
 
 DEFAULT_SUPPORT = (
     "If something here brings up more than you can hold right now, you can stop at any time. "
@@ -47,7 +50,7 @@ def content_note(module: Module, *, state_key: str) -> str | None:
         return choice
     with st.container(border=True):
         st.markdown("**Before this part**")
-        st.text(module.content_note.strip())
+        st.text(paragraphs(module.content_note))
         left, right = st.columns(2)
         if left.button("Continue", key=f"{state_key}_go", type="primary", width="stretch"):
             st.session_state[state_key] = "continue"
@@ -58,6 +61,12 @@ def content_note(module: Module, *, state_key: str) -> str | None:
     return None
 
 
+def paragraphs(text: str) -> str:
+    """Text written with hard line breaks, reflowed: single breaks become spaces, blank
+    lines stay, so it wraps to any screen."""
+    return "\n\n".join(" ".join(part.split()) for part in text.strip().split("\n\n"))
+
+
 def user_text(text: str, *, css_class: str = "bedrock-text") -> None:
     """Render someone's words as plain text inside our own markup: never Markdown or HTML."""
     st.html(f'<div class="{css_class}">{html.escape(text)}</div>')
@@ -66,10 +75,14 @@ def user_text(text: str, *, css_class: str = "bedrock-text") -> None:
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """The process's one connection pool to the database (``DATABASE_URL``)."""
+    from workshop.store import Store
+
     return Store()
 
 
 @st.cache_resource(show_spinner=False)
 def live() -> LiveCache:
     """The process's shared cache of workshop versions, states and results."""
+    from workshop.live import LiveCache
+
     return LiveCache(store())
