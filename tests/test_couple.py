@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from workshop import couple
+from workshop import couple, couple_file, couple_plan, couple_turns
 from workshop.content import Content
-from workshop.couple import CoupleProgress, Names, ProgressFileError
+from workshop.couple import CoupleProgress, Names
+from workshop.couple_file import ProgressFileError
 
 T0 = 1_772_442_000.0
 
@@ -261,13 +262,13 @@ def test_doing_an_exercise_again_forgets_its_answers_and_reveal():
 
 
 def _phase_at(turn, now):
-    view = couple.turn_view(turn, exercise=EX["turns"], now=now)
-    holder = couple.floor_holder(view.phase)
+    view = couple_turns.turn_view(turn, exercise=EX["turns"], now=now)
+    holder = couple_turns.floor_holder(view.phase)
     return view.status, view.phase.kind, holder, round(view.left)
 
 
 def test_the_turn_timer_moves_through_every_phase_as_the_clock_moves():
-    turn = couple.turn_start(now=T0)
+    turn = couple_turns.turn_start(now=T0)
     script = [
         (1, ("running", "speak", "A", 119)),
         (120, ("running", "paraphrase", "B", 60)),
@@ -280,43 +281,47 @@ def test_the_turn_timer_moves_through_every_phase_as_the_clock_moves():
     ]
     for seconds, expected in script:
         assert _phase_at(turn, T0 + seconds) == expected, seconds
-    done = couple.turn_view(turn, exercise=EX["turns"], now=T0 + 765)
+    done = couple_turns.turn_view(turn, exercise=EX["turns"], now=T0 + 765)
     assert done.status == "done"
 
 
 def test_pause_freezes_the_phase_and_resume_carries_on_from_there():
-    turn = couple.turn_start(now=T0)
-    turn = couple.turn_pause(turn, now=T0 + 30)
+    turn = couple_turns.turn_start(now=T0)
+    turn = couple_turns.turn_pause(turn, now=T0 + 30)
     assert _phase_at(turn, T0 + 1000) == ("paused", "speak", "A", 90)
-    turn = couple.turn_resume(turn, now=T0 + 1000)
+    turn = couple_turns.turn_resume(turn, now=T0 + 1000)
     assert _phase_at(turn, T0 + 1010) == ("running", "speak", "A", 80)
-    view = couple.turn_view(turn, exercise=EX["turns"], now=T0 + 1010)
+    view = couple_turns.turn_view(turn, exercise=EX["turns"], now=T0 + 1010)
     assert view.ends_at == pytest.approx(T0 + 1090)
     assert view.timer().remaining(T0 + 1010) == pytest.approx(80)
 
 
 def test_one_more_minute_lengthens_only_the_current_phase():
-    turn = couple.turn_start(now=T0)
-    turn = couple.turn_extend(turn, exercise=EX["turns"], now=T0 + 100)
+    turn = couple_turns.turn_start(now=T0)
+    turn = couple_turns.turn_extend(turn, exercise=EX["turns"], now=T0 + 100)
     assert _phase_at(turn, T0 + 100) == ("running", "speak", "A", 80)
     assert _phase_at(turn, T0 + 180) == ("running", "paraphrase", "B", 60)
 
 
 def test_skip_starts_the_next_phase_with_its_full_time_running_or_paused():
-    turn = couple.turn_skip(couple.turn_start(now=T0), exercise=EX["turns"], now=T0 + 10)
+    turn = couple_turns.turn_skip(
+        couple_turns.turn_start(now=T0), exercise=EX["turns"], now=T0 + 10
+    )
     assert _phase_at(turn, T0 + 10) == ("running", "paraphrase", "B", 60)
-    paused = couple.turn_pause(turn, now=T0 + 20)
-    paused = couple.turn_skip(paused, exercise=EX["turns"], now=T0 + 50)
+    paused = couple_turns.turn_pause(turn, now=T0 + 20)
+    paused = couple_turns.turn_skip(paused, exercise=EX["turns"], now=T0 + 50)
     assert _phase_at(paused, T0 + 500) == ("paused", "swap", "B", 15)
 
 
 def test_the_one_minute_cue_is_set_only_for_a_running_phase_longer_than_that():
-    turn = couple.turn_start(now=T0)
-    speaking = couple.turn_view(turn, exercise=EX["turns"], now=T0 + 5)
+    turn = couple_turns.turn_start(now=T0)
+    speaking = couple_turns.turn_view(turn, exercise=EX["turns"], now=T0 + 5)
     assert speaking.cue_at() == pytest.approx(T0 + 60)
-    paraphrasing = couple.turn_view(turn, exercise=EX["turns"], now=T0 + 125)
+    paraphrasing = couple_turns.turn_view(turn, exercise=EX["turns"], now=T0 + 125)
     assert paraphrasing.cue_at() is None
-    paused = couple.turn_view(couple.turn_pause(turn, now=T0 + 5), exercise=EX["turns"], now=T0)
+    paused = couple_turns.turn_view(
+        couple_turns.turn_pause(turn, now=T0 + 5), exercise=EX["turns"], now=T0
+    )
     assert paused.cue_at() is None
 
 
@@ -330,7 +335,7 @@ def test_a_break_lasts_at_least_twenty_minutes():
 
 def test_a_break_pauses_every_timer_and_comes_back_to_the_same_place():
     progress = CoupleProgress(stage=1, item=3)
-    progress = couple.set_turn(progress, exercise_id="turns", turn=couple.turn_start(now=T0))
+    progress = couple.set_turn(progress, exercise_id="turns", turn=couple_turns.turn_start(now=T0))
     progress = couple.open_entry(progress, exercise=EX["thanks"], partner="A", now=T0)
     on_break = couple.take_break(progress, minutes=30, now=T0 + 50)
     assert couple.break_left(on_break, now=T0 + 50 + 600) == pytest.approx(1200)
@@ -354,7 +359,7 @@ def _rich_progress():
     progress = _both_answer(CoupleProgress(), "open", 5, 6)
     progress = _both_answer(progress, "memory", "the picnic", "a secret thing", share_b=False)
     progress = couple.set_plan(progress, exercise=EX["ritual"], values={"what": "A walk"})
-    progress = couple.set_turn(progress, exercise_id="turns", turn=couple.turn_start(now=T0))
+    progress = couple.set_turn(progress, exercise_id="turns", turn=couple_turns.turn_start(now=T0))
     progress = couple.open_entry(progress, exercise=EX["word"], partner="A", now=T0)
     progress = couple.submit_answer(progress, exercise=EX["word"], partner="A", value="unsure")
     return progress.model_copy(update={"stage": 1, "item": 2})
@@ -362,16 +367,16 @@ def _rich_progress():
 
 def test_a_saved_file_continues_where_they_were_with_shared_words_only():
     progress = _rich_progress()
-    data = couple.to_file(progress, now=T0 + 30)
+    data = couple_file.to_file(progress, now=T0 + 30)
     assert json.loads(data)["format"] == "bedrock-couple-progress"
     assert b"unsure" not in data, "an answer not yet shared stays out of the file"
-    loaded = couple.from_file(data, content=CONTENT)
+    loaded = couple_file.from_file(data, content=CONTENT)
     assert (loaded.stage, loaded.item) == (1, 2)
     assert couple.shared_answers(loaded, exercise_id="memory") == {"A": "the picnic", "B": None}
     assert loaded.plans == {"ritual": {"what": "A walk", "when": ""}}
     assert couple.next_to_answer(loaded, exercise_id="word") == "A"
     assert _phase_at(loaded.turns["turns"], T0 + 99999) == ("paused", "speak", "A", 90)
-    assert couple.from_file(couple.to_file(loaded, now=T0), content=CONTENT) == loaded
+    assert couple_file.from_file(couple_file.to_file(loaded, now=T0), content=CONTENT) == loaded
 
 
 @pytest.mark.parametrize(
@@ -399,12 +404,12 @@ def test_a_saved_file_continues_where_they_were_with_shared_words_only():
             b'{"open": {"A": {"status": "private", "value": "peek"}}}}',
             "damaged",
         ),
-        (b" " * (couple.MAX_FILE_BYTES + 1), "too large"),
+        (b" " * (couple_file.MAX_FILE_BYTES + 1), "too large"),
     ],
 )
 def test_a_broken_or_foreign_file_is_refused_with_a_clear_reason(data, message):
     with pytest.raises(ProgressFileError, match=message):
-        couple.from_file(data, content=CONTENT)
+        couple_file.from_file(data, content=CONTENT)
 
 
 # --- the plan document ------------------------------------------------------------------------
@@ -424,13 +429,13 @@ def _plan_progress():
 
 
 def test_the_plan_holds_the_ritual_the_checklists_and_shared_answers_only():
-    document = couple.plan_document(
+    document = couple_plan.plan_document(
         _plan_progress(), content=CONTENT, names=Names(a="Sam", b="Alex"), today=date(2026, 3, 2)
     )
     headings = [section.heading for section in document.sections]
     assert headings == ["Our weekly time", "To try", "Our check-ins", "A memory", "Order"]
     assert document.subtitle == "Sam and Alex · 2 March 2026"
-    markdown = couple.plan_markdown(document)
+    markdown = couple_plan.plan_markdown(document)
     assert "Sunday walk" in markdown and "Sunday 10:00" in markdown.replace("\\", "")
     assert "**Both of us**\n- Walk" in markdown
     assert "Opening check\\-in: 5 out of 10" in markdown
@@ -439,13 +444,13 @@ def test_the_plan_holds_the_ritual_the_checklists_and_shared_answers_only():
 
 
 def test_the_printable_plan_escapes_their_words_and_carries_print_css():
-    document = couple.plan_document(
+    document = couple_plan.plan_document(
         _plan_progress(),
         content=CONTENT,
         names=Names(a="<script>x</script>", b="Alex"),
         today=date(2026, 3, 2),
     )
-    page = couple.plan_html(document)
+    page = couple_plan.plan_html(document)
     assert "@page" in page and "@media print" in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "the picnic &lt;b&gt;" in page
@@ -456,12 +461,14 @@ def test_the_plan_pdf_holds_the_shared_words_in_dejavu_and_falls_back_to_a_core_
     progress = couple.set_plan(
         _plan_progress(), exercise=EX["ritual"], values={"what": "Crêpes, Łódź", "when": "Sun"}
     )
-    document = couple.plan_document(
+    document = couple_plan.plan_document(
         progress, content=CONTENT, names=Names(a="Zoë", b="Alex"), today=date(2026, 3, 2)
     )
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(couple.plan_pdf(document))).pages)
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(couple_plan.plan_pdf(document))).pages
+    )
     assert "Crêpes, Łódź" in text and "the picnic <b>" in text
     assert "KEPT-PRIVATE" not in text
-    fallback = couple.plan_pdf(document, font_dir=str(tmp_path))
+    fallback = couple_plan.plan_pdf(document, font_dir=str(tmp_path))
     plain = "".join(p.extract_text() for p in PdfReader(io.BytesIO(fallback)).pages)
     assert "Crêpes, ?ód?" in plain

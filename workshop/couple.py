@@ -8,23 +8,25 @@ Privacy rules this module enforces, so no page has to remember them:
 - an answer kept private loses its words the moment its writer keeps it (only "private" is
   remembered), and a passed answer never had any;
 - only answers whose writer chose to share them, after the couple pressed Reveal, come out of
-  ``shared_answers``, the check-ins and the plan document;
-- the save file holds shared words only: answers still waiting for a share/keep choice are
-  left out, so they are answered again after continuing.
+  ``shared_answers`` and the check-ins (and so out of the plan document,
+  :mod:`workshop.couple_plan`).
+
+The speaker-listener turn timer is :mod:`workshop.couple_turns`; the save file is
+:mod:`workshop.couple_file`.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from workshop.content import Content, Exercise, Module, SpeakerListenerExercise
-from workshop.timer import Phase, Timer, phase_at, speaker_listener_phases
+from workshop.content import Content, Exercise, Module
+from workshop.couple_turns import Turn, turn_pause
+from workshop.timer import Timer
 
 Partner = Literal["A", "B"]
 PARTNERS: tuple[Partner, Partner] = ("A", "B")
@@ -33,22 +35,14 @@ AnswerValue = StrictInt | str | list[str]
 FILE_MARKER = "bedrock-couple-progress"
 """The ``format`` field every save file carries, so a foreign JSON file is recognised."""
 FILE_VERSION = 1
-MAX_FILE_BYTES = 512_000
 MIN_BREAK_MINUTES = 20
 BREAK_CHOICES = (20, 30, 45, 60)
-SWAP_SECONDS = 15
-CUE_BEFORE_END = 60.0
-"""A soft cue sounds this many seconds before the end of a phase long enough to need one."""
 NAME_CHARS = 30
 LIST_ITEM_CHARS = 300
 PRIVATE_KINDS = frozenset(
     {"reflection", "word", "scale", "choice", "ranking", "timed-writing", "checklist"}
 )
 """The kinds each partner answers alone, then shares or keeps."""
-
-
-class ProgressFileError(ValueError):
-    """A file that cannot be continued from; ``str(error)`` says why, for the couple to read."""
 
 
 class InvalidAnswer(ValueError):
@@ -103,16 +97,6 @@ class Writing(_Model):
     seconds: float = Field(gt=0)
     ends_at: float | None = None
     paused_left: float | None = None
-
-
-class Turn(_Model):
-    """The speaker-listener turn timer: phases run back to back from ``started_at``."""
-
-    started_at: float | None = None
-    paused_at: float | None = None
-    paused_total: float = Field(default=0.0, ge=0)
-    adjust: dict[int, float] = {}
-    """Seconds added to (+1 minute) or taken from (skip) a phase, by phase index."""
 
 
 class Rest(_Model):
@@ -449,122 +433,7 @@ def checkins(progress: CoupleProgress, *, content: Content) -> list[Checkin]:
     return points
 
 
-# --- the speaker-listener turn timer -------------------------------------------------------
-
-
-def base_phases(exercise: SpeakerListenerExercise) -> list[Phase]:
-    """The exercise's phases as written: rounds of speak, paraphrase and swap."""
-    return speaker_listener_phases(
-        rounds=exercise.rounds,
-        speak_seconds=exercise.speak_minutes * 60,
-        paraphrase_seconds=exercise.paraphrase_minutes * 60,
-        swap_seconds=SWAP_SECONDS,
-    )
-
-
-def turn_phases(exercise: SpeakerListenerExercise, turn: Turn) -> list[Phase]:
-    """The phases with this turn's extra minutes and skips applied."""
-    return [
-        replace(phase, seconds=max(0.0, phase.seconds + turn.adjust.get(i, 0.0)))
-        for i, phase in enumerate(base_phases(exercise))
-    ]
-
-
-@dataclass(frozen=True)
-class TurnView:
-    """What the turn timer shows at one moment."""
-
-    status: Literal["ready", "running", "paused", "done"]
-    index: int
-    """Index of the current phase (the first while ready; the last once done)."""
-    phase: Phase
-    left: float
-    phases: tuple[Phase, ...]
-    ends_at: float | None
-    """The current phase's deadline while running."""
-
-    @property
-    def next_phase(self) -> Phase | None:
-        """The phase after this one, if any."""
-        following = self.index + 1
-        return self.phases[following] if following < len(self.phases) else None
-
-    def timer(self) -> Timer:
-        """The current phase as a ``workshop.timer.Timer``, for the countdown."""
-        if self.status == "running":
-            return Timer(duration=self.phase.seconds, ends_at=self.ends_at)
-        if self.status == "paused":
-            return Timer(duration=self.phase.seconds, paused_remaining=self.left)
-        if self.status == "done":
-            return Timer(duration=self.phase.seconds, paused_remaining=0.0)
-        return Timer(duration=self.phase.seconds)
-
-    def cue_at(self) -> float | None:
-        """When the one-minute cue sounds: set only while running a phase longer than that."""
-        if self.status != "running" or self.ends_at is None or self.phase.seconds <= 90:
-            return None
-        return self.ends_at - CUE_BEFORE_END
-
-
-def turn_view(turn: Turn, *, exercise: SpeakerListenerExercise, now: float) -> TurnView:
-    """The turn timer at ``now``: phase, seconds left, and deadline."""
-    phases = tuple(turn_phases(exercise, turn))
-    if turn.started_at is None:
-        return TurnView("ready", 0, phases[0], phases[0].seconds, phases, None)
-    moment = turn.paused_at if turn.paused_at is not None else now
-    found = phase_at(
-        list(phases), started_at=turn.started_at, now=moment, paused_total=turn.paused_total
-    )
-    if found is None:
-        return TurnView("done", len(phases) - 1, phases[-1], 0.0, phases, None)
-    index, left = found
-    if turn.paused_at is not None:
-        return TurnView("paused", index, phases[index], left, phases, None)
-    ends_at = turn.started_at + turn.paused_total + sum(p.seconds for p in phases[: index + 1])
-    return TurnView("running", index, phases[index], left, phases, ends_at)
-
-
-def turn_start(*, now: float) -> Turn:
-    """A fresh turn timer, running from ``now``."""
-    return Turn(started_at=now)
-
-
-def turn_pause(turn: Turn, *, now: float) -> Turn:
-    """Freeze the turn timer; a paused or unstarted one is unchanged."""
-    if turn.started_at is None or turn.paused_at is not None:
-        return turn
-    return turn.model_copy(update={"paused_at": now})
-
-
-def turn_resume(turn: Turn, *, now: float) -> Turn:
-    """Carry on from where it was paused."""
-    if turn.paused_at is None:
-        return turn
-    paused_total = turn.paused_total + max(0.0, now - turn.paused_at)
-    return turn.model_copy(update={"paused_at": None, "paused_total": paused_total})
-
-
-def turn_extend(
-    turn: Turn, *, exercise: SpeakerListenerExercise, now: float, seconds: float = 60.0
-) -> Turn:
-    """Give the current phase more time (one minute by default)."""
-    view = turn_view(turn, exercise=exercise, now=now)
-    if view.status in ("ready", "done"):
-        return turn
-    adjust = dict(turn.adjust)
-    adjust[view.index] = adjust.get(view.index, 0.0) + seconds
-    return turn.model_copy(update={"adjust": adjust})
-
-
-def turn_skip(turn: Turn, *, exercise: SpeakerListenerExercise, now: float) -> Turn:
-    """End the current phase now; the next one starts with its full time (paused if paused)."""
-    view = turn_view(turn, exercise=exercise, now=now)
-    if view.status in ("ready", "done"):
-        return turn
-    adjust = dict(turn.adjust)
-    # A hair past "now", so float rounding can never leave the skipped phase current.
-    adjust[view.index] = adjust.get(view.index, 0.0) - view.left - 1e-6
-    return turn.model_copy(update={"adjust": adjust})
+# --- the speaker-listener turn timer (its rules: workshop.couple_turns) ----------------------
 
 
 def set_turn(progress: CoupleProgress, *, exercise_id: str, turn: Turn | None) -> CoupleProgress:
@@ -575,11 +444,6 @@ def set_turn(progress: CoupleProgress, *, exercise_id: str, turn: Turn | None) -
     else:
         new.turns[exercise_id] = turn
     return new
-
-
-def floor_holder(phase: Phase) -> Partner:
-    """Who is talking: the speaker, the listener while paraphrasing, the next speaker at a swap."""
-    return phase.speaker if phase.kind == "speak" else phase.listener
 
 
 # --- timed writing -------------------------------------------------------------------------
@@ -640,362 +504,3 @@ def clock_time(moment: float, *, timezone: str | None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return datetime.fromtimestamp(moment, tz=zone).strftime("%H:%M")
-
-
-# --- save and continue ---------------------------------------------------------------------
-
-
-def to_file(progress: CoupleProgress, *, now: float) -> bytes:
-    """The save file: JSON with the format marker, holding shared words only.
-
-    Pending answers, open entries and writing clocks are left out; running turn timers are
-    saved paused, so continuing tomorrow starts where they stopped.
-    """
-    kept = progress.model_copy(update={"answering": None, "writing": {}}, deep=True)
-    for exercise_id, given in list(kept.answers.items()):
-        kept.answers[exercise_id] = {p: a for p, a in given.items() if a.status != "pending"}
-        if not kept.answers[exercise_id]:
-            del kept.answers[exercise_id]
-    kept.turns = {eid: turn_pause(turn, now=now) for eid, turn in kept.turns.items()}
-    return json.dumps(kept.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def from_file(data: bytes, *, content: Content) -> CoupleProgress:
-    """Read a save file, checked against ``content``. Raises ``ProgressFileError`` with the reason."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ProgressFileError("This file is too large to be a Bedrock progress file.")
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ProgressFileError(
-            "This file could not be read: it is not a Bedrock progress file, or it was damaged."
-        ) from None
-    if not isinstance(raw, dict) or raw.get("format") != FILE_MARKER:
-        raise ProgressFileError(
-            "This is not a Bedrock progress file. Choose the file you saved with "
-            '"Save our progress".'
-        )
-    if raw.get("version") != FILE_VERSION:
-        raise ProgressFileError(
-            f"This progress file has format version {raw.get('version')!r}, which this version "
-            f"of Bedrock cannot read (it reads version {FILE_VERSION})."
-        )
-    try:
-        progress = CoupleProgress.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where_ = ".".join(str(part) for part in first["loc"]) or "the file"
-        raise ProgressFileError(
-            f"This progress file is damaged and was not loaded ({where_}: {first['msg']})."
-        ) from None
-    problem = _mismatch(progress, content)
-    if problem:
-        raise ProgressFileError(
-            f"This progress file does not fit this workshop ({problem}); it may come from a "
-            "different version of it. Nothing was changed."
-        )
-    return progress
-
-
-def _mismatch(progress: CoupleProgress, content: Content) -> str | None:
-    modules = content.modules
-    if progress.stage > len(modules):
-        return f"stage {progress.stage + 1} does not exist"
-    if progress.stage < len(modules) and progress.item >= len(stage_items(modules[progress.stage])):
-        return f"card {progress.item + 1} of stage {progress.stage + 1} does not exist"
-    known_stages = {m.id for m in modules}
-    for stage_id in progress.skipped:
-        if stage_id not in known_stages:
-            return f"unknown stage '{stage_id}'"
-    mentioned = (
-        set(progress.answers) | set(progress.revealed) | set(progress.plans) | set(progress.turns)
-    )
-    for exercise_id in sorted(mentioned):
-        if exercise_id not in content.exercises:
-            return f"unknown exercise '{exercise_id}'"
-    for exercise_id, given in progress.answers.items():
-        exercise = content.exercises[exercise_id]
-        for partner, answer in given.items():
-            if answer.value is None:
-                continue
-            try:
-                clean_answer(exercise, answer.value)
-            except InvalidAnswer:
-                return f"the answer of {partner} to '{exercise_id}' does not fit that exercise"
-    for exercise_id, plan in progress.plans.items():
-        exercise = content.exercises[exercise_id]
-        names = {f.name for f in getattr(exercise, "fields", [])}
-        if exercise.kind != "plan" or not set(plan) <= names:
-            return f"the plan for '{exercise_id}' does not fit that exercise"
-    for exercise_id in progress.turns:
-        if content.exercises[exercise_id].kind != "speaker-listener":
-            return f"'{exercise_id}' has no turn timer"
-    return None
-
-
-def file_name(*, today: date) -> str:
-    """The save file's name, for example ``bedrock-progress-2025-05-01.json``."""
-    return f"bedrock-progress-{today.isoformat()}.json"
-
-
-# --- the plan document ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanEntry:
-    """A labelled group of lines, e.g. one partner's answer or one field of the plan."""
-
-    label: str
-    lines: tuple[str, ...]
-    partner: Partner | None = None
-    """Whose answer this is; ``None`` for what they wrote or share together."""
-
-
-@dataclass(frozen=True)
-class PlanSection:
-    """A heading and its entries."""
-
-    heading: str
-    entries: tuple[PlanEntry, ...]
-
-
-@dataclass(frozen=True)
-class PlanDocument:
-    """Their shared answers and commitments, ready to be written as Markdown, HTML or PDF."""
-
-    title: str
-    subtitle: str
-    sections: tuple[PlanSection, ...]
-
-
-def plan_document(
-    progress: CoupleProgress, *, content: Content, names: Names, today: date
-) -> PlanDocument:
-    """Gather only what they shared (and the plan they wrote together): commitments first."""
-    last_stage = content.modules[-1].id if content.modules else ""
-    commitments: list[PlanSection] = []
-    closing: list[PlanSection] = []
-    earlier: list[PlanSection] = []
-    for module in content.modules:
-        for exercise in content.exercises_for(module.id):
-            if exercise.kind == "scale":
-                continue
-            if exercise.kind == "plan":
-                plan = progress.plans.get(exercise.id, {})
-                entries = tuple(
-                    PlanEntry(f.label, _lines(plan.get(f.name, "")))
-                    for f in exercise.fields
-                    if plan.get(f.name)
-                )
-                if entries:
-                    commitments.append(PlanSection(exercise.title, entries))
-                continue
-            entries = _shared_entries(progress, exercise, names)
-            if entries:
-                target = closing if module.id == last_stage else earlier
-                target.append(PlanSection(exercise.title, entries))
-    points = checkins(progress, content=content)
-    if points:
-        by_partner = {
-            p: tuple(f"{c.title}: {c.value} out of {c.high}" for c in points if c.partner == p)
-            for p in PARTNERS
-        }
-        entries = tuple(
-            PlanEntry(names.of(p), lines, p) for p, lines in by_partner.items() if lines
-        )
-        closing.append(PlanSection("Our check-ins", entries))
-    subtitle = f"{names.a} and {names.b} · {today.strftime('%d %B %Y').lstrip('0')}"
-    return PlanDocument("Our plan", subtitle, tuple(commitments + closing + earlier))
-
-
-def _shared_entries(
-    progress: CoupleProgress, exercise: Exercise, names: Names
-) -> tuple[PlanEntry, ...]:
-    shared = shared_answers(progress, exercise_id=exercise.id)
-    entries = [PlanEntry(names.of(p), answer_lines(exercise, v), p) for p, v in shared.items() if v]
-    if exercise.kind == "checklist" and all(isinstance(v, list) for v in shared.values()):
-        both = [i for i in shared["A"] if i in shared["B"]]  # type: ignore[operator,union-attr]
-        if both:
-            entries.insert(0, PlanEntry("Both of us", tuple(both)))
-    return tuple(entries)
-
-
-def answer_lines(exercise: Exercise, value: AnswerValue) -> tuple[str, ...]:
-    """An answer as plain lines of text (numbered for a ranking)."""
-    if isinstance(value, int):
-        return (f"{value} out of {getattr(exercise, 'max', value)}",)
-    if isinstance(value, list):
-        if exercise.kind == "ranking":
-            return tuple(f"{n}. {v}" for n, v in enumerate(value, start=1))
-        return tuple(value)
-    return _lines(value)
-
-
-def _lines(text: str) -> tuple[str, ...]:
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&")
-
-
-def _md(text: str) -> str:
-    """Text escaped so a Markdown viewer shows it literally (no links, images or HTML)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
-
-
-def plan_markdown(document: PlanDocument) -> str:
-    """The plan as Markdown; every word they wrote is escaped."""
-    out = [f"# {document.title}", "", f"*{_md(document.subtitle)}*", ""]
-    for section in document.sections:
-        out += [f"## {_md(section.heading)}", ""]
-        for entry in section.entries:
-            out.append(f"**{_md(entry.label)}**")
-            out += [f"- {_md(line)}" for line in entry.lines]
-            out.append("")
-    if not document.sections:
-        out += ["Nothing shared yet.", ""]
-    return "\n".join(out)
-
-
-_PRINT_CSS = """
-@page { size: A4; margin: 16mm 18mm; }
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #2b2a28;
-  max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; font-size: 10pt; }
-h1 { font-size: 22pt; margin: 0; color: #8a4b3c; }
-.sub { color: #6b6660; margin: 0.2rem 0 1.2rem; }
-h2 { font-size: 13pt; margin: 1.1rem 0 0.3rem; border-bottom: 1px solid #e6dcd6;
-  padding-bottom: 0.15rem; break-after: avoid; }
-.entry { margin: 0.25rem 0 0.5rem; break-inside: avoid; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1.5rem; }
-.pair .a { grid-column: 1; } .pair .b { grid-column: 2; }
-.label { font-weight: 700; margin-right: 0.4rem; }
-ul { margin: 0.1rem 0 0 1.1rem; padding: 0; }
-.hint { color: #6b6660; font-size: 9pt; margin-top: 1.5rem; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 9pt; line-height: 1.25; }
-  h1 { font-size: 17pt; } .sub { margin-bottom: 0.6rem; }
-  h2 { font-size: 10.5pt; margin: 0.45rem 0 0.1rem; }
-  .entry { margin: 0.05rem 0 0.15rem; } ul { margin-top: 0; } .hint { display: none; }
-}
-"""
-
-
-def plan_html(document: PlanDocument) -> str:
-    """The plan as one printable HTML page (print CSS, no scripts); every word is escaped."""
-    from html import escape
-
-    parts = [
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(document.title)}</title><style>{_PRINT_CSS}</style></head><body>",
-        f"<h1>{escape(document.title)}</h1>",
-        f'<p class="sub">{escape(document.subtitle)}</p>',
-    ]
-    for section in document.sections:
-        parts.append(f"<h2>{escape(section.heading)}</h2>")
-        together = [e for e in section.entries if e.partner is None]
-        pair = [e for e in section.entries if e.partner is not None]
-        parts += [_html_entry(entry) for entry in together]
-        if pair:
-            parts.append('<div class="pair">' + "".join(_html_entry(e) for e in pair) + "</div>")
-    if not document.sections:
-        parts.append("<p>Nothing shared yet.</p>")
-    parts.append('<p class="hint">Use your browser\'s Print command for a paper copy.</p>')
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
-
-
-def _html_entry(entry: PlanEntry) -> str:
-    from html import escape
-
-    label = escape(entry.label)
-    side = f"entry {entry.partner.lower()}" if entry.partner else "entry"
-    if len(entry.lines) == 1:
-        line = escape(entry.lines[0])
-        return f'<div class="{side}"><span class="label">{label}</span> {line}</div>'
-    items = "".join(f"<li>{escape(line)}</li>" for line in entry.lines)
-    return f'<div class="{side}"><div class="label">{label}</div><ul>{items}</ul></div>'
-
-
-_DEJAVU = "/usr/share/fonts/truetype/dejavu/"
-
-
-def plan_pdf(document: PlanDocument, *, font_dir: str = _DEJAVU) -> bytes:
-    """The plan as an A4 PDF, in DejaVu Sans when installed, else a core font.
-
-    Reads the font files; writes nothing.
-    """
-    from pathlib import Path
-
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(auto=True, margin=16)
-    regular, bold = Path(font_dir, "DejaVuSans.ttf"), Path(font_dir, "DejaVuSans-Bold.ttf")
-    if regular.is_file() and bold.is_file():
-        pdf.add_font("DejaVu", "", str(regular))
-        pdf.add_font("DejaVu", "B", str(bold))
-        family = "DejaVu"
-
-        def text(value: str) -> str:
-            return value
-    else:
-        family = "Helvetica"
-
-        def text(value: str) -> str:
-            return value.encode("latin-1", "replace").decode("latin-1")
-
-    bullet = "•" if family == "DejaVu" else "-"
-    pdf.set_title(document.title)
-    pdf.add_page()
-    pdf.set_text_color(138, 75, 60)
-    pdf.set_font(family, "B", 20)
-    pdf.cell(0, 10, text(document.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(107, 102, 96)
-    pdf.set_font(family, "", 10)
-    pdf.multi_cell(0, 5, text(document.subtitle), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    half = (pdf.epw - 8) / 2
-
-    def entry_at(entry: PlanEntry, x: float, width: float) -> float:
-        """Write one entry in a column from the current height; returns where it ends.
-
-        A one-line answer sits beside its label ("Sam  lighter"); longer ones go below it.
-        """
-        pdf.set_x(x)
-        pdf.set_font(family, "B", 9.5)
-        if len(entry.lines) == 1:
-            label_width = min(width / 2, pdf.get_string_width(text(entry.label)) + 2.5)
-            top = pdf.get_y()
-            pdf.multi_cell(label_width, 4.6, text(entry.label), align="L")
-            below_label = pdf.get_y()
-            pdf.set_font(family, "", 9.5)
-            pdf.set_xy(x + label_width, top)
-            pdf.multi_cell(width - label_width, 4.6, text(entry.lines[0]), align="L")
-            return max(pdf.get_y(), below_label) + 1
-        pdf.multi_cell(width, 4.6, text(entry.label), align="L", new_x="LEFT", new_y="NEXT")
-        pdf.set_font(family, "", 9.5)
-        for line in entry.lines:
-            pdf.set_x(x)
-            pdf.multi_cell(width, 4.6, text(f"{bullet}  {line}"), align="L")
-        return pdf.get_y() + 1
-
-    for section in document.sections:
-        pdf.set_text_color(43, 42, 40)
-        pdf.set_font(family, "B", 11.5)
-        pdf.multi_cell(0, 6.5, text(section.heading), align="L", new_x="LMARGIN", new_y="NEXT")
-        for entry in section.entries:
-            if entry.partner is None:
-                pdf.set_y(entry_at(entry, pdf.l_margin, pdf.epw))
-        pair = [e for e in section.entries if e.partner is not None]
-        top, bottom = pdf.get_y(), pdf.get_y()
-        for entry in pair:
-            x = pdf.l_margin if entry.partner == "A" else pdf.l_margin + half + 8
-            pdf.set_y(top)
-            bottom = max(bottom, entry_at(entry, x, half))
-        pdf.set_xy(pdf.l_margin, bottom + 1)
-    if not document.sections:
-        pdf.set_font(family, "", 10)
-        pdf.multi_cell(0, 5, "Nothing shared yet.", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())

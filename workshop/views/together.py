@@ -17,11 +17,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workshop import couple
+from workshop import couple, couple_file, couple_plan, couple_turns
 from workshop.components.countdown import countdown
 from workshop.content import Exercise, Module, SpeakerListenerExercise
 from workshop.couple import CoupleProgress, Names, Partner
-from workshop.timer import Timer
+from workshop.timer import Phase, Timer
 from workshop.views.common import content, content_note, support_panel, user_text
 
 clock: Callable[[], float] = time.time
@@ -489,7 +489,7 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
                 st.html(f'<div class="together-big">{int(value)}</div>')
                 st.caption(f"out of {exercise.max}")
             else:
-                for line in couple.answer_lines(exercise, value):
+                for line in couple_plan.answer_lines(exercise, value):
                     user_text(line)
     if exercise.kind == "checklist" and all(isinstance(v, list) for v in shown.values()):
         both = [item for item in shown["A"] or [] if item in (shown["B"] or [])]
@@ -548,8 +548,8 @@ def _checkins(progress: CoupleProgress, names: Names) -> None:
 
 def _turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Names) -> None:
     eid = exercise.id
-    turn = progress.turns.get(eid, couple.Turn())
-    view = couple.turn_view(turn, exercise=exercise, now=_now())
+    turn = progress.turns.get(eid, couple_turns.Turn())
+    view = couple_turns.turn_view(turn, exercise=exercise, now=_now())
     if view.status == "ready":
         _rules(exercise)
         _text("together-sub", f"{names.a} is A and speaks first; {names.b} is B.")
@@ -560,7 +560,9 @@ def _turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: N
             width="stretch",
             icon=":material/play_arrow:",
             on_click=_change(
-                lambda p: couple.set_turn(p, exercise_id=eid, turn=couple.turn_start(now=_now()))
+                lambda p: couple.set_turn(
+                    p, exercise_id=eid, turn=couple_turns.turn_start(now=_now())
+                )
             ),
         )
         _sound_toggle()
@@ -597,8 +599,8 @@ def _rules(exercise: SpeakerListenerExercise, *, border: bool = True) -> None:
 
 def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
     now = _now()
-    turn = _progress().turns.get(exercise.id, couple.Turn())
-    view = couple.turn_view(turn, exercise=exercise, now=now)
+    turn = _progress().turns.get(exercise.id, couple_turns.Turn())
+    view = couple_turns.turn_view(turn, exercise=exercise, now=now)
     if view.status == "done":
         if st.session_state.get("together_turn_was_running"):
             st.session_state["together_turn_was_running"] = False
@@ -607,7 +609,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         return
     st.session_state["together_turn_was_running"] = view.status == "running"
     phase = view.phase
-    holder = names.of(couple.floor_holder(phase))
+    holder = names.of(couple_turns.floor_holder(phase))
     other = names.of(phase.listener if phase.kind == "speak" else phase.speaker)
     if phase.kind == "speak":
         headline, sub = f"{holder} speaks", f"{other} listens, without replying"
@@ -643,8 +645,8 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         _text("together-sub", f"Next: {_phase_name(following, names)}")
 
 
-def _phase_name(phase: couple.Phase, names: Names) -> str:
-    holder = names.of(couple.floor_holder(phase))
+def _phase_name(phase: Phase, names: Names) -> str:
+    holder = names.of(couple_turns.floor_holder(phase))
     return {
         "speak": f"{holder} speaks",
         "paraphrase": f"{holder} says back what they heard",
@@ -652,13 +654,13 @@ def _phase_name(phase: couple.Phase, names: Names) -> str:
     }[phase.kind]
 
 
-def _turn_controls(view: couple.TurnView, exercise: SpeakerListenerExercise) -> None:
+def _turn_controls(view: couple_turns.TurnView, exercise: SpeakerListenerExercise) -> None:
     eid = exercise.id
 
-    def update(step: Callable[[couple.Turn], couple.Turn]) -> Callable[[], None]:
+    def update(step: Callable[[couple_turns.Turn], couple_turns.Turn]) -> Callable[[], None]:
         return _change(
             lambda p: couple.set_turn(
-                p, exercise_id=eid, turn=step(p.turns.get(eid, couple.Turn()))
+                p, exercise_id=eid, turn=step(p.turns.get(eid, couple_turns.Turn()))
             )
         )
 
@@ -670,7 +672,7 @@ def _turn_controls(view: couple.TurnView, exercise: SpeakerListenerExercise) -> 
             type="primary",
             icon=":material/play_arrow:",
             width="stretch",
-            on_click=update(lambda t: couple.turn_resume(t, now=_now())),
+            on_click=update(lambda t: couple_turns.turn_resume(t, now=_now())),
         )
     else:
         row.button(
@@ -678,20 +680,20 @@ def _turn_controls(view: couple.TurnView, exercise: SpeakerListenerExercise) -> 
             key="together_turn_pause",
             icon=":material/pause:",
             width="stretch",
-            on_click=update(lambda t: couple.turn_pause(t, now=_now())),
+            on_click=update(lambda t: couple_turns.turn_pause(t, now=_now())),
         )
     row.button(
         "+1 minute",
         key="together_turn_more",
         width="stretch",
-        on_click=update(lambda t: couple.turn_extend(t, exercise=exercise, now=_now())),
+        on_click=update(lambda t: couple_turns.turn_extend(t, exercise=exercise, now=_now())),
     )
     row.button(
         "Skip phase",
         key="together_turn_skip",
         icon=":material/skip_next:",
         width="stretch",
-        on_click=update(lambda t: couple.turn_skip(t, exercise=exercise, now=_now())),
+        on_click=update(lambda t: couple_turns.turn_skip(t, exercise=exercise, now=_now())),
     )
 
 
@@ -744,15 +746,15 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
     today = date.fromtimestamp(_now())
     workshop = content()
 
-    def plan() -> couple.PlanDocument:
-        return couple.plan_document(progress, content=workshop, names=names, today=today)
+    def plan() -> couple_plan.PlanDocument:
+        return couple_plan.plan_document(progress, content=workshop, names=names, today=today)
 
     with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
         st.markdown("**Our plan**: what you shared and the plan you wrote, on one page.")
         with st.container(horizontal=True, gap="small"):
             st.download_button(
                 "Plan (PDF)",
-                data=lambda: couple.plan_pdf(plan()),
+                data=lambda: couple_plan.plan_pdf(plan()),
                 file_name="our-plan.pdf",
                 mime="application/pdf",
                 key="together_plan_pdf",
@@ -762,7 +764,7 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
             )
             st.download_button(
                 "To print",
-                data=lambda: couple.plan_html(plan()),
+                data=lambda: couple_plan.plan_html(plan()),
                 file_name="our-plan.html",
                 mime="text/html",
                 key="together_plan_html",
@@ -771,7 +773,7 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
             )
             st.download_button(
                 "Markdown",
-                data=lambda: couple.plan_markdown(plan()),
+                data=lambda: couple_plan.plan_markdown(plan()),
                 file_name="our-plan.md",
                 mime="text/markdown",
                 key="together_plan_md",
@@ -781,8 +783,8 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
         st.divider()
         st.download_button(
             "Save our progress",
-            data=lambda: couple.to_file(progress, now=clock()),
-            file_name=couple.file_name(today=today),
+            data=lambda: couple_file.to_file(progress, now=clock()),
+            file_name=couple_file.file_name(today=today),
             mime="application/json",
             key="together_save",
             on_click="ignore",
@@ -813,8 +815,8 @@ def _load_file() -> None:
     if uploaded is None:
         return
     try:
-        loaded = couple.from_file(uploaded.getvalue(), content=content())
-    except couple.ProgressFileError as error:
+        loaded = couple_file.from_file(uploaded.getvalue(), content=content())
+    except couple_file.ProgressFileError as error:
         st.session_state[MESSAGE] = ("error", str(error))
         return
     _save(loaded)
