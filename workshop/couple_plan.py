@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from workshop.content import Content, Exercise
 from workshop.couple import (
@@ -198,25 +199,20 @@ def _html_entry(entry: PlanEntry) -> str:
     return f'<div class="{side}"><div class="label">{label}</div><ul>{items}</ul></div>'
 
 
-_DEJAVU = "/usr/share/fonts/truetype/dejavu/"
-
-
-def plan_pdf(document: PlanDocument, *, font_dir: str = _DEJAVU) -> bytes:
-    """The plan as an A4 PDF, in DejaVu Sans when installed, else a core font.
+def plan_pdf(document: PlanDocument, *, font_dir: str | Path | None = None) -> bytes:
+    """The plan as an A4 PDF, in DejaVu Sans when installed (in ``font_dir``, by default
+    :data:`workshop.printing.FONT_DIR`), else a core font.
 
     Reads the font files; writes nothing.
     """
-    from pathlib import Path
+    from fpdf import FPDF  # the PDF library loads only when a PDF is asked for
 
-    from fpdf import FPDF
+    from workshop.printing import FONT_DIR, add_dejavu
 
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(auto=True, margin=16)
-    regular, bold = Path(font_dir, "DejaVuSans.ttf"), Path(font_dir, "DejaVuSans-Bold.ttf")
-    if regular.is_file() and bold.is_file():
-        pdf.add_font("DejaVu", "", str(regular))
-        pdf.add_font("DejaVu", "B", str(bold))
+    if add_dejavu(pdf, font_dir=FONT_DIR if font_dir is None else font_dir, styles=("B",)):
         family = "DejaVu"
 
         def text(value: str) -> str:

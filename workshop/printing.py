@@ -260,6 +260,25 @@ def plain(text: str) -> str:
     return "".join(out)
 
 
+_STYLE_FILES = {"B": "Bold", "I": "Oblique", "BI": "BoldOblique"}
+
+
+def add_dejavu(
+    pdf: FPDF, *, font_dir: Path | str | None, styles: Sequence[str] = ("B", "I", "BI")
+) -> bool:
+    """Register DejaVu Sans from ``font_dir`` as the family "DejaVu", regular and ``styles``
+    (a style whose file is missing uses the regular one). Reads the font files; returns
+    False, registering nothing, when the regular file is not there."""
+    regular = Path(font_dir, "DejaVuSans.ttf") if font_dir else None
+    if regular is None or not regular.is_file():
+        return False
+    pdf.add_font("DejaVu", "", regular)
+    for style in styles:
+        path = regular.with_name(f"DejaVuSans-{_STYLE_FILES[style]}.ttf")
+        pdf.add_font("DejaVu", style, path if path.is_file() else regular)
+    return True
+
+
 class PrintDocument(FPDF):
     """An A4 document in DejaVu Sans (falling back to Helvetica with :func:`plain` text when
     the font files are missing), with a footer naming the document and the page."""
@@ -271,17 +290,8 @@ class PrintDocument(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_title(title)
         self.set_creator("Bedrock")
-        self.unicode = False
-        regular = font_dir / "DejaVuSans.ttf" if font_dir else None
-        if regular is not None and regular.is_file():
-            self.add_font("DejaVu", "", regular)
-            for style, name in (("B", "Bold"), ("I", "Oblique"), ("BI", "BoldOblique")):
-                path = font_dir / f"DejaVuSans-{name}.ttf"
-                self.add_font("DejaVu", style, path if path.is_file() else regular)
-            self.family = "DejaVu"
-            self.unicode = True
-        else:
-            self.family = "helvetica"
+        self.unicode = add_dejavu(self, font_dir=font_dir)
+        self.family = "DejaVu" if self.unicode else "helvetica"
         self.set_font(self.family, size=10.5)
         self.set_text_color(*INK)
         self.alias_nb_pages()
