@@ -115,11 +115,47 @@ def _transient(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) in ("40001", "40P01")
 
 
+READ_ONLY = (
+    "The workshop's storage is read-only, so nothing new can be saved right now. Whoever "
+    "runs this server needs to make the database writable again."
+)
+FULL = (
+    "The workshop's storage is full, so nothing new can be saved right now. Whoever runs "
+    "this server needs to free some space."
+)
+
+# PostgreSQL error classes meaning the database, not the request, is the problem: connection
+# exceptions, insufficient resources (disk full, out of memory), operator intervention
+# (shutdown, restart), system errors.
+_PG_UNAVAILABLE = ("08", "53", "57", "58")
+
+
+def _unavailable(error: DBAPIError) -> StorageUnavailable | None:
+    """The StorageUnavailable to raise for a database that cannot take the work right now
+    (unreachable, read-only, full), with a message saying which; None for other errors."""
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        name = getattr(original, "sqlite_errorname", "") or ""
+        if name.startswith("SQLITE_READONLY"):
+            return StorageUnavailable(READ_ONLY)
+        if name.startswith("SQLITE_FULL"):
+            return StorageUnavailable(FULL)
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    if sqlstate == "25006":  # read_only_sql_transaction: a standby, or a read-only setting
+        return StorageUnavailable(READ_ONLY)
+    if sqlstate == "53100":  # disk_full
+        return StorageUnavailable(FULL)
+    if isinstance(error, OperationalError | InterfaceError) or sqlstate[:2] in _PG_UNAVAILABLE:
+        return StorageUnavailable()
+    return None
+
+
 def run(engine: Engine, work: Callable[[Connection], T], *, write: bool) -> T:
     """Run ``work`` in one transaction and return its result; committed if it returns,
     rolled back if it raises. Lock contention ("database is locked", deadlocks) is retried
-    with a short random backoff for up to 30 s; a database that cannot be reached raises
-    StorageUnavailable. Errors raised by ``work`` itself pass through unchanged."""
+    with a short random backoff for up to 30 s. A database that cannot be reached, is
+    read-only or is full raises StorageUnavailable, whose message says which (and never
+    shows SQL or a path). Errors raised by ``work`` itself pass through unchanged."""
     started = time.monotonic()
     delay = 0.002
     while True:
@@ -136,8 +172,9 @@ def run(engine: Engine, work: Callable[[Connection], T], *, write: bool) -> T:
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.1)
                 continue
-            if isinstance(error, OperationalError | InterfaceError):
-                raise StorageUnavailable() from error
+            unavailable = _unavailable(error)
+            if unavailable is not None:
+                raise unavailable from error
             raise
 
 

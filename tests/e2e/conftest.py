@@ -3,9 +3,12 @@
 Fixtures
 --------
 ``chromium``   session-wide Playwright ``Browser`` on ``/usr/bin/chromium``.
-``run_app``    ``run_app(script, env=None) -> App``: starts ``streamlit run`` from the repo
-               root on a free port with a fresh SQLite ``DATABASE_URL``; servers stop when
-               the test module ends.
+``run_app``    ``run_app(script, env=None, *, port=None) -> App``: starts ``streamlit run``
+               from the repo root on ``port`` (default: a free one) with a fresh SQLite
+               ``DATABASE_URL`` unless ``env`` names one; servers stop when the test module
+               ends. ``App.kill()`` ends a server with SIGKILL, ``App.stop()`` politely;
+               ``run_app(app.script, env=app.env, port=app.port)`` starts it again on the same
+               port and database.
 ``phone``, ``tablet``, ``projector``, ``desktop``
                ``factory(**context_options) -> BrowserContext``; contexts close after the test.
 
@@ -19,6 +22,8 @@ Fixtures
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -30,9 +35,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -174,10 +180,27 @@ class App:
     script: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    """The environment given on top of this process's, ``DATABASE_URL`` always included:
+    pass it to ``run_app`` again to start a server on the same database."""
 
     def log(self) -> str:
         """Everything the server printed so far (stdout and stderr)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def database_url(self) -> str:
+        return self.env["DATABASE_URL"]
+
+    def kill(self) -> None:
+        """End the server at once with SIGKILL, as a crash or power cut would; waits for it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the server politely (SIGTERM, SIGKILL after 10 s); waits for it."""
+        _stop(self.process)
 
     def at(self, query: str = "") -> str:
         """The app's URL with ``query`` (``"code=ABC"`` or ``"?code=ABC"``) appended."""
@@ -200,24 +223,39 @@ def _healthy(port: int) -> bool:
         return False
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @contextmanager
 def serve(
-    script: Path | str, *, workdir: Path, env: Mapping[str, str] | None = None
+    script: Path | str,
+    *,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[App]:
     """Run ``script`` with ``streamlit run`` from the repo root until the block ends.
 
     ``env`` adds to (or overrides) this process's environment; ``DATABASE_URL`` defaults
-    to a new SQLite file in ``workdir``. Fails the test with the server log if the
-    server does not answer its health check.
+    to a new SQLite file in ``workdir``. ``port`` defaults to a free one. Fails the test
+    with the server log if the server does not answer its health check.
     """
     script = Path(script)
     if not script.is_absolute():
         script = REPO_ROOT / script
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
+    given = {"DATABASE_URL": f"sqlite:///{workdir / 'bedrock.db'}", **(env or {})}
     full_env = dict(os.environ)
-    full_env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bedrock.db'}")
+    full_env.setdefault("DATABASE_URL", given["DATABASE_URL"])
     full_env.update(env or {})
+    given["DATABASE_URL"] = full_env["DATABASE_URL"]
     full_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO_ROOT), full_env.get("PYTHONPATH", "")) if p
     )
@@ -242,7 +280,12 @@ def serve(
             command, cwd=REPO_ROOT, env=full_env, stdout=log_file, stderr=subprocess.STDOUT
         )
     app = App(
-        url=f"http://127.0.0.1:{port}", port=port, script=script, log_path=log_path, process=process
+        url=f"http://127.0.0.1:{port}",
+        port=port,
+        script=script,
+        log_path=log_path,
+        process=process,
+        env=given,
     )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -254,22 +297,20 @@ def serve(
             time.sleep(0.1)
         yield app
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop(process)
 
 
 @pytest.fixture(scope="module")
 def run_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., App]]:
-    """``run_app(script, env=None) -> App``; every server started stops after the module."""
+    """``run_app(script, env=None, *, port=None) -> App``; every server started stops after
+    the module."""
     with ExitStack() as stack:
 
-        def start(script: Path | str, env: Mapping[str, str] | None = None) -> App:
+        def start(
+            script: Path | str, env: Mapping[str, str] | None = None, *, port: int | None = None
+        ) -> App:
             workdir = tmp_path_factory.mktemp("app")
-            return stack.enter_context(serve(script, workdir=workdir, env=env))
+            return stack.enter_context(serve(script, workdir=workdir, env=env, port=port))
 
         yield start
 
@@ -287,3 +328,110 @@ def _shot_fixture() -> Callable[[Page, str], Path]:
 @pytest.fixture(name="page_errors")
 def _page_errors_fixture() -> Callable[[Page], list[str]]:
     return watch_errors
+
+
+# --- driving the group workshop pages ----------------------------------------------------
+
+PASSCODE = "a quiet room"
+# Long enough for a phone to poll (2 s), the console to refresh (1.5 s) and a shared
+# two-core machine to catch up.
+LIVE_MS = 15_000
+
+
+class GroupPages:
+    """What a facilitator and a participant do on the group workshop pages, in a browser."""
+
+    passcode = PASSCODE
+    live_ms = LIVE_MS
+
+    @staticmethod
+    def click(page: Page, name: str) -> None:
+        """Click the button labelled exactly ``name``."""
+        page.get_by_role("button", name=name, exact=True).click()
+
+    def create(self, context: BrowserContext, app: App) -> tuple[Page, str]:
+        """Create a workshop with every stage and land on its console; returns the console
+        and the join code."""
+        console = context.new_page()
+        console.goto(f"{app.url}/facilitate")
+        wait_ready(console)
+        console.get_by_label("Workshop passcode (to reopen this console)").fill(self.passcode)
+        console.get_by_label("Passcode again").fill(self.passcode)
+        self.click(console, "Create workshop")
+        return console, self.console_code(console)
+
+    def console_code(self, console: Page) -> str:
+        """The join code in the console's heading, once the console is up."""
+        expect(console.get_by_role("button", name="Stage ▶")).to_be_visible(timeout=LIVE_MS)
+        heading = console.get_by_text(re.compile(r"· code [A-Z0-9]{6}")).first
+        found = re.search(r"code ([A-Z0-9]{6})", heading.inner_text())
+        assert found, heading.inner_text()
+        return found.group(1)
+
+    def reopen(self, console: Page, app: App, code: str) -> None:
+        """Sign in to a running workshop again with its code and passcode."""
+        console.goto(f"{app.url}/facilitate")
+        wait_ready(console)
+        console.get_by_role("tab", name="Reopen a workshop").click()
+        console.get_by_label("Workshop code").fill(code)
+        console.get_by_label("Workshop passcode", exact=True).fill(self.passcode)
+        self.click(console, "Open the console")
+        assert self.console_code(console) == code
+
+    def stage(self, console: Page, number: int, of: int = 8) -> None:
+        """Move the room on by one stage, to stage ``number``."""
+        self.click(console, "Stage ▶")
+        expect(console.get_by_text(f"Stage {number} of {of}", exact=True)).to_be_visible(
+            timeout=LIVE_MS
+        )
+
+    def ask(self, console: Page, prompt: str) -> None:
+        """Put ``prompt`` (a title of this stage's exercises) on every phone."""
+        console.get_by_text(prompt, exact=True).click()
+        radio = console.get_by_role("radio", name=prompt)
+        # The choice redraws the radio group: wait for the old one to go.
+        expect(radio).to_have_count(1, timeout=LIVE_MS)
+        expect(radio).to_be_checked(timeout=LIVE_MS)
+        expect(self.answers(console)).to_be_visible(timeout=LIVE_MS)
+
+    @staticmethod
+    def answers(console: Page) -> Locator:
+        """The console's live count of answers on the current prompt."""
+        return console.get_by_test_id("stMetricValue")
+
+    def screen(self, context: BrowserContext, console: Page, base_url: str | None = None) -> Page:
+        """Open the projector screen from the console's link (on ``base_url``, another
+        server's address, when given)."""
+        href = console.get_by_role("link", name="Open projector screen").get_attribute("href")
+        assert href and "key=" in href, href
+        url = urljoin(console.url, href)
+        if base_url:
+            url = base_url.rstrip("/") + "/" + href.lstrip("/")
+        page = context.new_page()
+        page.goto(url)
+        wait_ready(page)
+        return page
+
+    @staticmethod
+    def join(context: BrowserContext, app: App, code: str) -> Page:
+        """A participant opens the join link on their phone."""
+        page = context.new_page()
+        page.goto(app.at(f"code={code}"))
+        wait_ready(page)
+        return page
+
+    def send(self, phone: Page, text: str) -> None:
+        """Write a reflection on a phone, send it and wait for the acknowledgement."""
+        box = phone.get_by_label("Your answer (anonymous)")
+        again = phone.get_by_role("button", name="Send another", exact=True)
+        expect(box.or_(again)).to_be_visible(timeout=LIVE_MS)
+        if again.is_visible():
+            again.click()
+        box.fill(text)
+        self.click(phone, "Send")
+        expect(phone.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+
+
+@pytest.fixture(name="group")
+def _group_fixture() -> GroupPages:
+    return GroupPages()

@@ -1,0 +1,189 @@
+"""Faults in the middle of a workshop, in Chromium: the app server killed outright, and the
+PostgreSQL server restarted under a running app.
+
+What must hold: nothing a phone was told was sent is lost, every screen comes back to the
+same stage, the shared timer still agrees with its deadline, and while the database is away
+people see a calm "Reconnecting…" instead of an error, with their unsent words kept.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+
+from playwright.sync_api import Page, expect
+
+from workshop.store import Store
+
+STAGE_TWO = "What is emotional connection?"
+PROMPT = "A time I felt understood"
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main"]
+
+
+def remaining_on(page: Page) -> int:
+    """Seconds shown by the page's countdown (``"3:58"`` is 238)."""
+    digits = page.locator(".bc-digits")
+    expect(digits).to_have_text(re.compile(r"^\d+:\d\d$"), timeout=15_000)
+    minutes, seconds = digits.inner_text().strip().split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def stored_reflections(url: str, code: str, passcode: str) -> list[str]:
+    """Every reflection on the prompt, read straight from the database, sorted."""
+    store = Store(url)
+    try:
+        key = store.open_console(code=code, passcode=passcode)
+        queue = store.moderation_queue(code=code, key=key, prompt_id="felt-understood")
+    finally:
+        store.close()
+    return sorted(r.text for r in queue)
+
+
+def stored_deadline(url: str, code: str) -> float:
+    """When the workshop's running timer ends, as stored."""
+    store = Store(url)
+    try:
+        ends_at = store.state(code=code).timer.ends_at
+    finally:
+        store.close()
+    assert ends_at is not None
+    return ends_at
+
+
+def pg_ctl(action: str) -> None:
+    subprocess.run([*PG_CTL, action], check=True, capture_output=True, timeout=60)
+
+
+def no_error_shown(page: Page) -> None:
+    """No exception box and no traceback anywhere on the page."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert "Traceback" not in page.content()
+
+
+def report(name: str, value: float, unit: str = "s") -> None:
+    """Print a measured figure (shown with ``pytest -s``)."""
+    print(f"\n[figure] {name}: {value:.2f} {unit}")
+
+
+def test_a_killed_server_restarts_where_the_workshop_was(
+    run_app, group, desktop, phone, projector, page_errors
+) -> None:
+    app = run_app("app.py")
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, PROMPT)
+    screen = group.screen(projector(), console)
+    phones = [group.join(phone(), app, code) for _ in range(2)]
+    sent = [
+        "Someone stayed on the phone with me until the storm passed.",
+        "They noticed I was quiet and asked, without pushing.",
+        "A friend repeated back what I meant better than I had said it.",
+    ]
+    group.send(phones[0], sent[0])
+    group.send(phones[1], sent[1])
+    group.click(console, "Start")
+    expect(console.get_by_role("button", name="Pause")).to_be_visible()
+    before = remaining_on(screen)
+    deadline = stored_deadline(app.database_url, code)
+    # The last reflection is acknowledged, then the server dies at once.
+    group.send(phones[0], sent[2])
+    app.kill()
+    killed_at = time.monotonic()
+
+    again = run_app(app.script, env=app.env, port=app.port)
+    report("SQLite: server killed to healthy again", time.monotonic() - killed_at)
+    assert stored_deadline(again.database_url, code) == deadline
+
+    # The projector reconnects by itself; its countdown is drawn from the stored deadline
+    # and agrees with it to the second (the display rounds up; reading takes a moment).
+    expect(screen.get_by_text(f"Stage 2 of 8 · {STAGE_TWO}")).to_be_visible()
+    expect(screen.get_by_text(f"On your phone: {PROMPT}")).to_be_visible()
+    shown = remaining_on(screen)
+    expected = deadline - time.time()
+    assert expected - 2 <= shown <= expected + 2, (shown, expected)
+    assert shown < before
+    # The phones reload and are back at the same stage and prompt.
+    for page in phones:
+        page.reload()
+        expect(page.get_by_role("heading", name=STAGE_TWO)).to_be_visible(timeout=group.live_ms)
+        expect(page.get_by_text(PROMPT, exact=True)).to_be_visible()
+        expect(page.get_by_label("Your answer (anonymous)")).to_be_editable()
+        assert abs(remaining_on(page) - (deadline - time.time())) <= 2
+    report("SQLite: killed to phones back after a reload", time.monotonic() - killed_at)
+
+    # The console opens again with the code and passcode, and has every reflection.
+    started = time.monotonic()
+    group.reopen(console, again, code)
+    report("SQLite: console reopened with code and passcode", time.monotonic() - started)
+    errors = page_errors(console)
+    expect(console.get_by_text("Stage 2 of 8", exact=True)).to_be_visible()
+    expect(group.answers(console)).to_have_text(f"{len(sent)} answers", timeout=group.live_ms)
+    expect(console.get_by_role("button", name="Pause")).to_be_visible()
+    assert abs(remaining_on(console) - (deadline - time.time())) <= 2
+
+    # The store holds exactly what the phones were told was sent.
+    assert stored_reflections(again.database_url, code, group.passcode) == sorted(sent)
+
+    # And the workshop goes on: a new reflection reaches the console and the projector,
+    # which was never reloaded.
+    group.send(phones[1], "After the restart, still here.")
+    expect(group.answers(console)).to_have_text(f"{len(sent) + 1} answers", timeout=group.live_ms)
+    expect(screen.get_by_text(f"{len(sent) + 1} answers")).to_be_visible(timeout=group.live_ms)
+    assert errors == []
+    assert "Traceback" not in again.log()
+
+
+def test_a_postgresql_restart_mid_workshop_loses_nothing_and_recovers_by_itself(
+    run_app, pg_url, group, desktop, phone, projector
+) -> None:
+    app = run_app("app.py", env={"DATABASE_URL": pg_url})
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, PROMPT)
+    screen = group.screen(projector(), console)
+    expect(screen.get_by_text(f"On your phone: {PROMPT}")).to_be_visible(timeout=group.live_ms)
+    page = group.join(phone(), app, code)
+    before = "Being asked a second question, not just the first polite one."
+    group.send(page, before)
+    group.click(page, "Send another")
+    during = "Written while the database was away."
+    box = page.get_by_label("Your answer (anonymous)")
+    box.fill(during)
+
+    stopped = time.monotonic()
+    try:
+        pg_ctl("stop")
+        # A reflection sent now is said to be unsent, and the words stay in the box.
+        group.click(page, "Send")
+        expect(page.get_by_text(re.compile(r"^Not sent"))).to_be_visible(timeout=group.live_ms)
+        expect(box).to_have_value(during)
+        # Every screen says it is reconnecting, calmly.
+        expect(screen.get_by_text("Reconnecting…")).to_be_visible(timeout=group.live_ms)
+        expect(page.get_by_text("Reconnecting…")).to_be_visible(timeout=group.live_ms)
+        expect(console.get_by_text(re.compile("Reconnecting…|Retrying…")).first).to_be_visible(
+            timeout=group.live_ms
+        )
+        for shown in (screen, page, console):
+            no_error_shown(shown)
+    finally:
+        starting = time.monotonic()
+        pg_ctl("start")
+    restarted = time.monotonic()
+    report("PostgreSQL outage (stop to started)", restarted - stopped)
+
+    # Back by themselves, with no reload.
+    expect(screen.get_by_text("Reconnecting…")).to_have_count(0, timeout=group.live_ms)
+    expect(screen.get_by_text(f"On your phone: {PROMPT}")).to_be_visible()
+    report("projector back, from the start command", time.monotonic() - starting)
+    expect(page.get_by_text("Reconnecting…")).to_have_count(0, timeout=group.live_ms)
+    expect(box).to_have_value(during)
+    group.click(page, "Send")
+    expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=group.live_ms)
+    expect(group.answers(console)).to_have_text("fewer than 3", timeout=group.live_ms)
+    for shown in (screen, page, console):
+        no_error_shown(shown)
+    assert stored_reflections(pg_url, code, group.passcode) == sorted([before, during])
+    app.stop()
+    assert "Traceback" not in app.log()
