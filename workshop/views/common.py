@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,15 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def live() -> LiveCache:
-    """The process's shared cache of workshop versions, states and results."""
+    """The process's shared cache of workshop versions, states and results.
+
+    Made once, by the first group page, when the app's modules are loaded. Side effect: the
+    objects alive then are moved out of the garbage collector's reach (``gc.freeze``), so
+    its full collections no longer walk the whole heap, which stalled every session of the
+    process for hundreds of milliseconds with a room of phones refreshing.
+    """
     from workshop.live import LiveCache
 
+    gc.collect()
+    gc.freeze()
     return LiveCache(store())

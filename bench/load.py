@@ -1,0 +1,1168 @@
+"""How many participants one server holds: simulated phones over the app's own websocket.
+
+Starts ``python -m streamlit run app.py`` against a fresh database, creates a workshop
+through the engine, signs a facilitator in through the real console, then drives N
+participants over ``/_stcore/stream`` exactly as the browser does: join with
+``?code=…``, tick the refreshing fragment at the interval the app asks for, and (a share
+of them) send a reflection and answer a scale through the page's own widgets. The same
+N and interval then run against ``bench/floor_app.py``, a bare app with one refreshing
+fragment, so every figure comes with Streamlit's own floor from the same machine and
+minute. Only 127.0.0.1 is contacted; every run stops by itself.
+
+    python -m bench.load --participants 100 300 1000 --duration 30 --json out.json
+    python -m bench.load --participants 1000 \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+A PostgreSQL run works in a schema of its own (``bench_<random>``), dropped afterwards.
+See bench/README.md for what each figure means and the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+REPO = Path(__file__).resolve().parents[1]
+QUERY_COUNTER = Path(__file__).resolve().parent / "query_counter"
+
+REFLECTION = "felt-understood"
+"""The reflection prompt participants answer first (on stage index 1)."""
+REFLECTION_STAGE = 1
+SCALE = "checkin-open"
+"""The scale the facilitator switches to halfway (on stage index 0)."""
+PASSCODE = "bench-passcode-1"
+
+FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+FINISHED_PAGE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+WIDGETS = {"text_area", "text_input", "button", "slider", "radio", "checkbox", "number_input"}
+TEXTS = {"markdown", "text", "heading", "alert"}
+
+TARGETS = {
+    "tick_p95_ms": 150.0,
+    "server_cpu_cores": 1.0,
+    "kb_per_session": 300.0,
+    "submit_to_console_p95_s": 2.5,
+    "cpu_per_tick_vs_floor": 1.5,
+}
+
+# ---------------------------------------------------------------------------------------------
+# The protocol
+
+
+def rerun_message(
+    *,
+    query: str,
+    page_name: str = "",
+    page_hash: str = "",
+    fragment_id: str = "",
+    widgets: Sequence[WidgetState] = (),
+) -> bytes:
+    """A serialized ``BackMsg.rerun_script``; with ``fragment_id``, an automatic fragment tick."""
+    message = BackMsg()
+    rerun = message.rerun_script
+    rerun.query_string = query
+    rerun.page_name = page_name
+    rerun.page_script_hash = page_hash
+    if fragment_id:
+        rerun.fragment_id = fragment_id
+        rerun.is_auto_rerun = True
+    rerun.widget_states.widgets.extend(widgets)
+    return message.SerializeToString()
+
+
+def widget_key(widget_id: str) -> str:
+    """The key the page gave a widget, from its id (``$$ID-<hash>-<key>``)."""
+    parts = widget_id.split("-", 2)
+    return parts[2] if len(parts) == 3 else widget_id
+
+
+@dataclass
+class Drawn:
+    """What one script or fragment run sent: its outcome and the parts the harness needs."""
+
+    status: int = -1
+    page_hash: str = ""
+    fragment_id: str = ""
+    interval: float = 0.0
+    widgets: dict[str, str] = field(default_factory=dict)
+    """Widget key (or label, for keyless widgets) -> widget id."""
+    texts: list[str] = field(default_factory=list)
+    metrics: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def redrew_page(self) -> bool:
+        return self.status == FINISHED_PAGE
+
+
+def _take(message: ForwardMsg, drawn: Drawn) -> None:
+    kind = message.WhichOneof("type")
+    if kind == "delta":
+        delta = message.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        what = element.WhichOneof("type")
+        if what in WIDGETS:
+            widget = getattr(element, what)
+            key = widget_key(widget.id)
+            drawn.widgets[widget.label if key == "None" else key] = widget.id
+        elif what in TEXTS:
+            drawn.texts.append(getattr(element, what).body)
+        elif what == "metric":
+            drawn.metrics[element.metric.label] = element.metric.body
+        elif what == "exception":
+            drawn.errors.append(f"exception: {element.exception.message[:200]}")
+    elif kind == "auto_rerun":
+        drawn.fragment_id = message.auto_rerun.fragment_id
+        drawn.interval = message.auto_rerun.interval
+    elif kind == "navigation":
+        drawn.page_hash = message.navigation.page_script_hash
+
+
+async def read_run(ws: ClientConnection, *, timeout: float) -> Drawn:
+    """Read until the run the harness asked for finishes; a run that ends early for a rerun
+    (``st.rerun``) is followed to the end of the rerun. Raises TimeoutError."""
+    drawn = Drawn()
+    async with asyncio.timeout(timeout):
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await ws.recv())
+            if message.WhichOneof("type") != "script_finished":
+                _take(message, drawn)
+                continue
+            if message.script_finished == FINISHED_EARLY:
+                drawn = Drawn(page_hash=drawn.page_hash)
+                continue
+            drawn.status = message.script_finished
+            return drawn
+
+
+def _connect(url: str, *, timeout: float):
+    return connect(
+        url,
+        subprotocols=["streamlit"],
+        compression=None,
+        max_size=None,
+        open_timeout=timeout,
+        ping_interval=None,
+        close_timeout=2,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One simulated participant
+
+
+@dataclass
+class Plan:
+    """When one participant joins, ticks and sends (seconds after the common start)."""
+
+    join_at: float
+    phase: float
+    reflect_at: float | None = None
+    scale_at: float | None = None
+    text: str = ""
+    scale_value: int = 5
+
+
+@dataclass
+class Job:
+    """What one client process drives."""
+
+    ws_url: str
+    query: str
+    code: str
+    plans: list[Plan]
+    window_start: float
+    window_end: float
+    run_timeout: float
+
+
+@dataclass
+class Record:
+    """What happened to one participant (times are wall-clock seconds)."""
+
+    joined: bool = False
+    join_latency: float | None = None
+    ticks: list[tuple[float, float, int]] = field(default_factory=list)
+    """(sent at, seconds to script_finished, 1 if the tick redrew the whole page)."""
+    missed: int = 0
+    acks: list[tuple[str, float, float]] = field(default_factory=list)
+    """(prompt id, acknowledged at, seconds from click to acknowledgement)."""
+    failed_sends: int = 0
+    saw_scale: float | None = None
+    dropped: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def _answer_widgets(drawn: Drawn, code: str, prompt: str, plan: Plan) -> list[WidgetState] | None:
+    stem = f"join_done_{code}_{prompt}"
+    send = drawn.widgets.get(f"{stem}_send")
+    if send is None:
+        return None
+    if prompt == SCALE:
+        slider = drawn.widgets.get(f"{stem}_scale")
+        if slider is None:
+            return None
+        value = WidgetState(id=slider)
+        value.double_array_value.data.append(float(plan.scale_value))
+    else:
+        text = drawn.widgets.get(f"{stem}_text")
+        if text is None:
+            return None
+        value = WidgetState(id=text, string_value=plan.text)
+    return [value, WidgetState(id=send, trigger_value=True)]
+
+
+async def _sleep_until(wall: float) -> None:
+    delay = wall - time.time()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+async def participant(job: Job, plan: Plan, base: float) -> Record:
+    """Join, tick until the window ends, send what the plan says. Never raises."""
+    record = Record()
+    stop = base + job.window_end
+    await _sleep_until(base + plan.join_at)
+    try:
+        async with _connect(job.ws_url, timeout=job.run_timeout) as ws:
+            sent = time.time()
+            await ws.send(rerun_message(query=job.query))
+            page = await read_run(ws, timeout=job.run_timeout)
+            record.join_latency = time.time() - sent
+            record.joined = True
+            record.errors.extend(page.errors)
+            fragment, interval = page.fragment_id, page.interval
+            if not fragment:
+                record.errors.append("the page has no refreshing fragment")
+                return record
+            pending = [
+                (base + at, prompt)
+                for at, prompt in ((plan.reflect_at, REFLECTION), (plan.scale_at, SCALE))
+                if at is not None
+            ]
+            next_tick = time.time() + plan.phase
+            while next_tick < stop:
+                due = [p for p in pending if p[0] <= time.time()]
+                for item in due:
+                    widgets = _answer_widgets(page, job.code, item[1], plan)
+                    if widgets is None:
+                        continue  # not on the page yet: try again after the next redraw
+                    pending.remove(item)
+                    clicked = time.time()
+                    await ws.send(
+                        rerun_message(query=job.query, page_hash=page.page_hash, widgets=widgets)
+                    )
+                    page = await read_run(ws, timeout=job.run_timeout)
+                    fragment = page.fragment_id or fragment
+                    record.errors.extend(page.errors)
+                    if any(t.startswith("Sent") for t in page.texts):
+                        now = time.time()
+                        record.acks.append((item[1], now, now - clicked))
+                    else:
+                        record.failed_sends += 1
+                wake = min([next_tick] + [p[0] for p in pending if p[0] > time.time()])
+                await _sleep_until(wake)
+                if time.time() < next_tick:
+                    continue
+                sent = time.time()
+                await ws.send(
+                    rerun_message(query=job.query, page_hash=page.page_hash, fragment_id=fragment)
+                )
+                drawn = await read_run(ws, timeout=job.run_timeout)
+                record.ticks.append((sent, time.time() - sent, int(drawn.redrew_page)))
+                record.errors.extend(drawn.errors)
+                if drawn.redrew_page:
+                    page = drawn
+                    fragment = drawn.fragment_id or fragment
+                    if record.saw_scale is None and f"join_done_{job.code}_{SCALE}_send" in (
+                        drawn.widgets
+                    ):
+                        record.saw_scale = time.time()
+                next_tick += interval
+                while next_tick < time.time():
+                    next_tick += interval
+                    record.missed += 1
+    except TimeoutError:
+        record.errors.append("no answer from the server in time")
+    except ConnectionClosed:
+        if time.time() < stop:
+            record.dropped = True
+    except OSError as problem:
+        record.errors.append(f"could not connect: {problem}")
+    return record
+
+
+async def _drive(job: Job, base: float) -> dict[str, Any]:
+    me = psutil.Process()
+    cpu: dict[str, float] = {}
+
+    async def sample() -> None:
+        await _sleep_until(base + job.window_start)
+        cpu["start"] = sum(me.cpu_times()[:2])
+        await _sleep_until(base + job.window_end)
+        cpu["end"] = sum(me.cpu_times()[:2])
+
+    sampler = asyncio.create_task(sample())
+    records = await asyncio.gather(*(participant(job, plan, base) for plan in job.plans))
+    await sampler
+    return {
+        "records": [asdict(r) for r in records],
+        "cpu_seconds": cpu["end"] - cpu["start"],
+    }
+
+
+def _client_process(job: Job, ready: Any, go: Any, results: Any) -> None:
+    ready.put(os.getpid())
+    base = go.get()
+    results.put(asyncio.run(_drive(job, base)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The facilitator, signed in through the real console
+
+
+def _count(label: str | None) -> int | None:
+    if not label:
+        return None
+    first = label.split()[0]
+    return int(first) if first.isdigit() else None
+
+
+class Facilitator:
+    """One console session: signs in with the passcode, ticks the live answers, and switches
+    the room to the scale with the console's own buttons."""
+
+    def __init__(self, *, ws_url: str, code: str, prompts: dict[str, str], timeout: float):
+        self.ws_url = ws_url
+        self.code = code
+        self.prompts = prompts  # prompt id -> the group prompt the console shows
+        self.scale_title = ""
+        self.timeout = timeout
+        self.seen: list[tuple[float, str | None, int | None]] = []
+        self.tick_latencies: list[tuple[float, float]] = []
+        self.switched_at: float | None = None
+        self.switch_sent: float | None = None
+        """When the console sent the scale prompt (the earliest a phone could see it)."""
+        self.errors: list[str] = []
+        self.signed_in = asyncio.Event()
+        self.switch = asyncio.Event()
+        self.stop = asyncio.Event()
+
+    def _showing(self, drawn: Drawn) -> str | None:
+        for prompt, text in self.prompts.items():
+            if text in drawn.texts:
+                return prompt
+        return None
+
+    async def _run(self, ws: ClientConnection, **rerun: Any) -> Drawn:
+        await ws.send(rerun_message(query="", page_name="facilitate", **rerun))
+        drawn = await read_run(ws, timeout=self.timeout)
+        self.errors.extend(drawn.errors)
+        return drawn
+
+    async def run(self) -> None:
+        try:
+            async with _connect(self.ws_url, timeout=self.timeout) as ws:
+                await self._session(ws)
+        except (TimeoutError, ConnectionClosed, OSError, RuntimeError) as problem:
+            self.errors.append(f"console: {type(problem).__name__}: {problem}")
+        finally:
+            self.signed_in.set()
+
+    async def _session(self, ws: ClientConnection) -> None:
+        form = await self._run(ws)
+        try:
+            widgets = [
+                WidgetState(id=form.widgets["fac_reopen_code"], string_value=self.code),
+                WidgetState(id=form.widgets["fac_reopen_pass"], string_value=PASSCODE),
+                WidgetState(id=form.widgets["fac_reopen_go"], trigger_value=True),
+            ]
+        except KeyError as missing:
+            raise RuntimeError(f"the reopen form has no widget {missing}") from None
+        console = await self._run(ws, page_hash=form.page_hash, widgets=widgets)
+        if "Answers" not in console.metrics or not console.fragment_id:
+            raise RuntimeError("signing in did not open the console's live answers")
+        self.signed_in.set()
+        page_hash, fragment, interval = console.page_hash, console.fragment_id, console.interval
+        next_tick = time.time() + interval
+        while not self.stop.is_set():
+            if self.switch.is_set() and self.switched_at is None:
+                console = await self._switch_to_scale(ws, console)
+                fragment = console.fragment_id
+                self.switched_at = time.time()
+            await asyncio.sleep(max(0.0, next_tick - time.time()))
+            next_tick += interval
+            sent = time.time()
+            drawn = await self._run(ws, page_hash=page_hash, fragment_id=fragment)
+            now = time.time()
+            self.tick_latencies.append((sent, now - sent))
+            self.seen.append((now, self._showing(drawn), _count(drawn.metrics.get("Answers"))))
+
+    async def _switch_to_scale(self, ws: ClientConnection, console: Drawn) -> Drawn:
+        back = console.widgets.get("◀ Stage")
+        if back is None:
+            raise RuntimeError("the console has no '◀ Stage' button")
+        stage0 = await self._run(
+            ws, page_hash=console.page_hash, widgets=[WidgetState(id=back, trigger_value=True)]
+        )
+        radio = stage0.widgets.get("fac_prompt_0_None")
+        if radio is None:
+            raise RuntimeError("the console shows no prompt choice on the first stage")
+        self.switch_sent = time.time()
+        drawn = await self._run(
+            ws,
+            page_hash=console.page_hash,
+            widgets=[WidgetState(id=radio, string_value=self.scale_title)],
+        )
+        if self._showing(drawn) != SCALE:
+            raise RuntimeError("the console did not switch to the scale")
+        return drawn
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers and databases
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Database:
+    """A fresh database for one run: an SQLite file in ``folder``, or a new schema in the
+    PostgreSQL database at ``url`` (dropped by :meth:`drop`; nothing else is touched)."""
+
+    def __init__(self, url: str | None, folder: Path) -> None:
+        self.schema: str | None = None
+        self.base_url = url
+        if not url or url.startswith("sqlite"):
+            self.url = f"sqlite:///{folder / 'bench.db'}"
+            self.backend = "sqlite"
+            return
+        import sqlalchemy as sa
+        from sqlalchemy.engine import make_url
+
+        from workshop.db import normalise_url
+
+        self.backend = "postgresql"
+        self.schema = f"bench_{secrets.token_hex(4)}"
+        base = make_url(normalise_url(url))
+        engine = sa.create_engine(base)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{self.schema}"')
+        engine.dispose()
+        self.url = base.update_query_dict(
+            {"options": f"-csearch_path={self.schema}"}
+        ).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        """Drop the run's own schema (PostgreSQL); the SQLite file goes with its folder."""
+        if self.schema is None:
+            return
+        import sqlalchemy as sa
+        from sqlalchemy.engine import make_url
+
+        from workshop.db import normalise_url
+
+        engine = sa.create_engine(make_url(normalise_url(self.base_url)))
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+        engine.dispose()
+
+
+class Server:
+    """``python -m streamlit run <script>`` on a free port of 127.0.0.1, from the repository
+    top (so it reads the shipped ``.streamlit/config.toml``)."""
+
+    def __init__(self, script: str, args: Sequence[str], env: dict[str, str], log: Path):
+        self.port = free_port()
+        self.log = log
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
+        if args:
+            command += ["--", *args]
+        with open(log, "w") as out:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        self.ps = psutil.Process(self.process.pid)
+        self.ws_url = f"ws://127.0.0.1:{self.port}/_stcore/stream"
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited:\n{self.log.read_text()[-2000:]}")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2)
+                return
+            time.sleep(0.2)
+        raise RuntimeError("the server did not become healthy in time")
+
+    def _processes(self) -> list[psutil.Process]:
+        try:
+            return [self.ps, *self.ps.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for process in self._processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += sum(process.cpu_times()[:2])
+        return total
+
+    def rss(self) -> int:
+        total = 0
+        for process in self._processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += process.memory_info().rss
+        return total
+
+    def threads(self) -> int:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            return self.ps.num_threads()
+        return 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Snapshot:
+    """The server and machine at one moment, for figures over a span of time."""
+
+    at: float
+    cpu: float
+    counters: dict[str, float]
+    pressure_us: float | None
+    """Machine-wide microseconds during which some task waited for a CPU (PSI)."""
+    waited_ns: float | None
+    """Nanoseconds the server's main thread (its event loop) spent waiting for a CPU."""
+
+
+def _pressure_us() -> float | None:
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return float(first.rsplit("total=", 1)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def snapshot(server: Server, counter: Path) -> Snapshot:
+    """Read the server's CPU time, its counters (queries, GC), and how starved it was."""
+    try:
+        counters = json.loads(counter.read_text())
+    except (OSError, ValueError):
+        counters = {}
+    try:
+        waited = float(Path(f"/proc/{server.process.pid}/schedstat").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        waited = None
+    return Snapshot(time.time(), server.cpu_seconds(), counters, _pressure_us(), waited)
+
+
+def span(a: Snapshot, b: Snapshot, ticks: int) -> dict[str, Any]:
+    """Figures between two snapshots, per second and per tick."""
+    wall = max(1e-9, b.at - a.at)
+    cpu = b.cpu - a.cpu
+    out: dict[str, Any] = {
+        "server_cpu": round(cpu / wall, 3),
+        "cpu_ms_per_tick": round(cpu * 1000 / max(1, ticks), 3),
+        "ticks_per_s": round(ticks / wall, 1),
+    }
+    if "queries" in a.counters and "queries" in b.counters:
+        queries = b.counters["queries"] - a.counters["queries"]
+        out["queries_per_s"] = round(queries / wall, 1)
+        out["queries_per_tick"] = round(queries / max(1, ticks), 4)
+    if "gc_ms" in a.counters and "gc_ms" in b.counters:
+        out["gc_ms_per_s"] = round((b.counters["gc_ms"] - a.counters["gc_ms"]) / wall, 2)
+        pauses = [ms for at, ms in b.counters.get("gc_long", []) if a.at <= at < b.at]
+        out["gc_max_ms"] = max(pauses, default=0.0)
+    if a.pressure_us is not None and b.pressure_us is not None:
+        out["machine_cpu_pressure"] = round((b.pressure_us - a.pressure_us) / 1e6 / wall, 3)
+    if a.waited_ns is not None and b.waited_ns is not None:
+        out["server_waited_for_cpu"] = round((b.waited_ns - a.waited_ns) / 1e9 / wall, 3)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One run
+
+
+@dataclass
+class Settings:
+    participants: int
+    interval: float
+    duration: float
+    submit_share: float
+    join_rate: float
+    workers: int
+    database_url: str | None
+    scale: bool
+    run_timeout: float
+    seed: int
+    profile: Path | None = None
+
+
+def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, float]]:
+    rng = random.Random(settings.seed)
+    n = settings.participants
+    ramp = n / settings.join_rate
+    window_start = 1.0 + ramp + 2 * settings.interval + 3.0
+    window_end = window_start + settings.duration
+    switch_at = window_start + settings.duration / 2 if settings.scale else None
+    plans = [
+        Plan(join_at=1.0 + i / settings.join_rate, phase=rng.uniform(0, settings.interval))
+        for i in range(n)
+    ]
+    rng.shuffle(plans)
+    if submits:
+        chosen = plans[: round(n * settings.submit_share)]
+        d = settings.duration
+        for number, plan in enumerate(chosen):
+            if switch_at is None:
+                plan.reflect_at = window_start + rng.uniform(0.05 * d, 0.8 * d)
+            else:
+                plan.reflect_at = window_start + rng.uniform(0.05 * d, 0.4 * d)
+                plan.scale_at = switch_at + rng.uniform(0.2 * d, 0.4 * d)
+            plan.text = f"Bench reflection {number}: when someone listened without fixing it."
+            plan.scale_value = rng.randint(1, 10)
+    timing = {"window_start": window_start, "window_end": window_end}
+    if switch_at is not None and submits:
+        timing["switch_at"] = switch_at
+    return plans, timing
+
+
+def _start_profiler(
+    settings: Settings, kind: str, server: Server, timing: dict[str, float]
+) -> subprocess.Popen | None:
+    """py-spy (if ``--profile`` was given) sampling the server through the measured window,
+    writing collapsed stacks to ``<profile>-<kind>-<N>.txt``."""
+    if settings.profile is None:
+        return None
+    out = settings.profile.with_name(f"{settings.profile.name}-{kind}-{settings.participants}.txt")
+    seconds = max(1, int(timing["window_end"] - timing["window_start"]))
+    command = ["py-spy", "record", "--pid", str(server.process.pid), "--duration", str(seconds)]
+    command += ["--rate", "100", "--gil", "--format", "raw", "--nonblocking", "--output", str(out)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(0, math.ceil(q / 100 * len(ordered)) - 1)
+    return ordered[rank]
+
+
+def _ms(value: float | None) -> float | None:
+    return None if value is None else round(value * 1000, 1)
+
+
+def _create_workshop(url: str) -> tuple[str, str, str, dict[str, str], str]:
+    from workshop.content import get_content
+    from workshop.planning import build_plan
+    from workshop.store import Store
+
+    content = get_content()
+    store = Store(url)
+    try:
+        plan = build_plan(content, [(m.id, float(m.minutes)) for m in content.modules])
+        created = store.create_workshop(title="Load benchmark", stages=plan, passcode=PASSCODE)
+        key = created.facilitator_key
+        store.go_to_stage(code=created.code, key=key, index=REFLECTION_STAGE)
+        store.set_prompt(code=created.code, key=key, prompt_id=REFLECTION)
+    finally:
+        store.close()
+    prompts = {p: content.exercises[p].group_prompt for p in (REFLECTION, SCALE)}
+    return created.code, key, created.screen_key, prompts, content.exercises[SCALE].title
+
+
+def _stored(url: str, code: str) -> dict[str, int]:
+    from workshop.store import Store
+
+    store = Store(url)
+    try:
+        return {p: store.response_count(code=code, prompt_id=p) for p in (REFLECTION, SCALE)}
+    finally:
+        store.close()
+
+
+async def _warm_up(ws_url: str, query: str, timeout: float) -> None:
+    async with _connect(ws_url, timeout=timeout) as ws:
+        await ws.send(rerun_message(query=query))
+        await read_run(ws, timeout=timeout)
+
+
+def run_scenario(kind: str, settings: Settings) -> dict[str, Any]:
+    """One run of ``kind`` ("app" or "floor") with ``settings``; returns its figures.
+    Starts and stops a server and client processes; creates and removes a database."""
+    with tempfile.TemporaryDirectory(prefix="bedrock-bench-") as folder_name:
+        folder = Path(folder_name)
+        database = Database(settings.database_url, folder) if kind == "app" else None
+        try:
+            return _run_in(kind, settings, folder, database)
+        finally:
+            if database is not None:
+                database.drop()
+
+
+def _run_in(
+    kind: str, settings: Settings, folder: Path, database: Database | None
+) -> dict[str, Any]:
+    counter = folder / "queries"
+    env = dict(os.environ)
+    env.pop("STREAMLIT_SERVER_PORT", None)
+    env["BEDROCK_COUNT_QUERIES"] = str(counter)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(QUERY_COUNTER), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    code = ""
+    prompts: dict[str, str] = {}
+    scale_title = ""
+    if database is not None:
+        code, _key, _screen, prompts, scale_title = _create_workshop(database.url)
+        env["DATABASE_URL"] = database.url
+        server = Server("app.py", [], env, folder / "server.log")
+        query = f"code={code}"
+    else:
+        server = Server(
+            "bench/floor_app.py", [f"{settings.interval:g}"], env, folder / "server.log"
+        )
+        query = ""
+    try:
+        server.wait_healthy()
+        return (
+            asyncio.run(
+                _orchestrate(kind, settings, server, query, code, prompts, scale_title, counter)
+            )
+            | {"backend": database.backend if database else "none"}
+            | ({"stored": _stored(database.url, code)} if database else {})
+        )
+    finally:
+        server.stop()
+
+
+async def _orchestrate(
+    kind: str,
+    settings: Settings,
+    server: Server,
+    query: str,
+    code: str,
+    prompts: dict[str, str],
+    scale_title: str,
+    counter: Path,
+) -> dict[str, Any]:
+    app = kind == "app"
+    plans, timing = _plans(settings, submits=app)
+    context = mp.get_context("spawn")
+    ready, results = context.Queue(), context.Queue()
+    workers = max(1, min(settings.workers, len(plans)))
+    goes, processes = [], []
+    for w in range(workers):
+        job = Job(
+            ws_url=server.ws_url,
+            query=query,
+            code=code,
+            plans=plans[w::workers],
+            window_start=timing["window_start"],
+            window_end=timing["window_end"],
+            run_timeout=settings.run_timeout,
+        )
+        go = context.Queue()
+        process = context.Process(target=_client_process, args=(job, ready, go, results))
+        process.start()
+        goes.append(go)
+        processes.append(process)
+    for _ in processes:
+        ready.get(timeout=120)
+
+    # Warm the server (imports, caches), then sign the facilitator in before measuring idle.
+    await _warm_up(server.ws_url, query, settings.run_timeout)
+    facilitator = None
+    console_task = None
+    if app:
+        facilitator = Facilitator(
+            ws_url=server.ws_url, code=code, prompts=prompts, timeout=settings.run_timeout
+        )
+        facilitator.scale_title = scale_title
+        console_task = asyncio.create_task(facilitator.run())
+        await facilitator.signed_in.wait()
+    await asyncio.sleep(2.0)
+    idle_cpu0, idle_t0 = server.cpu_seconds(), time.time()
+    await asyncio.sleep(3.0)
+    idle_cpu = (server.cpu_seconds() - idle_cpu0) / (time.time() - idle_t0)
+    rss_idle = server.rss()
+
+    base = time.time() + 0.5
+    for go in goes:
+        go.put(base)
+    figures: dict[str, Any] = {}
+    peak = rss_idle
+
+    async def watch_memory() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, server.rss())
+            await asyncio.sleep(1.0)
+
+    watcher = asyncio.create_task(watch_memory())
+    await _sleep_until(base + timing["window_start"])
+    first = snapshot(server, counter)
+    threads0 = server.threads()
+    profiler = _start_profiler(settings, kind, server, timing)
+    middle = None
+    if app and "switch_at" in timing and facilitator is not None:
+        await _sleep_until(base + timing["switch_at"])
+        middle = snapshot(server, counter)
+        facilitator.switch.set()
+    await _sleep_until(base + timing["window_end"])
+    last = snapshot(server, counter)
+    rss_loaded, threads1 = server.rss(), server.threads()
+    if profiler is not None:
+        profiler.wait(timeout=60)
+    watcher.cancel()
+    switch_wall = None
+    if facilitator is not None:
+        facilitator.stop.set()
+    outputs = []
+    loop = asyncio.get_running_loop()
+    for _ in processes:
+        outputs.append(await loop.run_in_executor(None, results.get, True, 180))
+    for process in processes:
+        process.join(timeout=30)
+    if console_task is not None and facilitator is not None:
+        await asyncio.wait_for(console_task, timeout=settings.run_timeout + 5)
+        switch_wall = facilitator.switch_sent
+
+    records = [Record(**r) for out in outputs for r in out["records"]]
+    win0, win1 = first.at, last.at
+    in_window = [t for r in records for t in r.ticks if win0 <= t[0] < win1]
+    latencies = [t[1] for t in in_window]
+    plain = [t[1] for t in in_window if not t[2]]
+    redraws = [t[1] for t in in_window if t[2]]
+    n = settings.participants
+    figures.update(
+        kind=kind,
+        participants=n,
+        interval=settings.interval,
+        duration=settings.duration,
+        joined=sum(r.joined for r in records),
+        join_p95_ms=_ms(_percentile([r.join_latency for r in records if r.join_latency], 95)),
+        ticks=len(in_window),
+        tick_p50_ms=_ms(_percentile(latencies, 50)),
+        tick_p95_ms=_ms(_percentile(latencies, 95)),
+        tick_p99_ms=_ms(_percentile(latencies, 99)),
+        tick_max_ms=_ms(max(latencies) if latencies else None),
+        plain_tick_p95_ms=_ms(_percentile(plain, 95)),
+        redraw_ticks=len(redraws),
+        redraw_p95_ms=_ms(_percentile(redraws, 95)),
+        missed_ticks=sum(r.missed for r in records),
+        dropped=sum(r.dropped for r in records),
+        errors=sum(len(r.errors) for r in records)
+        + (len(facilitator.errors) if facilitator else 0),
+        error_samples=sorted(
+            {e for r in records for e in r.errors} | set(facilitator.errors if facilitator else [])
+        )[:5],
+        server_cpu_idle=round(idle_cpu, 3),
+        rss_idle_mb=round(rss_idle / 2**20, 1),
+        rss_loaded_mb=round(rss_loaded / 2**20, 1),
+        rss_peak_mb=round(peak / 2**20, 1),
+        kb_per_session=round((rss_loaded - rss_idle) / 1024 / max(1, n), 1),
+        server_threads=(threads0, threads1),
+        client_cpu=round(sum(out["cpu_seconds"] for out in outputs) / (win1 - win0), 3),
+        client_workers=workers,
+    )
+    figures.update(span(first, last, len(in_window)))
+    if middle is not None:
+        steady = [t for t in in_window if t[0] < middle.at]
+        figures["steady"] = span(first, middle, len(steady)) | {
+            "tick_p95_ms": _ms(_percentile([t[1] for t in steady], 95))
+        }
+    if app and facilitator is not None:
+        figures.update(_submission_figures(records, facilitator, switch_wall, n))
+    return figures
+
+
+def _submission_figures(
+    records: list[Record], facilitator: Facilitator, switch_wall: float | None, n: int
+) -> dict[str, Any]:
+    acks = [a for r in records for a in r.acks]
+    delays: list[float] = []
+    for prompt in (REFLECTION, SCALE):
+        times = sorted(at for p, at, _ in acks if p == prompt)
+        seen = [(at, count) for at, shown, count in facilitator.seen if shown == prompt]
+        # Below the reveal threshold the console shows "fewer than N", not a count: only
+        # submissions from the first count it shows on can be timed.
+        shown = [count for _, count in seen if count is not None]
+        for k, acked in enumerate(times, start=1):
+            if not shown or k < min(shown):
+                continue
+            first = next((at for at, count in seen if count is not None and count >= k), None)
+            if first is not None:
+                delays.append(max(0.0, first - acked))
+    figures: dict[str, Any] = {
+        "reflections_acked": sum(1 for a in acks if a[0] == REFLECTION),
+        "scale_answers_acked": sum(1 for a in acks if a[0] == SCALE),
+        "failed_sends": sum(r.failed_sends for r in records),
+        "submit_ack_p95_ms": _ms(_percentile([a[2] for a in acks], 95)),
+        "submit_to_console_observed": len(delays),
+        "submit_to_console_p50_s": None if not delays else round(_percentile(delays, 50), 2),
+        "submit_to_console_p95_s": None if not delays else round(_percentile(delays, 95), 2),
+        "console_ticks": len(facilitator.tick_latencies),
+        "console_tick_p95_ms": _ms(_percentile([t[1] for t in facilitator.tick_latencies], 95)),
+    }
+    if switch_wall is not None:
+        reached = [r.saw_scale - switch_wall for r in records if r.saw_scale is not None]
+        figures.update(
+            switch_reached=len(reached),
+            switch_p50_s=None if not reached else round(_percentile(reached, 50), 2),
+            switch_p95_s=None if not reached else round(_percentile(reached, 95), 2),
+            switch_max_s=None if not reached else round(max(reached), 2),
+        )
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def machine() -> dict[str, Any]:
+    """The machine the figures come from."""
+    model = platform.processor()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def compare(app: dict[str, Any], floor: dict[str, Any] | None) -> dict[str, Any]:
+    """App / floor ratios and the targets, for one N."""
+    out: dict[str, Any] = {}
+
+    def ratio(key: str) -> float | None:
+        if not floor or not app.get(key) or not floor.get(key):
+            return None
+        return round(app[key] / floor[key], 2)
+
+    out["cpu_per_tick_vs_floor"] = ratio("cpu_ms_per_tick")
+    out["tick_p95_vs_floor"] = ratio("tick_p95_ms")
+    out["kb_per_session_vs_floor"] = ratio("kb_per_session")
+    checks = {
+        "no dropped connection": app["dropped"] == 0 and app["joined"] == app["participants"],
+        "tick p95 <= 150 ms": (app["tick_p95_ms"] or 1e9) <= TARGETS["tick_p95_ms"],
+        "server CPU <= 1 core": app["server_cpu"] <= TARGETS["server_cpu_cores"],
+        "memory <= 300 KB/session": app["kb_per_session"] <= TARGETS["kb_per_session"],
+    }
+    if app.get("submit_to_console_p95_s") is not None:
+        checks["submit-to-console p95 <= 2.5 s"] = (
+            app["submit_to_console_p95_s"] <= TARGETS["submit_to_console_p95_s"]
+        )
+    if out["cpu_per_tick_vs_floor"] is not None:
+        checks["CPU/tick <= 1.5x floor"] = (
+            out["cpu_per_tick_vs_floor"] <= TARGETS["cpu_per_tick_vs_floor"]
+        )
+    out["targets"] = checks
+    return out
+
+
+ROWS = [
+    ("joined", "joined"),
+    ("ticks in window", "ticks"),
+    ("ticks/s", "ticks_per_s"),
+    ("tick p50 ms", "tick_p50_ms"),
+    ("tick p95 ms", "tick_p95_ms"),
+    ("tick p99 ms", "tick_p99_ms"),
+    ("plain tick p95 ms", "plain_tick_p95_ms"),
+    ("redraw ticks", "redraw_ticks"),
+    ("redraw p95 ms", "redraw_p95_ms"),
+    ("missed ticks", "missed_ticks"),
+    ("join p95 ms", "join_p95_ms"),
+    ("dropped", "dropped"),
+    ("errors", "errors"),
+    ("server CPU idle (cores)", "server_cpu_idle"),
+    ("server CPU loaded (cores)", "server_cpu"),
+    ("CPU ms per tick", "cpu_ms_per_tick"),
+    ("RSS idle MB", "rss_idle_mb"),
+    ("RSS loaded MB", "rss_loaded_mb"),
+    ("RSS peak MB", "rss_peak_mb"),
+    ("KB per session", "kb_per_session"),
+    ("queries/s", "queries_per_s"),
+    ("queries per tick", "queries_per_tick"),
+    ("GC ms per s", "gc_ms_per_s"),
+    ("longest GC ms", "gc_max_ms"),
+    ("steady CPU (cores)", "steady.server_cpu"),
+    ("steady CPU ms per tick", "steady.cpu_ms_per_tick"),
+    ("steady tick p95 ms", "steady.tick_p95_ms"),
+    ("steady queries per tick", "steady.queries_per_tick"),
+    ("server waited for CPU", "server_waited_for_cpu"),
+    ("machine CPU pressure", "machine_cpu_pressure"),
+    ("client CPU (cores)", "client_cpu"),
+    ("reflections acked", "reflections_acked"),
+    ("scale answers acked", "scale_answers_acked"),
+    ("failed sends", "failed_sends"),
+    ("submit ack p95 ms", "submit_ack_p95_ms"),
+    ("submit->console p50 s", "submit_to_console_p50_s"),
+    ("submit->console p95 s", "submit_to_console_p95_s"),
+    ("console tick p95 ms", "console_tick_p95_ms"),
+    ("prompt switch p95 s", "switch_p95_s"),
+    ("prompt switch max s", "switch_max_s"),
+]
+
+
+def table(app: dict[str, Any], floor: dict[str, Any] | None, verdict: dict[str, Any]) -> str:
+    """The figures of one N side by side, as text."""
+    title = (
+        f"N={app['participants']} every {app['interval']:g} s, {app['duration']:g} s window, "
+        f"{app['backend']}"
+    )
+    lines = [title, f"{'':28}{'app':>12}{'floor':>12}"]
+    for label, key in ROWS:
+        a = _lookup(app, key)
+        f = _lookup(floor, key) if floor else None
+        if a is None and f is None:
+            continue
+        lines.append(f"{label:28}{_cell(a):>12}{_cell(f):>12}")
+    if app.get("stored"):
+        lines.append(f"{'stored (reflections/scale)':28}{_cell(tuple(app['stored'].values())):>12}")
+    for label, key in (
+        ("CPU per tick app/floor", "cpu_per_tick_vs_floor"),
+        ("tick p95 app/floor", "tick_p95_vs_floor"),
+        ("KB/session app/floor", "kb_per_session_vs_floor"),
+    ):
+        lines.append(f"{label:28}{_cell(verdict.get(key)):>12}")
+    for name, ok in verdict["targets"].items():
+        lines.append(f"  {'PASS' if ok else 'FAIL'}  {name}")
+    if app.get("error_samples"):
+        lines.append("  errors seen: " + "; ".join(app["error_samples"]))
+    return "\n".join(lines)
+
+
+def _lookup(figures: dict[str, Any], key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(figures, dict):
+            return None
+        figures = figures.get(part)
+    return figures
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, tuple):
+        return "/".join(str(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--participants", "-n", type=int, nargs="+", default=[100])
+    parser.add_argument("--duration", type=float, default=30.0, help="measured seconds")
+    parser.add_argument("--submit-share", type=float, default=0.3)
+    parser.add_argument(
+        "--join-rate", type=float, default=40.0, help="participants joining per second"
+    )
+    parser.add_argument("--workers", type=int, default=0, help="client processes (0: auto)")
+    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
+    parser.add_argument("--no-scale", action="store_true", help="stay on the reflection prompt")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare-Streamlit floor")
+    parser.add_argument("--interval", type=float, default=2.0, help="the floor app's interval")
+    parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for one run")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=None, help="write every figure here")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="sample the server with py-spy through the window; collapsed stacks to PREFIX-*.txt",
+    )
+    args = parser.parse_args(argv)
+
+    report: dict[str, Any] = {"machine": machine(), "runs": []}
+    for n in args.participants:
+        settings = Settings(
+            participants=n,
+            interval=args.interval,
+            duration=args.duration,
+            submit_share=args.submit_share,
+            join_rate=args.join_rate,
+            workers=args.workers or max(1, math.ceil(n / 400)),
+            database_url=args.database_url,
+            scale=not args.no_scale,
+            run_timeout=args.timeout,
+            seed=args.seed,
+            profile=args.profile,
+        )
+        app = run_scenario("app", settings)
+        floor = None if args.no_floor else run_scenario("floor", settings)
+        verdict = compare(app, floor)
+        print(table(app, floor, verdict), flush=True)
+        print(flush=True)
+        report["runs"].append({"app": app, "floor": floor, "compare": verdict})
+    report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
