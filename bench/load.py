@@ -375,6 +375,9 @@ class Facilitator:
         self.signed_in = asyncio.Event()
         self.switch = asyncio.Event()
         self.stop = asyncio.Event()
+        self.last_look = asyncio.Event()
+        """Set once every phone has stopped: the console then takes one more look."""
+        self.final_count: int | None = None
 
     def _showing(self, drawn: Drawn) -> str | None:
         for prompt, text in self.prompts.items():
@@ -425,6 +428,9 @@ class Facilitator:
             now = time.time()
             self.tick_latencies.append((sent, now - sent))
             self.seen.append((now, self._showing(drawn), _count(drawn.metrics.get("Answers"))))
+        await self.last_look.wait()
+        drawn = await self._run(ws, page_hash=page_hash, fragment_id=fragment)
+        self.final_count = _count(drawn.metrics.get("Answers"))
 
     async def _switch_to_scale(self, ws: ClientConnection, console: Drawn) -> Drawn:
         back = console.widgets.get("◀ Stage")
@@ -651,13 +657,17 @@ class Settings:
     run_timeout: float
     seed: int
     profile: Path | None = None
+    idle_seconds: float = 3.0
+    """How long the idle server is measured before anyone joins."""
+    settle_seconds: float = 3.0
+    """Pause after the last join (plus two intervals) before the window opens."""
 
 
 def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, float]]:
     rng = random.Random(settings.seed)
     n = settings.participants
     ramp = n / settings.join_rate
-    window_start = 1.0 + ramp + 2 * settings.interval + 3.0
+    window_start = 1.0 + ramp + 2 * settings.interval + settings.settle_seconds
     window_end = window_start + settings.duration
     switch_at = window_start + settings.duration / 2 if settings.scale else None
     plans = [
@@ -837,9 +847,9 @@ async def _orchestrate(
         facilitator.scale_title = scale_title
         console_task = asyncio.create_task(facilitator.run())
         await facilitator.signed_in.wait()
-    await asyncio.sleep(2.0)
+    await asyncio.sleep(min(2.0, settings.idle_seconds))
     idle_cpu0, idle_t0 = server.cpu_seconds(), time.time()
-    await asyncio.sleep(3.0)
+    await asyncio.sleep(settings.idle_seconds)
     idle_cpu = (server.cpu_seconds() - idle_cpu0) / (time.time() - idle_t0)
     rss_idle = server.rss()
 
@@ -881,6 +891,7 @@ async def _orchestrate(
     for process in processes:
         process.join(timeout=30)
     if console_task is not None and facilitator is not None:
+        facilitator.last_look.set()
         await asyncio.wait_for(console_task, timeout=settings.run_timeout + 5)
         switch_wall = facilitator.switch_sent
 
@@ -959,6 +970,7 @@ def _submission_figures(
         "submit_to_console_p50_s": None if not delays else round(_percentile(delays, 50), 2),
         "submit_to_console_p95_s": None if not delays else round(_percentile(delays, 95), 2),
         "console_ticks": len(facilitator.tick_latencies),
+        "console_final_count": facilitator.final_count,
         "console_tick_p95_ms": _ms(_percentile([t[1] for t in facilitator.tick_latencies], 95)),
     }
     if switch_wall is not None:

@@ -1,0 +1,37 @@
+"""A small run of the load benchmark: the real server, twenty simulated phones over the
+app's own websocket protocol, and a facilitator signed in through the console. It checks
+that the harness still speaks the app's protocol (joins, ticks, sends), not how fast."""
+
+from __future__ import annotations
+
+from bench.load import REFLECTION, SCALE, Settings, run_scenario
+
+
+def test_twenty_phones_join_tick_and_send_while_the_console_counts():
+    settings = Settings(
+        participants=20,
+        interval=2.0,
+        duration=6.0,
+        submit_share=0.5,
+        join_rate=40.0,
+        workers=1,
+        database_url=None,
+        scale=False,
+        run_timeout=60.0,
+        seed=3,
+        idle_seconds=0.5,
+        settle_seconds=0.5,
+    )
+
+    figures = run_scenario("app", settings)
+
+    assert figures["joined"] == 20
+    assert figures["dropped"] == 0
+    assert figures["errors"] == 0, figures["error_samples"]
+    # Every phone ticks its refreshing fragment about once per interval through the window.
+    assert figures["ticks"] >= 20 * 2
+    assert figures["reflections_acked"] == 10
+    assert figures["failed_sends"] == 0
+    assert figures["stored"] == {REFLECTION: 10, SCALE: 0}
+    # The console, refreshing on its own, shows every reflection sent.
+    assert figures["console_final_count"] == 10
