@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from workshop import couple, couple_turns
 from workshop.content import get_content
-from workshop.views import together
+from workshop.views import together, together_common
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = get_content()
@@ -52,7 +52,7 @@ def _script() -> None:
 
 
 def _app(clock: Clock) -> AppTest:
-    together.clock = clock
+    together_common.clock = clock
     return AppTest.from_function(_script, default_timeout=30)
 
 
@@ -60,7 +60,7 @@ def _app(clock: Clock) -> AppTest:
 def clock() -> Iterator[Clock]:
     fresh = Clock()
     yield fresh
-    together.clock = __import__("time").time
+    together_common.clock = __import__("time").time
 
 
 # --- reading the page -------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def evening(tmp_path_factory) -> Iterator[dict]:
         seen = _walk(at, clock)
         after = {"db": _hashes(folder), "data": _hashes(REPO / "data")}
         yield {"at": at, "clock": clock, "seen": seen, "before": before, "after": after}
-    together.clock = __import__("time").time
+    together_common.clock = __import__("time").time
 
 
 def _hashes(folder: Path) -> dict[str, str]:

@@ -32,7 +32,7 @@ import streamlit as st
 
 from workshop import couple
 from workshop.content import get_content
-from workshop.views import together
+from workshop.views import together, together_common
 
 CLOCK = Path(os.environ["BEDROCK_TEST_CLOCK"])
 
@@ -42,7 +42,7 @@ def test_clock() -> float:
     return float(text) if text else time.time()
 
 
-together.clock = test_clock
+together_common.clock = test_clock
 st.set_page_config(page_title="Bedrock", layout="centered")
 wanted = st.query_params.get("at")
 if wanted and "together_names" not in st.session_state:

@@ -1,0 +1,252 @@
+"""Together: the exercises each partner answers alone, then the share-or-keep choice and the
+reveal side by side, with the check-ins chart.
+
+The other partner looks away while one answers. An answer kept private is forgotten at once
+(see :mod:`workshop.couple`); their words are always rendered as escaped text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from workshop import couple
+from workshop.components.countdown import countdown
+from workshop.content import Exercise
+from workshop.couple import CoupleProgress, Names, Partner
+from workshop.couple_plan import answer_lines
+from workshop.views.common import content, user_text
+from workshop.views.together_common import (
+    change,
+    nav,
+    now,
+    sound_on,
+    styled_text,
+)
+
+
+def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+    """An exercise answered alone: whose turn it is, the entry, share or keep, the reveal."""
+    eid = exercise.id
+    if eid in progress.revealed:
+        _revealed(progress, exercise, names)
+        nav(progress)
+        return
+    if progress.answering is not None:
+        _entry(progress, exercise, names, progress.answering)
+        return
+    turn = couple.next_to_answer(progress, exercise_id=eid)
+    if turn is not None:
+        _answered_so_far(progress, exercise, names)
+        other = "B" if turn == "A" else "A"
+        with st.container(border=True):
+            styled_text("together-turn", f"{names.of(turn)}'s turn")
+            styled_text("together-sub", f"{names.of(other)}, please look away for a moment.")
+            st.button(
+                "I'm ready: show my question",
+                key=f"together_open_{eid}_{turn}",
+                type="primary",
+                width="stretch",
+                on_click=change(
+                    lambda p: couple.open_entry(p, exercise=exercise, partner=turn, now=now())
+                ),
+            )
+        nav(progress, next_label="Skip this exercise", next_primary=False)
+        return
+    _share_choices(progress, exercise, names)
+    nav(progress, next_label="Skip this exercise", next_primary=False)
+
+
+def _answered_so_far(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+    for partner in couple.PARTNERS:
+        answer = couple.answer_of(progress, exercise_id=exercise.id, partner=partner)
+        if answer is not None:
+            done = "passed" if answer.status == "passed" else "has answered"
+            styled_text("together-sub", f"{names.of(partner)} {done}.")
+
+
+def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: Partner) -> None:
+    eid = exercise.id
+    styled_text("together-name", f"{names.of(partner)}, this one is just for you")
+    key = f"together_value_{eid}_{partner}"
+    if exercise.kind == "timed-writing":
+        countdown(
+            timer=couple.writing_timer(progress, exercise_id=eid, partner=partner),
+            now=now(),
+            key=f"together_write_{eid}_{partner}",
+            size="small",
+            chime=sound_on(),
+            label="time to write",
+        )
+    with st.form(f"together_form_{eid}_{partner}", clear_on_submit=True, border=True):
+        _entry_widget(exercise, key)
+        st.caption("Only you see this now. Afterwards you choose whether to show it.")
+        done, skip = st.columns(2)
+        done.form_submit_button(
+            "Done", type="primary", width="stretch", on_click=_submit, args=(exercise, partner, key)
+        )
+        skip.form_submit_button(
+            "Pass",
+            width="stretch",
+            on_click=change(lambda p: couple.pass_answer(p, exercise_id=eid, partner=partner)),
+        )
+
+
+def _entry_widget(exercise: Exercise, key: str) -> None:
+    kind = exercise.kind
+    if kind == "reflection":
+        st.text_area("Your answer", max_chars=exercise.max_chars, height=180, key=key)
+    elif kind == "word":
+        st.text_input("Your word", max_chars=exercise.max_chars, key=key)
+    elif kind == "scale":
+        st.pills("Your number", list(range(exercise.min, exercise.max + 1)), key=key)
+        st.caption(f"{exercise.min} = {exercise.min_label} · {exercise.max} = {exercise.max_label}")
+    elif kind == "choice":
+        st.radio("Your choice", exercise.options, index=None, key=key)
+    elif kind == "ranking":
+        st.multiselect(
+            "Your order",
+            exercise.items,
+            key=key,
+            placeholder="Tap the one that matters most first",
+        )
+        st.caption("Tap them in order, most important first.")
+    elif kind == "checklist":
+        for number, item in enumerate(exercise.items):
+            st.checkbox(item, key=f"{key}_{number}")
+    elif kind == "timed-writing":
+        for number in range(exercise.target):
+            st.text_input(f"{number + 1}.", max_chars=couple.LIST_ITEM_CHARS, key=f"{key}_{number}")
+
+
+def _entry_value(exercise: Exercise, key: str) -> object:
+    state = st.session_state
+    if exercise.kind == "checklist":
+        return [item for n, item in enumerate(exercise.items) if state.get(f"{key}_{n}")]
+    if exercise.kind == "timed-writing":
+        return [state.get(f"{key}_{n}", "") for n in range(exercise.target)]
+    return state.get(key)
+
+
+def _submit(exercise: Exercise, partner: Partner, key: str) -> None:
+    value = _entry_value(exercise, key)
+    change(lambda p: couple.submit_answer(p, exercise=exercise, partner=partner, value=value))()
+
+
+def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+    eid = exercise.id
+    labels = {"shared": "Will share", "private": "Keeps it private", "passed": "Passed"}
+    with st.container(border=True):
+        st.markdown("**You have both answered.** Would each of you like to share yours?")
+        st.caption("Either choice is fine. An answer kept private is forgotten right away.")
+        for partner in couple.PARTNERS:
+            answer = couple.answer_of(progress, exercise_id=eid, partner=partner)
+            assert answer is not None
+            styled_text("together-name", names.of(partner))
+            if answer.status != "pending":
+                st.caption(labels[answer.status])
+                continue
+            with st.container(horizontal=True, gap="small"):
+                st.button(
+                    "Share",
+                    key=f"together_share_{eid}_{partner}",
+                    icon=":material/visibility:",
+                    width="stretch",
+                    on_click=change(_chooser(eid, partner, share=True)),
+                )
+                st.button(
+                    "Keep to myself",
+                    key=f"together_keep_{eid}_{partner}",
+                    icon=":material/lock:",
+                    width="stretch",
+                    on_click=change(_chooser(eid, partner, share=False)),
+                )
+        ready = couple.ready_to_reveal(progress, exercise_id=eid)
+        st.button(
+            "Reveal",
+            key=f"together_reveal_{eid}",
+            type="primary",
+            width="stretch",
+            disabled=not ready,
+            on_click=change(lambda p: couple.reveal(p, exercise_id=eid)),
+        )
+
+
+def _chooser(
+    eid: str, partner: Partner, *, share: bool
+) -> Callable[[CoupleProgress], CoupleProgress]:
+    return lambda p: couple.choose(p, exercise_id=eid, partner=partner, share=share)
+
+
+def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+    eid = exercise.id
+    shown = couple.shared_answers(progress, exercise_id=eid)
+    columns = st.columns(2)
+    for column, partner in zip(columns, couple.PARTNERS, strict=True):
+        with column.container(border=True):
+            styled_text("together-name", names.of(partner))
+            value = shown[partner]
+            if value is None:
+                answer = couple.answer_of(progress, exercise_id=eid, partner=partner)
+                passed = answer is not None and answer.status == "passed"
+                st.caption("Passed this one." if passed else "Kept this one private.")
+            elif isinstance(value, int):
+                st.html(f'<div class="together-big">{int(value)}</div>')
+                st.caption(f"out of {exercise.max}")
+            else:
+                for line in answer_lines(exercise, value):
+                    user_text(line)
+    if exercise.kind == "checklist" and all(isinstance(v, list) for v in shown.values()):
+        both = [item for item in shown["A"] or [] if item in (shown["B"] or [])]
+        if both:
+            st.markdown("**You both ticked**")
+            for item in both:
+                user_text(item)
+    if exercise.kind == "scale":
+        checkins(progress, names)
+    st.button(
+        "Do this one again",
+        key=f"together_again_{eid}",
+        type="tertiary",
+        on_click=change(lambda p: couple.start_over(p, exercise_id=eid)),
+    )
+
+
+def checkins(progress: CoupleProgress, names: Names) -> None:
+    """The check-in numbers they shared, with a line chart once there are two moments."""
+    points = couple.checkins(progress, content=content())
+    order = list(dict.fromkeys(c.title for c in points))
+    if len(order) < 2:
+        return
+    st.markdown("**Your check-ins**")
+    for partner in couple.PARTNERS:
+        numbers = [str(c.value) for c in points if c.partner == partner]
+        if numbers:
+            user_text(f"{names.of(partner)}: {' → '.join(numbers)}")
+    frame = pd.DataFrame(
+        {
+            "moment": [c.title for c in points],
+            "who": [names.of(c.partner) for c in points],
+            "number": [c.value for c in points],
+        }
+    )
+    low, high = points[0].low, points[0].high
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=90))
+        .encode(
+            x=alt.X("moment:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("number:Q", title=None, scale=alt.Scale(domain=[low, high])),
+            color=alt.Color(
+                "who:N",
+                title=None,
+                scale=alt.Scale(domain=[names.a, names.b], range=["#8a4b3c", "#3c6e8a"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+        )
+        .properties(height=200)
+    )
+    st.altair_chart(chart, width="stretch")

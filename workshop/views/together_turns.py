@@ -1,0 +1,178 @@
+"""Together: the speaker-listener turn timer, one phase after another on one screen, with
+pause, +1 minute and skip, and soft sounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from workshop import couple, couple_turns
+from workshop.components.countdown import countdown
+from workshop.content import SpeakerListenerExercise
+from workshop.couple import CoupleProgress, Names
+from workshop.timer import Phase, Timer
+from workshop.views.together_common import (
+    SOUND,
+    change,
+    current_progress,
+    now,
+    sound_on,
+    styled_text,
+)
+
+POLL_SECONDS = 2.0
+"""How often a running turn timer asks the server whether the phase changed (digits tick in
+the browser regardless)."""
+
+
+def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Names) -> None:
+    """The turn timer: the rules and Start, then the live phase with its controls."""
+    eid = exercise.id
+    turn = progress.turns.get(eid, couple_turns.Turn())
+    view = couple_turns.turn_view(turn, exercise=exercise, now=now())
+    if view.status == "ready":
+        _rules(exercise)
+        styled_text("together-sub", f"{names.a} is A and speaks first; {names.b} is B.")
+        st.button(
+            "Start",
+            key="together_turn_start",
+            type="primary",
+            width="stretch",
+            icon=":material/play_arrow:",
+            on_click=change(
+                lambda p: couple.set_turn(
+                    p, exercise_id=eid, turn=couple_turns.turn_start(now=now())
+                )
+            ),
+        )
+        _sound_toggle()
+        return
+    run_every = POLL_SECONDS if view.status == "running" else None
+    st.fragment(_turn_display, run_every=run_every, key="together_turn_live")(exercise, names)
+    if view.status == "done":
+        st.success("Both rounds are done. Take a moment: what was it like to be listened to?")
+    else:
+        _turn_controls(view, exercise)
+    _sound_toggle()
+    with st.expander("The rules"):
+        _rules(exercise, border=False)
+    st.button(
+        "Start the turns again",
+        key="together_turn_reset",
+        type="tertiary",
+        on_click=change(lambda p: couple.set_turn(p, exercise_id=eid, turn=None)),
+    )
+
+
+def _sound_toggle() -> None:
+    st.toggle("Soft sounds", value=True, key=SOUND)
+    if not sound_on():
+        st.caption("Sounds are off: the timers stay silent.")
+
+
+def _rules(exercise: SpeakerListenerExercise, *, border: bool = True) -> None:
+    with st.container(border=border):
+        if border:
+            st.markdown("**The rules**")
+        st.markdown("\n".join(f"- {rule}" for rule in exercise.rules))
+
+
+def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
+    moment = now()
+    turn = current_progress().turns.get(exercise.id, couple_turns.Turn())
+    view = couple_turns.turn_view(turn, exercise=exercise, now=moment)
+    if view.status == "done":
+        if st.session_state.get("together_turn_was_running"):
+            st.session_state["together_turn_was_running"] = False
+            st.rerun(scope="app")
+        styled_text("together-turn", "Done")
+        return
+    st.session_state["together_turn_was_running"] = view.status == "running"
+    phase = view.phase
+    holder = names.of(couple_turns.floor_holder(phase))
+    other = names.of(phase.listener if phase.kind == "speak" else phase.speaker)
+    if phase.kind == "speak":
+        headline, sub = f"{holder} speaks", f"{other} listens, without replying"
+    elif phase.kind == "paraphrase":
+        headline, sub = (
+            f"{holder} says back what they heard",
+            f"{other} listens, then says if it fits",
+        )
+    else:
+        headline, sub = f"Swap: {holder} speaks next", "Take a breath"
+    styled_text("together-turn", headline)
+    styled_text("together-sub", sub)
+    countdown(
+        timer=view.timer(),
+        now=moment,
+        key="together_turn_clock",
+        size="huge",
+        chime=sound_on(),
+        label=f"Round {phase.round} of {exercise.rounds}",
+    )
+    cue = view.cue_at()
+    if cue is not None:
+        with st.container(key="together_cue_box"):
+            countdown(
+                timer=Timer(duration=cue - moment if cue > moment else 0.0, ends_at=cue),
+                now=moment,
+                key="together_turn_cue",
+                size="small",
+                chime=sound_on(),
+            )
+    following = view.next_phase
+    if following is not None:
+        styled_text("together-sub", f"Next: {_phase_name(following, names)}")
+
+
+def _phase_name(phase: Phase, names: Names) -> str:
+    holder = names.of(couple_turns.floor_holder(phase))
+    return {
+        "speak": f"{holder} speaks",
+        "paraphrase": f"{holder} says back what they heard",
+        "swap": "swap",
+    }[phase.kind]
+
+
+def _turn_controls(view: couple_turns.TurnView, exercise: SpeakerListenerExercise) -> None:
+    eid = exercise.id
+
+    def update(step: Callable[[couple_turns.Turn], couple_turns.Turn]) -> Callable[[], None]:
+        return change(
+            lambda p: couple.set_turn(
+                p, exercise_id=eid, turn=step(p.turns.get(eid, couple_turns.Turn()))
+            )
+        )
+
+    row = st.container(horizontal=True, gap="small")
+    if view.status == "paused":
+        row.button(
+            "Resume",
+            key="together_turn_resume",
+            type="primary",
+            icon=":material/play_arrow:",
+            width="stretch",
+            on_click=update(lambda t: couple_turns.turn_resume(t, now=now())),
+        )
+    else:
+        row.button(
+            "Pause",
+            key="together_turn_pause",
+            icon=":material/pause:",
+            width="stretch",
+            on_click=update(lambda t: couple_turns.turn_pause(t, now=now())),
+        )
+    row.button(
+        "+1 minute",
+        key="together_turn_more",
+        width="stretch",
+        on_click=update(lambda t: couple_turns.turn_extend(t, exercise=exercise, now=now())),
+    )
+    row.button(
+        "Skip phase",
+        key="together_turn_skip",
+        icon=":material/skip_next:",
+        width="stretch",
+        on_click=update(lambda t: couple_turns.turn_skip(t, exercise=exercise, now=now())),
+    )
