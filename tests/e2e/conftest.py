@@ -17,6 +17,8 @@ Fixtures
 ``shot``        ``shot(page, name) -> Path``: saves a screenshot under ``$BEDROCK_SCREENSHOTS``
                (default ``/tmp/bedrock-screenshots``, outside the repo).
 ``page_errors`` ``page_errors(page) -> list[str]``: collects uncaught errors, live.
+``group``       a :class:`GroupPages`: create a workshop, reopen the console, move stages, put
+               a prompt on the phones, open the projector, join and send from a phone.
 """
 
 from __future__ import annotations
@@ -388,10 +390,11 @@ class GroupPages:
     def ask(self, console: Page, prompt: str) -> None:
         """Put ``prompt`` (a title of this stage's exercises) on every phone."""
         console.get_by_text(prompt, exact=True).click()
-        radio = console.get_by_role("radio", name=prompt)
-        # The choice redraws the radio group: wait for the old one to go.
-        expect(radio).to_have_count(1, timeout=LIVE_MS)
-        expect(radio).to_be_checked(timeout=LIVE_MS)
+        # The choice redraws the radio group: wait for the new one, then for the old to go.
+        expect(console.get_by_role("radio", name=prompt, checked=True)).to_have_count(
+            1, timeout=LIVE_MS
+        )
+        expect(console.get_by_role("radio", name=prompt)).to_have_count(1, timeout=LIVE_MS)
         expect(self.answers(console)).to_be_visible(timeout=LIVE_MS)
 
     @staticmethod
