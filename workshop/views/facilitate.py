@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import time
 
@@ -22,6 +23,19 @@ from workshop.views import results as results_view
 from workshop.views.common import DEFAULT_SUPPORT, content, live, store
 
 REFRESH_SECONDS = 1.5
+
+# The app's entry asks for the centred layout and the console for the wide one in the same
+# run; when both reach the browser together it can keep the centred one, and the console
+# jumps between widths from one click to the next. This style holds it wide either way.
+CONSOLE_CSS = """
+<style>
+.stMainBlockContainer.block-container{max-width:none;padding-left:5rem;padding-right:5rem}
+.bedrock-console-title{font-size:1.6rem;font-weight:600;line-height:1.3;overflow-wrap:anywhere}
+@media (max-width:640px){
+  .stMainBlockContainer.block-container{padding-left:1rem;padding-right:1rem}
+}
+</style>
+"""
 
 
 def organiser_passcode() -> str | None:
@@ -186,6 +200,7 @@ def _act(action, **kwargs) -> None:
 
 def _console(code: str, key: str) -> None:
     st.set_page_config(layout="wide")
+    st.html(CONSOLE_CSS)
     try:
         store().check_facilitator(code=code, key=key)
         state = live().state(code)
@@ -204,7 +219,11 @@ def _console(code: str, key: str) -> None:
         st.warning(flash)
 
     head = st.columns([3, 1, 1], vertical_alignment="center")
-    head[0].markdown(f"### {state.title} · code **{code}**")
+    # The title is the facilitator's own text: shown as text, never as Markdown.
+    head[0].html(
+        f'<div class="bedrock-console-title">{html.escape(state.title)} · code '
+        f"<strong>{code}</strong></div>"
+    )
     screen_key = st.session_state.get("fac_screen_key") or s.screen_key(code=code, key=key)
     head[1].link_button(
         "Open projector screen",

@@ -11,9 +11,28 @@ from workshop.components.countdown import countdown
 from workshop.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
 from workshop.live import signature
 from workshop.store import PromptSpec, WorkshopState
-from workshop.views.common import content, content_note, live, store, support_panel
+from workshop.views import results as results_view
+from workshop.views.common import (
+    content,
+    content_note,
+    live,
+    store,
+    support_panel,
+    user_text,
+)
 
 REFRESH_SECONDS = 2
+
+# Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
+# confuses there (tapping Send is what counts); the character count next to it stays.
+# The workshop's title is the facilitator's text, shown as text at the top.
+PHONE_CSS = """
+<style>
+[data-testid="InputInstructions"] > span:not(:last-child){display:none}
+[data-testid="InputInstructions"] > span:last-child::before{content:none}
+.bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
+</style>
+"""
 
 
 def page() -> None:
@@ -39,9 +58,16 @@ def page() -> None:
     if "join_token" not in st.session_state:
         st.session_state.join_token = privacy.new_token()
     st.session_state.join_seen = signature(state)
+    # While the room's answers are up, follow every change (a late answer, one the
+    # facilitator hides), not only changes of stage, prompt or reveal.
+    revealed = state.current_prompt is not None and state.current_prompt in state.revealed
+    st.session_state.join_seen_version = state.version if revealed else None
 
+    st.html(PHONE_CSS)
     stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
+    with head:
+        user_text(state.title, css_class="bedrock-where")
     head.caption(f"Workshop {code} · stage {state.stage_index + 1} of {len(state.stages)}")
     with help_:
         support_panel(state.support_text)
@@ -72,7 +98,9 @@ def _live_strip(code: str) -> None:
     except BedrockError:
         st.caption("Reconnecting…")
         return
-    if signature(state) != st.session_state.get("join_seen"):
+    seen_version = st.session_state.get("join_seen_version")
+    moved = seen_version is not None and state.version != seen_version
+    if moved or signature(state) != st.session_state.get("join_seen"):
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
         countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
@@ -104,26 +132,45 @@ def _retry_soon() -> None:
 def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
     exercise = content().exercises.get(spec.id)
     prompt_text = exercise.group_prompt if exercise else spec.title
-    done_key = f"join_done_{code}_{spec.id}"
+    revealed = spec.id in state.revealed
     with st.container(border=True):
         st.subheader(spec.title)
         st.markdown(prompt_text)
-        if spec.id in state.revealed:
+        if revealed:
             st.caption("The answers are up on the screen now.")
-        done = st.session_state.get(done_key)
-        if done == "passed":
-            st.success("You passed on this one. That's completely fine.")
-            if st.button("Answer after all", key=f"{done_key}_undo"):
-                del st.session_state[done_key]
-                st.rerun()
-            return
-        if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
-            st.success("Sent, anonymously. Thank you.")
-            if st.button("Send another", key=f"{done_key}_again"):
-                del st.session_state[done_key]
-                st.rerun()
-            return
-        _answer_input(code, spec, done_key)
+        _card_body(code, spec)
+    if revealed:
+        _room_answers(code, spec)
+
+
+def _room_answers(code: str, spec: PromptSpec) -> None:
+    """What the room shared, once the facilitator put it on the screen: for anyone who
+    can't read the projector from where they sit."""
+    try:
+        results = live().results(code, spec.id)
+    except BedrockError:
+        return
+    if results.enough:
+        st.markdown("**What the room shared**")
+        results_view.show(results, spec)
+
+
+def _card_body(code: str, spec: PromptSpec) -> None:
+    done_key = f"join_done_{code}_{spec.id}"
+    done = st.session_state.get(done_key)
+    if done == "passed":
+        st.success("You passed on this one. That's completely fine.")
+        if st.button("Answer after all", key=f"{done_key}_undo"):
+            del st.session_state[done_key]
+            st.rerun()
+        return
+    if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
+        st.success("Sent, anonymously. Thank you.")
+        if st.button("Send another", key=f"{done_key}_again"):
+            del st.session_state[done_key]
+            st.rerun()
+        return
+    _answer_input(code, spec, done_key)
 
 
 def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import time
 
@@ -15,9 +16,14 @@ from workshop.views.common import content, live, store
 
 REFRESH_SECONDS = 1
 
+# The app's menu bar is hidden: it has nothing for the room, and it would cover the top
+# of the QR code and the stage line.
 SCREEN_CSS = """
 <style>
-.block-container{max-width:100%;padding:1.5rem 3rem}
+[data-testid="stHeader"]{display:none}
+.block-container{max-width:100%;padding:2rem 3rem}
+[data-testid="stCaptionContainer"]{font-size:1.4rem}
+.bedrock-count{font-size:2rem;color:#5b4a42}
 h1{font-size:3.6rem !important}
 h2{font-size:2.8rem !important}
 .st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2rem;line-height:1.45}
@@ -95,5 +101,7 @@ def _screen(code: str) -> None:
         if prompt:
             spec = state.prompts[prompt]
             count = live().results(code, prompt).count_label
+            if count[:1].isdigit() or count.startswith("fewer"):
+                count += " so far"
             st.subheader(f"On your phone: {spec.title}")
-            st.caption(count)
+            st.html(f'<div class="bedrock-count">{html.escape(count)}</div>')

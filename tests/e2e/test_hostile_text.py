@@ -1,0 +1,186 @@
+"""Text that tries to be HTML, Markdown, maths or a link shows as the words typed, everywhere.
+
+A facilitator gives the workshop a hostile title and support text; a participant sends
+reflections that would run script, load an image from another host, or turn into bold,
+maths, colour or a link if anything rendered them. After the reveal the console, the
+projector and the phone show every one of them literally, no dialog opens, and the browsers
+ask nothing of any host but the app's own.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Dialog, Page, Request, Response, expect
+
+PASSCODE = "a quiet room"
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+PROMPT = "A time I felt understood"
+LIVE_MS = 15_000
+ELSEWHERE = "127.0.0.1:9"
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    f"![t](http://{ELSEWHERE}/t.png)",
+    "**bold**",
+    "$$x^2$$",
+    ":red[red]",
+    "<script>alert(2)</script>",
+    "[tap here](javascript:alert(3))",
+    '# Big\n<a href="javascript:alert(4)">a link</a> <b>and bold</b>',
+]
+PROBE = re.compile(r"^[^?]+/(facilitate|screen)/_stcore/(health|host-config)$")
+NOT_FOUND = "Failed to load resource: the server responded with a status of 404"
+TITLE = f"<b>Our</b> evening ![logo](http://{ELSEWHERE}/logo.png)"
+SUPPORT = f"Call <i>us</i> on **0123** ![s](http://{ELSEWHERE}/s.png)"
+
+
+@pytest.fixture(scope="module")
+def app(run_app):
+    return run_app("app.py")
+
+
+class Watch:
+    """Every request, failed response and dialog of the contexts it watches."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.failed: list[str] = []
+
+    def context(self, context: BrowserContext) -> BrowserContext:
+        context.on("request", self._request)
+        context.on("response", self._response)
+        context.on("dialog", self._dialog)
+        return context
+
+    def _request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed.append(response.url)
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+    return f"{scheme}://{parts.netloc}"
+
+
+def click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def wall(page: Page, count: int = len(HOSTILE)) -> list[str]:
+    """The texts on the page's wall of reflections, sorted (the wall shuffles them)."""
+    cards = page.locator(".bedrock-card")
+    expect(cards).to_have_count(count, timeout=LIVE_MS)
+    expect(cards.first).to_be_visible()
+    return sorted(cards.all_inner_texts())
+
+
+def nothing_rendered(page: Page) -> None:
+    """No element that any of the texts would have become if rendered as HTML or Markdown."""
+    main = page.get_by_test_id("stMain")
+    for selector in ("img[src='x']", "a[href^='javascript']", "script:not([src])", "b", "i"):
+        expect(main.locator(f".bedrock-card {selector}")).to_have_count(0)
+    expect(main.locator(".katex")).to_have_count(0)
+    expect(main.locator("img[src*='127.0.0.1:9']")).to_have_count(0)
+
+
+def test_hostile_text_shows_literally_and_nothing_leaves_the_app(
+    app, desktop, phone, projector, wait_ready, shot, page_errors
+) -> None:
+    watch = Watch()
+    console = watch.context(desktop(**LAPTOP)).new_page()
+    errors = page_errors(console)
+    console.goto(f"{app.url}/facilitate")
+    wait_ready(console)
+    console.get_by_label("Title participants see").fill(TITLE)
+    console.get_by_label("Support text on every participant screen (your own resources)").fill(
+        SUPPORT
+    )
+    console.get_by_label("Workshop passcode (to reopen this console)").fill(PASSCODE)
+    console.get_by_label("Passcode again").fill(PASSCODE)
+    click(console, "Create workshop")
+    heading = console.get_by_text(re.compile(r"· code [A-Z0-9]{6}$"))
+    expect(heading).to_have_text(re.compile(re.escape(TITLE) + r" · code [A-Z0-9]{6}$"))
+    code = heading.inner_text()[-6:]
+
+    click(console, "Stage ▶")
+    expect(console.get_by_text("Stage 2 of 8", exact=True)).to_be_visible()
+    console.get_by_text(PROMPT, exact=True).click()
+    expect(console.get_by_role("radio", name=PROMPT)).to_be_checked()
+
+    screen = watch.context(projector()).new_page()
+    errors += page_errors(screen)
+    href = console.get_by_role("link", name="Open projector screen").get_attribute("href")
+    screen.goto(urljoin(console.url, href or ""))
+    wait_ready(screen)
+    expect(screen.get_by_text(f"On your phone: {PROMPT}")).to_be_visible(timeout=LIVE_MS)
+
+    participant = watch.context(phone()).new_page()
+    errors += page_errors(participant)
+    participant.goto(app.at(f"code={code}"))
+    wait_ready(participant)
+    expect(participant.get_by_text(TITLE, exact=True)).to_be_visible()
+    box = participant.get_by_label("Your answer (anonymous)")
+    for number, text in enumerate(HOSTILE):
+        if number:
+            click(participant, "Send another")
+        box.fill(text)
+        click(participant, "Send")
+        expect(participant.get_by_text("Sent, anonymously. Thank you.")).to_be_visible()
+
+    expect(console.get_by_test_id("stMetricValue")).to_have_text(
+        f"{len(HOSTILE)} answers", timeout=LIVE_MS
+    )
+    click(console, "Reveal to the room")
+    expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible()
+
+    for page in (console, screen, participant):
+        assert wall(page) == sorted(HOSTILE)
+        nothing_rendered(page)
+
+    # The moderation list shows the same texts, as text.
+    console.get_by_text(f"Moderate ({len(HOSTILE)})").click()
+    moderated = console.get_by_test_id("stExpanderDetails").get_by_test_id("stText")
+    expect(moderated).to_have_count(len(HOSTILE))
+    assert sorted(moderated.all_inner_texts()) == sorted(HOSTILE)
+
+    # The support text, one tap away on the phone, is shown as typed too.
+    participant.get_by_role("button", name="Support").click()
+    expect(participant.get_by_text(SUPPORT, exact=True)).to_be_visible()
+
+    shot(console, "hostile-console")
+    shot(screen, "hostile-screen")
+    shot(participant, "hostile-phone")
+
+    # Hiding one after the reveal takes it off the projector and off the phone too.
+    hidden = "<script>alert(2)</script>"
+    # The innermost row holding that text is its own line in the moderation list.
+    row = (
+        console.get_by_test_id("stHorizontalBlock")
+        .filter(has=console.get_by_text(hidden, exact=True))
+        .last
+    )
+    row.get_by_role("button", name="Hide").click()
+    remaining = sorted(t for t in HOSTILE if t != hidden)
+    for page in (console, screen, participant):
+        assert wall(page, len(remaining)) == remaining
+
+    assert watch.dialogs == []
+    assert watch.requests, "no requests were recorded"
+    elsewhere = sorted({url for url in watch.requests if origin(url) != app.url})
+    assert elsewhere == []
+    assert not [url for url in watch.requests if urlsplit(url).path.endswith("/x")]
+    # Streamlit looks for its server under a page's own path first (``/screen/_stcore/…``)
+    # and the browser logs that 404; anything else that failed is a real error.
+    assert all(PROBE.search(url) for url in watch.failed), watch.failed
+    assert [e for e in errors if not e.startswith(f"console: {NOT_FOUND}")] == []
