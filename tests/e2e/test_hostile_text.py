@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Dialog, Page, Request, Response, expect
 
+from workshop.privacy import clean_text
+
 PASSCODE = "a quiet room"
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 PROMPT = "A time I felt understood"
@@ -29,7 +31,36 @@ HOSTILE = [
     "<script>alert(2)</script>",
     "[tap here](javascript:alert(3))",
     '# Big\n<a href="javascript:alert(4)">a link</a> <b>and bold</b>',
+    f'<iframe src="http://{ELSEWHERE}/frame"></iframe>',
+    "<svg onload=alert(5)><circle r=9 /></svg>",
+    "<style>body{display:none}</style>hidden page?",
+    "javascript:alert(6)",
+    f"[a plain link](http://{ELSEWHERE}/link)",
+    f"<http://{ELSEWHERE}/autolink>",
+    ":material/warning: :red-background[alarm] :rainbow[colours]",
+    "$\\sqrt{2}$ and \\(x\\)",
+    "> quoted\n> text",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "```python\nprint('x')\n```",
+    "---\n***\n___",
+    "<!-- a comment -->visible",
+    "&lt;escaped&gt; &amp; &#x3C;",
+    "emoji 👩\u200d❤\ufe0f\u200d👨 🏳\ufe0f\u200d🌈",
+    "שלום — مرحبا — right to left",
+    "abc\u202edcba\u202c reversed?",
+    "zero\u200bwidth\u200djoin",
+    "%0d%0aSet-Cookie: x=1",
+    "'; DROP TABLE reflections; --",
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    f'<img src="http://{ELSEWHERE}/track.gif">',
+    "![alt](data:image/png;base64,iVBORw0KGgo=)",
+    f"@import url(http://{ELSEWHERE}/x.css);",
+    "w" + "o" * 598 + "w",
 ]
+"""Thirty-odd payloads; the last is one word as long as the prompt allows (600 characters)."""
+SHOWN = [clean_text(text, max_chars=600) for text in HOSTILE]
+"""What the room sees: the same text after the store's cleaning (bidi overrides and
+zero-width characters removed), never anything rendered from it."""
 PROBE = re.compile(r"^[^?]+/(facilitate|screen)/_stcore/(health|host-config)$")
 NOT_FOUND = "Failed to load resource: the server responded with a status of 404"
 TITLE = f"<b>Our</b> evening ![logo](http://{ELSEWHERE}/logo.png)"
@@ -88,6 +119,7 @@ def wall(page: Page, count: int = len(HOSTILE)) -> list[str]:
 def nothing_rendered(page: Page) -> None:
     """No element that any of the texts would have become if rendered as HTML or Markdown."""
     main = page.get_by_test_id("stMain")
+    expect(main.locator(".bedrock-card *")).to_have_count(0)
     for selector in ("img[src='x']", "a[href^='javascript']", "script:not([src])", "b", "i"):
         expect(main.locator(f".bedrock-card {selector}")).to_have_count(0)
     expect(main.locator(".katex")).to_have_count(0)
@@ -145,19 +177,21 @@ def test_hostile_text_shows_literally_and_nothing_leaves_the_app(
     expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible()
 
     for page in (console, screen, participant):
-        assert wall(page) == sorted(HOSTILE)
+        assert wall(page) == sorted(SHOWN)
         nothing_rendered(page)
 
     # The moderation list shows the same texts, as text.
     console.get_by_text(f"Moderate ({len(HOSTILE)})").click()
     moderated = console.get_by_test_id("stExpanderDetails").get_by_test_id("stText")
     expect(moderated).to_have_count(len(HOSTILE))
-    assert sorted(moderated.all_inner_texts()) == sorted(HOSTILE)
+    assert sorted(moderated.all_inner_texts()) == sorted(SHOWN)
 
     # The support text, one tap away on the phone, is shown as typed too.
     participant.get_by_role("button", name="Support").click()
     expect(participant.get_by_text(SUPPORT, exact=True)).to_be_visible()
 
+    width = participant.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390, f"the phone scrolls sideways ({width} px)"
     shot(console, "hostile-console")
     shot(screen, "hostile-screen")
     shot(participant, "hostile-phone")
@@ -171,7 +205,7 @@ def test_hostile_text_shows_literally_and_nothing_leaves_the_app(
         .last
     )
     row.get_by_role("button", name="Hide").click()
-    remaining = sorted(t for t in HOSTILE if t != hidden)
+    remaining = sorted(t for t in SHOWN if t != hidden)
     for page in (console, screen, participant):
         assert wall(page, len(remaining)) == remaining
 
