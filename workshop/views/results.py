@@ -11,7 +11,7 @@ from workshop.store import PromptSpec, Results
 
 WALL_CSS = """
 <style>
-.bedrock-wall{display:grid;grid-template-columns:repeat(auto-fill,minmax(var(--card,260px),1fr));gap:14px}
+.bedrock-wall{display:grid;align-items:start;grid-template-columns:repeat(auto-fill,minmax(var(--card,260px),1fr));gap:14px}
 .bedrock-card{background:#fbf5ef;border:1px solid #e6d5c8;border-radius:12px;padding:14px 16px;
   font-size:var(--size,1rem);line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere;color:#2b211d}
 </style>
