@@ -86,6 +86,8 @@ def _reopen() -> None:
                 st.error("That code and passcode don't match an open workshop.")
             except WorkshopEnded:
                 st.error("That workshop has ended and its data was deleted.")
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
 
 
 def _new_workshop() -> None:
@@ -159,13 +161,17 @@ def _new_workshop() -> None:
             plan = build_plan(
                 content(), [(r.id, float(r.minutes)) for r in chosen_rows.itertuples()]
             )
-            created = store().create_workshop(
-                title=title.strip() or "Workshop",
-                stages=plan,
-                passcode=passcode,
-                min_reveal=int(min_reveal),
-                support_text=support.strip(),
-            )
+            try:
+                created = store().create_workshop(
+                    title=title.strip() or "Workshop",
+                    stages=plan,
+                    passcode=passcode,
+                    min_reveal=int(min_reveal),
+                    support_text=support.strip(),
+                )
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
+                return
             st.session_state.fac_screen_key = created.screen_key
             _signed_in(created.code, created.facilitator_key)
 
@@ -235,12 +241,16 @@ def _console(code: str, key: str) -> None:
         st.markdown("This deletes every answer of this workshop. It can't be undone.")
         sure = st.checkbox("I have exported what I need", key="fac_end_sure")
         if st.button("End and delete everything", type="primary", disabled=not sure):
-            s.end_workshop(code=code, key=key)
-            live().forget(code)
-            for name in ("fac_code", "fac_key", "fac_screen_key"):
-                st.session_state.pop(name, None)
-            st.session_state.fac_flash = "Workshop ended; its data is deleted."
-            st.rerun()
+            try:
+                s.end_workshop(code=code, key=key)
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
+            else:
+                live().forget(code)
+                for name in ("fac_code", "fac_key", "fac_screen_key"):
+                    st.session_state.pop(name, None)
+                st.session_state.fac_flash = "Workshop ended; its data is deleted."
+                st.rerun()
 
     _agenda(state, now)
     stage = state.stages[state.stage_index]
@@ -406,7 +416,10 @@ def _live_responses(code: str, prompt_id: str) -> None:
 
 
 def _moderation(code: str, key: str, prompt_id: str) -> None:
-    queue = store().moderation_queue(code=code, key=key, prompt_id=prompt_id)
+    try:
+        queue = store().moderation_queue(code=code, key=key, prompt_id=prompt_id)
+    except BedrockError:  # the database went away mid-refresh: the next one tries again
+        return
     if not queue:
         return
     with st.expander(f"Moderate ({len(queue)})", expanded=False):

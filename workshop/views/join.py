@@ -51,9 +51,15 @@ def page() -> None:
         support_panel()
         return
     except BedrockError:
-        st.warning("Reconnecting… this page will try again in a moment.")
-        _retry_soon()
-        return
+        # The database is out of reach for a moment: keep drawing the page this phone last
+        # saw, so words being written stay in their box and Send says they were not sent.
+        state = st.session_state.get("join_last_state")
+        if state is None or state.code != code:
+            st.warning("Reconnecting… this page will try again in a moment.")
+            _retry_soon()
+            return
+    else:
+        st.session_state.join_last_state = state
 
     if "join_token" not in st.session_state:
         st.session_state.join_token = privacy.new_token()

@@ -62,14 +62,34 @@ def page() -> None:
     except WorkshopEnded:
         st.title("Thank you for coming")
         return
+    except BedrockError:  # the key cannot be checked until the database is back
+        st.subheader("Reconnecting…")
+        _check_again(code, key)
+        return
     st.html(SCREEN_CSS)
     _screen(code)
+
+
+@st.fragment(run_every=3)
+def _check_again(code: str, key: str) -> None:
+    """Draw the whole screen again once the database answers (about every 3 seconds)."""
+    try:
+        store().check_screen(code=code, screen_key=key)
+    except (AccessDenied, WorkshopNotFound, WorkshopEnded):
+        pass
+    except BedrockError:
+        return
+    st.rerun(scope="app")
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _screen(code: str) -> None:
     try:
         state = live().state(code)
+        # Read everything the screen shows before drawing, so a database that goes away
+        # mid-refresh gives "Reconnecting…" rather than an error.
+        prompt = state.current_prompt
+        results = live().results(code, prompt) if prompt else None
     except WorkshopEnded:
         st.title("Thank you for coming")
         return
@@ -89,18 +109,17 @@ def _screen(code: str) -> None:
             countdown(timer=state.timer, now=time.time(), key="screen_timer", size="huge")
     with main:
         st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
-        prompt = state.current_prompt
-        if prompt and prompt in state.revealed:
+        if prompt and results is not None and prompt in state.revealed:
             spec = state.prompts[prompt]
             st.header(spec.title)
-            results_view.show(live().results(code, prompt), spec, big=True)
+            results_view.show(results, spec, big=True)
             return
         st.title(slide.title)
         with st.container(key="bedrock_slide"):
             st.markdown(slide.body)
-        if prompt:
+        if prompt and results is not None:
             spec = state.prompts[prompt]
-            count = live().results(code, prompt).count_label
+            count = results.count_label
             if count[:1].isdigit() or count.startswith("fewer"):
                 count += " so far"
             st.subheader(f"On your phone: {spec.title}")
