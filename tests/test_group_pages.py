@@ -142,3 +142,17 @@ def test_the_screen_refuses_a_missing_or_wrong_key(app_db):
     screen = _session("screen", code=code, key=console.session_state["fac_key"])
     assert not screen.exception
     assert "Open this screen from the facilitator console" in texts(screen)
+
+
+def test_guessing_codes_from_one_phone_is_slowed_down_and_said_plainly(app_db):
+    phone = _session("join", code="ZZZZZZ")
+    for guess in ("ZZZZZY", "ZZZZZX", "ZZZZZW", "ZZZZZV"):
+        phone.text_input(key="join_retry_code").input(guess).run()
+        phone.button(key="join_retry").click().run()
+        assert "couldn't find a workshop" in texts(phone)
+    console = facilitator_creates_workshop()
+    phone.text_input(key="join_retry_code").input(console.session_state["fac_code"]).run()
+    phone.button(key="join_retry").click().run()
+    assert "Please wait 60 seconds" in texts(phone)
+    assert "Please wait" in texts(phone)
+    assert "Welcome" not in texts(phone)

@@ -184,3 +184,27 @@ def test_passcodes_are_stored_as_salted_scrypt_hashes():
     assert not verify_passcode("open sesame ", first)
     assert not verify_passcode(None, first)
     assert not verify_passcode("open sesame", "not-a-hash")
+
+
+def test_five_unknown_codes_in_a_minute_start_a_wait_that_doubles():
+    from workshop.access import LookupThrottle
+
+    throttle = LookupThrottle()
+    for second in range(4):
+        throttle = throttle.failed(100.0 + second)
+        assert throttle.wait(100.0 + second) == 0
+    throttle = throttle.failed(104.0)
+    assert throttle.wait(104.0) == 60.0
+    assert throttle.wait(164.0) == 0
+    for second in range(5):
+        throttle = throttle.failed(200.0 + second)
+    assert throttle.wait(204.0) == 120.0
+
+
+def test_unknown_codes_spread_over_more_than_a_minute_never_wait():
+    from workshop.access import LookupThrottle
+
+    throttle = LookupThrottle()
+    for minute in range(10):
+        throttle = throttle.failed(minute * 61.0)
+        assert throttle.wait(minute * 61.0) == 0

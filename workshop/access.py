@@ -1,4 +1,5 @@
-"""Opening the facilitator console: passcode tries, throttled per workshop.
+"""Opening the facilitator console: passcode tries, throttled per workshop; and join codes
+looked up from one browser session, throttled per session.
 
 At most ``PASSCODE_TRIES`` wrong passcodes count within ``TRY_WINDOW`` seconds. After that
 every try is refused, the right passcode too, for a minute; each further run of wrong
@@ -10,6 +11,8 @@ because scrypt is slow on purpose.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -66,3 +69,32 @@ def settle_try(connection: Connection, *, workshop_id: int, right: bool, now: fl
     else:
         return
     connection.execute(workshops.update().where(workshops.c.id == row.id).values(values))
+
+
+LOOKUP_TRIES = 5
+
+
+@dataclass(frozen=True)
+class LookupThrottle:
+    """Unknown join codes tried from one browser session. Pure: the caller passes ``now``.
+
+    Up to ``LOOKUP_TRIES`` unknown codes within ``TRY_WINDOW`` seconds; the next one starts
+    a wait of ``FIRST_WAIT`` seconds, doubling with each further run, up to an hour. It keeps
+    a guesser from walking through codes, and tells a person who mistyped how long to wait.
+    """
+
+    failures: tuple[float, ...] = ()
+    locked_until: float = 0.0
+    lockouts: int = 0
+
+    def wait(self, now: float) -> float:
+        """Seconds before another code may be looked up (0 when one may be now)."""
+        return max(0.0, self.locked_until - now)
+
+    def failed(self, now: float) -> LookupThrottle:
+        """The throttle after one more unknown code at ``now``."""
+        recent = tuple(t for t in self.failures if 0 <= now - t < TRY_WINDOW) + (now,)
+        if len(recent) < LOOKUP_TRIES:
+            return replace(self, failures=recent)
+        wait = min(LONGEST_WAIT, FIRST_WAIT * 2**self.lockouts)
+        return LookupThrottle(locked_until=now + wait, lockouts=self.lockouts + 1)

@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from workshop import privacy
+from workshop.access import LookupThrottle
 from workshop.components.countdown import countdown
 from workshop.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
 from workshop.live import signature
@@ -38,10 +39,24 @@ PHONE_CSS = """
 def page() -> None:
     """``/?code=ABC123``: join without a name and follow the facilitator's stages."""
     code = str(st.query_params.get("code", "")).strip().upper()
+    throttle = st.session_state.get("join_throttle", LookupThrottle())
+    wait = throttle.wait(time.time())
+    if wait > 0:
+        _code_box(
+            f"That's a lot of codes in a short time. Please wait {wait:.0f} seconds, "
+            "then type the code on the screen again."
+        )
+        return
+    not_found = "We couldn't find a workshop with that code. Check the code on the screen."
+    if code == st.session_state.get("join_unknown_code"):
+        _code_box(not_found)  # a rerun of the same page is not another guess
+        return
     try:
         state = live().state(code)
     except WorkshopNotFound:
-        _code_box("We couldn't find a workshop with that code. Check the code on the screen.")
+        st.session_state.join_throttle = throttle.failed(time.time())
+        st.session_state.join_unknown_code = code
+        _code_box(not_found)
         return
     except WorkshopEnded:
         st.title("Thank you")
@@ -118,6 +133,7 @@ def _code_box(message: str) -> None:
     typed = st.text_input("Workshop code", max_chars=6, key="join_retry_code", placeholder="ABC123")
     if st.button("Join", type="primary", disabled=not typed.strip(), key="join_retry"):
         st.query_params["code"] = typed.strip().upper()
+        st.session_state.pop("join_unknown_code", None)
         st.rerun()
 
 
