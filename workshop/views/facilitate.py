@@ -57,6 +57,9 @@ def page() -> None:
         _console(code, key)
         return
     st.title("Run a group workshop")
+    flash = st.session_state.pop("fac_flash", None)
+    if flash:
+        st.info(flash)
     new, reopen = st.tabs(["New workshop", "Reopen a workshop"])
     with new:
         _new_workshop()
@@ -64,9 +67,17 @@ def page() -> None:
         _reopen()
 
 
+SCROLL_TO_TOP = """<script>
+for (const el of document.querySelectorAll('[data-testid="stMain"],[data-testid="stAppViewContainer"]'))
+  el.scrollTo(0, 0);
+window.scrollTo(0, 0);
+</script>"""
+
+
 def _signed_in(code: str, key: str) -> None:
     st.session_state.fac_code = code
     st.session_state.fac_key = key
+    st.session_state.fac_scroll_top = True
     st.rerun()
 
 
@@ -172,7 +183,6 @@ def _new_workshop() -> None:
             except BedrockError as problem:  # storage down, read-only or full
                 st.error(str(problem))
                 return
-            st.session_state.fac_screen_key = created.screen_key
             _signed_in(created.code, created.facilitator_key)
 
 
@@ -207,9 +217,13 @@ def _act(action, **kwargs) -> None:
 def _console(code: str, key: str) -> None:
     st.set_page_config(layout="wide")
     st.html(CONSOLE_CSS)
+    if st.session_state.pop("fac_scroll_top", False):
+        # The sign-in form ended below the fold; the console starts at its top.
+        st.html(SCROLL_TO_TOP, unsafe_allow_javascript=True)
     try:
         store().check_facilitator(code=code, key=key)
         state = live().state(code)
+        screen_key = store().screen_key(code=code, key=key)
     except (AccessDenied, WorkshopNotFound, WorkshopEnded):
         for name in ("fac_code", "fac_key"):
             st.session_state.pop(name, None)
@@ -224,20 +238,23 @@ def _console(code: str, key: str) -> None:
     if flash:
         st.warning(flash)
 
-    head = st.columns([3, 1, 1], vertical_alignment="center")
+    head = st.columns([3, 1, 1, 1], vertical_alignment="center")
     # The title is the facilitator's own text: shown as text, never as Markdown.
     head[0].html(
         f'<div class="bedrock-console-title">{html.escape(state.title)} · code '
         f"<strong>{code}</strong></div>"
     )
-    screen_key = st.session_state.get("fac_screen_key") or s.screen_key(code=code, key=key)
+    chime = st.session_state.get("fac_chime", True)
     head[1].link_button(
         "Open projector screen",
-        f"screen?code={code}&key={screen_key}",
+        f"screen?code={code}&key={screen_key}" + ("" if chime else "&chime=0"),
         icon=":material/tv:",
         width="stretch",
+        help="Opens in a new tab: move it to the projector and make it full screen.",
     )
-    with head[2].popover("End workshop", icon=":material/delete:", width="stretch"):
+    with head[2].popover("Export", icon=":material/download:", width="stretch"):
+        _exports(code, key)
+    with head[3].popover("End workshop", icon=":material/delete:", width="stretch"):
         st.markdown("This deletes every answer of this workshop. It can't be undone.")
         sure = st.checkbox("I have exported what I need", key="fac_end_sure")
         if st.button("End and delete everything", type="primary", disabled=not sure):
@@ -247,7 +264,7 @@ def _console(code: str, key: str) -> None:
                 st.error(str(problem))
             else:
                 live().forget(code)
-                for name in ("fac_code", "fac_key", "fac_screen_key"):
+                for name in ("fac_code", "fac_key"):
                     st.session_state.pop(name, None)
                 st.session_state.fac_flash = "Workshop ended; its data is deleted."
                 st.rerun()
@@ -292,6 +309,49 @@ def _console(code: str, key: str) -> None:
     with right:
         _timer_controls(state, now)
         _prompt_controls(state)
+
+
+def _exports(code: str, key: str) -> None:
+    """Downloads of what the room produced, made only when a button is pressed."""
+    from workshop.handouts import handout_bytes
+    from workshop.report import report_bytes, report_filename
+
+    st.caption(
+        "Only what the room could see: answers below the reveal threshold and hidden "
+        "reflections are left out."
+    )
+    labels = {
+        "pdf": "Summary (PDF)",
+        "html": "Summary (printable web page)",
+        "csv": "Answers (CSV, for a spreadsheet)",
+        "json": "Answers (JSON)",
+    }
+    for fmt, label in labels.items():
+        st.download_button(
+            label,
+            data=lambda fmt=fmt: report_bytes(store=store(), code=code, key=key, fmt=fmt),
+            file_name=report_filename(code=code, fmt=fmt),
+            on_click="ignore",
+            key=f"fac_export_{fmt}",
+            width="stretch",
+        )
+    st.divider()
+    st.download_button(
+        "Participant handouts (PDF)",
+        data=lambda: handout_bytes(fmt="pdf", document="handouts"),
+        file_name="bedrock-handouts.pdf",
+        on_click="ignore",
+        key="fac_handouts",
+        width="stretch",
+    )
+    st.download_button(
+        "Facilitator guide (PDF)",
+        data=lambda: handout_bytes(fmt="pdf", document="guide"),
+        file_name="bedrock-facilitator-guide.pdf",
+        on_click="ignore",
+        key="fac_guide",
+        width="stretch",
+    )
 
 
 def _agenda(state, now: float) -> None:
@@ -347,6 +407,12 @@ def _timer_controls(state, now: float) -> None:
         _act(s.timer_extend, seconds=-60)
     if status != "idle" and st.button("Reset timer"):
         _act(s.timer_reset)
+    st.toggle(
+        "Soft chime on the projector when time is up",
+        value=True,
+        key="fac_chime",
+        help="Takes effect on a projector screen opened after the change.",
+    )
 
 
 def _suggested_minutes(state) -> float:

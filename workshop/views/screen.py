@@ -24,9 +24,9 @@ SCREEN_CSS = """
 .block-container{max-width:100%;padding:2rem 3rem}
 [data-testid="stCaptionContainer"]{font-size:1.4rem}
 .bedrock-count{font-size:2rem;color:#5b4a42}
-h1{font-size:3.6rem !important}
-h2{font-size:2.8rem !important}
-.st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2rem;line-height:1.45}
+h1{font-size:4.4rem !important}
+h2{font-size:3.2rem !important}
+.st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2.6rem;line-height:1.4}
 .bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
 .bedrock-url{font-size:1.4rem;color:#5b4a42}
 </style>
@@ -103,10 +103,13 @@ def _screen(code: str) -> None:
     main, side = st.columns([3, 1], gap="large")
     with side:
         url = join_url(code)
-        st.image(qr_png(url), width=260)
+        st.image(qr_png(url), width=300)
         st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
         if state.timer.status(time.time()) != "idle":
-            countdown(timer=state.timer, now=time.time(), key="screen_timer", size="huge")
+            chime = st.query_params.get("chime") != "0"
+            countdown(
+                timer=state.timer, now=time.time(), key="screen_timer", size="huge", chime=chime
+            )
     with main:
         st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
         if prompt and results is not None and prompt in state.revealed:
