@@ -657,6 +657,8 @@ class Settings:
     run_timeout: float
     seed: int
     profile: Path | None = None
+    gc_threshold: str | None = None
+    """Garbage-collector thresholds ("a,b,c") for the server, to compare settings."""
     idle_seconds: float = 3.0
     """How long the idle server is measured before anyone joins."""
     settle_seconds: float = 3.0
@@ -773,6 +775,8 @@ def _run_in(
     env = dict(os.environ)
     env.pop("STREAMLIT_SERVER_PORT", None)
     env["BEDROCK_COUNT_QUERIES"] = str(counter)
+    if settings.gc_threshold:
+        env["BEDROCK_BENCH_GC_THRESHOLD"] = settings.gc_threshold
     env["PYTHONPATH"] = os.pathsep.join(
         [str(QUERY_COUNTER), *filter(None, [env.get("PYTHONPATH")])]
     )
@@ -1137,9 +1141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--no-scale", action="store_true", help="stay on the reflection prompt")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Streamlit floor")
+    parser.add_argument("--no-app", action="store_true", help="run only the floor")
     parser.add_argument("--interval", type=float, default=2.0, help="the floor app's interval")
     parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for one run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--gc-threshold", default=None, help="the server's gc thresholds, e.g. 700,10,10"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write every figure here")
     parser.add_argument(
         "--profile",
@@ -1163,7 +1171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_timeout=args.timeout,
             seed=args.seed,
             profile=args.profile,
+            gc_threshold=args.gc_threshold,
         )
+        if args.no_app:
+            floor = run_scenario("floor", settings)
+            print(table(floor, None, {"targets": {}}), flush=True)
+            report["runs"].append({"app": None, "floor": floor})
+            continue
         app = run_scenario("app", settings)
         floor = None if args.no_floor else run_scenario("floor", settings)
         verdict = compare(app, floor)

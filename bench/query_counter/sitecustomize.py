@@ -5,7 +5,8 @@ The benchmark puts this folder on ``PYTHONPATH`` of the server it starts, so Pyt
 imports this module at start-up. When ``BEDROCK_COUNT_QUERIES`` names a file, every
 statement sent through any SQLAlchemy engine is counted, and so is the time spent in
 Python's garbage collector; the running totals are written to that file as JSON about five
-times a second (side effect: one daemon thread). Without the variable nothing happens.
+times a second (side effect: one daemon thread). Without the variable nothing happens. ``BEDROCK_BENCH_GC_THRESHOLD`` ("a,b,c") sets the
+collector's thresholds at start-up, to compare settings.
 """
 
 from __future__ import annotations
@@ -58,3 +59,6 @@ def _install(path: str) -> None:
 
 if _PATH:
     _install(_PATH)
+
+if os.environ.get("BEDROCK_BENCH_GC_THRESHOLD"):  # e.g. "700,10,10": try other GC settings
+    gc.set_threshold(*(int(x) for x in os.environ["BEDROCK_BENCH_GC_THRESHOLD"].split(",")))

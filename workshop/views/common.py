@@ -85,13 +85,17 @@ def store() -> Store:
 def live() -> LiveCache:
     """The process's shared cache of workshop versions, states and results.
 
-    Made once, by the first group page, when the app's modules are loaded. Side effect: the
-    objects alive then are moved out of the garbage collector's reach (``gc.freeze``), so
-    its full collections no longer walk the whole heap, which stalled every session of the
-    process for hundreds of milliseconds with a room of phones refreshing.
+    Made once, by the first group page, when the app's modules are loaded. Side effect on
+    the whole process's garbage collector: the objects alive then are moved out of its reach
+    (``gc.freeze``) and full collections are made a hundred times rarer. Each full
+    collection walks every session's objects while holding the interpreter, so with a room
+    of phones refreshing they stalled every session for 100-500 ms several times a minute
+    (see bench/README.md); young objects are still collected as often as before.
     """
     from workshop.live import LiveCache
 
     gc.collect()
     gc.freeze()
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, 1000)
     return LiveCache(store())
