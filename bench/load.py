@@ -56,6 +56,8 @@ REFLECTION_STAGE = 1
 SCALE = "checkin-open"
 """The scale the facilitator switches to halfway (on stage index 0)."""
 PASSCODE = "bench-passcode-1"
+REVEALED_NOTE = "The answers are up on the screen now."
+"""What a phone shows under the prompt once the facilitator has revealed its answers."""
 
 FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 FINISHED_PAGE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
@@ -217,6 +219,7 @@ class Record:
     """(prompt id, acknowledged at, seconds from click to acknowledgement)."""
     failed_sends: int = 0
     saw_scale: float | None = None
+    saw_reveal: float | None = None
     dropped: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -302,6 +305,8 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
                 if drawn.redrew_page:
                     page = drawn
                     fragment = drawn.fragment_id or fragment
+                    if record.saw_reveal is None and REVEALED_NOTE in drawn.texts:
+                        record.saw_reveal = time.time()
                     if record.saw_scale is None and f"join_done_{job.code}_{SCALE}_send" in (
                         drawn.widgets
                     ):
@@ -374,6 +379,8 @@ class Facilitator:
         self.errors: list[str] = []
         self.signed_in = asyncio.Event()
         self.switch = asyncio.Event()
+        self.reveal = asyncio.Event()
+        self.reveal_sent: float | None = None
         self.stop = asyncio.Event()
         self.last_look = asyncio.Event()
         """Set once every phone has stopped: the console then takes one more look."""
@@ -415,16 +422,23 @@ class Facilitator:
             raise RuntimeError("signing in did not open the console's live answers")
         self.signed_in.set()
         page_hash, fragment, interval = console.page_hash, console.fragment_id, console.interval
+        last = console
         next_tick = time.time() + interval
         while not self.stop.is_set():
             if self.switch.is_set() and self.switched_at is None:
                 console = await self._switch_to_scale(ws, console)
-                fragment = console.fragment_id
+                fragment, last = console.fragment_id, console
                 self.switched_at = time.time()
             await asyncio.sleep(max(0.0, next_tick - time.time()))
             next_tick += interval
+            widgets = []
+            if self.reveal.is_set() and self.reveal_sent is None and "fac_reveal" in last.widgets:
+                widgets = [WidgetState(id=last.widgets["fac_reveal"], trigger_value=True)]
+                self.reveal_sent = time.time()
             sent = time.time()
-            drawn = await self._run(ws, page_hash=page_hash, fragment_id=fragment)
+            drawn = await self._run(ws, page_hash=page_hash, fragment_id=fragment, widgets=widgets)
+            last = drawn
+            fragment = drawn.fragment_id or fragment
             now = time.time()
             self.tick_latencies.append((sent, now - sent))
             self.seen.append((now, self._showing(drawn), _count(drawn.metrics.get("Answers"))))
@@ -657,6 +671,8 @@ class Settings:
     run_timeout: float
     seed: int
     profile: Path | None = None
+    reveal: bool = False
+    """The facilitator reveals the reflections a quarter into the window, while more arrive."""
     gc_threshold: str | None = None
     """Garbage-collector thresholds ("a,b,c") for the server, to compare settings."""
     idle_seconds: float = 3.0
@@ -689,6 +705,8 @@ def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, 
             plan.text = f"Bench reflection {number}: when someone listened without fixing it."
             plan.scale_value = rng.randint(1, 10)
     timing = {"window_start": window_start, "window_end": window_end}
+    if settings.reveal and submits:
+        timing["reveal_at"] = window_start + 0.25 * settings.duration
     if switch_at is not None and submits:
         timing["switch_at"] = switch_at
     return plans, timing
@@ -875,6 +893,9 @@ async def _orchestrate(
     threads0 = server.threads()
     profiler = _start_profiler(settings, kind, server, timing)
     middle = None
+    if app and "reveal_at" in timing and facilitator is not None:
+        await _sleep_until(base + timing["reveal_at"])
+        facilitator.reveal.set()
     if app and "switch_at" in timing and facilitator is not None:
         await _sleep_until(base + timing["switch_at"])
         middle = snapshot(server, counter)
@@ -977,6 +998,12 @@ def _submission_figures(
         "console_final_count": facilitator.final_count,
         "console_tick_p95_ms": _ms(_percentile([t[1] for t in facilitator.tick_latencies], 95)),
     }
+    if facilitator.reveal_sent is not None:
+        seen = [r.saw_reveal - facilitator.reveal_sent for r in records if r.saw_reveal]
+        figures.update(
+            reveal_reached=len(seen),
+            reveal_p95_s=None if not seen else round(_percentile(seen, 95), 2),
+        )
     if switch_wall is not None:
         reached = [r.saw_scale - switch_wall for r in records if r.saw_scale is not None]
         figures.update(
@@ -1078,6 +1105,7 @@ ROWS = [
     ("submit->console p50 s", "submit_to_console_p50_s"),
     ("submit->console p95 s", "submit_to_console_p95_s"),
     ("console tick p95 ms", "console_tick_p95_ms"),
+    ("reveal reached phones p95 s", "reveal_p95_s"),
     ("prompt switch p95 s", "switch_p95_s"),
     ("prompt switch max s", "switch_max_s"),
 ]
@@ -1140,6 +1168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=0, help="client processes (0: auto)")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--no-scale", action="store_true", help="stay on the reflection prompt")
+    parser.add_argument(
+        "--reveal", action="store_true", help="reveal the reflections while more arrive"
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Streamlit floor")
     parser.add_argument("--no-app", action="store_true", help="run only the floor")
     parser.add_argument("--interval", type=float, default=2.0, help="the floor app's interval")
@@ -1172,6 +1203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             profile=args.profile,
             gc_threshold=args.gc_threshold,
+            reveal=args.reveal,
         )
         if args.no_app:
             floor = run_scenario("floor", settings)
