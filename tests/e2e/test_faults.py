@@ -107,7 +107,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
     shown = remaining_on(screen)
     expected = deadline - time.time()
     assert expected - 2 <= shown <= expected + 2, (shown, expected)
-    assert shown < before
+    assert shown <= before  # a restart within the same second shows the same time
     # The phones reload and are back at the same stage and prompt.
     for page in phones:
         page.reload()
