@@ -4,6 +4,8 @@ that the harness still speaks the app's protocol (joins, ticks, sends), not how 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from bench.load import REFLECTION, SCALE, Settings, run_scenario
 
 
@@ -23,7 +25,10 @@ def test_twenty_phones_join_tick_and_send_while_the_console_counts():
         settle_seconds=0.5,
     )
 
-    figures = run_scenario("app", settings)
+    # The harness runs its own event loop: give it a thread of its own, since browser tests
+    # earlier in the same pytest process may leave one running in this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        figures = pool.submit(run_scenario, "app", settings).result()
 
     assert figures["joined"] == 20
     assert figures["dropped"] == 0
