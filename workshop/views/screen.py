@@ -12,7 +12,7 @@ import streamlit as st
 from workshop.components.countdown import countdown
 from workshop.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.views import results as results_view
-from workshop.views.common import content, live, store
+from workshop.views.common import content, live, paragraphs, store
 
 REFRESH_SECONDS = 1
 
@@ -29,6 +29,8 @@ h2{font-size:3.2rem !important}
 .st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2.6rem;line-height:1.4}
 .bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
 .bedrock-url{font-size:1.4rem;color:#5b4a42}
+.bedrock-note{font-size:1.9rem;line-height:1.4;background:#fbf5ef;border-left:.5rem solid #8a4b3c;
+  padding:1rem 1.4rem;border-radius:.5rem;margin-bottom:1rem;white-space:pre-wrap}
 </style>
 """
 
@@ -97,9 +99,12 @@ def _screen(code: str) -> None:
         st.subheader("Reconnecting…")
         return
     stage = state.stages[state.stage_index]
-    module = content().module(stage.module_id)
-    slide_index = min(getattr(state, "slide_index", 0), len(module.slides) - 1)
-    slide = module.slides[slide_index]
+    try:
+        module = content().module(stage.module_id)
+    except KeyError:  # the content files changed since the workshop was planned
+        module = None
+    slides = module.slides if module else []
+    slide = slides[min(state.slide_index, len(slides) - 1)] if slides else None
     main, side = st.columns([3, 1], gap="large")
     with side:
         url = join_url(code)
@@ -117,9 +122,15 @@ def _screen(code: str) -> None:
             st.header(spec.title)
             results_view.show(results, spec, big=True)
             return
-        st.title(slide.title)
-        with st.container(key="bedrock_slide"):
-            st.markdown(slide.body)
+        if module and module.content_note and state.slide_index == 0:
+            note = html.escape(paragraphs(module.content_note))
+            st.html(f'<div class="bedrock-note"><strong>Before this part</strong><br>{note}</div>')
+        if slide is None:
+            st.title(stage.title)
+        else:
+            st.title(slide.title)
+            with st.container(key="bedrock_slide"):
+                st.markdown(slide.body)
         if prompt and results is not None:
             spec = state.prompts[prompt]
             count = results.count_label
