@@ -18,6 +18,8 @@ from workshop.store import PromptSpec, StagePlan, Store
 
 REPO = Path(__file__).resolve().parents[1]
 PASSCODE = "quiet harbour"
+UNSHOWN = ["Lantern in the hallway", "Porridge for two", "Saxophone lessons"]
+"""Reflections the facilitator never revealed."""
 
 
 def bedrock(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -34,17 +36,21 @@ def bedrock(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 @pytest.fixture
 def database(tmp_path) -> tuple[str, str]:
-    """A workshop with one vote answered by three people; returns (database URL, code)."""
+    """A workshop with one vote answered by three people and three reflections that were
+    never revealed; returns (database URL, code)."""
     url = f"sqlite:///{tmp_path / 'bedrock.db'}"
     store = Store(url)
     vote = PromptSpec(id="vote", kind="choice", title="Best part", options=("Talking", "Quiet"))
+    wish = PromptSpec(id="wish", kind="reflection", title="A wish")
     made = store.create_workshop(
         title="Evening group",
-        stages=[StagePlan(module_id="welcome", title="Welcome", minutes=10, prompts=(vote,))],
+        stages=[StagePlan(module_id="welcome", title="Welcome", minutes=10, prompts=(vote, wish))],
         passcode=PASSCODE,
     )
     for i, option in enumerate(["Talking", "Talking", "Quiet"]):
         store.answer(code=made.code, prompt_id="vote", token=f"voter-token-{i:06d}", value=option)
+    for text in UNSHOWN:
+        store.submit_reflection(code=made.code, prompt_id="wish", text=text)
     store.close()
     return url, made.code
 
@@ -67,8 +73,13 @@ def test_export_writes_the_answers_with_the_right_passcode(database, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert f"Wrote {out}" in done.stdout
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert {r["answer"]: r["count"] for r in rows} == {"Talking": "2", "Quiet": "1"}
+    written = out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(written)))
+    vote = {r["answer"]: r["count"] for r in rows if r["exercise"] == "Best part"}
+    assert vote == {"Talking": "2", "Quiet": "1"}
+    wish = [(r["responses"], r["answer"], r["note"]) for r in rows if r["exercise"] == "A wish"]
+    assert wish == [("3 answers", "", "Reflections not shown to the room are not exported.")]
+    assert not any(text in written for text in UNSHOWN)
 
 
 @pytest.mark.parametrize(

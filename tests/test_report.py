@@ -1,7 +1,8 @@
 """The workshop summary: what the exports hold, checked against a real workshop in SQLite.
 
 Every export is built from the store's results, so a prompt below its reveal threshold and a
-hidden reflection must be absent from all four formats.
+hidden reflection must be absent from all four formats, and so must the texts and words of a
+prompt that is not revealed to the room when the summary is made.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import io
 import json
 from dataclasses import dataclass
 
-import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -24,6 +24,10 @@ from workshop.store import Store
 NOW = 1_772_442_000.0
 BELOW = "Zebracrossing memory"  # a sensitive reflection that stays below its threshold (6)
 HIDDEN = "Walrus secret plan"  # hidden by the facilitator
+HELD_BACK = ["Heron by the canal", "Quince jam on Saturday", "Tangerine umbrella"]
+"""Enough reflections to reveal, but never revealed to the room."""
+WITHHELD_TEXT = "Reflections not shown to the room are not exported."
+WITHHELD_WORDS = "Words not shown to the room are not exported."
 
 
 class Clock:
@@ -45,7 +49,9 @@ class Filled:
 @pytest.fixture
 def filled(tmp_path) -> Filled:
     """The shipped workshop with answers: check-ins, words, a vote, reflections (one hidden),
-    and two sensitive prompts left below their thresholds; 12 minutes on the first stage."""
+    and two sensitive prompts left below their thresholds; 12 minutes on the first stage.
+    It ends on the last stage with "One thing I'll do this week" revealed; the words and
+    the "felt understood" reflections were never revealed."""
     clock = Clock()
     store = Store(f"sqlite:///{tmp_path / 'bedrock.db'}", clock=clock)
     content = get_content()
@@ -58,7 +64,7 @@ def filled(tmp_path) -> Filled:
         store.answer(
             code=code, prompt_id="checkin-close", token=f"close-token-{i:08d}", value=value
         )
-    for word in ["calm", "Calm!", "tired"]:
+    for word in ["Marzipan", "marzipan!", "Kestrel"]:
         store.submit_reflection(code=code, prompt_id="arrival-word", text=word)
     options = content.exercises["mechanical-or-close"].options
     for i, option in enumerate([options[2], options[2], options[0]]):
@@ -73,6 +79,8 @@ def filled(tmp_path) -> Filled:
             value=content.exercises["barrier-resonates"].options[1],
         )
     store.submit_reflection(code=code, prompt_id="barrier-reflection", text=BELOW)
+    for text in HELD_BACK:
+        store.submit_reflection(code=code, prompt_id="felt-understood", text=text)
     for text in ["Cook together on Sunday", "Walk after dinner", HIDDEN, "<b>Phones</b> away"]:
         store.submit_reflection(code=code, prompt_id="one-thing-this-week", text=text)
     queue = store.moderation_queue(code=code, key=key, prompt_id="one-thing-this-week")
@@ -80,6 +88,9 @@ def filled(tmp_path) -> Filled:
     store.hide_reflection(code=code, key=key, reflection_id=hidden)
     clock.now += 12 * 60
     store.next_stage(code=code, key=key)
+    store.go_to_stage(code=code, key=key, index=7)
+    store.set_prompt(code=code, key=key, prompt_id="one-thing-this-week")
+    store.reveal(code=code, key=key, prompt_id="one-thing-this-week")
     yield Filled(store, code, key, clock)
     store.close()
 
@@ -88,6 +99,10 @@ def pdf_text(data: bytes) -> str:
     return " ".join(
         " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split()
     )
+
+
+def exported_prompt(data: dict, prompt_id: str) -> dict:
+    return next(p for s in data["stages"] for p in s["prompts"] if p["id"] == prompt_id)
 
 
 def every_format(filled: Filled) -> dict[str, str]:
@@ -102,11 +117,12 @@ def test_counts_distribution_words_and_timing_match_the_store(filled):
     summary = report.collect(
         store=filled.store, code=filled.code, key=filled.key, content=get_content()
     )
-    counts = report.counts_frame(summary).set_index("exercise")
-    assert counts.loc["Opening check-in", "count"] == 4
-    assert counts.loc["Closing check-in", "responses"] == "3 answers"
-    assert counts.loc["One thing I'll do this week", "count"] == 3  # the hidden one is not counted
-    assert pd.isna(counts.loc["Which barrier resonates most", "count"])  # 4, below 5: not told
+    data = json.loads(report.to_json(summary))
+    counts = {p["title"]: p for s in data["stages"] for p in s["prompts"]}
+    assert counts["Opening check-in"]["count"] == 4
+    assert counts["Closing check-in"]["responses"] == "3 answers"
+    assert counts["One thing I'll do this week"]["count"] == 3  # the hidden one is not counted
+    assert counts["Which barrier resonates most"]["count"] is None  # 4, below 5: not told
 
     opening = report.prompt_frame(summary.prompt("checkin-open"))
     assert dict(zip(opening["answer"], opening["count"], strict=True)) == {
@@ -115,12 +131,9 @@ def test_counts_distribution_words_and_timing_match_the_store(filled):
         "4": 2,
         "6": 1,
     }
-    data = json.loads(report.to_json(summary))
-    stage = data["stages"][0]
-    words = next(p for p in stage["prompts"] if p["id"] == "arrival-word")
-    assert words["words"] == [["calm", 2], ["tired", 1]]
-    assert stage["planned_minutes"] == 10 and stage["actual_minutes"] == 12
-    assert report.plan_frame(summary)["actual_minutes"].tolist()[:2] == [12.0, 0.0]
+    first, second = data["stages"][:2]
+    assert first["planned_minutes"] == 10 and first["actual_minutes"] == 12
+    assert second["actual_minutes"] == 0
 
     rows = list(csv.DictReader(io.StringIO(report.to_csv(summary).decode("utf-8-sig"))))
     vote = {r["answer"]: int(r["count"]) for r in rows if r["exercise"].startswith("What makes")}
@@ -139,16 +152,61 @@ def test_below_threshold_and_hidden_answers_are_absent_from_every_format(filled)
         assert "fewer than 6 answers" in text, fmt  # the sensitive reflection, as a label only
         assert "fewer than 5 answers" in text, fmt  # the sensitive vote
 
-    vote = next(
-        p
-        for s in json.loads(exports["json"])["stages"]
-        for p in s["prompts"]
-        if p["id"] == "barrier-resonates"
-    )
-    assert vote["count"] is None and "distribution" not in vote and vote["shown"] is False
+    vote = exported_prompt(json.loads(exports["json"]), "barrier-resonates")
+    assert vote["count"] is None and "distribution" not in vote and vote["enough"] is False
     rows = [r for r in csv.DictReader(io.StringIO(exports["csv"])) if "barrier" in r["exercise"]]
-    assert [(r["answer"], r["count"]) for r in rows] == [("(not shown: too few answers)", "")]
+    assert [(r["answer"], r["count"], r["note"]) for r in rows] == [
+        ("", "", "Not shown: too few answers.")
+    ]
     assert "Fear of being vulnerable" not in exports["html"]
+
+
+def test_written_answers_never_revealed_stay_out_of_every_format(filled):
+    exports = every_format(filled)
+    for fmt, text in exports.items():
+        for held in [*HELD_BACK, "Marzipan", "marzipan", "Kestrel", "kestrel"]:
+            assert held not in text, (fmt, held)
+        assert WITHHELD_TEXT in text, fmt
+        assert WITHHELD_WORDS in text, fmt
+        assert "Cook together on Sunday" in text, fmt  # revealed: its reflections are there
+    for fmt in ("html", "pdf"):
+        assert "revealed to the room when this summary was made" in exports[fmt], fmt
+
+    data = json.loads(exports["json"])
+    held = exported_prompt(data, "felt-understood")
+    assert (held["count"], held["revealed"], held["note"]) == (3, False, WITHHELD_TEXT)
+    assert "reflections" not in held
+    assert "words" not in exported_prompt(data, "arrival-word")
+    shown = exported_prompt(data, "one-thing-this-week")
+    assert shown["revealed"] is True and "note" not in shown
+    assert sorted(shown["reflections"]) == sorted(
+        ["Cook together on Sunday", "Walk after dinner", "<b>Phones</b> away"]
+    )
+    vote = exported_prompt(data, "mechanical-or-close")  # a vote never revealed: totals stay
+    assert vote["revealed"] is False and sum(vote["distribution"].values()) == 3
+
+    rows = [r for r in csv.DictReader(io.StringIO(exports["csv"])) if r["exercise"]]
+    felt = [r for r in rows if r["exercise"] == "A time I felt understood"]
+    assert [(r["responses"], r["answer"], r["note"]) for r in felt] == [
+        ("3 answers", "", WITHHELD_TEXT)
+    ]
+
+
+def test_words_are_exported_while_revealed_and_left_out_once_taken_down(filled):
+    store, code, key = filled.store, filled.code, filled.key
+    store.go_to_stage(code=code, key=key, index=0)
+    store.set_prompt(code=code, key=key, prompt_id="arrival-word")
+    store.reveal(code=code, key=key, prompt_id="arrival-word")
+    data = json.loads(report.report_bytes(store=store, code=code, key=key, fmt="json"))
+    assert exported_prompt(data, "arrival-word")["words"] == [["marzipan", 2], ["kestrel", 1]]
+    rows = report.report_bytes(store=store, code=code, key=key, fmt="csv").decode("utf-8-sig")
+    words = {r["answer"]: r["count"] for r in csv.DictReader(io.StringIO(rows))}
+    assert words["marzipan"] == "2" and words["kestrel"] == "1"
+
+    store.unreveal(code=code, key=key, prompt_id="arrival-word")
+    for fmt in ("json", "html"):
+        text = report.report_bytes(store=store, code=code, key=key, fmt=fmt).decode("utf-8")
+        assert "marzipan" not in text.lower() and WITHHELD_WORDS in text, fmt
 
 
 def test_summary_pages_hold_every_section_and_stage(filled):
@@ -166,9 +224,11 @@ def test_summary_pages_hold_every_section_and_stage(filled):
 
 def test_spreadsheet_cells_cannot_become_formulas(filled):
     store, code = filled.store, filled.code
-    store.previous_stage(code=code, key=filled.key)
+    store.go_to_stage(code=code, key=filled.key, index=1)
+    store.set_prompt(code=code, key=filled.key, prompt_id="felt-understood")
     for text in ["=HYPERLINK(1)", "+SUM(A1)", "plain"]:
         store.submit_reflection(code=code, prompt_id="felt-understood", text=text)
+    store.reveal(code=code, key=filled.key, prompt_id="felt-understood")
     exported = report.report_bytes(store=store, code=code, key=filled.key, fmt="csv")
     answers = {r["answer"] for r in csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))}
     assert {"'=HYPERLINK(1)", "'+SUM(A1)", "plain"} <= answers

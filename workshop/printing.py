@@ -103,11 +103,6 @@ def markdown_lines(source: str) -> list[tuple[str, str]]:
     return lines
 
 
-def strip_marks(text: str) -> str:
-    """Markdown emphasis marks removed: '**Trust**' becomes 'Trust'."""
-    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
-
-
 # -- HTML pages ----------------------------------------------------------------------------
 
 BASE_CSS = """

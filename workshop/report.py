@@ -4,13 +4,18 @@ HTML page and a PDF, for the facilitator to keep before deleting the workshop.
 Everything comes from :meth:`Store.results`, which already enforces the reveal thresholds:
 a prompt below its threshold shows only "fewer than N" (no count, no distribution, no text),
 and a hidden reflection never appears. Nothing here reads raw rows.
+
+What people wrote (reflections, words, written lists) is kept only for prompts revealed to
+the room at the moment of export: :func:`collect` drops the texts of every other prompt, so
+no format can show them, and each format says that they were left out. Scales, choices and
+rankings with enough answers keep their totals whether or not they were revealed.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +29,8 @@ from workshop.store import ANSWER_KINDS, TEXT_KINDS, Results, Store
 FORMATS = ("csv", "json", "html", "pdf")
 """The export formats, as named on the command line."""
 TOP_WORDS = 20
+
+WITHHELD_NOUNS = {"reflection": "Reflections", "word": "Words", "timed-writing": "Written lists"}
 
 KIND_LABELS = {
     "scale": "Scale",
@@ -78,8 +85,29 @@ class PromptSummary:
 
     @property
     def texts(self) -> list[str]:
-        """Visible reflections, in a fresh random order; empty below the threshold."""
+        """Visible reflections, in a fresh random order; empty below the threshold and for
+        a prompt not revealed to the room."""
         return privacy.shuffled(self.results.reflections or [])
+
+    @property
+    def withheld(self) -> bool:
+        """True for written answers that reached the threshold but were not revealed to the
+        room when the summary was made: their count is told, their texts are left out."""
+        return self.kind in TEXT_KINDS and self.results.enough and not self.results.revealed
+
+    @property
+    def note(self) -> str:
+        """Why nothing of what was said appears ('' when the answers are shown)."""
+        if not self.results.enough:
+            return "Not shown: too few answers."
+        if self.withheld:
+            return withheld_note(self.kind)
+        return ""
+
+
+def withheld_note(kind: str) -> str:
+    """'Reflections not shown to the room are not exported.' (or words, or written lists)."""
+    return f"{WITHHELD_NOUNS[kind]} not shown to the room are not exported."
 
 
 @dataclass(frozen=True)
@@ -122,8 +150,9 @@ def collect(
     *, store: Store, code: str, key: str, now: float | None = None, content: Content | None = None
 ) -> Summary:
     """Read a workshop's plan, stage times and every collecting prompt's results. ``content``
-    (when given) adds the scale labels. Raises AccessDenied for a wrong key, WorkshopNotFound,
-    WorkshopEnded. Read-only."""
+    (when given) adds the scale labels. The texts and words of a prompt not revealed to the
+    room right now are dropped here, keeping only their count. Raises AccessDenied for a
+    wrong key, WorkshopNotFound, WorkshopEnded. Read-only."""
     store.check_facilitator(code=code, key=key)
     state = store.state(code=code)
     now = store.clock() if now is None else now
@@ -140,13 +169,16 @@ def collect(
                 exercise = content.exercises.get(prompt_id) if content else None
                 if exercise is not None and exercise.kind == "scale":
                     labels = (exercise.min_label, exercise.max_label)
+            results = store.results(code=code, prompt_id=prompt_id)
+            if spec.kind in TEXT_KINDS and not results.revealed:
+                results = replace(results, words=None, reflections=None)
             prompts.append(
                 PromptSummary(
                     stage=stage.index,
                     prompt_id=prompt_id,
                     title=spec.title,
                     kind=spec.kind,
-                    results=store.results(code=code, prompt_id=prompt_id),
+                    results=results,
                     options=spec.options,
                     scale=scale,
                     scale_labels=labels,
@@ -168,37 +200,9 @@ def collect(
 # -- frames --------------------------------------------------------------------------------
 
 
-def plan_frame(summary: Summary) -> pd.DataFrame:
-    """One row per stage: planned and actual minutes (actual rounded to one decimal)."""
-    return pd.DataFrame(
-        {
-            "stage": [s.label for s in summary.stages],
-            "planned_minutes": [s.planned_minutes for s in summary.stages],
-            "actual_minutes": [round(s.actual_minutes, 1) for s in summary.stages],
-        }
-    )
-
-
-def counts_frame(summary: Summary) -> pd.DataFrame:
-    """One row per prompt: its stage, title, kind and responses; ``count`` is empty below the
-    threshold, where only "fewer than N" is told."""
-    prompts = summary.prompts
-    return pd.DataFrame(
-        {
-            "stage": [summary.stages[p.stage].label for p in prompts],
-            "exercise": [p.title for p in prompts],
-            "kind": [KIND_LABELS[p.kind] for p in prompts],
-            "responses": [p.responses for p in prompts],
-            "count": pd.array(
-                [p.results.count if p.results.enough else None for p in prompts], dtype="Int64"
-            ),
-        }
-    )
-
-
 def prompt_frame(prompt: PromptSummary) -> pd.DataFrame:
     """A prompt's answers: ``answer``/``count`` rows, or one ``reflection`` per row for
-    written answers; empty below the threshold."""
+    written answers; empty below the threshold and for written answers not revealed."""
     if prompt.kind in ("reflection", "timed-writing"):
         return pd.DataFrame({"reflection": prompt.texts}, dtype="object")
     return pd.DataFrame(prompt.rows, columns=["answer", "count"])
@@ -206,8 +210,8 @@ def prompt_frame(prompt: PromptSummary) -> pd.DataFrame:
 
 def responses_frame(summary: Summary) -> pd.DataFrame:
     """Every prompt's answers in one long table, the shape of the CSV export: one row per
-    option, scale point, word or reflection, and a single "not shown" row for a prompt below
-    its threshold."""
+    option, scale point, word or reflection, and for a prompt below its threshold or written
+    answers not revealed to the room a single row whose ``note`` says why nothing is there."""
     rows = []
     for p in summary.prompts:
         head = {
@@ -217,8 +221,10 @@ def responses_frame(summary: Summary) -> pd.DataFrame:
             "responses": p.responses,
         }
         frame = prompt_frame(p)
-        if frame.empty:
-            rows.append({**head, "answer": "(not shown: too few answers)", "count": None})
+        if p.note:
+            rows.append({**head, "answer": "", "count": None, "note": p.note})
+        elif frame.empty:
+            rows.append({**head, "answer": "", "count": None})
         elif "reflection" in frame:
             rows += [{**head, "answer": text, "count": None} for text in frame["reflection"]]
         else:
@@ -227,8 +233,9 @@ def responses_frame(summary: Summary) -> pd.DataFrame:
                 for a, c in zip(frame["answer"], frame["count"], strict=True)
             ]
     frame = pd.DataFrame(
-        rows, columns=["stage", "exercise", "kind", "responses", "answer", "count"]
+        rows, columns=["stage", "exercise", "kind", "responses", "answer", "count", "note"]
     )
+    frame["note"] = frame["note"].fillna("")
     frame["count"] = frame["count"].astype("Int64")
     return frame
 
@@ -267,8 +274,11 @@ def to_data(summary: Summary) -> dict[str, object]:
             "responses": p.responses,
             "count": r.count if r.enough else None,
             "needed": r.needed,
-            "shown": r.enough,
+            "enough": r.enough,
+            "revealed": r.revealed,
         }
+        if p.note:
+            data["note"] = p.note
         if r.enough and r.distribution is not None:
             data["distribution"] = dict(p.rows)
         if r.enough and r.mean is not None:

@@ -26,8 +26,11 @@ OPENING, CLOSING = "checkin-open", "checkin-close"
 PRIVACY_NOTE = (
     "Only totals and anonymous answers are shown. A question answered by fewer people than "
     "its reveal threshold appears as \u201cfewer than N\u201d, with nothing of what was "
-    "said; reflections hidden during the workshop are left out. Reflections appear in a "
-    "random order."
+    "said. What people wrote (reflections, words, lists) appears only for questions "
+    "revealed to the room when this summary was made; for the others only the number of "
+    "answers is given. Scales, choices and rankings with enough answers are shown as totals "
+    "whether or not they were revealed. Reflections hidden during the workshop are left "
+    "out; those shown appear in a random order."
 )
 
 
@@ -109,8 +112,8 @@ def _prompt_html(p: PromptSummary) -> str:
     e = html.escape
     out = [f'<div class="keep"><h4>{e(p.title)}</h4>']
     out.append(f'<p class="muted">{e(KIND_LABELS[p.kind])} \u00b7 {e(p.responses)}</p>')
-    if not p.results.enough:
-        out.append("<p><em>Not shown: too few answers.</em></p></div>")
+    if p.note:
+        out.append(f"<p><em>{e(p.note)}</em></p></div>")
         return "".join(out)
     if p.chart_rows:
         colour = SECOND if p.prompt_id == CLOSING else FIRST
@@ -174,7 +177,7 @@ def to_html(summary: Summary) -> str:
 def _height(p: PromptSummary) -> float:
     """Roughly how tall a prompt's block starts out, in mm: its title, its count line and its
     whole chart (a chart is never split across pages), or its first few reflections."""
-    if not p.results.enough:
+    if p.note:
         return 24
     rows = len(p.chart_rows) * (8 if p.kind in ("choice", "ranking") else 6)
     return min(
@@ -186,8 +189,9 @@ def _prompt_pdf(pdf: PrintDocument, p: PromptSummary) -> None:
     pdf.keep(_height(p))
     pdf.heading(p.title, level=3)
     pdf.paragraph(f"{KIND_LABELS[p.kind]} \u00b7 {p.responses}", size=9.5, colour=MUTED)
-    if not p.results.enough:
-        pdf.paragraph("Not shown: too few answers.", style="I")
+    if p.note:
+        pdf.paragraph(p.note, style="I")
+        pdf.space(2)
         return
     if p.chart_rows:
         label_width = {"scale": 18, "word": 45}.get(p.kind, 72)
