@@ -672,7 +672,7 @@ class Settings:
     seed: int
     profile: Path | None = None
     reveal: bool = False
-    """The facilitator reveals the reflections a quarter into the window, while more arrive."""
+    """The facilitator reveals the reflections early in the window, while more arrive."""
     gc_threshold: str | None = None
     """Garbage-collector thresholds ("a,b,c") for the server, to compare settings."""
     idle_seconds: float = 3.0
@@ -700,13 +700,15 @@ def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, 
             if switch_at is None:
                 plan.reflect_at = window_start + rng.uniform(0.05 * d, 0.8 * d)
             else:
-                plan.reflect_at = window_start + rng.uniform(0.05 * d, 0.4 * d)
+                # With a reveal, answers keep arriving well after it.
+                last = 0.45 if settings.reveal else 0.4
+                plan.reflect_at = window_start + rng.uniform(0.05 * d, last * d)
                 plan.scale_at = switch_at + rng.uniform(0.2 * d, 0.4 * d)
             plan.text = f"Bench reflection {number}: when someone listened without fixing it."
             plan.scale_value = rng.randint(1, 10)
     timing = {"window_start": window_start, "window_end": window_end}
     if settings.reveal and submits:
-        timing["reveal_at"] = window_start + 0.25 * settings.duration
+        timing["reveal_at"] = window_start + 0.15 * settings.duration
     if switch_at is not None and submits:
         timing["switch_at"] = switch_at
     return plans, timing

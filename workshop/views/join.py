@@ -23,6 +23,9 @@ from workshop.views.common import (
 )
 
 REFRESH_SECONDS = 2
+#: While answers are revealed, how often a phone redraws for a late answer or a hidden one.
+#: Every follow redraws every phone in the room, so it is kept well above REFRESH_SECONDS.
+FOLLOW_SECONDS = 6
 
 # Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
 # confuses there (tapping Send is what counts); the character count next to it stays.
@@ -79,10 +82,12 @@ def page() -> None:
     if "join_token" not in st.session_state:
         st.session_state.join_token = privacy.new_token()
     st.session_state.join_seen = signature(state)
-    # While the room's answers are up, follow every change (a late answer, one the
-    # facilitator hides), not only changes of stage, prompt or reveal.
+    # While the room's answers are up, follow later changes too (a late answer, one the
+    # facilitator hides), not only changes of stage, prompt or reveal; at most every
+    # FOLLOW_SECONDS, since each one redraws every phone's whole page at once.
     revealed = state.current_prompt is not None and state.current_prompt in state.revealed
     st.session_state.join_seen_version = state.version if revealed else None
+    st.session_state.join_drawn_at = time.time()
 
     st.html(PHONE_CSS)
     stage = state.stages[state.stage_index]
@@ -120,7 +125,12 @@ def _live_strip(code: str) -> None:
         st.caption("Reconnecting…")
         return
     seen_version = st.session_state.get("join_seen_version")
-    moved = seen_version is not None and state.version != seen_version
+    drawn_at = st.session_state.get("join_drawn_at", 0.0)
+    moved = (
+        seen_version is not None
+        and state.version != seen_version
+        and time.time() - drawn_at >= FOLLOW_SECONDS
+    )
     if moved or signature(state) != st.session_state.get("join_seen"):
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
