@@ -386,18 +386,18 @@ def test_a_saved_file_continues_where_they_were_with_shared_words_only():
         (b'{"format": "bedrock-couple-progress", "version": 1, "sta', "could not be read"),
         (b'{"name": "my-package", "version": "1.0.0"}', "not a Bedrock progress file"),
         (b"[1, 2, 3]", "not a Bedrock progress file"),
-        (b'{"format": "bedrock-couple-progress", "version": 7}', "format version 7"),
+        (b'{"format": "bedrock-couple-progress", "version": 7}', "another version of Bedrock"),
         (b'{"format": "bedrock-couple-progress", "version": 1, "stage": -2}', "damaged"),
         (b'{"format": "bedrock-couple-progress", "version": 1, "stage": 9}', "does not fit"),
         (
             b'{"format": "bedrock-couple-progress", "version": 1, "answers": '
             b'{"gone": {"A": {"status": "passed"}}}}',
-            "unknown exercise 'gone'",
+            "an exercise this workshop does not have",
         ),
         (
             b'{"format": "bedrock-couple-progress", "version": 1, "answers": '
             b'{"open": {"A": {"status": "shared", "value": 99}}}}',
-            "does not fit that exercise",
+            "an answer in it does not fit its exercise",
         ),
         (
             b'{"format": "bedrock-couple-progress", "version": 1, "answers": '
@@ -405,11 +405,62 @@ def test_a_saved_file_continues_where_they_were_with_shared_words_only():
             "damaged",
         ),
         (b" " * (couple_file.MAX_FILE_BYTES + 1), "too large"),
+        (b"[" * 100_000, "could not be read"),
+        (
+            b'{"format": "bedrock-couple-progress", "version": 1, "rest": '
+            b'{"started_at": 0, "until": 1e300}}',
+            "damaged",
+        ),
+        (
+            b'{"format": "bedrock-couple-progress", "version": 1, "rest": '
+            b'{"started_at": 0, "until": NaN}}',
+            "damaged",
+        ),
+        (
+            b'{"format": "bedrock-couple-progress", "version": 1, "turns": '
+            b'{"turns": {"started_at": -Infinity}}}',
+            "damaged",
+        ),
+        (
+            b'{"format": "bedrock-couple-progress", "version": 1, "stage": ' + b"9" * 5000 + b"}",
+            "could not be read",
+        ),
     ],
 )
 def test_a_broken_or_foreign_file_is_refused_with_a_clear_reason(data, message):
     with pytest.raises(ProgressFileError, match=message):
         couple_file.from_file(data, content=CONTENT)
+
+
+IMAGE = "![x](http://127.0.0.1:9/t.png)"
+TAG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        {"version": IMAGE},
+        {"version": {TAG: IMAGE}},
+        {"version": 1, TAG: IMAGE},
+        {"version": 1, "stage": IMAGE},
+        {"version": 1, "answers": {"open": {TAG: {"status": "passed"}}}},
+        {"version": 1, "answers": {IMAGE: {"A": {"status": "passed"}}}},
+        {"version": 1, "revealed": [TAG]},
+        {"version": 1, "plans": {"ritual": {IMAGE: TAG}}},
+        {"version": 1, "turns": {TAG: {}}},
+        {"version": 1, "skipped": [IMAGE]},
+        {"version": 1, "answers": {"open": {"A": {"status": "shared", "value": IMAGE}}}},
+        {"version": 1, "answers": {"pick": {"B": {"status": "shared", "value": TAG}}}},
+    ],
+)
+def test_a_crafted_file_is_refused_in_fixed_words_that_quote_none_of_it(crafted):
+    data = json.dumps({"format": couple.FILE_MARKER, **crafted}).encode("utf-8")
+    with pytest.raises(ProgressFileError) as refused:
+        couple_file.from_file(data, content=CONTENT)
+    reason = str(refused.value)
+    assert reason.startswith("This progress file")
+    for piece in ("127.0.0.1", "t.png", "![", "<img", "onerror", "alert"):
+        assert piece not in reason
 
 
 # --- the plan document ------------------------------------------------------------------------

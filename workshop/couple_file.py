@@ -24,10 +24,16 @@ from workshop.couple import (
 from workshop.couple_turns import turn_pause
 
 MAX_FILE_BYTES = 512_000
+MAX_NUMBER = 1e11
+"""No number in a save file is larger than this: times are epoch seconds (1e11 is the year
+5138), and the rest are small counts and durations."""
 
 
 class ProgressFileError(ValueError):
-    """A file that cannot be continued from; ``str(error)`` says why, for the couple to read."""
+    """A file that cannot be continued from; ``str(error)`` says why, for the couple to read.
+
+    The reason is always in our own fixed words: nothing from the file is quoted in it.
+    """
 
 
 def to_file(progress: CoupleProgress, *, now: float) -> bytes:
@@ -51,7 +57,7 @@ def from_file(data: bytes, *, content: Content) -> CoupleProgress:
         raise ProgressFileError("This file is too large to be a Bedrock progress file.")
     try:
         raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, digits beyond the limit, deep nesting
         raise ProgressFileError(
             "This file could not be read: it is not a Bedrock progress file, or it was damaged."
         ) from None
@@ -62,59 +68,79 @@ def from_file(data: bytes, *, content: Content) -> CoupleProgress:
         )
     if raw.get("version") != FILE_VERSION:
         raise ProgressFileError(
-            f"This progress file has format version {raw.get('version')!r}, which this version "
-            f"of Bedrock cannot read (it reads version {FILE_VERSION})."
+            "This progress file comes from another version of Bedrock, which this one cannot "
+            "read. Nothing was changed."
+        )
+    if not _numbers_fit(raw):
+        raise ProgressFileError(
+            "This progress file is damaged, so it was not loaded. Nothing was changed."
         )
     try:
         progress = CoupleProgress.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where_ = ".".join(str(part) for part in first["loc"]) or "the file"
+    except ValidationError:
         raise ProgressFileError(
-            f"This progress file is damaged and was not loaded ({where_}: {first['msg']})."
+            "This progress file is damaged, so it was not loaded. Nothing was changed."
         ) from None
     problem = _mismatch(progress, content)
     if problem:
         raise ProgressFileError(
-            f"This progress file does not fit this workshop ({problem}); it may come from a "
+            f"This progress file does not fit this workshop: {problem}. It may come from a "
             "different version of it. Nothing was changed."
         )
     return progress
 
 
+def _numbers_fit(raw: object) -> bool:
+    """Every number in the parsed file is finite and at most ``MAX_NUMBER`` in size (a time far
+    beyond any clock, or NaN, would break the page that shows it)."""
+    waiting = [raw]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, dict):
+            waiting.extend(value.values())
+        elif isinstance(value, list):
+            waiting.extend(value)
+        elif isinstance(value, int | float) and not abs(value) <= MAX_NUMBER:
+            return False
+    return True
+
+
 def _mismatch(progress: CoupleProgress, content: Content) -> str | None:
+    """What does not fit, in fixed words: never a value quoted from the file."""
     modules = content.modules
     if progress.stage > len(modules):
-        return f"stage {progress.stage + 1} does not exist"
+        return "it is at a stage this workshop does not have"
     if progress.stage < len(modules) and progress.item >= len(stage_items(modules[progress.stage])):
-        return f"card {progress.item + 1} of stage {progress.stage + 1} does not exist"
+        return "it is at a card this workshop does not have"
     known_stages = {m.id for m in modules}
-    for stage_id in progress.skipped:
-        if stage_id not in known_stages:
-            return f"unknown stage '{stage_id}'"
+    if any(stage_id not in known_stages for stage_id in progress.skipped):
+        return "it skips a stage this workshop does not have"
     mentioned = (
-        set(progress.answers) | set(progress.revealed) | set(progress.plans) | set(progress.turns)
+        set(progress.answers)
+        | set(progress.revealed)
+        | set(progress.plans)
+        | set(progress.turns)
+        | set(progress.writing)
     )
-    for exercise_id in sorted(mentioned):
-        if exercise_id not in content.exercises:
-            return f"unknown exercise '{exercise_id}'"
+    if any(exercise_id not in content.exercises for exercise_id in mentioned):
+        return "it mentions an exercise this workshop does not have"
     for exercise_id, given in progress.answers.items():
         exercise = content.exercises[exercise_id]
-        for partner, answer in given.items():
+        for answer in given.values():
             if answer.value is None:
                 continue
             try:
                 clean_answer(exercise, answer.value)
             except InvalidAnswer:
-                return f"the answer of {partner} to '{exercise_id}' does not fit that exercise"
+                return "an answer in it does not fit its exercise"
     for exercise_id, plan in progress.plans.items():
         exercise = content.exercises[exercise_id]
         names = {f.name for f in getattr(exercise, "fields", [])}
         if exercise.kind != "plan" or not set(plan) <= names:
-            return f"the plan for '{exercise_id}' does not fit that exercise"
+            return "a plan in it does not fit its exercise"
     for exercise_id in progress.turns:
         if content.exercises[exercise_id].kind != "speaker-listener":
-            return f"'{exercise_id}' has no turn timer"
+            return "it has a turn timer for an exercise without one"
     return None
 
 
