@@ -81,6 +81,11 @@ def page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def notes(at: AppTest) -> str:
+    """The page's messages (shown as plain text in a box of our own), as one string."""
+    return " ".join(h.proto.body for h in at.get("html") if "together-note" in h.proto.body)
+
+
 def download(at: AppTest, key: str) -> bytes:
     """The bytes a download button serves (running a deferred one, as a click would)."""
     button = at.get("download_button")
@@ -458,8 +463,36 @@ def test_a_broken_or_foreign_file_is_refused_and_changes_nothing(clock, data, me
     at.get("file_uploader")[0].set_value(("ours.json", data, "application/json"))
     at.run()
     assert not at.exception
-    assert message in " ".join(e.value for e in at.error)
+    assert message in notes(at)
     assert progress_of(at) == before
+
+
+IMAGE = "![x](http://127.0.0.1:9/t.png)"
+TAG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        {"version": IMAGE},
+        {"version": 1, TAG: IMAGE},
+        {"version": 1, "answers": {IMAGE: {"A": {"status": "passed"}}}, "skipped": [TAG]},
+    ],
+)
+def test_a_crafted_progress_file_is_refused_and_none_of_its_words_reach_the_page(clock, crafted):
+    at = start(_app(clock))
+    click(at, "together_next")
+    before = progress_of(at)
+    data = json.dumps({"format": "bedrock-couple-progress", **crafted}).encode("utf-8")
+    at.get("file_uploader")[0].set_value(("ours.json", data, "application/json"))
+    at.run()
+    assert not at.exception
+    assert progress_of(at) == before
+    assert "Nothing was changed." in notes(at)
+    shown = page_text(at)
+    for piece in ("127.0.0.1", "t.png", "![x]", "<img", "onerror"):
+        assert piece not in shown
+    assert not [*at.error, *at.warning, *at.info, *at.success], "messages are never Markdown"
 
 
 def test_wiping_asks_first_then_forgets_names_and_answers(clock):
@@ -473,6 +506,41 @@ def test_wiping_asks_first_then_forgets_names_and_answers(clock):
     assert together.PROGRESS not in at.session_state
     assert together.NAMES not in at.session_state
     assert at.text_input(key="together_name_a").value == "Partner A"
+
+
+def test_the_names_screen_says_truthfully_where_names_go(clock):
+    at = _app(clock)
+    at.run()
+    promise = (
+        "Your names stay in this browser tab; they appear only in the plan you choose to download."
+    )
+    assert promise in [c.value for c in at.caption]
+    start(at, a="Robin", b="Jo")
+    assert "Robin and Jo" in download(at, "together_plan_html").decode("utf-8")
+    assert "Robin" not in download(at, "together_save").decode("utf-8")
+
+
+def test_a_one_minute_exercise_says_minute_not_minutes(clock):
+    at = go_to(start(_app(clock)), "arrival-word")
+    assert CONTENT.exercises["arrival-word"].minutes == 1
+    assert "Exercise · about 1 minute" in [c.value for c in at.caption]
+
+
+def test_the_break_waits_while_a_private_answer_is_open_so_no_words_are_lost(clock):
+    at = start(_app(clock))
+    go_to(at, "arrival-word")
+    click(at, "together_open_arrival-word_A")
+    assert not any(b.key == "together_break_go" for b in at.button)
+    assert at.button(key="together_break_wait").disabled
+    assert "Press Done or Pass first, then take your break." in [c.value for c in at.caption]
+    at.text_input(key="together_value_arrival-word_A").set_value("half a thought")
+    submit(at, "together_form_arrival-word_A", "Done")
+    assert not any(b.key == "together_break_wait" for b in at.button)
+    click(at, "together_break_go")
+    clock.now += 20 * 60
+    click(at, "together_break_end")
+    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="A")
+    assert answer_a == couple.Answer(status="pending", value="half a thought")
 
 
 def test_names_are_only_ever_shown_as_text(clock):
@@ -509,7 +577,7 @@ def test_a_sensitive_stage_opens_with_its_content_note_and_can_be_skipped(clock)
 def test_equal_names_are_refused_with_a_message(clock):
     at = start(_app(clock), a="Sam", b="Sam")
     assert together.NAMES not in at.session_state
-    assert "two different names" in " ".join(w.value for w in at.warning)
+    assert "two different names" in notes(at)
 
 
 def test_the_couple_path_imports_nothing_that_stores():

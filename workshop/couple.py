@@ -54,7 +54,8 @@ class _Model(BaseModel):
 
 
 class Names(_Model):
-    """What the partners chose to be called. Lives in the session only, never in a file."""
+    """What the partners chose to be called. Lives in the browser session; never in the
+    progress file, only in the plan downloads (which greet the couple by name)."""
 
     a: str = "Partner A"
     b: str = "Partner B"

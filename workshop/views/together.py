@@ -30,6 +30,7 @@ from workshop.views.together_common import (
     change,
     current_progress,
     nav,
+    note,
     now,
     save_progress,
     show_message,
@@ -42,6 +43,10 @@ NAMES = "together_names"
 UPLOAD = "together_upload"
 WIPE_ASK = "together_wipe_ask"
 BREAK_MINUTES = "together_break_minutes"
+
+NAMES_NOTE = (
+    "Your names stay in this browser tab; they appear only in the plan you choose to download."
+)
 
 CALMING = (
     "Breathe slowly: in for four, out for six, a few times.",
@@ -63,6 +68,12 @@ STYLE = """
 .together-big { font-size: 3rem; font-weight: 700; line-height: 1.1; }
 .together-back { font-size: clamp(2rem, 8vw, 3.2rem); font-weight: 700; text-align: center; }
 .bedrock-text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.1rem; }
+.together-note { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0;
+  white-space: pre-wrap; overflow-wrap: anywhere; }
+.together-note-info { background: rgba(28, 131, 225, 0.1); color: rgb(0, 66, 128); }
+.together-note-success { background: rgba(33, 195, 84, 0.1); color: rgb(23, 114, 51); }
+.together-note-warning { background: rgba(255, 227, 18, 0.1); color: rgb(146, 108, 5); }
+.together-note-error { background: rgba(255, 43, 43, 0.09); color: rgb(125, 53, 59); }
 </style>
 """
 
@@ -125,13 +136,14 @@ def _names_screen() -> None:
         right.text_input(
             "Second partner", value="Partner B", max_chars=couple.NAME_CHARS, key="together_name_b"
         )
-        st.caption("Names are only used on this screen, and are never saved in a file.")
+        st.caption(NAMES_NOTE)
         st.form_submit_button("Let's begin", type="primary", width="stretch", on_click=_set_names)
     with st.expander("Continuing from an earlier evening?"):
         _continue_uploader()
     progress = st.session_state.get(PROGRESS)
     if progress is not None and progress != CoupleProgress():
-        st.info(f"Your saved progress is ready: {couple.where(progress, content=content()).label}.")
+        label = couple.where(progress, content=content()).label
+        note("info", f"Your saved progress is ready: {label}.")
 
 
 def _set_names() -> None:
@@ -148,15 +160,27 @@ def _set_names() -> None:
 
 def _header(progress: CoupleProgress) -> None:
     here = couple.where(progress, content=content())
-    _top_bar(with_break=progress.rest is None)
+    writing = progress.answering is not None
+    _top_bar(with_break=progress.rest is None, break_waits=writing)
+    if writing and progress.rest is None:
+        st.caption("Press Done or Pass first, then take your break.")
     st.progress(here.fraction, text=here.label)
 
 
-def _top_bar(*, with_break: bool) -> None:
+def _top_bar(*, with_break: bool, break_waits: bool = False) -> None:
+    """Title, Support and the break; with ``break_waits`` (a private entry is open, and its
+    unsent words would be lost) the break button shows but cannot be pressed."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("**Together**", width="stretch")
         support_panel(key="together_support")
-        if with_break:
+        if with_break and break_waits:
+            st.button(
+                "Take a break",
+                key="together_break_wait",
+                icon=":material/self_improvement:",
+                disabled=True,
+            )
+        elif with_break:
             _break_chooser()
 
 
@@ -236,7 +260,8 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
             st.markdown(exercise.couple_prompt)
     else:
         with st.container(border=True):
-            st.caption(f"Exercise · about {exercise.minutes:g} minutes")
+            unit = "minute" if exercise.minutes == 1 else "minutes"
+            st.caption(f"Exercise · about {exercise.minutes:g} {unit}")
             st.subheader(exercise.title)
             st.markdown(exercise.couple_prompt)
     if exercise.kind in couple.PRIVATE_KINDS:
@@ -349,7 +374,7 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
         )
         st.caption(
             "The file goes to this device only. It holds what you shared with each other; "
-            "anything kept private or not yet revealed stays out. Names are not saved."
+            "anything kept private or not yet revealed stays out, and so do your names."
         )
         _continue_uploader()
         st.divider()

@@ -60,11 +60,24 @@ def sound_on() -> bool:
 
 
 def show_message() -> None:
-    """Show, and forget, the message a button callback left for this run."""
+    """Show, and forget, the message a button callback left for this run (as plain text)."""
     message = st.session_state.pop(MESSAGE, None)
     if message:
         level, text = message
-        getattr(st, level)(text)
+        note(level, text)
+
+
+def note(level: str, text: str) -> None:
+    """A message in a coloured box of our own (``level``: info, success, warning or error).
+
+    ``text`` is shown as plain text, never Markdown or HTML: messages on this page may carry
+    words from a file or from the couple.
+    """
+    role = "alert" if level in ("warning", "error") else "status"
+    st.html(
+        f'<div class="together-note together-note-{html.escape(level)}" role="{role}">'
+        f"{html.escape(text)}</div>"
+    )
 
 
 def styled_text(markup_class: str, text: str) -> None:
