@@ -118,6 +118,36 @@ def test_a_facilitator_and_three_participants_run_a_prompt_to_reveal(app_db):
     assert "The answers are up on the screen now." in texts(phones[0])
 
 
+def send_word(phone: AppTest, code: str, word: str) -> None:
+    box = f"join_done_{code}_arrival-word"
+    again = [b for b in phone.button if b.key == f"{box}_again"]
+    if again:
+        again[0].click().run()
+    phone.text_input(key=f"{box}_text").input(word)
+    phone.button(key=f"{box}_send").click().run()
+    assert not phone.exception, phone.exception
+    assert "Sent, anonymously" in texts(phone)
+
+
+def test_one_phone_sending_another_and_another_cannot_open_the_wall_alone(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    phone = _session("join", code=code)
+    for word in ("hopeful", "tired", "calm", "warm"):
+        send_word(phone, code, word)
+    console.run()
+    assert "Moderate (4)" in [e.label for e in console.expander]
+    assert "fewer than 3" in texts(console)
+    assert console.button(key="fac_reveal").disabled
+
+    for word in ("sleepy", "glad"):
+        send_word(_session("join", code=code), code, word)
+    console.run()
+    assert "3 answers" in texts(console)
+    assert not console.button(key="fac_reveal").disabled
+
+
 def test_a_participant_can_pass_on_any_prompt(app_db):
     console = facilitator_creates_workshop()
     code = console.session_state["fac_code"]

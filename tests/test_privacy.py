@@ -1,10 +1,11 @@
 """Privacy and secrecy rules that need no database: text cleaning, labels, thresholds,
-shuffling, voter ids, keys and passcode hashes."""
+shuffling, voter and writer ids, keys and passcode hashes."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import string
 import unicodedata
 
@@ -23,10 +24,10 @@ from workshop.privacy import (
     key_matches,
     new_code,
     new_token,
+    respondent_id,
     reveal_threshold,
     shuffled,
     verify_passcode,
-    voter_id,
     word_counts,
 )
 
@@ -134,12 +135,15 @@ def test_shuffled_without_a_seed_changes_the_order():
     assert len(orders) == 5
 
 
-def test_voter_id_is_an_hmac_of_the_token_under_the_workshop_secret():
+def test_respondent_id_is_an_hmac_of_the_prompt_and_token_under_the_workshop_secret():
     token = new_token()
-    one = voter_id("secret-one", token)
-    assert one == voter_id("secret-one", token)
-    assert one != voter_id("secret-two", token)
-    assert one != voter_id("secret-one", new_token())
+    one = respondent_id("secret-one", prompt_id="pick", token=token)
+    assert one == respondent_id("secret-one", prompt_id="pick", token=token)
+    assert one == hmac.new(b"secret-one", f"pick:{token}".encode(), hashlib.sha256).hexdigest()
+    assert one != respondent_id("secret-two", prompt_id="pick", token=token)
+    assert one != respondent_id("secret-one", prompt_id="pick", token=new_token())
+    # The same browser on another prompt: an id with nothing in common.
+    assert one != respondent_id("secret-one", prompt_id="closeness", token=token)
     assert len(one) == 64 and set(one) <= set(string.hexdigits.lower())
     assert token not in one
 

@@ -17,6 +17,7 @@ from workshop import db
 from workshop.content import get_content
 from workshop.errors import StorageUnavailable
 from workshop.planning import build_plan
+from workshop.privacy import new_token
 from workshop.store import Store
 from workshop.views import common
 
@@ -51,7 +52,9 @@ def test_a_read_only_database_still_shows_the_workshop_but_refuses_changes_plain
     writable, read_only = backend
     store = Store(writable)
     created = new_workshop(store)
-    store.submit_reflection(code=created.code, prompt_id="barrier", text="Kept from before.")
+    store.submit_reflection(
+        token=new_token(), code=created.code, prompt_id="barrier", text="Kept from before."
+    )
     store.close()
 
     frozen = Store(read_only)
@@ -60,7 +63,7 @@ def test_a_read_only_database_still_shows_the_workshop_but_refuses_changes_plain
         assert frozen.response_count(code=created.code, prompt_id="barrier") == 1
         attempts = {
             "reflection": lambda: frozen.submit_reflection(
-                code=created.code, prompt_id="barrier", text="Lost?"
+                token=new_token(), code=created.code, prompt_id="barrier", text="Lost?"
             ),
             "answer": lambda: frozen.answer(
                 code=created.code, prompt_id="closeness", token="t" * 32, value=3
@@ -104,7 +107,7 @@ def test_a_full_database_refuses_new_text_plainly_and_keeps_every_acknowledged_o
     with pytest.raises(StorageUnavailable) as refused:
         for n in range(200):
             text = f"{n:03d} {LONG}"
-            store.submit_reflection(code=code, prompt_id="barrier", text=text)
+            store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text=text)
             acknowledged.append(text)
     assert "full" in refused.value.message
     plain(refused.value.message)
@@ -114,7 +117,7 @@ def test_a_full_database_refuses_new_text_plainly_and_keeps_every_acknowledged_o
     assert store.version(code=code) == 1 + len(acknowledged)
     # Once there is room again, the same store takes text again.
     free()
-    store.submit_reflection(code=code, prompt_id="barrier", text="Room again.")
+    store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text="Room again.")
     assert store.response_count(code=code, prompt_id="barrier") == len(acknowledged) + 1
 
 
@@ -138,7 +141,9 @@ def test_the_store_recovers_after_postgresql_drops_its_connections(
         for pid in pids:
             connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     for n in range(5):
-        pg_store.submit_reflection(code=created.code, prompt_id="barrier", text=f"Still {n}.")
+        pg_store.submit_reflection(
+            token=new_token(), code=created.code, prompt_id="barrier", text=f"Still {n}."
+        )
     assert pg_store.response_count(code=created.code, prompt_id="barrier") == 5
     with pg_store.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() not in pids

@@ -56,7 +56,9 @@ def test_every_facilitator_action_is_refused_without_the_facilitator_key(
     any_store.timer_start(code=code, key=key, seconds=300)
     reflection = None
     for text in ("one", "two", "three"):
-        reflection = any_store.submit_reflection(code=code, prompt_id="barrier", text=text)
+        reflection = any_store.submit_reflection(
+            token=new_token(), code=code, prompt_id="barrier", text=text
+        )
     for value in (1, 2, 3):
         any_store.answer(code=code, prompt_id="closeness", token=new_token(), value=value)
     any_store.reveal(code=code, key=key, prompt_id="closeness")
@@ -214,7 +216,7 @@ EVERY_CALL = {
     "open_console": lambda s, c: s.open_console(code=c.code, passcode="open sesame"),
     "check_screen": lambda s, c: s.check_screen(code=c.code, screen_key=c.screen_key),
     "submit_reflection": lambda s, c: s.submit_reflection(
-        code=c.code, prompt_id="barrier", text="hello"
+        token=new_token(), code=c.code, prompt_id="barrier", text="hello"
     ),
     "answer": lambda s, c: s.answer(code=c.code, prompt_id="pick", token=new_token(), value="Time"),
     "response_count": lambda s, c: s.response_count(code=c.code, prompt_id="barrier"),

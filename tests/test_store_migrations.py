@@ -75,8 +75,10 @@ def test_a_new_database_gets_every_migration_in_order(any_store):
         (1, "core_tables"),
         (2, "console_throttle"),
         (3, "slide_index"),
+        (4, "reflection_writers"),
+        (5, "held_and_shared"),
     ]
-    assert db.schema_version(any_store.engine) == db.LATEST == 3
+    assert db.schema_version(any_store.engine) == db.LATEST == 5
 
 
 def test_the_migrated_schema_is_the_one_the_queries_expect(any_store):
@@ -130,10 +132,7 @@ V1_ROWS = [
 ]
 
 
-def test_a_version_1_database_is_upgraded_with_its_rows_intact(any_url, clock):
-    engine = db.make_engine(any_url)
-    assert db.migrate(engine, upto=1) == 1
-    secret = privacy.new_secret()
+def insert_v1_rows(engine, secret: str) -> None:
     with engine.begin() as connection:
         values = {
             "secret": secret,
@@ -146,6 +145,13 @@ def test_a_version_1_database_is_upgraded_with_its_rows_intact(any_url, clock):
         values["id"] = connection.scalar(sa.text("SELECT id FROM workshops"))
         for statement in V1_ROWS[1:]:
             connection.execute(sa.text(statement), values)
+
+
+def test_a_version_1_database_is_upgraded_with_its_rows_intact(any_url, clock):
+    engine = db.make_engine(any_url)
+    assert db.migrate(engine, upto=1) == 1
+    secret = privacy.new_secret()
+    insert_v1_rows(engine, secret)
     columns = {c["name"] for c in sa.inspect(engine).get_columns("workshops")}
     assert "attempt_failures" not in columns and "slide_index" not in columns
     engine.dispose()
@@ -163,16 +169,54 @@ def test_a_version_1_database_is_upgraded_with_its_rows_intact(any_url, clock):
         assert state.timer.ends_at == 1772442300.0
         assert state.elapsed(0, clock.now) == 600.0
         assert state.revealed == {"feel"}
-        assert sorted(store.results(code="KEPT34", prompt_id="feel").reflections) == [
-            "calmer",
-            "closer",
-            "heard",
-        ]
+        feel = store.results(code="KEPT34", prompt_id="feel")
+        assert sorted(feel.reflections) == ["calmer", "closer", "heard"]
+        assert (feel.count, feel.shared) == (3, True)
         assert store.results(code="KEPT34", prompt_id="close").count == 2
         key = store.open_console(code="KEPT34", passcode="spring")
         assert key == privacy.derive_key(secret, "facilitator")
         store.set_slide(code="KEPT34", key=key, index=2)
         assert store.state(code="KEPT34").slide_index == 2
+    finally:
+        store.close()
+
+
+def test_a_version_3_database_is_upgraded_with_its_rows_intact(any_url, clock):
+    engine = db.make_engine(any_url)
+    assert db.migrate(engine, upto=3) == 3
+    insert_v1_rows(engine, privacy.new_secret())
+    assert not sa.inspect(engine).has_table("reflection_writers")
+    engine.dispose()
+
+    store = Store(any_url, clock=clock)
+    try:
+        assert db.schema_version(store.engine) == db.LATEST
+        key = store.open_console(code="KEPT34", passcode="spring")
+        # Texts sent before the upgrade count one person each, as they did: the wall that
+        # was up stays up, with the same texts, and the hidden one stays hidden.
+        feel = store.results(code="KEPT34", prompt_id="feel")
+        assert (feel.count, feel.enough, feel.revealed, feel.shared) == (3, True, True, True)
+        assert sorted(feel.reflections) == ["calmer", "closer", "heard"]
+        queue = store.moderation_queue(code="KEPT34", key=key, prompt_id="feel")
+        assert {(r.text, r.hidden, r.held) for r in queue} == {
+            ("calmer", False, False),
+            ("closer", False, False),
+            ("heard", False, False),
+            ("unkind", True, False),
+        }
+        with store.engine.connect() as connection:
+            writers = connection.execute(sa.select(db.reflection_writers)).all()
+        assert len(writers) == 4 and len({w.writer for w in writers}) == 4
+        assert store.results(code="KEPT34", prompt_id="close").count == 2
+        # The upgraded workshop goes on: a text sent to the wall that is up waits.
+        store.submit_reflection(
+            code="KEPT34", prompt_id="feel", token=privacy.new_token(), text="new"
+        )
+        assert "new" not in store.results(code="KEPT34", prompt_id="feel").reflections
+        (held,) = [
+            r for r in store.moderation_queue(code="KEPT34", key=key, prompt_id="feel") if r.held
+        ]
+        assert held.text == "new"
     finally:
         store.close()
 

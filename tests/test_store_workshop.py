@@ -256,7 +256,7 @@ def test_an_answer_the_prompt_does_not_take_is_refused(
 def test_text_the_prompt_does_not_take_is_refused(prompt_id, text, message, store, new_workshop):
     code = new_workshop(store).code
     with pytest.raises(InvalidInput) as refused:
-        store.submit_reflection(code=code, prompt_id=prompt_id, text=text)
+        store.submit_reflection(token=new_token(), code=code, prompt_id=prompt_id, text=text)
     assert str(refused.value) == message
     assert store.version(code=code) == 1
 
@@ -293,7 +293,9 @@ def test_a_ranking_counts_first_places(any_store, new_workshop):
 
 def test_hiding_a_reflection_that_is_not_there_is_refused(any_store, new_workshop):
     created, other = new_workshop(any_store), new_workshop(any_store)
-    elsewhere = any_store.submit_reflection(code=other.code, prompt_id="barrier", text="theirs")
+    elsewhere = any_store.submit_reflection(
+        token=new_token(), code=other.code, prompt_id="barrier", text="theirs"
+    )
     for reflection_id in (elsewhere, "no-such-id", None, 12):
         with pytest.raises(InvalidInput, match="no longer there"):
             any_store.hide_reflection(
@@ -314,7 +316,10 @@ def test_an_exercise_that_collects_nothing_has_no_results_to_reveal(any_store, n
 def test_a_reflection_is_stored_cleaned(any_store, new_workshop):
     created = new_workshop(any_store)
     reflection_id = any_store.submit_reflection(
-        code=created.code, prompt_id="barrier", text="  \u202eno time\u202c\r\n\r\n\r\nat all\t "
+        token=new_token(),
+        code=created.code,
+        prompt_id="barrier",
+        text="  \u202eno time\u202c\r\n\r\n\r\nat all\t ",
     )
     (stored,) = any_store.moderation_queue(
         code=created.code, key=created.facilitator_key, prompt_id="barrier"
@@ -324,15 +329,21 @@ def test_a_reflection_is_stored_cleaned(any_store, new_workshop):
 
 # -- the version every screen polls ------------------------------------------------------------
 
+
+def send(target, code: str, text: str) -> str:
+    """A reflection on "barrier" from a browser of its own."""
+    return target.submit_reflection(code=code, prompt_id="barrier", token=new_token(), text=text)
+
+
 CHANGES = [
     ("next_stage", lambda s, c, k: s.next_stage(code=c, key=k)),
     ("previous_stage", lambda s, c, k: s.previous_stage(code=c, key=k)),
     ("go_to_stage", lambda s, c, k: s.go_to_stage(code=c, key=k, index=1)),
     ("set_slide", lambda s, c, k: s.set_slide(code=c, key=k, index=2)),
     ("set_prompt", lambda s, c, k: s.set_prompt(code=c, key=k, prompt_id="barrier")),
-    ("submit_reflection", lambda s, c, k: s.submit_reflection(code=c, prompt_id="barrier", text="a")),
-    ("submit again", lambda s, c, k: s.submit_reflection(code=c, prompt_id="barrier", text="b")),
-    ("submit a third", lambda s, c, k: s.submit_reflection(code=c, prompt_id="barrier", text="c")),
+    ("submit_reflection", lambda s, c, k: send(s, c, "a")),
+    ("submit again", lambda s, c, k: send(s, c, "b")),
+    ("submit a third", lambda s, c, k: send(s, c, "c")),
     ("answer", lambda s, c, k: s.answer(code=c, prompt_id="pick", token="t" * 43, value="Time")),
     ("change answer", lambda s, c, k: s.answer(code=c, prompt_id="pick", token="t" * 43, value="Stress")),
     ("timer_start", lambda s, c, k: s.timer_start(code=c, key=k, seconds=60)),

@@ -1,5 +1,8 @@
 """What the facilitator changes on the workshop row: stage, slide, prompt and timer.
 
+Moving to another stage or prompt also takes every revealed result off the wall: results go
+up only when the facilitator reveals them, for the question in front of the room.
+
 Each change gets the connection, the locked workshop row and the time, and returns the
 columns to set (None when nothing changes); the store checks the key, bumps the version and
 commits.
@@ -16,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from workshop import db
-from workshop.db import stages
+from workshop.db import prompts, stages
 from workshop.errors import InvalidInput
 from workshop.timer import Timer
 
@@ -85,11 +88,21 @@ def previous_stage(current: int, _count: int) -> int:
     return current - 1
 
 
+def take_down(connection: Connection, row: Row) -> None:
+    """Take every revealed result of the workshop off the wall (they stay shared)."""
+    connection.execute(
+        prompts.update()
+        .where(prompts.c.workshop_id == row.id, prompts.c.revealed.is_(True))
+        .values(revealed=False)
+    )
+
+
 def move(
     connection: Connection, row: Row, now: float, *, target: Callable[[int, int], int]
 ) -> Values:
     """Leave the current stage, adding the time spent to it, for ``target(current, count)``.
-    The new stage starts now, on its first slide, with no prompt and an idle timer."""
+    The new stage starts now, on its first slide, with no prompt, nothing revealed and an
+    idle timer."""
     count = connection.scalar(sa.select(sa.func.count()).where(stages.c.workshop_id == row.id))
     index = target(row.stage_index, count)
     if index == row.stage_index:
@@ -100,6 +113,7 @@ def move(
         .where(stages.c.workshop_id == row.id, stages.c.position == row.stage_index)
         .values(elapsed=stages.c.elapsed + spent)
     )
+    take_down(connection, row)
     return {
         "stage_index": index,
         "stage_started_at": now,
@@ -117,10 +131,14 @@ def slide(_connection: Connection, row: Row, _now: float, *, index: int) -> Valu
 
 
 def prompt(connection: Connection, row: Row, _now: float, *, prompt_id: str | None) -> Values:
-    """Put a prompt of this workshop (or none) on everyone's phone."""
+    """Put a prompt of this workshop (or none) on everyone's phone; when it changes, every
+    revealed result leaves the wall."""
     if prompt_id is not None:
         db.find_prompt(connection, row.id, prompt_id)
-    return None if row.current_prompt == prompt_id else {"current_prompt": prompt_id}
+    if row.current_prompt == prompt_id:
+        return None
+    take_down(connection, row)
+    return {"current_prompt": prompt_id}
 
 
 def timer(

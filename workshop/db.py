@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -200,9 +201,26 @@ def checkpoint(engine: Engine) -> bool:
     return False
 
 
+def vacuum(engine: Engine) -> bool:
+    """On PostgreSQL, ``VACUUM`` every table that holds workshop data, outside any
+    transaction, so the space of deleted rows (and their index entries) is reclaimed now
+    rather than whenever autovacuum comes by. Rows still visible to a transaction open
+    elsewhere at that moment stay until a later vacuum. Returns whether it ran; a database
+    that refuses (unreachable, read-only) gives False, since the deletion itself is already
+    committed. A no-op (True) on SQLite, where :func:`checkpoint` and secure_delete apply."""
+    if is_sqlite(engine):
+        return True
+    try:
+        with autocommit(engine) as connection:
+            connection.exec_driver_sql("VACUUM " + ", ".join(WORKSHOP_TABLES))
+    except DBAPIError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------------------------------
-# Schema. Version 1 is frozen in a function; later migrations add columns, declared once below
-# for queries and once as DDL in their migration.
+# Schema. The tables of versions 1 and 4 are frozen in functions; other migrations add columns,
+# declared once below for queries and once as DDL in their migration.
 
 
 def _v1_tables(meta: sa.MetaData) -> sa.MetaData:
@@ -294,7 +312,29 @@ def _v1_tables(meta: sa.MetaData) -> sa.MetaData:
     return meta
 
 
-metadata = _v1_tables(sa.MetaData())
+def _v4_tables(meta: sa.MetaData) -> sa.MetaData:
+    """The table the fourth migration creates. Never edit: add a migration instead."""
+    # Who has written on a prompt, as one HMAC of the prompt and a browser token per person,
+    # so the reveal threshold counts people rather than texts. Nothing here points at a
+    # reflection (no reflection id, no order, no time), and without SQLite's hidden rowid
+    # the rows are kept in the order of their random-looking markers.
+    sa.Table(
+        "reflection_writers",
+        meta,
+        sa.Column("workshop_id", sa.Integer, primary_key=True),
+        sa.Column("prompt_id", sa.Text, primary_key=True),
+        sa.Column("writer", sa.String(64), primary_key=True),
+        sa.ForeignKeyConstraint(
+            ["workshop_id", "prompt_id"],
+            ["prompts.workshop_id", "prompts.prompt_id"],
+            ondelete="CASCADE",
+        ),
+        sqlite_with_rowid=False,
+    )
+    return meta
+
+
+metadata = _v4_tables(_v1_tables(sa.MetaData()))
 schema_migrations = sa.Table(
     "schema_migrations",
     metadata,
@@ -306,6 +346,7 @@ stages = metadata.tables["stages"]
 prompts = metadata.tables["prompts"]
 reflections = metadata.tables["reflections"]
 answers = metadata.tables["answers"]
+reflection_writers = metadata.tables["reflection_writers"]
 for _column in (
     # migration 2
     sa.Column("attempt_window_start", sa.Float),
@@ -316,8 +357,18 @@ for _column in (
     sa.Column("slide_index", sa.Integer, nullable=False),
 ):
     workshops.append_column(_column)
+# migration 5
+reflections.append_column(sa.Column("held", sa.Boolean, nullable=False))
+prompts.append_column(sa.Column("shared", sa.Boolean, nullable=False))
 
-WORKSHOP_TABLES = ("answers", "reflections", "prompts", "stages", "workshops")
+WORKSHOP_TABLES = (
+    "answers",
+    "reflection_writers",
+    "reflections",
+    "prompts",
+    "stages",
+    "workshops",
+)
 """Tables holding a workshop's data, children first (the order to delete in)."""
 
 # ---------------------------------------------------------------------------------------------
@@ -354,6 +405,36 @@ def _v3_slide_index(connection: Connection) -> None:
     _add_columns(connection, "workshops", [("slide_index", "INTEGER NOT NULL DEFAULT 0")])
 
 
+def _v4_reflection_writers(connection: Connection) -> None:
+    """One marker per person who wrote on a prompt. Reflections already stored count one
+    writer each, as they did before: their writers are unknown, so each gets a random
+    marker."""
+    frozen = _v4_tables(_v1_tables(sa.MetaData()))  # with the prompts its key points at
+    frozen.tables["reflection_writers"].create(connection, checkfirst=False)
+    existing = connection.execute(sa.text("SELECT workshop_id, prompt_id FROM reflections")).all()
+    if existing:
+        connection.execute(
+            sa.text(
+                "INSERT INTO reflection_writers (workshop_id, prompt_id, writer)"
+                " VALUES (:workshop_id, :prompt_id, :writer)"
+            ),
+            [
+                {"workshop_id": w, "prompt_id": p, "writer": secrets.token_hex(32)}
+                for w, p in existing
+            ],
+        )
+
+
+def _v5_held_and_shared(connection: Connection) -> None:
+    """Reflections held back for the facilitator (sent while their prompt was on the wall),
+    and whether a prompt's results were shared with the room and not taken down since
+    (revealed ones so far were)."""
+    false = "0" if is_sqlite(connection) else "FALSE"
+    _add_columns(connection, "reflections", [("held", f"BOOLEAN NOT NULL DEFAULT {false}")])
+    _add_columns(connection, "prompts", [("shared", f"BOOLEAN NOT NULL DEFAULT {false}")])
+    connection.exec_driver_sql("UPDATE prompts SET shared = revealed")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -365,6 +446,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _v1_core_tables),
     Migration(2, "console_throttle", _v2_console_throttle),
     Migration(3, "slide_index", _v3_slide_index),
+    Migration(4, "reflection_writers", _v4_reflection_writers),
+    Migration(5, "held_and_shared", _v5_held_and_shared),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -118,7 +118,7 @@ def shuffled(items: Iterable[T], seed: int | str | None = None) -> list[T]:
 
 
 def new_token() -> str:
-    """A random per-browser token (256 bits) for one-answer-per-person questions."""
+    """A random per-browser token (256 bits): one answer, and one writer, per person."""
     return secrets.token_urlsafe(32)
 
 
@@ -144,10 +144,14 @@ def normalise_code(code: object) -> str:
     return re.sub(r"[\s-]", "", code).upper()
 
 
-def voter_id(secret: str, token: str) -> str:
-    """HMAC-SHA256 of a browser's token under the workshop secret: the same browser gets the
-    same id within one workshop, and the token itself is never stored."""
-    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+def respondent_id(secret: str, *, prompt_id: str, token: str) -> str:
+    """HMAC-SHA256 of ``prompt_id:token`` under the workshop secret: an answer's voter id and
+    a reflection's writer marker. The same browser gets the same id on one prompt (so a
+    changed answer replaces the old one, and several texts count as one person) and an
+    unrelated id on every other prompt, so ids cannot be matched across prompts; the token
+    itself is never stored."""
+    message = f"{prompt_id}:{token}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def derive_key(secret: str, label: str) -> str:

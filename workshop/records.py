@@ -18,7 +18,7 @@ from workshop.errors import InvalidInput
 from workshop.timer import Timer
 
 TEXT_KINDS = frozenset({"reflection", "word", "timed-writing"})
-"""Prompts answered with :meth:`Store.submit_reflection`."""
+"""Prompts answered with :meth:`Store.submit_reflection`, any number of texts per browser."""
 ANSWER_KINDS = frozenset({"scale", "choice", "ranking"})
 """Prompts answered with :meth:`Store.answer`, one answer per browser."""
 KINDS = TEXT_KINDS | ANSWER_KINDS | {"speaker-listener", "plan", "checklist", "pair-share"}
@@ -106,13 +106,20 @@ class Reflection:
     id: str
     text: str
     hidden: bool
+    held: bool = False
+    """Sent while its prompt was on the wall, so kept off it (``hidden`` too) until the
+    facilitator shows it."""
 
 
 @dataclass(frozen=True)
 class Results:
     """A prompt's results. Below the threshold (``enough`` false) every field that could
     show what someone wrote or chose is None. ``revealed`` says whether the facilitator put
-    them on the screen; pages show them to the room only then."""
+    them on the screen; pages show them to the room only then.
+
+    ``count`` is people, not texts: answers (one per browser), or for written prompts the
+    browsers that wrote, never more than the texts on show (a phone that sends three texts
+    counts once; a hidden text does not count)."""
 
     prompt_id: str
     kind: str
@@ -129,6 +136,10 @@ class Results:
     """word only: lower-cased answers with their counts, most frequent first."""
     reflections: list[str] | None = None
     """reflection and timed-writing only: visible texts in random order, without times."""
+    shared: bool = False
+    """Whether the room was shown these results and they were not taken down since: a
+    reveal sets it, "unreveal" clears it, moving on (which takes the wall down without
+    saying so) keeps it."""
 
 
 def check_spec(spec: object) -> PromptSpec:
@@ -217,12 +228,13 @@ def tally(
     count: int,
     needed: int,
     revealed: bool,
+    shared: bool = False,
     texts: Sequence[str] = (),
     values: Sequence[str] = (),
 ) -> Results:
-    """Results of a prompt with ``count`` responses, from its visible ``texts`` (text kinds,
-    in stored order) or stored answer ``values`` (JSON), which are only read when ``count``
-    reaches ``needed``. Below ``needed`` nothing but the count comes out."""
+    """Results of a prompt with ``count`` people responding, from its visible ``texts``
+    (text kinds, in stored order) or stored answer ``values`` (JSON), which are only read
+    when ``count`` reaches ``needed``. Below ``needed`` nothing but the count comes out."""
     enough = count >= needed
     results = Results(
         prompt_id=spec.id,
@@ -232,6 +244,7 @@ def tally(
         enough=enough,
         revealed=revealed,
         count_label=privacy.count_label(count, needed),
+        shared=shared,
     )
     if not enough:
         return results

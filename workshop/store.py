@@ -5,8 +5,11 @@ bumps the workshop's ``version``; screens poll :meth:`Store.version` and re-read
 moved. Facilitator actions need the facilitator key, derived from a per-workshop secret; the
 screen key (same derivation, another label) only opens the projector view.
 
-Privacy: reflections carry no participant key and no time, under random ids; answers carry an
-HMAC of a browser token. Ending a workshop deletes its rows and, on SQLite, scrubs the bytes.
+Privacy: reflections carry no participant key and no time, under random ids; who wrote on a
+prompt is kept apart as one HMAC of the prompt and a browser token per person, with nothing
+pointing at a reflection; answers carry an HMAC of the prompt and a browser token, so one
+phone's answers cannot be matched across prompts. Ending a workshop deletes its rows; on
+SQLite the bytes are scrubbed, on PostgreSQL the tables are vacuumed.
 """
 
 from __future__ import annotations
@@ -190,6 +193,7 @@ class Store:
                             "scale_max": spec.scale_max,
                             "max_chars": spec.max_chars,
                             "revealed": False,
+                            "shared": False,
                         }
                         for seq, spec in enumerate(specs)
                     ],
@@ -306,7 +310,7 @@ class Store:
 
     def go_to_stage(self, *, code: str, key: str, index: int) -> None:
         """Make stage ``index`` (from 0) the current one: its clock starts, its first slide
-        shows, no prompt, idle timer. Bumps the version when it changes."""
+        shows, no prompt, nothing revealed, idle timer. Bumps the version when it changes."""
         target = console.stage_at(console.whole(index))
         self._act(code, key, partial(console.move, target=target))
 
@@ -326,7 +330,9 @@ class Store:
         self._act(code, key, partial(console.slide, index=console.whole(index)))
 
     def set_prompt(self, *, code: str, key: str, prompt_id: str | None) -> None:
-        """Put a prompt on everyone's phone (None: none). Bumps the version when it changes."""
+        """Put a prompt on everyone's phone (None: none). A change takes every revealed
+        result off the wall (to be revealed again on purpose). Bumps the version when it
+        changes."""
         self._act(code, key, partial(console.prompt, prompt_id=prompt_id))
 
     def _timer(self, code: str, key: str, step: Callable[[Timer, float], Timer]) -> None:
@@ -357,51 +363,62 @@ class Store:
 
     # -- what participants send -----------------------------------------------------------
 
-    def submit_reflection(self, *, code: str, prompt_id: str, text: str) -> str:
+    def submit_reflection(self, *, code: str, prompt_id: str, token: str, text: str) -> str:
         """Store a reflection, word or timed-writing list (cleaned; see
         :func:`privacy.clean_text`) under a new random id, with no participant key and no
-        time, and return that id. Raises InvalidInput for an empty or too long text or a
-        prompt that takes a choice. Bumps the version."""
-        return self._write(partial(responses.submit, code=code, prompt_id=prompt_id, text=text))
+        time, and return that id. ``token`` is the browser's answer token: an HMAC of it and
+        the prompt is kept, apart from the text, so that a browser sending several texts
+        counts as one person towards the reveal threshold. While the prompt's results are
+        revealed the text is held back, hidden, until the facilitator shows it. Raises
+        InvalidInput for an empty or too long text, a missing token or a prompt that takes a
+        choice. Bumps the version."""
+        return self._write(
+            partial(responses.submit, code=code, prompt_id=prompt_id, token=token, text=text)
+        )
 
     def answer(self, *, code: str, prompt_id: str, token: str, value: object) -> None:
         """Record this browser's answer to a scale (int), choice (str) or ranking (every
-        option once, in order); answering again replaces it. Only an HMAC of ``token`` is
-        stored. Raises InvalidInput for a value the prompt does not accept. Bumps the
-        version."""
+        option once, in order); answering again replaces it. Only an HMAC of the prompt and
+        ``token`` is stored, different on every prompt. Raises InvalidInput for a value the
+        prompt does not accept. Bumps the version."""
         self._write(
             partial(responses.answer, code=code, prompt_id=prompt_id, token=token, value=value)
         )
 
     def response_count(self, *, code: str, prompt_id: str) -> int:
-        """Visible reflections, or answers (one per browser), on a prompt. Read-only."""
+        """Visible reflections (texts, however many people wrote them), or answers (one per
+        browser), on a prompt. The reveal threshold counts people instead: see
+        :attr:`Results.count`. Read-only."""
         return self._read(partial(responses.count, code=code, prompt_id=prompt_id))
 
     # -- what the facilitator does with it ------------------------------------------------
 
     def moderation_queue(self, *, code: str, key: str, prompt_id: str) -> list[Reflection]:
-        """Every reflection on a text prompt, hidden ones included, in a random order that
-        stays the same between calls. Read-only."""
+        """Every reflection on a text prompt, hidden and held ones included, in a random
+        order that stays the same between calls. Read-only."""
         return self._read(partial(responses.queue, code=code, key=key, prompt_id=prompt_id))
 
     def hide_reflection(
         self, *, code: str, key: str, reflection_id: str, hidden: bool = True
     ) -> None:
         """Hide a reflection from results and from the reveal count (``hidden=False`` shows
-        it again). Bumps the version."""
+        it, also one held back since the reveal). Either way it is no longer held. Bumps the
+        version."""
         self._write(
             partial(responses.hide, code=code, key=key, reflection_id=reflection_id, hidden=hidden)
         )
 
     def reveal(self, *, code: str, key: str, prompt_id: str) -> None:
-        """Put a prompt's results on the screen. Raises BelowThreshold while fewer visible
-        responses than needed exist. Bumps the version."""
+        """Put a prompt's results on the screen, and count them as shared with the room.
+        Raises BelowThreshold while fewer people than needed have responded (see
+        :attr:`Results.count`). Bumps the version."""
         self._write(
             partial(responses.set_revealed, code=code, key=key, prompt_id=prompt_id, revealed=True)
         )
 
     def unreveal(self, *, code: str, key: str, prompt_id: str) -> None:
-        """Take a prompt's results off the screen. Bumps the version."""
+        """Take a prompt's results off the screen; they no longer count as shared. Bumps
+        the version."""
         self._write(
             partial(responses.set_revealed, code=code, key=key, prompt_id=prompt_id, revealed=False)
         )
@@ -415,15 +432,17 @@ class Store:
     # -- deleting -------------------------------------------------------------------------
 
     def end_workshop(self, *, code: str, key: str) -> None:
-        """Delete everything the workshop holds: stages, prompts, reflections, answers, its
-        title, support text, secret and passcode. Only a marker stays (code, created day,
-        status "ended", version) so screens still polling learn that it ended; :meth:`purge`
-        removes it later. On SQLite the freed bytes are zeroed (secure_delete) and the
-        write-ahead log is checkpointed and truncated, so no text stays in the files.
-        Bumps the version."""
+        """Delete everything the workshop holds: stages, prompts, reflections and their
+        writers, answers, its title, support text, secret and passcode. Only a marker stays
+        (code, created day, status "ended", version) so screens still polling learn that it
+        ended; :meth:`purge` removes it later. On SQLite the freed bytes are zeroed
+        (secure_delete) and the write-ahead log is checkpointed and truncated, so no text
+        stays in the files. On PostgreSQL the tables are vacuumed (:func:`db.vacuum`) so the
+        deleted rows' space is reclaimed at once. Bumps the version."""
 
         self._act(code, key, console.end)
         db.checkpoint(self.engine)
+        db.vacuum(self.engine)
 
     def purge(self, *, older_than_days: int) -> int:
         """Delete every workshop, live or ended, created more than ``older_than_days`` days
@@ -447,4 +466,5 @@ class Store:
         deleted = self._write(work)
         if deleted:
             db.checkpoint(self.engine)
+            db.vacuum(self.engine)
         return deleted

@@ -2,9 +2,10 @@
 URLs and the pages hold once a facilitator and three phones have been through scales,
 reflections and choices, reveals and stage changes.
 
-The promise under audit: nothing ties a reflection to a person or a moment, nothing in the
-database says who anyone is or where they connected from, and the secrets (passcode,
-facilitator key, participants' tokens) never leave the places they belong.
+The promise under audit: nothing ties a reflection to a person or a moment, nothing ties one
+phone's answers on different prompts together, nothing in the database says who anyone is or
+where they connected from, and the secrets (passcode, facilitator key, participants' tokens)
+never leave the places they belong.
 """
 
 from __future__ import annotations
@@ -35,9 +36,18 @@ CHOICES = [
     "Feeling listened to that day",
 ]
 
-TABLES = {"schema_migrations", "workshops", "stages", "prompts", "reflections", "answers"}
+TABLES = {
+    "schema_migrations",
+    "workshops",
+    "stages",
+    "prompts",
+    "reflections",
+    "reflection_writers",
+    "answers",
+}
 """Every table the schema may hold. A new one needs a place in this audit first."""
-REFLECTION_COLUMNS = {"id", "workshop_id", "prompt_id", "text", "hidden"}
+REFLECTION_COLUMNS = {"id", "workshop_id", "prompt_id", "text", "hidden", "held"}
+WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer"}
 ANSWER_COLUMNS = {"workshop_id", "prompt_id", "voter", "value"}
 WORKSHOP_TIMES = {
     # The day a workshop was created, so old ones can be purged.
@@ -91,13 +101,13 @@ def run_workshop(group, app, desktop, phone, projector) -> tuple[list[Page], str
         sent_ok(page)
     reveal(group, console, 3)
 
-    # Stage 2: reflections, one phone writing twice.
+    # Stage 2: reflections, one phone writing twice (three people, four texts).
     group.stage(console, 2)
     group.ask(console, REFLECTION)
     for page, text in zip([*phones, phones[0]], REFLECTIONS, strict=True):
         expect(page.get_by_text(REFLECTION, exact=True)).to_be_visible(timeout=group.live_ms)
         group.send(page, text)
-    reveal(group, console, len(REFLECTIONS))
+    reveal(group, console, 3)
     cards = screen.locator(".bedrock-card")
     expect(cards).to_have_count(len(REFLECTIONS), timeout=group.live_ms)
 
@@ -170,6 +180,7 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
     # -- the schema: nothing about people, no times on responses ------------------------
     assert set(tables) == TABLES
     assert set(tables["reflections"][0]) == REFLECTION_COLUMNS
+    assert set(tables["reflection_writers"][0]) == WRITER_COLUMNS
     assert set(tables["answers"][0]) == ANSWER_COLUMNS
     for name, (columns, rows) in tables.items():
         for column, kind in columns.items():
@@ -207,11 +218,30 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
                 raise AssertionError("reflections keep a rowid, in the order they arrived")
     finally:
         engine.dispose()
+    assert not any(r["held"] or r["hidden"] for r in reflections)
+    # Who wrote is kept apart: one marker per phone that wrote, with nothing pointing at a
+    # text (the reflections hold no writer, the writers no reflection id).
+    writers = {w["writer"] for w in tables["reflection_writers"][1]}
+    assert len(tables["reflection_writers"][1]) == len(writers) == 3
+    assert all(re.fullmatch(r"[0-9a-f]{64}", w) for w in writers)
     answers = tables["answers"][1]
     voters = {a["voter"] for a in answers}
     assert all(re.fullmatch(r"[0-9a-f]{64}", v) for v in voters)
-    assert len(voters) == 3  # one per phone, each an HMAC of its browser's token
     assert len(answers) == 6
+    # Each phone answered both the scale and the choice, under a different id on each: no
+    # voter id is shared between prompts, so one phone's answers cannot be put together.
+    by_prompt: dict[str, set[str]] = {}
+    for a in answers:
+        by_prompt.setdefault(a["prompt_id"], set()).add(a["voter"])
+    assert sorted(len(v) for v in by_prompt.values()) == [3, 3]
+    assert len(voters) == 6, "a phone's voter id repeats across prompts"
+    assert not writers & voters
+    # And no column anywhere holds a voter id or a writer marker besides its own.
+    for name, (_columns, rows) in tables.items():
+        for row in rows:
+            for column, value in row.items():
+                if (name, column) not in {("answers", "voter"), ("reflection_writers", "writer")}:
+                    assert value not in voters | writers, (name, column)
 
     # -- the database file itself holds no address and no browser ----------------------
     database = Path(app.database_url.removeprefix("sqlite:///"))
@@ -238,8 +268,14 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
     for text in REFLECTIONS:
         assert text not in log
     # A participant's token is only ever held by their own browser session: nothing that
-    # looks like one, anywhere the log, a URL or a page shows, is the token behind a vote.
+    # looks like one, anywhere the log, a URL or a page shows, is the token behind an answer
+    # or a text.
     places = [("log", log), ("urls", "\n".join(urls))] + [("page", c) for c in contents]
+    prompt_ids = {p["prompt_id"] for p in tables["prompts"][1]}
     for place, text in places:
         for candidate in TOKEN.findall(text):
-            assert privacy.voter_id(workshop["secret"], candidate) not in voters, place
+            for prompt_id in prompt_ids:
+                derived = privacy.respondent_id(
+                    workshop["secret"], prompt_id=prompt_id, token=candidate
+                )
+                assert derived not in voters | writers, place

@@ -252,15 +252,16 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
 
 
 def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
+    token = st.session_state.join_token
     try:
         if spec.kind in {"reflection", "word", "timed-writing"}:
-            store().submit_reflection(code=code, prompt_id=spec.id, text=str(value or ""))
+            store().submit_reflection(
+                code=code, prompt_id=spec.id, token=token, text=str(value or "")
+            )
         else:
             if value is None or value == []:
                 raise InvalidInput("Choose an answer first, or pass.")
-            store().answer(
-                code=code, prompt_id=spec.id, token=st.session_state.join_token, value=value
-            )
+            store().answer(code=code, prompt_id=spec.id, token=token, value=value)
     except InvalidInput as problem:
         st.session_state[f"{done_key}_error"] = str(problem)
         st.rerun()
