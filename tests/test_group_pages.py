@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from workshop.errors import BelowThreshold
-from workshop.store import Store
+from workshop.store import PromptSpec, StagePlan, Store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PASSCODE = "a quiet room"
@@ -186,3 +186,105 @@ def test_guessing_codes_from_one_phone_is_slowed_down_and_said_plainly(app_db):
     assert "Please wait 60 seconds" in texts(phone)
     assert "Please wait" in texts(phone)
     assert "Welcome" not in texts(phone)
+
+
+def test_a_word_sent_after_the_reveal_waits_in_the_console_until_shown(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    phones = [_session("join", code=code) for _ in range(3)]
+    for phone, word in zip(phones, ("hopeful", "tired", "calm"), strict=True):
+        send_word(phone, code, word)
+    console.run()
+    console.button(key="fac_reveal").click().run()
+    screen_key = Store(app_db).screen_key(code=code, key=key)
+    assert "calm" in texts(_session("screen", code=code, key=screen_key))
+
+    phones[0].run()
+    send_word(phones[0], code, "Zebra-late")
+    assert "the facilitator reads yours before it joins them" in texts(phones[0])
+    assert "zebra-late" not in texts(_session("screen", code=code, key=screen_key)).lower()
+    console.run()
+    shown = texts(console)
+    assert "New since the reveal — not on the wall yet" in shown
+    assert "Zebra-late" in [e.value for e in console.text]
+
+    (show,) = [b for b in console.button if b.label == "Show"]
+    show.click().run()
+    assert not console.exception, console.exception
+    assert "New since the reveal" not in texts(console)
+    assert "zebra-late" in texts(_session("screen", code=code, key=screen_key))
+
+
+def test_moving_on_takes_the_answers_off_the_projector(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    for word in ("hopeful", "tired", "calm"):
+        send_word(_session("join", code=code), code, word)
+    console.run()
+    console.button(key="fac_reveal").click().run()
+    screen_key = Store(app_db).screen_key(code=code, key=key)
+    assert "hopeful" in texts(_session("screen", code=code, key=screen_key))
+    next(b for b in console.button if b.label == "Stage ▶").click().run()
+    console.radio(key="fac_prompt_1_None").set_value("understood-word").run()
+    assert not console.exception, console.exception
+    # Back to the first stage and its prompt: the wall stays down until revealed again.
+    next(b for b in console.button if b.label == "◀ Stage").click().run()
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    assert "hopeful" not in texts(_session("screen", code=code, key=screen_key))
+    assert not console.button(key="fac_reveal").disabled
+
+
+RETIRED = (
+    StagePlan(
+        module_id="welcome",
+        title="Welcome and ground rules",
+        minutes=10,
+        prompts=(PromptSpec(id="arrival-word", kind="word", title="Arrival word", max_chars=40),),
+    ),
+    StagePlan(
+        module_id="a-stage-since-removed",
+        title="A stage since removed",
+        minutes=15,
+        prompts=(
+            PromptSpec(id="an-old-question", kind="reflection", title="An old question"),
+            PromptSpec(
+                id="an-old-hard-one", kind="reflection", title="An old hard one", sensitive=True
+            ),
+        ),
+    ),
+)
+"""A workshop planned from content that has changed since: its second stage and prompts are
+no longer in the content files."""
+
+
+def test_a_workshop_planned_from_older_content_still_runs(app_db):
+    created = Store(app_db).create_workshop(title="Older", stages=RETIRED, passcode=PASSCODE)
+    code, key = created.code, created.facilitator_key
+    console = _session("facilitate")
+    console.session_state["fac_code"] = code
+    console.session_state["fac_key"] = key
+    console.run()
+    next(b for b in console.button if b.label == "Stage ▶").click().run()
+    assert not console.exception, console.exception
+    assert "A stage since removed" in texts(console)
+    assert "no longer in the content files" in texts(console)
+    # The prompts stored with the workshop are offered, not the content files' list.
+    radio = console.radio(key="fac_prompt_1_None")
+    assert list(radio.options) == ["Nothing (just listen)", "An old question", "An old hard one"]
+    radio.set_value("an-old-hard-one").run()
+    assert not console.exception, console.exception
+
+    phone = _session("join", code=code)
+    assert not phone.exception, phone.exception
+    assert "A stage since removed" in texts(phone)
+    # A sensitive stage still gets a note first, in our own words.
+    assert "touches on personal things" in texts(phone)
+    next(b for b in phone.button if b.label == "Continue").click().run()
+    phone.text_area(key=f"join_done_{code}_an-old-hard-one_text").input("Still heard.")
+    phone.button(key=f"join_done_{code}_an-old-hard-one_send").click().run()
+    assert not phone.exception, phone.exception
+    assert "Sent, anonymously" in texts(phone)
+    console.run()
+    assert "Moderate (1)" in [e.label for e in console.expander]

@@ -4,12 +4,15 @@ it acknowledged, and the facilitator's console shows a message instead of a stac
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable
 from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
 import streamlit as st
+from pypdf import PdfReader
 from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
@@ -244,3 +247,58 @@ def test_creating_a_workshop_on_a_full_database_says_so_instead_of_failing(
     assert not at.exception, at.exception
     assert db.FULL in shown(at)
     assert "fac_code" not in at.session_state
+
+
+UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
+"""Nothing listens on port 1 of this machine."""
+JOIN = CONSOLE.replace("facilitate", "join")
+
+
+def test_the_console_and_a_phone_wait_for_the_database_and_come_back(
+    tmp_path, app_store, new_workshop
+) -> None:
+    url = f"sqlite:///{tmp_path / 'bedrock.db'}"
+    store = Store(url)
+    created = new_workshop(store)
+    store.close()
+    app_store(UNREACHABLE)
+
+    # The page is drawn and its run ends (a script that waited for the database would run
+    # past the timeout); the facilitator stays signed in.
+    at = AppTest.from_string(CONSOLE, default_timeout=20)
+    at.session_state["fac_code"] = created.code
+    at.session_state["fac_key"] = created.facilitator_key
+    at.run()
+    assert not at.exception, at.exception
+    assert "Can't reach the database right now" in shown(at)
+    assert at.session_state["fac_code"] == created.code
+    phone = AppTest.from_string(JOIN, default_timeout=20)
+    phone.query_params["code"] = created.code
+    phone.run()
+    assert not phone.exception, phone.exception
+    assert "Reconnecting" in shown(phone)
+
+    app_store(url)
+    at.run()
+    phone.run()
+    assert not at.exception and not phone.exception
+    assert "Stage 1 of 3" in "\n".join(c.value for c in at.caption)
+    assert "Welcome" in "\n".join(h.value for h in phone.header)
+
+
+def test_an_export_that_cannot_be_made_downloads_a_note_saying_why(store, new_workshop) -> None:
+    from workshop.views.facilitate import export_bytes
+
+    created = new_workshop(store)
+    wrong = export_bytes(store=store, code=created.code, key="not the key", fmt="csv")
+    assert wrong.decode().startswith("The summary could not be made.")
+    assert "passcode or link is not right" in wrong.decode()
+    store.end_workshop(code=created.code, key=created.facilitator_key)
+    ended = {
+        fmt: export_bytes(store=store, code=created.code, key=created.facilitator_key, fmt=fmt)
+        for fmt in ("csv", "json", "html", "pdf")
+    }
+    assert "has ended" in ended["csv"].decode() and "has ended" in ended["html"].decode()
+    assert "has ended" in json.loads(ended["json"])["error"]
+    pdf = PdfReader(io.BytesIO(ended["pdf"]))
+    assert "has ended" in " ".join(page.extract_text() for page in pdf.pages)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from workshop.content import Content, Module, get_content
+from workshop.errors import BedrockError, StorageUnavailable
 
 if TYPE_CHECKING:  # the couple path never loads the store at all
     from workshop.live import LiveCache
@@ -99,3 +100,17 @@ def live() -> LiveCache:
     young, middle, _full = gc.get_threshold()
     gc.set_threshold(young, middle, 1000)
     return LiveCache(store())
+
+
+@st.fragment(run_every=3)
+def rerun_when_reachable(code: str) -> None:
+    """For a page that could not reach the database: draw the whole page again once the
+    store answers for workshop ``code`` (one version read about every 3 seconds), rather
+    than waiting inside the script. Draws nothing itself."""
+    try:
+        store().version(code=code)
+    except StorageUnavailable:
+        return
+    except BedrockError:  # it answered (no such workshop, say): the page will say so
+        pass
+    st.rerun(scope="app")

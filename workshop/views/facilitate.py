@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import time
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from workshop.components.countdown import countdown
+from workshop.content import Module
 from workshop.errors import (
     AccessDenied,
     BedrockError,
@@ -20,7 +23,16 @@ from workshop.errors import (
 )
 from workshop.planning import build_plan
 from workshop.views import results as results_view
-from workshop.views.common import DEFAULT_SUPPORT, content, live, store
+from workshop.views.common import (
+    DEFAULT_SUPPORT,
+    content,
+    live,
+    rerun_when_reachable,
+    store,
+)
+
+if TYPE_CHECKING:
+    from workshop.store import Store, WorkshopState
 
 REFRESH_SECONDS = 1.5
 
@@ -229,9 +241,9 @@ def _console(code: str, key: str) -> None:
             st.session_state.pop(name, None)
         st.rerun()
     except BedrockError:
-        st.warning("Can't reach the database right now. Retrying…")
-        time.sleep(2)
-        st.rerun()
+        st.warning("Can't reach the database right now. The console comes back by itself.")
+        rerun_when_reachable(code)
+        return
     now = time.time()
     s = store()
     flash = st.session_state.pop("fac_flash", None)
@@ -271,36 +283,41 @@ def _console(code: str, key: str) -> None:
 
     _agenda(state, now)
     stage = state.stages[state.stage_index]
-    module = content().module(stage.module_id)
-    slide_index = min(getattr(state, "slide_index", 0), len(module.slides) - 1)
+    module = stage_module(stage.module_id)
+    slides = module.slides if module else []
+    slide_index = max(0, min(state.slide_index, len(slides) - 1))
 
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)}")
         st.header(stage.title)
-        if module.content_note:
+        if module is None:
+            st.caption(
+                "This stage's slides and notes are no longer in the content files (they "
+                "changed after the workshop was planned); its prompts still work."
+            )
+        elif module.content_note:
             st.info(f"Content note (participants see it first): {module.content_note}")
-        slide = module.slides[slide_index]
-        with st.container(border=True):
-            st.subheader(slide.title)
-            st.markdown(slide.body)
-            st.caption(f"Slide {slide_index + 1} of {len(module.slides)}")
+        slide = slides[slide_index] if slides else None
+        if slide is not None:
+            with st.container(border=True):
+                st.subheader(slide.title)
+                st.markdown(slide.body)
+                st.caption(f"Slide {slide_index + 1} of {len(slides)}")
         nav = st.columns(4)
         if nav[0].button("◀ Stage", disabled=state.stage_index == 0, width="stretch"):
             _act(s.previous_stage)
         if nav[1].button("◀ Slide", disabled=slide_index == 0, width="stretch"):
             _act(s.set_slide, index=slide_index - 1)
-        if nav[2].button(
-            "Slide ▶", disabled=slide_index >= len(module.slides) - 1, width="stretch"
-        ):
+        if nav[2].button("Slide ▶", disabled=slide_index >= len(slides) - 1, width="stretch"):
             _act(s.set_slide, index=slide_index + 1)
         last = state.stage_index >= len(state.stages) - 1
         if nav[3].button("Stage ▶", type="primary", disabled=last, width="stretch"):
             _act(s.next_stage)
-        if slide.notes:
+        if slide is not None and slide.notes:
             st.markdown("**Presenter notes**")
             st.markdown(slide.notes)
-        if module.notes:
+        if module is not None and module.notes:
             with st.expander("Notes for this stage"):
                 st.markdown(module.notes)
         if not last:
@@ -311,10 +328,46 @@ def _console(code: str, key: str) -> None:
         _prompt_controls(state)
 
 
+def stage_module(module_id: str) -> Module | None:
+    """The content module a stage was planned from, or None when the content files no
+    longer have it (they changed after the workshop was created)."""
+    try:
+        return content().module(module_id)
+    except KeyError:
+        return None
+
+
+def export_bytes(*, store: Store, code: str, key: str, fmt: str) -> bytes:
+    """The workshop's summary in ``fmt``; when it cannot be made (the database is away, the
+    workshop ended, the console was signed out), a short file in the same format saying
+    why, so the download never fails silently. Read-only."""
+    from workshop.report import report_bytes
+
+    try:
+        return report_bytes(store=store, code=code, key=key, fmt=fmt)
+    except BedrockError as problem:
+        return _problem_file(fmt, f"The summary could not be made. {problem}")
+
+
+def _problem_file(fmt: str, message: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"error": message}, indent=2).encode()
+    if fmt == "pdf":
+        from fpdf import FPDF
+
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=13)
+        # The built-in font has Latin-1 only; the messages are plain English.
+        pdf.multi_cell(0, 8, message.encode("latin-1", "replace").decode("latin-1"))
+        return bytes(pdf.output())
+    return (message + "\n").encode()
+
+
 def _exports(code: str, key: str) -> None:
     """Downloads of what the room produced, made only when a button is pressed."""
     from workshop.handouts import handout_bytes
-    from workshop.report import report_bytes, report_filename
+    from workshop.report import report_filename
 
     st.caption(
         "Only what the room could see: answers below the reveal threshold and hidden "
@@ -329,7 +382,7 @@ def _exports(code: str, key: str) -> None:
     for fmt, label in labels.items():
         st.download_button(
             label,
-            data=lambda fmt=fmt: report_bytes(store=store(), code=code, key=key, fmt=fmt),
+            data=lambda fmt=fmt: export_bytes(store=store(), code=code, key=key, fmt=fmt),
             file_name=report_filename(code=code, fmt=fmt),
             on_click="ignore",
             key=f"fac_export_{fmt}",
@@ -423,11 +476,10 @@ def _suggested_minutes(state) -> float:
     return 5.0
 
 
-def _prompt_controls(state) -> None:
+def _prompt_controls(state: WorkshopState) -> None:
     s = store()
-    stage_prompts = [
-        p for p in content().module(state.stages[state.stage_index].module_id).exercises
-    ]
+    # The prompts stored with the workshop, not the content files' current list.
+    stage_prompts = list(state.stages[state.stage_index].prompt_ids)
     st.markdown("**On participants' phones**")
     options = [None, *stage_prompts]
     current = state.current_prompt if state.current_prompt in stage_prompts else None
@@ -486,10 +538,22 @@ def _moderation(code: str, key: str, prompt_id: str) -> None:
         queue = store().moderation_queue(code=code, key=key, prompt_id=prompt_id)
     except BedrockError:  # the database went away mid-refresh: the next one tries again
         return
-    if not queue:
+    new = [item for item in queue if item.held]
+    if new:
+        # Sent while the answers were up: nothing reaches the wall before it is read here.
+        st.markdown("**New since the reveal — not on the wall yet**")
+        for item in new:
+            text_col, show_col, keep_col = st.columns([4, 1, 1], vertical_alignment="center")
+            text_col.text(item.text)
+            if show_col.button("Show", key=f"fac_show_{item.id}", width="stretch"):
+                _act(store().hide_reflection, reflection_id=item.id, hidden=False)
+            if keep_col.button("Keep hidden", key=f"fac_keep_{item.id}", width="stretch"):
+                _act(store().hide_reflection, reflection_id=item.id, hidden=True)
+    seen = [item for item in queue if not item.held]
+    if not seen:
         return
-    with st.expander(f"Moderate ({len(queue)})", expanded=False):
-        for item in queue:
+    with st.expander(f"Moderate ({len(seen)})", expanded=False):
+        for item in seen:
             text_col, button_col = st.columns([5, 1], vertical_alignment="center")
             with text_col:
                 if item.hidden:

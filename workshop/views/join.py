@@ -9,6 +9,7 @@ import streamlit as st
 from workshop import privacy
 from workshop.access import LookupThrottle
 from workshop.components.countdown import countdown
+from workshop.content import Module
 from workshop.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
 from workshop.live import signature
 from workshop.store import PromptSpec, WorkshopState
@@ -17,6 +18,7 @@ from workshop.views.common import (
     content,
     content_note,
     live,
+    rerun_when_reachable,
     store,
     support_panel,
     user_text,
@@ -74,7 +76,7 @@ def page() -> None:
         state = st.session_state.get("join_last_state")
         if state is None or state.code != code:
             st.warning("Reconnecting… this page will try again in a moment.")
-            _retry_soon()
+            rerun_when_reachable(code)
             return
     else:
         st.session_state.join_last_state = state
@@ -100,7 +102,7 @@ def page() -> None:
     st.header(stage.title)
     _live_strip(code)
 
-    module = content().module(stage.module_id)
+    module = _stage_module(state)
     choice = content_note(module, state_key=f"join_note_{code}_{state.stage_index}")
     if choice is None:
         return
@@ -147,18 +149,33 @@ def _code_box(message: str) -> None:
         st.rerun()
 
 
-def _retry_soon() -> None:
-    @st.fragment(run_every=3)
-    def _wait() -> None:
-        try:
-            store().version(code=str(st.query_params.get("code", "")).upper())
-        except WorkshopNotFound:
-            st.rerun()
-        except BedrockError:
-            return
-        st.rerun()
+STAND_IN_NOTE = (
+    "This part touches on personal things that can be hard to think about. You can skip it, "
+    "or take a break whenever you need one."
+)
+"""Said before a sensitive stage whose own content note is no longer in the content files."""
 
-    _wait()
+
+def _stage_module(state: WorkshopState) -> Module:
+    """The current stage's content module; when the content files no longer have it (they
+    changed after the workshop was planned), a stand-in with the stored title, no slides,
+    and a content note of our own if any of its prompts is sensitive."""
+    stage = state.stages[state.stage_index]
+    try:
+        return content().module(stage.module_id)
+    except KeyError:
+        sensitive = any(state.prompts[p].sensitive for p in stage.prompt_ids if p in state.prompts)
+        return Module.model_construct(
+            id=stage.module_id,
+            title=stage.title,
+            minutes=stage.minutes,
+            content_note=STAND_IN_NOTE if sensitive else None,
+            exercises=list(stage.prompt_ids),
+            notes="",
+            slides=[],
+            order=stage.index,
+            path="",
+        )
 
 
 def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
@@ -170,7 +187,7 @@ def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
         st.markdown(prompt_text)
         if revealed:
             st.caption("The answers are up on the screen now.")
-        _card_body(code, spec)
+        _card_body(code, spec, revealed=revealed)
     if revealed:
         _room_answers(code, spec)
 
@@ -187,7 +204,7 @@ def _room_answers(code: str, spec: PromptSpec) -> None:
         results_view.show(results, spec)
 
 
-def _card_body(code: str, spec: PromptSpec) -> None:
+def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
     done_key = f"join_done_{code}_{spec.id}"
     done = st.session_state.get(done_key)
     if done == "passed":
@@ -198,6 +215,11 @@ def _card_body(code: str, spec: PromptSpec) -> None:
         return
     if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
         st.success("Sent, anonymously. Thank you.")
+        if revealed:
+            st.caption(
+                "The answers are already up, so the facilitator reads yours before it joins "
+                "them on the screen."
+            )
         if st.button("Send another", key=f"{done_key}_again"):
             del st.session_state[done_key]
             st.rerun()
