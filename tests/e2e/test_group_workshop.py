@@ -29,6 +29,7 @@ REFLECTIONS = [
     "They remembered a small thing I said weeks ago and asked how it went.",
     "After a long day they just said: that sounds exhausting, tell me more.",
 ]
+LATE = "Sent after the reveal: they brought tea without asking."
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +215,28 @@ def test_three_phones_answer_and_the_facilitator_reveals_on_the_projector(
     for text in REFLECTIONS:
         box = screen.locator(".bedrock-card", has_text=text).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1920
+
+    # A text sent while the wall is up waits for the facilitator, who shows it.
+    click(phones[1], "Send another")
+    send(phones[1], LATE)
+    expect(
+        phones[1].get_by_text("the facilitator reads yours before it joins them")
+    ).to_be_visible()
+    expect(console.get_by_text("New since the reveal — not on the wall yet")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(console.get_by_text(LATE, exact=True)).to_be_visible()
+    assert wall(screen) == sorted(REFLECTIONS)
+    click(console, "Show")
+    assert wall(screen, 4) == sorted([*REFLECTIONS, LATE])
+    expect(console.get_by_text("New since the reveal — not on the wall yet")).to_have_count(0)
+
+    # Moving on takes the wall down; it goes up again only when revealed again.
+    click(console, "Stage ▶")
+    expect(screen.locator(".bedrock-card")).to_have_count(0, timeout=LIVE_MS)
+    expect(phones[0].get_by_text("The answers are up on the screen now.")).to_have_count(
+        0, timeout=LIVE_MS
+    )
     assert errors == []
 
 
