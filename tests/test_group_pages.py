@@ -140,6 +140,7 @@ def test_one_phone_sending_another_and_another_cannot_open_the_wall_alone(app_db
     assert "Moderate (4)" in [e.label for e in console.expander]
     assert "fewer than 3" in texts(console)
     assert console.button(key="fac_reveal").disabled
+    assert "from one phone count once" in console.button(key="fac_reveal").help
 
     for word in ("sleepy", "glad"):
         send_word(_session("join", code=code), code, word)

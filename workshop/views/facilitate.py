@@ -215,7 +215,8 @@ def _act(action, **kwargs) -> None:
         action(code=code, key=st.session_state.fac_key, **kwargs)
     except BelowThreshold as short:
         st.session_state.fac_flash = (
-            f"Not yet: {short.needed} answers are needed before revealing (there are fewer so far)."
+            f"Not yet: answers from {short.needed} different people are needed before "
+            "revealing (there are fewer so far)."
         )
     except AccessDenied:
         st.session_state.pop("fac_key", None)
@@ -525,7 +526,10 @@ def _live_responses(code: str, prompt_id: str) -> None:
         type="primary",
         key="fac_reveal",
         disabled=not results.enough,
-        help=None if results.enough else f"Needs {results.needed} answers first.",
+        help=None
+        if results.enough
+        else f"Needs answers from {results.needed} different people first (several texts "
+        "from one phone count once).",
     ):
         _act(s.reveal, prompt_id=prompt_id)
     if spec.kind in {"reflection", "word", "timed-writing"}:
