@@ -206,14 +206,15 @@ def vacuum(engine: Engine) -> bool:
     transaction, so the space of deleted rows (and their index entries) is reclaimed now
     rather than whenever autovacuum comes by. Rows still visible to a transaction open
     elsewhere at that moment stay until a later vacuum. Returns whether it ran; a database
-    that refuses (unreachable, read-only) gives False, since the deletion itself is already
-    committed. A no-op (True) on SQLite, where :func:`checkpoint` and secure_delete apply."""
+    that refuses (unreachable, read-only) gives False rather than an error, since the
+    deletion itself is already committed and autovacuum will reclaim the space later. A
+    no-op (True) on SQLite, where :func:`checkpoint` and secure_delete apply."""
     if is_sqlite(engine):
         return True
     try:
         with autocommit(engine) as connection:
             connection.exec_driver_sql("VACUUM " + ", ".join(WORKSHOP_TABLES))
-    except DBAPIError:
+    except sa.exc.SQLAlchemyError:  # unreachable, read-only, or no connection free in time
         return False
     return True
 

@@ -424,9 +424,10 @@ class Store:
         )
 
     def results(self, *, code: str, prompt_id: str) -> Results:
-        """A prompt's results (see :class:`Results`): below the threshold only the count and
-        "fewer than N"; reflections in random order without times; hidden ones never.
-        Read-only."""
+        """A prompt's results (see :class:`Results`): below the threshold only the count of
+        people and "fewer than N"; reflections in random order without times; hidden and
+        held ones never; ``shared`` for results the room was shown and that were not taken
+        down on purpose. Read-only."""
         return self._read(partial(responses.results, code=code, prompt_id=prompt_id))
 
     # -- deleting -------------------------------------------------------------------------
