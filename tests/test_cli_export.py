@@ -14,6 +14,7 @@ import pytest
 
 from workshop import report
 from workshop.cli import EXPORT_FORMATS
+from workshop.privacy import new_token
 from workshop.store import PromptSpec, StagePlan, Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def database(tmp_path) -> tuple[str, str]:
     for i, option in enumerate(["Talking", "Talking", "Quiet"]):
         store.answer(code=made.code, prompt_id="vote", token=f"voter-token-{i:06d}", value=option)
     for text in UNSHOWN:
-        store.submit_reflection(code=made.code, prompt_id="wish", text=text)
+        store.submit_reflection(code=made.code, prompt_id="wish", token=new_token(), text=text)
     store.close()
     return url, made.code
 

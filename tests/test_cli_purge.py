@@ -9,6 +9,7 @@ import time
 import pytest
 
 from workshop.errors import WorkshopNotFound
+from workshop.privacy import new_token
 from workshop.store import Store
 
 
@@ -24,7 +25,9 @@ def purge(*args: str) -> subprocess.CompletedProcess[str]:
 def test_purge_deletes_workshops_older_than_the_given_days_only(sqlite_url, new_workshop):
     forty_days_ago = Store(sqlite_url, clock=lambda: time.time() - 40 * 86400)
     old = new_workshop(forty_days_ago)
-    forty_days_ago.submit_reflection(code=old.code, prompt_id="barrier", text="old words")
+    forty_days_ago.submit_reflection(
+        code=old.code, prompt_id="barrier", token=new_token(), text="old words"
+    )
     recent = new_workshop(Store(sqlite_url))
 
     done = purge("--older-than", "30", "--database", sqlite_url)

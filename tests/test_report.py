@@ -19,6 +19,7 @@ from workshop import charts, report
 from workshop.content import get_content
 from workshop.errors import AccessDenied
 from workshop.planning import build_plan
+from workshop.privacy import new_token
 from workshop.store import Store
 
 NOW = 1_772_442_000.0
@@ -65,7 +66,7 @@ def filled(tmp_path) -> Filled:
             code=code, prompt_id="checkin-close", token=f"close-token-{i:08d}", value=value
         )
     for word in ["Marzipan", "marzipan!", "Kestrel"]:
-        store.submit_reflection(code=code, prompt_id="arrival-word", text=word)
+        store.submit_reflection(code=code, prompt_id="arrival-word", token=new_token(), text=word)
     options = content.exercises["mechanical-or-close"].options
     for i, option in enumerate([options[2], options[2], options[0]]):
         store.answer(
@@ -78,11 +79,17 @@ def filled(tmp_path) -> Filled:
             token=f"barrier-token-{i:08d}",
             value=content.exercises["barrier-resonates"].options[1],
         )
-    store.submit_reflection(code=code, prompt_id="barrier-reflection", text=BELOW)
+    store.submit_reflection(
+        code=code, prompt_id="barrier-reflection", token=new_token(), text=BELOW
+    )
     for text in HELD_BACK:
-        store.submit_reflection(code=code, prompt_id="felt-understood", text=text)
+        store.submit_reflection(
+            code=code, prompt_id="felt-understood", token=new_token(), text=text
+        )
     for text in ["Cook together on Sunday", "Walk after dinner", HIDDEN, "<b>Phones</b> away"]:
-        store.submit_reflection(code=code, prompt_id="one-thing-this-week", text=text)
+        store.submit_reflection(
+            code=code, prompt_id="one-thing-this-week", token=new_token(), text=text
+        )
     queue = store.moderation_queue(code=code, key=key, prompt_id="one-thing-this-week")
     hidden = next(r.id for r in queue if r.text == HIDDEN)
     store.hide_reflection(code=code, key=key, reflection_id=hidden)
@@ -170,7 +177,7 @@ def test_written_answers_never_revealed_stay_out_of_every_format(filled):
         assert WITHHELD_WORDS in text, fmt
         assert "Cook together on Sunday" in text, fmt  # revealed: its reflections are there
     for fmt in ("html", "pdf"):
-        assert "revealed to the room when this summary was made" in exports[fmt], fmt
+        assert "revealed to the room during the workshop" in exports[fmt], fmt
 
     data = json.loads(exports["json"])
     held = exported_prompt(data, "felt-understood")
@@ -203,6 +210,15 @@ def test_words_are_exported_while_revealed_and_left_out_once_taken_down(filled):
     words = {r["answer"]: r["count"] for r in csv.DictReader(io.StringIO(rows))}
     assert words["marzipan"] == "2" and words["kestrel"] == "1"
 
+    # The room moves on: the wall leaves the screen but was seen, so it is still exported.
+    store.next_stage(code=code, key=key)
+    data = json.loads(report.report_bytes(store=store, code=code, key=key, fmt="json"))
+    assert exported_prompt(data, "arrival-word")["words"] == [["marzipan", 2], ["kestrel", 1]]
+
+    # Taken down on purpose: left out.
+    store.go_to_stage(code=code, key=key, index=0)
+    store.set_prompt(code=code, key=key, prompt_id="arrival-word")
+    store.reveal(code=code, key=key, prompt_id="arrival-word")
     store.unreveal(code=code, key=key, prompt_id="arrival-word")
     for fmt in ("json", "html"):
         text = report.report_bytes(store=store, code=code, key=key, fmt=fmt).decode("utf-8")
@@ -227,7 +243,9 @@ def test_spreadsheet_cells_cannot_become_formulas(filled):
     store.go_to_stage(code=code, key=filled.key, index=1)
     store.set_prompt(code=code, key=filled.key, prompt_id="felt-understood")
     for text in ["=HYPERLINK(1)", "+SUM(A1)", "plain"]:
-        store.submit_reflection(code=code, prompt_id="felt-understood", text=text)
+        store.submit_reflection(
+            code=code, prompt_id="felt-understood", token=new_token(), text=text
+        )
     store.reveal(code=code, key=filled.key, prompt_id="felt-understood")
     exported = report.report_bytes(store=store, code=code, key=filled.key, fmt="csv")
     answers = {r["answer"] for r in csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))}

@@ -6,7 +6,9 @@ a prompt below its threshold shows only "fewer than N" (no count, no distributio
 and a hidden reflection never appears. Nothing here reads raw rows.
 
 What people wrote (reflections, words, written lists) is kept only for prompts revealed to
-the room at the moment of export: :func:`collect` drops the texts of every other prompt, so
+the room during the workshop (``Results.shared``: set by a reveal, kept when the room moves
+on, cleared when the facilitator takes a wall down): :func:`collect` drops the texts of every
+other prompt, so
 no format can show them, and each format says that they were left out. Scales, choices and
 rankings with enough answers keep their totals whether or not they were revealed.
 """
@@ -93,7 +95,7 @@ class PromptSummary:
     def withheld(self) -> bool:
         """True for written answers that reached the threshold but were not revealed to the
         room when the summary was made: their count is told, their texts are left out."""
-        return self.kind in TEXT_KINDS and self.results.enough and not self.results.revealed
+        return self.kind in TEXT_KINDS and self.results.enough and not self.results.shared
 
     @property
     def note(self) -> str:
@@ -170,7 +172,7 @@ def collect(
                 if exercise is not None and exercise.kind == "scale":
                     labels = (exercise.min_label, exercise.max_label)
             results = store.results(code=code, prompt_id=prompt_id)
-            if spec.kind in TEXT_KINDS and not results.revealed:
+            if spec.kind in TEXT_KINDS and not results.shared:
                 results = replace(results, words=None, reflections=None)
             prompts.append(
                 PromptSummary(

@@ -27,7 +27,7 @@ PRIVACY_NOTE = (
     "Only totals and anonymous answers are shown. A question answered by fewer people than "
     "its reveal threshold appears as \u201cfewer than N\u201d, with nothing of what was "
     "said. What people wrote (reflections, words, lists) appears only for questions "
-    "revealed to the room when this summary was made; for the others only the number of "
+    "revealed to the room during the workshop; for the others only the number of "
     "answers is given. Scales, choices and rankings with enough answers are shown as totals "
     "whether or not they were revealed. Reflections hidden during the workshop are left "
     "out; those shown appear in a random order."

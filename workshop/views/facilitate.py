@@ -371,8 +371,8 @@ def _exports(code: str, key: str) -> None:
     from workshop.report import report_filename
 
     st.caption(
-        "Only what the room could see: answers below the reveal threshold and hidden "
-        "reflections are left out."
+        "Only what the room could see: answers below the reveal threshold, hidden "
+        "reflections and walls you never revealed are left out."
     )
     labels = {
         "pdf": "Summary (PDF)",
