@@ -79,7 +79,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
     group.stage(console, 2)
     group.ask(console, PROMPT)
     screen = group.screen(projector(), console)
-    phones = [group.join(phone(), app, code) for _ in range(2)]
+    phones = [group.join(phone(), app, code) for _ in range(3)]
     sent = [
         "Someone stayed on the phone with me until the storm passed.",
         "They noticed I was quiet and asked, without pushing.",
@@ -92,7 +92,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
     before = remaining_on(screen)
     deadline = stored_deadline(app.database_url, code)
     # The last reflection is acknowledged, then the server dies at once.
-    group.send(phones[0], sent[2])
+    group.send(phones[2], sent[2])
     app.kill()
     killed_at = time.monotonic()
 

@@ -32,14 +32,14 @@ def test_a_phone_on_one_server_reaches_the_console_on_another_and_the_wall_on_th
     screen = group.screen(projector(), console, base_url=server_a.url)
     assert screen.url.startswith(server_a.url)
     expect(screen.get_by_text(f"On your phone: {PROMPT}")).to_be_visible(timeout=group.live_ms)
-    phones = [group.join(phone(), server_a, code) for _ in range(2)]
+    phones = [group.join(phone(), server_a, code) for _ in range(3)]
     for page in phones:
         errors += page_errors(page)
         expect(page.get_by_text(PROMPT, exact=True)).to_be_visible(timeout=group.live_ms)
 
     group.send(phones[0], SENT[0])
     group.send(phones[1], SENT[1])
-    group.send(phones[0], SENT[2])
+    group.send(phones[2], SENT[2])
     acknowledged = time.monotonic()
     expect(group.answers(console)).to_have_text("3 answers", timeout=group.live_ms)
     print(f"\n[figure] phone on A to console on B: {time.monotonic() - acknowledged:.2f} s")
