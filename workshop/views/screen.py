@@ -26,6 +26,7 @@ SCREEN_CSS = """
 .bedrock-count{font-size:2rem;color:#5b4a42}
 h1{font-size:4.4rem !important}
 h2{font-size:3.2rem !important}
+h3{font-size:2.2rem !important}
 .st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2.6rem;line-height:1.4}
 .bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
 .bedrock-url{font-size:1.4rem;color:#5b4a42}
