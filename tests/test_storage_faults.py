@@ -287,7 +287,7 @@ def test_the_console_and_a_phone_wait_for_the_database_and_come_back(
 
 
 def test_an_export_that_cannot_be_made_downloads_a_note_saying_why(store, new_workshop) -> None:
-    from workshop.views.facilitate import export_bytes
+    from workshop.views.console_export import export_bytes
 
     created = new_workshop(store)
     wrong = export_bytes(store=store, code=created.code, key="not the key", fmt="csv")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
-import os
 import time
 from typing import TYPE_CHECKING
 
@@ -17,14 +15,13 @@ from workshop.errors import (
     AccessDenied,
     BedrockError,
     BelowThreshold,
-    TooManyAttempts,
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.planning import build_plan
+from workshop.views import console_export
+from workshop.views import console_signin as signin
 from workshop.views import results as results_view
 from workshop.views.common import (
-    DEFAULT_SUPPORT,
     content,
     live,
     rerun_when_reachable,
@@ -32,7 +29,7 @@ from workshop.views.common import (
 )
 
 if TYPE_CHECKING:
-    from workshop.store import Store, WorkshopState
+    from workshop.store import WorkshopState
 
 REFRESH_SECONDS = 1.5
 
@@ -50,17 +47,6 @@ CONSOLE_CSS = """
 """
 
 
-def organiser_passcode() -> str | None:
-    """The deployment's passcode for creating workshops, if it sets one."""
-    from_env = os.environ.get("BEDROCK_ORGANISER_PASSCODE")
-    if from_env:
-        return from_env
-    try:
-        return st.secrets.get("organiser_passcode")
-    except Exception:  # no secrets file at all: the deployment set no passcode
-        return None
-
-
 def page() -> None:
     """Sign in (new or existing workshop), then the console."""
     code = st.session_state.get("fac_code")
@@ -74,138 +60,9 @@ def page() -> None:
         st.info(flash)
     new, reopen = st.tabs(["New workshop", "Reopen a workshop"])
     with new:
-        _new_workshop()
+        signin.new_workshop()
     with reopen:
-        _reopen()
-
-
-SCROLL_TO_TOP = """<script>
-for (const el of document.querySelectorAll('[data-testid="stMain"],[data-testid="stAppViewContainer"]'))
-  el.scrollTo(0, 0);
-window.scrollTo(0, 0);
-</script>"""
-
-
-def _signed_in(code: str, key: str) -> None:
-    st.session_state.fac_code = code
-    st.session_state.fac_key = key
-    st.session_state.fac_scroll_top = True
-    st.rerun()
-
-
-def _reopen() -> None:
-    with st.form("fac_reopen"):
-        code = st.text_input("Workshop code", max_chars=6, key="fac_reopen_code")
-        passcode = st.text_input("Workshop passcode", type="password", key="fac_reopen_pass")
-        if st.form_submit_button("Open the console", type="primary", key="fac_reopen_go"):
-            code = code.strip().upper()
-            try:
-                _signed_in(code, store().open_console(code=code, passcode=passcode))
-            except TooManyAttempts as wait:
-                st.error(
-                    f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again."
-                )
-            except (AccessDenied, WorkshopNotFound):
-                st.error("That code and passcode don't match an open workshop.")
-            except WorkshopEnded:
-                st.error("That workshop has ended and its data was deleted.")
-            except BedrockError as problem:  # storage down, read-only or full
-                st.error(str(problem))
-
-
-def _new_workshop() -> None:
-    required = organiser_passcode()
-    if required and not st.session_state.get("fac_organiser_ok"):
-        typed = st.text_input("Organiser passcode", type="password", key="fac_org")
-        if st.button("Continue", key="fac_org_go"):
-            if typed == required:
-                st.session_state.fac_organiser_ok = True
-                st.rerun()
-            st.error("That organiser passcode isn't right.")
-        return
-
-    modules = content().modules
-    st.markdown("**Stages** — untick to leave a stage out; change the order and the minutes.")
-    table = pd.DataFrame(
-        {
-            "include": [True] * len(modules),
-            "order": list(range(1, len(modules) + 1)),
-            "stage": [m.title for m in modules],
-            "minutes": [float(m.minutes) for m in modules],
-            "id": [m.id for m in modules],
-        }
-    )
-    edited = st.data_editor(
-        table,
-        key="fac_plan_table",
-        hide_index=True,
-        disabled=["stage", "id"],
-        column_config={
-            "id": None,
-            "order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
-            "minutes": st.column_config.NumberColumn(min_value=1, max_value=180, step=1),
-        },
-        width="stretch",
-    )
-    chosen_rows = edited[edited["include"]].sort_values("order", kind="stable")
-    total = float(chosen_rows["minutes"].sum())
-    st.caption(f"{len(chosen_rows)} stages · {total:.0f} minutes in all")
-
-    with st.form("fac_create"):
-        title = st.text_input(
-            "Title participants see", value="Emotional connection workshop", key="fac_title"
-        )
-        min_reveal = st.number_input(
-            "Reveal answers once at least this many have answered",
-            min_value=2,
-            max_value=50,
-            value=3,
-            help="Sensitive prompts keep their own higher threshold.",
-            key="fac_min_reveal",
-        )
-        support = st.text_area(
-            "Support text on every participant screen (your own resources)",
-            value=DEFAULT_SUPPORT,
-            max_chars=1500,
-            key="fac_support",
-        )
-        passcode = st.text_input(
-            "Workshop passcode (to reopen this console)",
-            type="password",
-            max_chars=200,
-            key="fac_passcode",
-        )
-        again = st.text_input("Passcode again", type="password", max_chars=200, key="fac_passcode2")
-        if st.form_submit_button("Create workshop", type="primary", key="fac_create_go"):
-            problem = _plan_problem(chosen_rows, passcode, again)
-            if problem:
-                st.error(problem)
-                return
-            plan = build_plan(
-                content(), [(r.id, float(r.minutes)) for r in chosen_rows.itertuples()]
-            )
-            try:
-                created = store().create_workshop(
-                    title=title.strip() or "Workshop",
-                    stages=plan,
-                    passcode=passcode,
-                    min_reveal=int(min_reveal),
-                    support_text=support.strip(),
-                )
-            except BedrockError as problem:  # storage down, read-only or full
-                st.error(str(problem))
-                return
-            _signed_in(created.code, created.facilitator_key)
-
-
-def _plan_problem(rows: pd.DataFrame, passcode: str, again: str) -> str | None:
-    if rows.empty:
-        return "Choose at least one stage."
-    if len(passcode) < 8:
-        return "Choose a passcode of at least 8 characters."
-    if passcode != again:
-        return "The two passcodes differ."
-    return None
+        signin.reopen()
 
 
 def _act(action, **kwargs) -> None:
@@ -232,7 +89,7 @@ def _console(code: str, key: str) -> None:
     st.html(CONSOLE_CSS)
     if st.session_state.pop("fac_scroll_top", False):
         # The sign-in form ended below the fold; the console starts at its top.
-        st.html(SCROLL_TO_TOP, unsafe_allow_javascript=True)
+        st.html(signin.SCROLL_TO_TOP, unsafe_allow_javascript=True)
     try:
         store().check_facilitator(code=code, key=key)
         state = live().state(code)
@@ -266,7 +123,7 @@ def _console(code: str, key: str) -> None:
         help="Opens in a new tab: move it to the projector and make it full screen.",
     )
     with head[2].popover("Export", icon=":material/download:", width="stretch"):
-        _exports(code, key)
+        console_export.downloads(code, key)
     with head[3].popover("End workshop", icon=":material/delete:", width="stretch"):
         st.markdown("This deletes every answer of this workshop. It can't be undone.")
         sure = st.checkbox("I have exported what I need", key="fac_end_sure")
@@ -336,76 +193,6 @@ def stage_module(module_id: str) -> Module | None:
         return content().module(module_id)
     except KeyError:
         return None
-
-
-def export_bytes(*, store: Store, code: str, key: str, fmt: str) -> bytes:
-    """The workshop's summary in ``fmt``; when it cannot be made (the database is away, the
-    workshop ended, the console was signed out), a short file in the same format saying
-    why, so the download never fails silently. Read-only."""
-    from workshop.report import report_bytes
-
-    try:
-        return report_bytes(store=store, code=code, key=key, fmt=fmt)
-    except BedrockError as problem:
-        return _problem_file(fmt, f"The summary could not be made. {problem}")
-
-
-def _problem_file(fmt: str, message: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"error": message}, indent=2).encode()
-    if fmt == "pdf":
-        from fpdf import FPDF
-
-        pdf = FPDF()
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=13)
-        # The built-in font has Latin-1 only; the messages are plain English.
-        pdf.multi_cell(0, 8, message.encode("latin-1", "replace").decode("latin-1"))
-        return bytes(pdf.output())
-    return (message + "\n").encode()
-
-
-def _exports(code: str, key: str) -> None:
-    """Downloads of what the room produced, made only when a button is pressed."""
-    from workshop.handouts import handout_bytes
-    from workshop.report import report_filename
-
-    st.caption(
-        "Only what the room could see: answers below the reveal threshold, hidden "
-        "reflections and walls you never revealed are left out."
-    )
-    labels = {
-        "pdf": "Summary (PDF)",
-        "html": "Summary (printable web page)",
-        "csv": "Answers (CSV, for a spreadsheet)",
-        "json": "Answers (JSON)",
-    }
-    for fmt, label in labels.items():
-        st.download_button(
-            label,
-            data=lambda fmt=fmt: export_bytes(store=store(), code=code, key=key, fmt=fmt),
-            file_name=report_filename(code=code, fmt=fmt),
-            on_click="ignore",
-            key=f"fac_export_{fmt}",
-            width="stretch",
-        )
-    st.divider()
-    st.download_button(
-        "Participant handouts (PDF)",
-        data=lambda: handout_bytes(fmt="pdf", document="handouts"),
-        file_name="bedrock-handouts.pdf",
-        on_click="ignore",
-        key="fac_handouts",
-        width="stretch",
-    )
-    st.download_button(
-        "Facilitator guide (PDF)",
-        data=lambda: handout_bytes(fmt="pdf", document="guide"),
-        file_name="bedrock-facilitator-guide.pdf",
-        on_click="ignore",
-        key="fac_guide",
-        width="stretch",
-    )
 
 
 def _agenda(state, now: float) -> None:

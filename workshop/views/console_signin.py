@@ -1,0 +1,158 @@
+"""Signing in to the console: a new workshop's plan, or reopening one with its passcode."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from workshop.errors import (
+    AccessDenied,
+    BedrockError,
+    TooManyAttempts,
+    WorkshopEnded,
+    WorkshopNotFound,
+)
+from workshop.planning import build_plan
+from workshop.views.common import DEFAULT_SUPPORT, content, store
+
+
+def organiser_passcode() -> str | None:
+    """The deployment's passcode for creating workshops, if it sets one."""
+    from_env = os.environ.get("BEDROCK_ORGANISER_PASSCODE")
+    if from_env:
+        return from_env
+    try:
+        return st.secrets.get("organiser_passcode")
+    except Exception:  # no secrets file at all: the deployment set no passcode
+        return None
+
+
+SCROLL_TO_TOP = """<script>
+for (const el of document.querySelectorAll('[data-testid="stMain"],[data-testid="stAppViewContainer"]'))
+  el.scrollTo(0, 0);
+window.scrollTo(0, 0);
+</script>"""
+
+
+def _signed_in(code: str, key: str) -> None:
+    st.session_state.fac_code = code
+    st.session_state.fac_key = key
+    st.session_state.fac_scroll_top = True
+    st.rerun()
+
+
+def reopen() -> None:
+    with st.form("fac_reopen"):
+        code = st.text_input("Workshop code", max_chars=6, key="fac_reopen_code")
+        passcode = st.text_input("Workshop passcode", type="password", key="fac_reopen_pass")
+        if st.form_submit_button("Open the console", type="primary", key="fac_reopen_go"):
+            code = code.strip().upper()
+            try:
+                _signed_in(code, store().open_console(code=code, passcode=passcode))
+            except TooManyAttempts as wait:
+                st.error(
+                    f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again."
+                )
+            except (AccessDenied, WorkshopNotFound):
+                st.error("That code and passcode don't match an open workshop.")
+            except WorkshopEnded:
+                st.error("That workshop has ended and its data was deleted.")
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
+
+
+def new_workshop() -> None:
+    required = organiser_passcode()
+    if required and not st.session_state.get("fac_organiser_ok"):
+        typed = st.text_input("Organiser passcode", type="password", key="fac_org")
+        if st.button("Continue", key="fac_org_go"):
+            if typed == required:
+                st.session_state.fac_organiser_ok = True
+                st.rerun()
+            st.error("That organiser passcode isn't right.")
+        return
+
+    modules = content().modules
+    st.markdown("**Stages** — untick to leave a stage out; change the order and the minutes.")
+    table = pd.DataFrame(
+        {
+            "include": [True] * len(modules),
+            "order": list(range(1, len(modules) + 1)),
+            "stage": [m.title for m in modules],
+            "minutes": [float(m.minutes) for m in modules],
+            "id": [m.id for m in modules],
+        }
+    )
+    edited = st.data_editor(
+        table,
+        key="fac_plan_table",
+        hide_index=True,
+        disabled=["stage", "id"],
+        column_config={
+            "id": None,
+            "order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
+            "minutes": st.column_config.NumberColumn(min_value=1, max_value=180, step=1),
+        },
+        width="stretch",
+    )
+    chosen_rows = edited[edited["include"]].sort_values("order", kind="stable")
+    total = float(chosen_rows["minutes"].sum())
+    st.caption(f"{len(chosen_rows)} stages · {total:.0f} minutes in all")
+
+    with st.form("fac_create"):
+        title = st.text_input(
+            "Title participants see", value="Emotional connection workshop", key="fac_title"
+        )
+        min_reveal = st.number_input(
+            "Reveal answers once at least this many have answered",
+            min_value=2,
+            max_value=50,
+            value=3,
+            help="Sensitive prompts keep their own higher threshold.",
+            key="fac_min_reveal",
+        )
+        support = st.text_area(
+            "Support text on every participant screen (your own resources)",
+            value=DEFAULT_SUPPORT,
+            max_chars=1500,
+            key="fac_support",
+        )
+        passcode = st.text_input(
+            "Workshop passcode (to reopen this console)",
+            type="password",
+            max_chars=200,
+            key="fac_passcode",
+        )
+        again = st.text_input("Passcode again", type="password", max_chars=200, key="fac_passcode2")
+        if st.form_submit_button("Create workshop", type="primary", key="fac_create_go"):
+            problem = _plan_problem(chosen_rows, passcode, again)
+            if problem:
+                st.error(problem)
+                return
+            plan = build_plan(
+                content(), [(r.id, float(r.minutes)) for r in chosen_rows.itertuples()]
+            )
+            try:
+                created = store().create_workshop(
+                    title=title.strip() or "Workshop",
+                    stages=plan,
+                    passcode=passcode,
+                    min_reveal=int(min_reveal),
+                    support_text=support.strip(),
+                )
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
+                return
+            _signed_in(created.code, created.facilitator_key)
+
+
+def _plan_problem(rows: pd.DataFrame, passcode: str, again: str) -> str | None:
+    if rows.empty:
+        return "Choose at least one stage."
+    if len(passcode) < 8:
+        return "Choose a passcode of at least 8 characters."
+    if passcode != again:
+        return "The two passcodes differ."
+    return None
