@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.e2e.sounds import COUNT_SOUNDS
+
 DEMO = Path(__file__).resolve().parent / "apps" / "countdown_demo.py"
 AMBER = "rgb(180, 83, 9)"
-COUNT_SOUNDS = """
-window.__soundsStarted = 0;
-const originalStart = OscillatorNode.prototype.start;
-OscillatorNode.prototype.start = function (...args) {
-  window.__soundsStarted += 1;
-  return originalStart.apply(this, args);
-};
-"""
 
 
 @pytest.fixture(scope="module")

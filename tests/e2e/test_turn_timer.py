@@ -14,14 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-COUNT_SOUNDS = """
-window.__soundsStarted = 0;
-const originalStart = OscillatorNode.prototype.start;
-OscillatorNode.prototype.start = function (...args) {
-  window.__soundsStarted += 1;
-  return originalStart.apply(this, args);
-};
-"""
+from tests.e2e.sounds import COUNT_SOUNDS
 
 APP = """
 import os
