@@ -289,3 +289,27 @@ def test_a_workshop_planned_from_older_content_still_runs(app_db):
     assert "Sent, anonymously" in texts(phone)
     console.run()
     assert "Moderate (1)" in [e.label for e in console.expander]
+
+
+def test_a_phone_sees_the_content_note_first_and_can_continue_or_skip(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    store = Store(app_db)
+    state = store.state(code=code)
+    sensitive = next(s for s in state.stages if "barrier-resonates" in s.prompt_ids)
+    store.go_to_stage(code=code, key=key, index=sensitive.index)
+    store.set_prompt(code=code, key=key, prompt_id="barrier-resonates")
+    st.cache_resource.clear()  # phones opened now, past the app's one-second cache
+
+    going_on, skipping = _session("join", code=code), _session("join", code=code)
+    for phone in (going_on, skipping):
+        assert "Before this part" in texts(phone)
+        assert not [r for r in phone.radio if r.key and "barrier-resonates" in r.key]
+
+    going_on.button(key=f"join_note_{code}_{sensitive.index}_go").click().run()
+    assert "Before this part" not in texts(going_on)
+    assert going_on.radio(key=f"join_done_{code}_barrier-resonates_choice") is not None
+
+    skipping.button(key=f"join_note_{code}_{sensitive.index}_skip").click().run()
+    assert "You're skipping this part" in texts(skipping)
+    assert not [r for r in skipping.radio if r.key and "barrier-resonates" in r.key]
