@@ -815,15 +815,17 @@ def _run_in(
         query = ""
     try:
         server.wait_healthy()
-        return (
-            asyncio.run(
-                _orchestrate(kind, settings, server, query, code, prompts, scale_title, counter)
-            )
-            | {"backend": database.backend if database else "none"}
-            | ({"stored": _stored(database.url, code)} if database else {})
+        figures = asyncio.run(
+            _orchestrate(kind, settings, server, query, code, prompts, scale_title, counter)
         )
     finally:
         server.stop()
+    figures["backend"] = database.backend if database else "none"
+    if database is not None:
+        figures["stored"] = _stored(database.url, code)
+    if figures["errors"]:
+        figures["server_log_tail"] = server.log.read_text(errors="replace")[-3000:]
+    return figures
 
 
 async def _orchestrate(
