@@ -267,9 +267,23 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
     assert any(f"code={code}" in u for u in urls)  # the URLs were recorded
     for text in REFLECTIONS:
         assert text not in log
-    # A participant's token is only ever held by their own browser session: nothing that
-    # looks like one, anywhere the log, a URL or a page shows, is the token behind an answer
-    # or a text.
+    # Each phone's token is kept in its browser's localStorage and is what its answers and
+    # texts are counted under; it never shows up in the log, a URL or a page.
+    kept = [page.evaluate("localStorage.getItem('bedrock-device')") for page in pages[2:]]
+    assert len(set(kept)) == 3 and all(TOKEN.fullmatch(t) for t in kept), "a phone keeps no token"
+    derived_ids = {
+        privacy.respondent_id(workshop["secret"], prompt_id=p["prompt_id"], token=t)
+        for p in tables["prompts"][1]
+        for t in kept
+    }
+    assert voters | writers <= derived_ids
+    for token in kept:
+        assert token not in log
+        assert not [u for u in urls if token in u]
+        for content in contents:
+            assert token not in content
+    # And nothing that looks like a token, anywhere the log, a URL or a page shows, is the
+    # token behind an answer or a text.
     places = [("log", log), ("urls", "\n".join(urls))] + [("page", c) for c in contents]
     prompt_ids = {p["prompt_id"] for p in tables["prompts"][1]}
     for place, text in places:

@@ -99,7 +99,8 @@ class Watch:
 
 
 def origin(url: str) -> str:
-    parts = urlsplit(url)
+    # A blob: URL is made in the page (the app's own component code) and names its origin.
+    parts = urlsplit(url.removeprefix("blob:"))
     scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
     return f"{scheme}://{parts.netloc}"
 

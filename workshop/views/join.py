@@ -9,6 +9,7 @@ import streamlit as st
 from workshop import privacy
 from workshop.access import LookupThrottle
 from workshop.components.countdown import countdown
+from workshop.components.device import device_token
 from workshop.content import Module
 from workshop.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
 from workshop.live import signature
@@ -29,14 +30,19 @@ REFRESH_SECONDS = 2
 #: Every follow redraws every phone in the room, so it is kept well above REFRESH_SECONDS.
 FOLLOW_SECONDS = 6
 
+DEVICE_KEY = "join_device_token"
+"""The key of the invisible element that hands over the browser's stored token."""
+
 # Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
 # confuses there (tapping Send is what counts); the character count next to it stays.
 # The workshop's title is the facilitator's text, shown as text at the top.
+# The device token's element draws nothing and takes no room.
 PHONE_CSS = """
 <style>
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
+.st-key-join_device_token{display:none}
 </style>
 """
 
@@ -92,6 +98,9 @@ def page() -> None:
     st.session_state.join_drawn_at = time.time()
 
     st.html(PHONE_CSS)
+    # The browser's own token, kept across reloads, once it has sent it; until then (or
+    # when the browser keeps no storage) this session's token.
+    st.session_state.join_device = device_token(key=DEVICE_KEY)
     stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
@@ -274,7 +283,7 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
 
 
 def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
-    token = st.session_state.join_token
+    token = st.session_state.get("join_device") or st.session_state.join_token
     try:
         if spec.kind in {"reflection", "word", "timed-writing"}:
             store().submit_reflection(
