@@ -62,3 +62,28 @@ def test_a_sensitive_stage_opens_on_the_projector_with_its_content_note(app_stor
     at = projector(created.code, created.screen_key)
     assert "Before this part" not in shown(at)
     assert sensitive.slides[1].title in shown(at)
+
+
+def test_the_closing_check_in_stands_beside_the_opening_one_on_the_projector(app_store):
+    content = get_content()
+    first, last = content.modules[0], content.modules[-1]
+    created = app_store.create_workshop(
+        title="Evening",
+        stages=build_plan(content, [(first.id, first.minutes), (last.id, last.minutes)]),
+        passcode="quiet room",
+    )
+    code, key = created.code, created.facilitator_key
+    for phone, (before, after) in enumerate([(3, 7), (4, 8), (4, 6)]):
+        token = f"phone-token-{phone:08d}"
+        app_store.answer(code=code, prompt_id="checkin-open", token=token, value=before)
+        app_store.answer(code=code, prompt_id="checkin-close", token=token, value=after)
+    app_store.next_stage(code=code, key=key)
+    app_store.set_prompt(code=code, key=key, prompt_id="checkin-close")
+    app_store.reveal(code=code, key=key, prompt_id="checkin-close")
+
+    at = projector(code, created.screen_key)
+    assert not at.exception
+    charts = [e.proto.spec for e in at.get("vega_lite_chart")]
+    assert len(charts) == 1 and "Opening" in charts[0] and "Closing" in charts[0]
+    averages = " ".join(e.value for e in at.subheader)
+    assert "3.7 at the opening, 7.0 now" in averages

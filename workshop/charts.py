@@ -54,6 +54,8 @@ SECOND = "#2e6f7a"
 """The colour of the closing check-in, beside the opening one in :data:`BAR`."""
 
 CHECKIN_MOMENTS = ("Opening", "Closing")
+OPENING, CLOSING = "checkin-open", "checkin-close"
+"""The prompts of the opening and closing check-in, compared side by side."""
 
 
 def checkin_frame(

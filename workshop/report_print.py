@@ -20,7 +20,7 @@ from workshop.printing import (
 )
 from workshop.report import KIND_LABELS, TOP_WORDS, PromptSummary, Summary
 
-OPENING, CLOSING = "checkin-open", "checkin-close"
+OPENING, CLOSING = charts.OPENING, charts.CLOSING
 """The check-in prompts compared side by side."""
 
 PRIVACY_NOTE = (

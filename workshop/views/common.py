@@ -31,7 +31,7 @@ def content() -> Content:
     return get_content()
 
 
-def support_panel(support_text: str = "", *, key: str = "support") -> None:
+def support_panel(support_text: str = "") -> None:
     """A Support button that opens the facilitator's own resources, one tap away."""
     with st.popover("Support", icon=":material/favorite:", width="content"):
         st.markdown("**Support**")

@@ -292,6 +292,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
     try:
         state = live().state(code)
         results = live().results(code, prompt_id)
+        opening = results_view.opening_for(state, prompt_id, lambda p: live().results(code, p))
     except BedrockError:
         st.caption("Reconnecting…")
         return
@@ -321,7 +322,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
         _act(s.reveal, prompt_id=prompt_id)
     if spec.kind in {"reflection", "word", "timed-writing"}:
         _moderation(code, key, prompt_id)
-    results_view.show(results, spec)
+    results_view.show(results, spec, opening=opening)
 
 
 def _moderation(code: str, key: str, prompt_id: str) -> None:

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from workshop import charts
-from workshop.store import PromptSpec, Results
+from workshop.store import PromptSpec, Results, WorkshopState
 
 WALL_CSS = """
 <style>
@@ -25,8 +25,28 @@ def wall(texts: list[str], *, big: bool = False) -> None:
     st.html(f'{WALL_CSS}<div class="bedrock-wall" style="{style}">{cards}</div>')
 
 
-def show(results: Results, spec: PromptSpec, *, big: bool = False) -> None:
-    """Everything a prompt's results may show. Callers decide whether it may be shown now."""
+def opening_for(state: WorkshopState, prompt_id: str, read) -> Results | None:
+    """The opening check-in's results when ``prompt_id`` is the closing one, so the two can
+    be shown side by side; ``read(prompt_id)`` fetches results. None otherwise."""
+    if prompt_id == charts.CLOSING and charts.OPENING in state.prompts:
+        return read(charts.OPENING)
+    return None
+
+
+def _average(text: str, count: str, *, big: bool) -> None:
+    """The average under a scale chart, readable from the back of the room on the projector."""
+    if big:
+        st.subheader(f"{text} · {count}")
+    else:
+        st.markdown(f"**{text}** · {count}")
+
+
+def show(
+    results: Results, spec: PromptSpec, *, big: bool = False, opening: Results | None = None
+) -> None:
+    """Everything a prompt's results may show. Callers decide whether it may be shown now.
+    With ``opening`` (the closing check-in's counterpart), the two check-ins stand side by
+    side; a check-in below its threshold adds nothing to that chart."""
     if not results.enough:
         st.caption(
             f"{results.count_label} so far: results appear once {results.needed} have answered."
@@ -35,11 +55,21 @@ def show(results: Results, spec: PromptSpec, *, big: bool = False) -> None:
     height = 520 if big else 260
     if spec.kind == "scale":
         lo, hi = spec.scale_min or 1, spec.scale_max or 10
-        frame = charts.scale_frame(results, lo=lo, hi=hi)
-        chart = charts.bar_chart(frame, big=big, horizontal=False).properties(height=height)
-        st.altair_chart(chart, width="stretch")
-        if results.mean is not None:
-            st.markdown(f"**Average: {results.mean:.1f}** · {results.count_label}")
+        both = charts.checkin_frame(opening, results, lo=lo, hi=hi) if opening else None
+        if both is not None and both["moment"].nunique() == 2:
+            chart = charts.checkin_chart(both, big=big).properties(height=height)
+            st.altair_chart(chart, width="stretch")
+            _average(
+                f"Average: {opening.mean:.1f} at the opening, {results.mean:.1f} now",
+                results.count_label,
+                big=big,
+            )
+        else:
+            frame = charts.scale_frame(results, lo=lo, hi=hi)
+            chart = charts.bar_chart(frame, big=big, horizontal=False).properties(height=height)
+            st.altair_chart(chart, width="stretch")
+            if results.mean is not None:
+                _average(f"Average: {results.mean:.1f}", results.count_label, big=big)
     elif spec.kind in {"choice", "ranking"}:
         frame = charts.distribution_frame(results, order=list(spec.options))
         chart = charts.bar_chart(frame, big=big).properties(height=height)

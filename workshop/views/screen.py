@@ -93,6 +93,7 @@ def _screen(code: str) -> None:
         # mid-refresh gives "Reconnecting…" rather than an error.
         prompt = state.current_prompt
         results = live().results(code, prompt) if prompt else None
+        opening = results_view.opening_for(state, prompt, lambda p: live().results(code, p))
     except WorkshopEnded:
         st.title("Thank you for coming")
         return
@@ -121,7 +122,7 @@ def _screen(code: str) -> None:
         if prompt and results is not None and prompt in state.revealed:
             spec = state.prompts[prompt]
             st.header(spec.title)
-            results_view.show(results, spec, big=True)
+            results_view.show(results, spec, big=True, opening=opening)
             return
         if module and module.content_note and state.slide_index == 0:
             note = html.escape(paragraphs(module.content_note))
