@@ -172,7 +172,7 @@ def _top_bar(*, with_break: bool, break_waits: bool = False) -> None:
     unsent words would be lost) the break button shows but cannot be pressed."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("**Together**", width="stretch")
-        support_panel(key="together_support")
+        support_panel()
         if with_break and break_waits:
             st.button(
                 "Take a break",
