@@ -491,7 +491,7 @@ class Database:
         import sqlalchemy as sa
         from sqlalchemy.engine import make_url
 
-        from workshop.db import normalise_url
+        from workshop.engine.db import normalise_url
 
         self.backend = "postgresql"
         self.schema = f"bench_{secrets.token_hex(4)}"
@@ -511,7 +511,7 @@ class Database:
         import sqlalchemy as sa
         from sqlalchemy.engine import make_url
 
-        from workshop.db import normalise_url
+        from workshop.engine.db import normalise_url
 
         engine = sa.create_engine(make_url(normalise_url(self.base_url)))
         with engine.begin() as connection:
@@ -741,9 +741,9 @@ def _ms(value: float | None) -> float | None:
 
 
 def _create_workshop(url: str) -> tuple[str, str, str, dict[str, str], str]:
-    from workshop.content import get_content
-    from workshop.planning import build_plan
-    from workshop.store import Store
+    from workshop.content.loader import get_content
+    from workshop.content.planning import build_plan
+    from workshop.engine.store import Store
 
     content = get_content()
     store = Store(url)
@@ -760,7 +760,7 @@ def _create_workshop(url: str) -> tuple[str, str, str, dict[str, str], str]:
 
 
 def _stored(url: str, code: str) -> dict[str, int]:
-    from workshop.store import Store
+    from workshop.engine.store import Store
 
     store = Store(url)
     try:

@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from workshop.db import normalise_url
-from workshop.store import Created, PromptSpec, StagePlan, Store
+from workshop.engine.db import normalise_url
+from workshop.engine.store import Created, PromptSpec, StagePlan, Store
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

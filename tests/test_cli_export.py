@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from workshop import report
 from workshop.cli import EXPORT_FORMATS
-from workshop.privacy import new_token
-from workshop.store import PromptSpec, StagePlan, Store
+from workshop.engine.privacy import new_token
+from workshop.engine.store import PromptSpec, StagePlan, Store
+from workshop.printing import summary as summaries
 
 REPO = Path(__file__).resolve().parents[1]
 PASSCODE = "quiet harbour"
@@ -61,7 +61,7 @@ def test_every_command_has_help():
         done = bedrock(name, "--help")
         assert done.returncode == 0
         assert f"usage: bedrock {name}" in done.stdout
-    assert EXPORT_FORMATS == report.FORMATS
+    assert EXPORT_FORMATS == summaries.FORMATS
 
 
 def test_export_writes_the_answers_with_the_right_passcode(database, tmp_path):

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from workshop.errors import WorkshopNotFound
-from workshop.privacy import new_token
-from workshop.store import Store
+from workshop.engine.errors import WorkshopNotFound
+from workshop.engine.privacy import new_token
+from workshop.engine.store import Store
 
 
 def purge(*args: str) -> subprocess.CompletedProcess[str]:

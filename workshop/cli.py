@@ -78,7 +78,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 )
 def validate_command(args: argparse.Namespace, extra: list[str]) -> int:
     """Print every problem and a summary line; returns 1 on errors (or warnings if strict)."""
-    from workshop.validate import check
+    from workshop.content.validate import check
 
     report = check(root=args.path)
     for problem in report.problems:
@@ -208,8 +208,8 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
     """Open the workshop with its passcode and write its summary; 1 on any problem."""
     import sqlalchemy as sa
 
-    from workshop.errors import BedrockError
-    from workshop.store import Store
+    from workshop.engine.errors import BedrockError
+    from workshop.engine.store import Store
 
     fmt = args.format
     if fmt is None:
@@ -234,14 +234,14 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
         return _fail("export", f"cannot open the database: {type(error.orig or error).__name__}.")
     try:
         key = store.open_console(code=args.code, passcode=passcode)
-        from workshop.report import report_bytes  # loads pandas and fpdf: only when needed
+        from workshop.printing.report import report_bytes  # loads pandas and fpdf: only when needed
 
         data = report_bytes(store=store, code=args.code, key=key, fmt=fmt)
     except BedrockError as error:
         return _fail("export", str(error))
     finally:
         store.close()
-    from workshop.privacy import normalise_code
+    from workshop.engine.privacy import normalise_code
 
     name = f"bedrock-{normalise_code(args.code)}-summary.{fmt}"
     out = args.out or Path(name)
@@ -288,8 +288,8 @@ def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
 )
 def handouts_command(args: argparse.Namespace, extra: list[str]) -> int:
     """Write every handout and the guide; 1 when the content has errors or cannot be written."""
-    from workshop.content import ContentError, content_root, load_content
-    from workshop.handouts import write_handouts
+    from workshop.content.loader import ContentError, content_root, load_content
+    from workshop.printing.handout_files import write_handouts
 
     try:
         content = load_content(args.content or content_root())
@@ -338,8 +338,8 @@ def purge_command(args: argparse.Namespace, extra: list[str]) -> int:
     """Delete old workshops; 1 when the database cannot be opened or DAYS is negative."""
     import sqlalchemy as sa
 
-    from workshop.errors import BedrockError
-    from workshop.store import Store
+    from workshop.engine.errors import BedrockError
+    from workshop.engine.store import Store
 
     if args.older_than < 0:
         return _fail("purge", "--older-than cannot be negative.")

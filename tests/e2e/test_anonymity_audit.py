@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from playwright.sync_api import BrowserContext, Page, expect
 
-from workshop import privacy
+from workshop.engine import privacy
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 SCALE = "Opening check-in"

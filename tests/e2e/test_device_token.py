@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from workshop.store import Store
+from workshop.engine.store import Store
 
 SCALE = "Opening check-in"
 PROMPT_ID = "checkin-open"

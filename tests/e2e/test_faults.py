@@ -14,7 +14,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from workshop.store import Store
+from workshop.engine.store import Store
 
 STAGE_TWO = "What is emotional connection?"
 PROMPT = "A time I felt understood"

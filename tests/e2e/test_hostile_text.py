@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Dialog, Page, Request, Response, expect
 
-from workshop.privacy import clean_text
+from workshop.engine.privacy import clean_text
 
 PASSCODE = "a quiet room"
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from workshop import couple
-from workshop.content import get_content
+from workshop.couple import evening
+from workshop.content.loader import get_content
 from workshop.views import together, together_common
 
 CLOCK = Path(os.environ["BEDROCK_TEST_CLOCK"])
@@ -40,10 +40,10 @@ st.set_page_config(page_title="Bedrock", layout="centered")
 wanted = st.query_params.get("at")
 if wanted and "together_names" not in st.session_state:
     for stage, module in enumerate(get_content().modules):
-        for item in couple.stage_items(module):
+        for item in evening.stage_items(module):
             if item.exercise_id == wanted or f"{module.id}:{item.index}" == wanted:
-                st.session_state["together_names"] = couple.Names(a="Sam", b="Alex")
-                st.session_state["together_progress"] = couple.CoupleProgress(
+                st.session_state["together_names"] = evening.Names(a="Sam", b="Alex")
+                st.session_state["together_progress"] = evening.CoupleProgress(
                     stage=stage, item=item.index
                 )
 together.page()

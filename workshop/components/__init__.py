@@ -1,0 +1,2 @@
+"""Browser components of our own (components.v2, inline JS): the countdown that ticks from the
+server's deadline, and the device token kept in localStorage."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import streamlit as st
 
 if TYPE_CHECKING:
-    from workshop.timer import Timer
+    from workshop.engine.timer import Timer
 
 Size = Literal["huge", "large", "small"]
 SIZES: tuple[Size, ...] = ("huge", "large", "small")

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from workshop.content import Content, Module, get_content
-from workshop.errors import BedrockError, StorageUnavailable
+from workshop.content.loader import get_content
+from workshop.content.model import Content, Module
+from workshop.engine.errors import BedrockError, StorageUnavailable
 
 if TYPE_CHECKING:  # the couple path never loads the store at all
-    from workshop.live import LiveCache
-    from workshop.store import Store
+    from workshop.engine.live import LiveCache
+    from workshop.engine.store import Store
 
 DEFAULT_SUPPORT = (
     "If something here brings up more than you can hold right now, you can stop at any time. "
@@ -77,7 +78,7 @@ def user_text(text: str, *, css_class: str = "bedrock-text") -> None:
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """The process's one connection pool to the database (``DATABASE_URL``)."""
-    from workshop.store import Store
+    from workshop.engine.store import Store
 
     return Store()
 
@@ -93,7 +94,7 @@ def live() -> LiveCache:
     of phones refreshing they stalled every session for 100-500 ms several times a minute
     (see bench/README.md); young objects are still collected as often as before.
     """
-    from workshop.live import LiveCache
+    from workshop.engine.live import LiveCache
 
     gc.collect()
     gc.freeze()

@@ -7,14 +7,14 @@ import os
 import pandas as pd
 import streamlit as st
 
-from workshop.errors import (
+from workshop.content.planning import build_plan
+from workshop.engine.errors import (
     AccessDenied,
     BedrockError,
     TooManyAttempts,
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.planning import build_plan
 from workshop.views.common import DEFAULT_SUPPORT, content, store
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from workshop.components.countdown import countdown
-from workshop.content import Module
-from workshop.errors import (
+from workshop.content.model import Module
+from workshop.engine.errors import (
     AccessDenied,
     BedrockError,
     BelowThreshold,
@@ -29,7 +29,7 @@ from workshop.views.common import (
 )
 
 if TYPE_CHECKING:
-    from workshop.store import WorkshopState
+    from workshop.engine.store import WorkshopState
 
 REFRESH_SECONDS = 1.5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop.views import PAGES, link
+from workshop.views.links import PAGES, link
 
 
 def page() -> None:

@@ -6,14 +6,14 @@ import time
 
 import streamlit as st
 
-from workshop import privacy
-from workshop.access import LookupThrottle
 from workshop.components.countdown import countdown
 from workshop.components.device import device_token
-from workshop.content import Module
-from workshop.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
-from workshop.live import signature
-from workshop.store import PromptSpec, WorkshopState
+from workshop.content.model import Module
+from workshop.engine import privacy
+from workshop.engine.access import LookupThrottle
+from workshop.engine.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
+from workshop.engine.live import signature
+from workshop.engine.store import PromptSpec, WorkshopState
 from workshop.views import results as results_view
 from workshop.views.common import (
     content,

@@ -6,8 +6,8 @@ import html
 
 import streamlit as st
 
-from workshop import charts
-from workshop.store import PromptSpec, Results, WorkshopState
+from workshop.engine.store import PromptSpec, Results, WorkshopState
+from workshop.printing import charts
 
 WALL_CSS = """
 <style>

@@ -10,7 +10,7 @@ import segno
 import streamlit as st
 
 from workshop.components.countdown import countdown
-from workshop.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
+from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.views import results as results_view
 from workshop.views.common import content, live, paragraphs, store
 

@@ -17,11 +17,12 @@ from datetime import date
 
 import streamlit as st
 
-from workshop import couple, couple_file, couple_plan
 from workshop.components.countdown import countdown
-from workshop.content import Exercise, Module, SpeakerListenerExercise
-from workshop.couple import CoupleProgress, Names
-from workshop.timer import Timer
+from workshop.content.model import Exercise, Module, SpeakerListenerExercise
+from workshop.couple import evening, savefile
+from workshop.couple.evening import CoupleProgress, Names
+from workshop.engine.timer import Timer
+from workshop.printing import couple_plan
 from workshop.views.common import content, content_note, support_panel
 from workshop.views.together_answers import checkins, private
 from workshop.views.together_common import (
@@ -92,7 +93,7 @@ def page() -> None:
         if progress.rest is not None:
             _break_screen(progress)
             return
-        spot = couple.current_item(progress, content=content())
+        spot = evening.current_item(progress, content=content())
         if spot is None:
             _finished(progress, names)
             return
@@ -103,7 +104,7 @@ def page() -> None:
             return
         if choice == "skip":
             del st.session_state[f"together_note_{module.id}"]
-            save_progress(couple.skip_stage(progress, content=content()))
+            save_progress(evening.skip_stage(progress, content=content()))
             st.rerun()
         if item.kind == "slide":
             _slide(module, item.index)
@@ -131,10 +132,10 @@ def _names_screen() -> None:
         st.markdown("**What shall we call you?**")
         left, right = st.columns(2)
         left.text_input(
-            "First partner", value="Partner A", max_chars=couple.NAME_CHARS, key="together_name_a"
+            "First partner", value="Partner A", max_chars=evening.NAME_CHARS, key="together_name_a"
         )
         right.text_input(
-            "Second partner", value="Partner B", max_chars=couple.NAME_CHARS, key="together_name_b"
+            "Second partner", value="Partner B", max_chars=evening.NAME_CHARS, key="together_name_b"
         )
         st.caption(NAMES_NOTE)
         st.form_submit_button("Let's begin", type="primary", width="stretch", on_click=_set_names)
@@ -142,24 +143,24 @@ def _names_screen() -> None:
         _continue_uploader()
     progress = st.session_state.get(PROGRESS)
     if progress is not None and progress != CoupleProgress():
-        label = couple.where(progress, content=content()).label
+        label = evening.where(progress, content=content()).label
         note("info", f"Your saved progress is ready: {label}.")
 
 
 def _set_names() -> None:
     try:
-        names = couple.clean_names(
+        names = evening.clean_names(
             a=st.session_state.get("together_name_a", ""),
             b=st.session_state.get("together_name_b", ""),
         )
-    except couple.InvalidAnswer as error:
+    except evening.InvalidAnswer as error:
         st.session_state[MESSAGE] = ("warning", str(error))
         return
     st.session_state[NAMES] = names
 
 
 def _header(progress: CoupleProgress) -> None:
-    here = couple.where(progress, content=content())
+    here = evening.where(progress, content=content())
     writing = progress.answering is not None
     _top_bar(with_break=progress.rest is None, break_waits=writing)
     if writing and progress.rest is None:
@@ -193,8 +194,8 @@ def _break_chooser() -> None:
         )
         st.pills(
             "For how long?",
-            couple.BREAK_CHOICES,
-            default=couple.MIN_BREAK_MINUTES,
+            evening.BREAK_CHOICES,
+            default=evening.MIN_BREAK_MINUTES,
             format_func=lambda m: f"{m} min",
             key=BREAK_MINUTES,
             required=True,
@@ -203,10 +204,10 @@ def _break_chooser() -> None:
 
 
 def _start_break() -> None:
-    minutes = st.session_state.get(BREAK_MINUTES) or couple.MIN_BREAK_MINUTES
+    minutes = st.session_state.get(BREAK_MINUTES) or evening.MIN_BREAK_MINUTES
     save_progress(
-        couple.take_break(
-            current_progress(), minutes=max(couple.MIN_BREAK_MINUTES, minutes), now=now()
+        evening.take_break(
+            current_progress(), minutes=max(evening.MIN_BREAK_MINUTES, minutes), now=now()
         )
     )
 
@@ -216,7 +217,7 @@ def _break_screen(progress: CoupleProgress) -> None:
     assert rest is not None
     moment = now()
     st.header("Taking a break")
-    back = couple.clock_time(rest.until, timezone=st.context.timezone)
+    back = evening.clock_time(rest.until, timezone=st.context.timezone)
     st.html(f'<div class="together-back">Back at {html.escape(back)}</div>')
     countdown(
         timer=Timer(duration=rest.until - rest.started_at, ends_at=rest.until),
@@ -235,9 +236,9 @@ def _break_screen(progress: CoupleProgress) -> None:
         key="together_break_end",
         type="primary",
         width="stretch",
-        on_click=change(lambda p: couple.end_break(p, now=now())),
+        on_click=change(lambda p: evening.end_break(p, now=now())),
     )
-    if couple.break_left(progress, now=moment) > 0:
+    if evening.break_left(progress, now=moment) > 0:
         st.caption("Coming back early is fine if you both feel settled.")
 
 
@@ -264,7 +265,7 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
             st.caption(f"Exercise · about {exercise.minutes:g} {unit}")
             st.subheader(exercise.title)
             st.markdown(exercise.couple_prompt)
-    if exercise.kind in couple.PRIVATE_KINDS:
+    if exercise.kind in evening.PRIVATE_KINDS:
         private(progress, exercise, names)
     elif exercise.kind == "speaker-listener":
         assert isinstance(exercise, SpeakerListenerExercise)
@@ -305,7 +306,7 @@ def _save_plan(exercise: Exercise) -> None:
         f.name: st.session_state.get(f"together_plan_{exercise.id}_{f.name}", "") or ""
         for f in exercise.fields
     }
-    change(lambda p: couple.set_plan(p, exercise=exercise, values=values))()
+    change(lambda p: evening.set_plan(p, exercise=exercise, values=values))()
 
 
 # --- the end, and saving ---------------------------------------------------------------------
@@ -364,8 +365,8 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
         st.divider()
         st.download_button(
             "Save our progress",
-            data=lambda: couple_file.to_file(progress, now=now()),
-            file_name=couple_file.file_name(today=today),
+            data=lambda: savefile.to_file(progress, now=now()),
+            file_name=savefile.file_name(today=today),
             mime="application/json",
             key="together_save",
             on_click="ignore",
@@ -396,12 +397,12 @@ def _load_file() -> None:
     if uploaded is None:
         return
     try:
-        loaded = couple_file.from_file(uploaded.getvalue(), content=content())
-    except couple_file.ProgressFileError as error:
+        loaded = savefile.from_file(uploaded.getvalue(), content=content())
+    except savefile.ProgressFileError as error:
         st.session_state[MESSAGE] = ("error", str(error))
         return
     save_progress(loaded)
-    label = couple.where(loaded, content=content()).label
+    label = evening.where(loaded, content=content()).label
     st.session_state[MESSAGE] = ("success", f"Welcome back. You are at {label}.")
 
 

@@ -2,7 +2,7 @@
 reveal side by side, with the check-ins chart.
 
 The other partner looks away while one answers. An answer kept private is forgotten at once
-(see :mod:`workshop.couple`); their words are always rendered as escaped text.
+(see :mod:`workshop.couple.evening`); their words are always rendered as escaped text.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workshop import couple
 from workshop.components.countdown import countdown
-from workshop.content import Exercise
-from workshop.couple import CoupleProgress, Names, Partner
-from workshop.couple_plan import answer_lines
+from workshop.content.model import Exercise
+from workshop.couple import evening
+from workshop.couple.evening import CoupleProgress, Names, Partner
+from workshop.printing.couple_plan import answer_lines
 from workshop.views.common import content, user_text
 from workshop.views.together_common import (
     change,
@@ -38,7 +38,7 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     if progress.answering is not None:
         _entry(progress, exercise, names, progress.answering)
         return
-    turn = couple.next_to_answer(progress, exercise_id=eid)
+    turn = evening.next_to_answer(progress, exercise_id=eid)
     if turn is not None:
         _answered_so_far(progress, exercise, names)
         other = "B" if turn == "A" else "A"
@@ -51,7 +51,7 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
                 type="primary",
                 width="stretch",
                 on_click=change(
-                    lambda p: couple.open_entry(p, exercise=exercise, partner=turn, now=now())
+                    lambda p: evening.open_entry(p, exercise=exercise, partner=turn, now=now())
                 ),
             )
         nav(progress, next_label="Skip this exercise", next_primary=False)
@@ -61,8 +61,8 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
 
 
 def _answered_so_far(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
-    for partner in couple.PARTNERS:
-        answer = couple.answer_of(progress, exercise_id=exercise.id, partner=partner)
+    for partner in evening.PARTNERS:
+        answer = evening.answer_of(progress, exercise_id=exercise.id, partner=partner)
         if answer is not None:
             done = "passed" if answer.status == "passed" else "has answered"
             styled_text("together-sub", f"{names.of(partner)} {done}.")
@@ -74,7 +74,7 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
     key = f"together_value_{eid}_{partner}"
     if exercise.kind == "timed-writing":
         countdown(
-            timer=couple.writing_timer(progress, exercise_id=eid, partner=partner),
+            timer=evening.writing_timer(progress, exercise_id=eid, partner=partner),
             now=now(),
             key=f"together_write_{eid}_{partner}",
             size="small",
@@ -91,7 +91,7 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
         skip.form_submit_button(
             "Pass",
             width="stretch",
-            on_click=change(lambda p: couple.pass_answer(p, exercise_id=eid, partner=partner)),
+            on_click=change(lambda p: evening.pass_answer(p, exercise_id=eid, partner=partner)),
         )
 
 
@@ -119,7 +119,9 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
             st.checkbox(item, key=f"{key}_{number}")
     elif kind == "timed-writing":
         for number in range(exercise.target):
-            st.text_input(f"{number + 1}.", max_chars=couple.LIST_ITEM_CHARS, key=f"{key}_{number}")
+            st.text_input(
+                f"{number + 1}.", max_chars=evening.LIST_ITEM_CHARS, key=f"{key}_{number}"
+            )
 
 
 def _entry_value(exercise: Exercise, key: str) -> object:
@@ -133,7 +135,7 @@ def _entry_value(exercise: Exercise, key: str) -> object:
 
 def _submit(exercise: Exercise, partner: Partner, key: str) -> None:
     value = _entry_value(exercise, key)
-    change(lambda p: couple.submit_answer(p, exercise=exercise, partner=partner, value=value))()
+    change(lambda p: evening.submit_answer(p, exercise=exercise, partner=partner, value=value))()
 
 
 def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
@@ -142,8 +144,8 @@ def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -
     with st.container(border=True):
         st.markdown("**You have both answered.** Would each of you like to share yours?")
         st.caption("Either choice is fine. An answer kept private is forgotten right away.")
-        for partner in couple.PARTNERS:
-            answer = couple.answer_of(progress, exercise_id=eid, partner=partner)
+        for partner in evening.PARTNERS:
+            answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
             assert answer is not None
             styled_text("together-name", names.of(partner))
             if answer.status != "pending":
@@ -164,33 +166,33 @@ def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -
                     width="stretch",
                     on_click=change(_chooser(eid, partner, share=False)),
                 )
-        ready = couple.ready_to_reveal(progress, exercise_id=eid)
+        ready = evening.ready_to_reveal(progress, exercise_id=eid)
         st.button(
             "Reveal",
             key=f"together_reveal_{eid}",
             type="primary",
             width="stretch",
             disabled=not ready,
-            on_click=change(lambda p: couple.reveal(p, exercise_id=eid)),
+            on_click=change(lambda p: evening.reveal(p, exercise_id=eid)),
         )
 
 
 def _chooser(
     eid: str, partner: Partner, *, share: bool
 ) -> Callable[[CoupleProgress], CoupleProgress]:
-    return lambda p: couple.choose(p, exercise_id=eid, partner=partner, share=share)
+    return lambda p: evening.choose(p, exercise_id=eid, partner=partner, share=share)
 
 
 def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     eid = exercise.id
-    shown = couple.shared_answers(progress, exercise_id=eid)
+    shown = evening.shared_answers(progress, exercise_id=eid)
     columns = st.columns(2)
-    for column, partner in zip(columns, couple.PARTNERS, strict=True):
+    for column, partner in zip(columns, evening.PARTNERS, strict=True):
         with column.container(border=True):
             styled_text("together-name", names.of(partner))
             value = shown[partner]
             if value is None:
-                answer = couple.answer_of(progress, exercise_id=eid, partner=partner)
+                answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
                 passed = answer is not None and answer.status == "passed"
                 st.caption("Passed this one." if passed else "Kept this one private.")
             elif isinstance(value, int):
@@ -211,18 +213,18 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
         "Do this one again",
         key=f"together_again_{eid}",
         type="tertiary",
-        on_click=change(lambda p: couple.start_over(p, exercise_id=eid)),
+        on_click=change(lambda p: evening.start_over(p, exercise_id=eid)),
     )
 
 
 def checkins(progress: CoupleProgress, names: Names) -> None:
     """The check-in numbers they shared, with a line chart once there are two moments."""
-    points = couple.checkins(progress, content=content())
+    points = evening.checkins(progress, content=content())
     order = list(dict.fromkeys(c.title for c in points))
     if len(order) < 2:
         return
     st.markdown("**Your check-ins**")
-    for partner in couple.PARTNERS:
+    for partner in evening.PARTNERS:
         numbers = [str(c.value) for c in points if c.partner == partner]
         if numbers:
             user_text(f"{names.of(partner)}: {' → '.join(numbers)}")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import couple
-from workshop.couple import CoupleProgress
+from workshop.couple import evening
+from workshop.couple.evening import CoupleProgress
 from workshop.views.common import content
 
 clock: Callable[[], float] = time.time
@@ -48,7 +48,7 @@ def change(step: Callable[[CoupleProgress], CoupleProgress]) -> Callable[[], Non
     def run() -> None:
         try:
             save_progress(step(current_progress()))
-        except couple.InvalidAnswer as error:
+        except evening.InvalidAnswer as error:
             st.session_state[MESSAGE] = ("warning", str(error))
 
     return run
@@ -101,7 +101,7 @@ def nav(
             icon=":material/arrow_back:",
             width="stretch",
             disabled=at_start,
-            on_click=change(lambda p: couple.go_back(p, content=content())),
+            on_click=change(lambda p: evening.go_back(p, content=content())),
         )
         if not back_only:
             st.button(
@@ -111,5 +111,5 @@ def nav(
                 icon=":material/arrow_forward:",
                 icon_position="right",
                 width="stretch",
-                on_click=change(lambda p: couple.go_next(p, content=content())),
+                on_click=change(lambda p: evening.go_next(p, content=content())),
             )

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import couple, couple_turns
 from workshop.components.countdown import countdown
-from workshop.content import SpeakerListenerExercise
-from workshop.couple import CoupleProgress, Names
-from workshop.timer import Phase, Timer
+from workshop.content.model import SpeakerListenerExercise
+from workshop.couple import evening, turn_timer
+from workshop.couple.evening import CoupleProgress, Names
+from workshop.engine.timer import Phase, Timer
 from workshop.views.together_common import (
     SOUND,
     change,
@@ -29,8 +29,8 @@ the browser regardless)."""
 def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Names) -> None:
     """The turn timer: the rules and Start, then the live phase with its controls."""
     eid = exercise.id
-    turn = progress.turns.get(eid, couple_turns.Turn())
-    view = couple_turns.turn_view(turn, exercise=exercise, now=now())
+    turn = progress.turns.get(eid, turn_timer.Turn())
+    view = turn_timer.turn_view(turn, exercise=exercise, now=now())
     if view.status == "ready":
         _rules(exercise)
         styled_text("together-sub", f"{names.a} is A and speaks first; {names.b} is B.")
@@ -41,8 +41,8 @@ def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Na
             width="stretch",
             icon=":material/play_arrow:",
             on_click=change(
-                lambda p: couple.set_turn(
-                    p, exercise_id=eid, turn=couple_turns.turn_start(now=now())
+                lambda p: evening.set_turn(
+                    p, exercise_id=eid, turn=turn_timer.turn_start(now=now())
                 )
             ),
         )
@@ -61,7 +61,7 @@ def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Na
         "Start the turns again",
         key="together_turn_reset",
         type="tertiary",
-        on_click=change(lambda p: couple.set_turn(p, exercise_id=eid, turn=None)),
+        on_click=change(lambda p: evening.set_turn(p, exercise_id=eid, turn=None)),
     )
 
 
@@ -80,8 +80,8 @@ def _rules(exercise: SpeakerListenerExercise, *, border: bool = True) -> None:
 
 def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
     moment = now()
-    turn = current_progress().turns.get(exercise.id, couple_turns.Turn())
-    view = couple_turns.turn_view(turn, exercise=exercise, now=moment)
+    turn = current_progress().turns.get(exercise.id, turn_timer.Turn())
+    view = turn_timer.turn_view(turn, exercise=exercise, now=moment)
     if view.status == "done":
         if st.session_state.get("together_turn_was_running"):
             st.session_state["together_turn_was_running"] = False
@@ -90,7 +90,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         return
     st.session_state["together_turn_was_running"] = view.status == "running"
     phase = view.phase
-    holder = names.of(couple_turns.floor_holder(phase))
+    holder = names.of(turn_timer.floor_holder(phase))
     other = names.of(phase.listener if phase.kind == "speak" else phase.speaker)
     if phase.kind == "speak":
         headline, sub = f"{holder} speaks", f"{other} listens, without replying"
@@ -127,7 +127,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
 
 
 def _phase_name(phase: Phase, names: Names) -> str:
-    holder = names.of(couple_turns.floor_holder(phase))
+    holder = names.of(turn_timer.floor_holder(phase))
     return {
         "speak": f"{holder} speaks",
         "paraphrase": f"{holder} says back what they heard",
@@ -135,13 +135,13 @@ def _phase_name(phase: Phase, names: Names) -> str:
     }[phase.kind]
 
 
-def _turn_controls(view: couple_turns.TurnView, exercise: SpeakerListenerExercise) -> None:
+def _turn_controls(view: turn_timer.TurnView, exercise: SpeakerListenerExercise) -> None:
     eid = exercise.id
 
-    def update(step: Callable[[couple_turns.Turn], couple_turns.Turn]) -> Callable[[], None]:
+    def update(step: Callable[[turn_timer.Turn], turn_timer.Turn]) -> Callable[[], None]:
         return change(
-            lambda p: couple.set_turn(
-                p, exercise_id=eid, turn=step(p.turns.get(eid, couple_turns.Turn()))
+            lambda p: evening.set_turn(
+                p, exercise_id=eid, turn=step(p.turns.get(eid, turn_timer.Turn()))
             )
         )
 
@@ -153,7 +153,7 @@ def _turn_controls(view: couple_turns.TurnView, exercise: SpeakerListenerExercis
             type="primary",
             icon=":material/play_arrow:",
             width="stretch",
-            on_click=update(lambda t: couple_turns.turn_resume(t, now=now())),
+            on_click=update(lambda t: turn_timer.turn_resume(t, now=now())),
         )
     else:
         row.button(
@@ -161,18 +161,18 @@ def _turn_controls(view: couple_turns.TurnView, exercise: SpeakerListenerExercis
             key="together_turn_pause",
             icon=":material/pause:",
             width="stretch",
-            on_click=update(lambda t: couple_turns.turn_pause(t, now=now())),
+            on_click=update(lambda t: turn_timer.turn_pause(t, now=now())),
         )
     row.button(
         "+1 minute",
         key="together_turn_more",
         width="stretch",
-        on_click=update(lambda t: couple_turns.turn_extend(t, exercise=exercise, now=now())),
+        on_click=update(lambda t: turn_timer.turn_extend(t, exercise=exercise, now=now())),
     )
     row.button(
         "Skip phase",
         key="together_turn_skip",
         icon=":material/skip_next:",
         width="stretch",
-        on_click=update(lambda t: couple_turns.turn_skip(t, exercise=exercise, now=now())),
+        on_click=update(lambda t: turn_timer.turn_skip(t, exercise=exercise, now=now())),
     )

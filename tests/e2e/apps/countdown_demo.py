@@ -17,7 +17,7 @@ import time
 import streamlit as st
 
 from workshop.components.countdown import countdown
-from workshop.timer import Timer, extend, pause, start
+from workshop.engine.timer import Timer, extend, pause, start
 
 runs_file = os.environ.get("BEDROCK_DEMO_RUNS")
 if runs_file:

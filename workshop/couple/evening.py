@@ -1,0 +1,507 @@
+"""A couple going through the workshop at home, on one device: the state and every change to it.
+
+Pure: nothing here reads a clock, a file or the network. Times are float epoch seconds passed
+in as ``now``. Every change returns a new ``CoupleProgress`` and leaves the old one alone.
+
+Privacy rules this module enforces, so no page has to remember them:
+
+- an answer kept private loses its words the moment its writer keeps it (only "private" is
+  remembered), and a passed answer never had any;
+- only answers whose writer chose to share them, after the couple pressed Reveal, come out of
+  ``shared_answers`` and the check-ins (and so out of the plan document,
+  :mod:`workshop.printing.couple_plan`).
+
+The speaker-listener turn timer is :mod:`workshop.couple.turn_timer`; the save file is
+:mod:`workshop.couple.savefile`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from workshop.content.model import Content, Exercise, Module
+from workshop.couple.turn_timer import Turn, turn_pause
+from workshop.engine.timer import Timer
+
+Partner = Literal["A", "B"]
+PARTNERS: tuple[Partner, Partner] = ("A", "B")
+AnswerValue = StrictInt | str | list[str]
+
+FILE_MARKER = "bedrock-couple-progress"
+"""The ``format`` field every save file carries, so a foreign JSON file is recognised."""
+FILE_VERSION = 1
+MIN_BREAK_MINUTES = 20
+BREAK_CHOICES = (20, 30, 45, 60)
+NAME_CHARS = 30
+LIST_ITEM_CHARS = 300
+PRIVATE_KINDS = frozenset(
+    {"reflection", "word", "scale", "choice", "ranking", "timed-writing", "checklist"}
+)
+"""The kinds each partner answers alone, then shares or keeps."""
+
+
+class InvalidAnswer(ValueError):
+    """An answer that does not fit its exercise; ``str(error)`` says what to change."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Names(_Model):
+    """What the partners chose to be called. Lives in the browser session; never in the
+    progress file, only in the plan downloads (which greet the couple by name)."""
+
+    a: str = "Partner A"
+    b: str = "Partner B"
+
+    def of(self, partner: Partner) -> str:
+        """The name of ``partner``."""
+        return self.a if partner == "A" else self.b
+
+
+def clean_names(*, a: str, b: str) -> Names:
+    """Trimmed names, with the defaults for blanks; raises ``InvalidAnswer`` for two equal names."""
+    first = " ".join(a.split())[:NAME_CHARS] or "Partner A"
+    second = " ".join(b.split())[:NAME_CHARS] or "Partner B"
+    if first.casefold() == second.casefold():
+        raise InvalidAnswer(
+            "Please choose two different names, so each of you knows whose turn it is."
+        )
+    return Names(a=first, b=second)
+
+
+class Answer(_Model):
+    """One partner's answer to one exercise."""
+
+    status: Literal["pending", "passed", "shared", "private"]
+    """pending: written, share or keep not chosen yet; passed; shared; private (words dropped)."""
+    value: AnswerValue | None = None
+
+    @model_validator(mode="after")
+    def _words_fit_status(self) -> Answer:
+        if self.status in ("passed", "private") and self.value is not None:
+            raise ValueError(f"a {self.status} answer carries no words")
+        if self.status in ("pending", "shared") and self.value is None:
+            raise ValueError(f"a {self.status} answer needs its words")
+        return self
+
+
+class Writing(_Model):
+    """A partner's timed-writing countdown: a deadline while running, the time left while paused."""
+
+    seconds: float = Field(gt=0)
+    ends_at: float | None = None
+    paused_left: float | None = None
+
+
+class Rest(_Model):
+    """A break: everything is paused until the couple comes back."""
+
+    started_at: float
+    until: float
+
+
+class CoupleProgress(_Model):
+    """Where a couple is in the workshop and what they answered. Also the save file's schema."""
+
+    format: Literal["bedrock-couple-progress"] = FILE_MARKER
+    version: Literal[1] = FILE_VERSION
+    stage: int = Field(default=0, ge=0)
+    """Index of the current stage; one past the last means they have finished."""
+    item: int = Field(default=0, ge=0)
+    """Index of the current card within the stage: its slides, then its exercises."""
+    answers: dict[str, dict[Partner, Answer]] = {}
+    answering: Partner | None = None
+    """Whose private entry is open right now (the other partner is looking away)."""
+    revealed: list[str] = []
+    plans: dict[str, dict[str, str]] = {}
+    writing: dict[str, dict[Partner, Writing]] = {}
+    turns: dict[str, Turn] = {}
+    rest: Rest | None = None
+    skipped: list[str] = []
+    """Stages skipped after their content note."""
+
+
+# --- where they are ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One card of a stage: a slide, or an exercise."""
+
+    kind: Literal["slide", "exercise"]
+    index: int
+    exercise_id: str | None = None
+
+
+def stage_items(module: Module) -> list[Item]:
+    """The cards of a stage in order: every slide, then every exercise."""
+    slides = [Item("slide", i) for i in range(len(module.slides))]
+    offset = len(slides)
+    return slides + [Item("exercise", offset + i, eid) for i, eid in enumerate(module.exercises)]
+
+
+def current_item(progress: CoupleProgress, *, content: Content) -> tuple[Module, Item] | None:
+    """The stage and card on screen; ``None`` once they have finished."""
+    if progress.stage >= len(content.modules):
+        return None
+    module = content.modules[progress.stage]
+    items = stage_items(module)
+    if not items:
+        return None
+    return module, items[min(progress.item, len(items) - 1)]
+
+
+def go_next(progress: CoupleProgress, *, content: Content) -> CoupleProgress:
+    """The next card, the first card of the next stage, or the end."""
+    stage, item = progress.stage, progress.item
+    if stage >= len(content.modules):
+        return progress
+    if item + 1 < len(stage_items(content.modules[stage])):
+        return _moved(progress, stage, item + 1)
+    return _moved(progress, stage + 1, 0)
+
+
+def go_back(progress: CoupleProgress, *, content: Content) -> CoupleProgress:
+    """The previous card, or the last card of the previous stage; no change at the very start."""
+    stage, item = min(progress.stage, len(content.modules)), progress.item
+    if stage == len(content.modules):
+        last = content.modules[-1]
+        return _moved(progress, stage - 1, max(0, len(stage_items(last)) - 1))
+    if item > 0:
+        return _moved(progress, stage, item - 1)
+    if stage == 0:
+        return progress
+    previous = content.modules[stage - 1]
+    return _moved(progress, stage - 1, max(0, len(stage_items(previous)) - 1))
+
+
+def skip_stage(progress: CoupleProgress, *, content: Content) -> CoupleProgress:
+    """Leave the current stage out (after its content note) and go to the next one."""
+    if progress.stage >= len(content.modules):
+        return progress
+    moved = _moved(progress, progress.stage + 1, 0)
+    stage_id = content.modules[progress.stage].id
+    if stage_id not in moved.skipped:
+        moved.skipped.append(stage_id)
+    return moved
+
+
+def _moved(progress: CoupleProgress, stage: int, item: int) -> CoupleProgress:
+    return progress.model_copy(update={"stage": stage, "item": item, "answering": None}, deep=True)
+
+
+@dataclass(frozen=True)
+class Where:
+    """How far along they are, for the progress bar."""
+
+    stage_number: int
+    stages: int
+    minutes_left: float
+    fraction: float
+    finished: bool
+
+    @property
+    def label(self) -> str:
+        """For example "Stage 3 of 8 · about 40 minutes left"."""
+        if self.finished:
+            return f"All {self.stages} stages done"
+        return f"Stage {self.stage_number} of {self.stages} · {_about(self.minutes_left)} left"
+
+
+def where(progress: CoupleProgress, *, content: Content) -> Where:
+    """Stage number, minutes left (counting part of the current stage) and overall fraction."""
+    modules = content.modules
+    total = sum(m.minutes for m in modules) or 1.0
+    if progress.stage >= len(modules):
+        return Where(len(modules), len(modules), 0.0, 1.0, True)
+    module = modules[progress.stage]
+    cards = max(1, len(stage_items(module)))
+    done_here = module.minutes * min(progress.item, cards) / cards
+    later = sum(m.minutes for m in modules[progress.stage + 1 :])
+    left = module.minutes - done_here + later
+    return Where(progress.stage + 1, len(modules), left, min(1.0, (total - left) / total), False)
+
+
+def _about(minutes: float) -> str:
+    if minutes < 1.5:
+        return "about a minute"
+    rounded = round(minutes / 5) * 5 if minutes >= 12.5 else round(minutes)
+    return f"about {rounded} minutes"
+
+
+# --- private answers and the mutual reveal -------------------------------------------------
+
+
+def clean_answer(exercise: Exercise, value: object) -> AnswerValue:
+    """``value`` checked and tidied for ``exercise``; raises ``InvalidAnswer`` saying what to fix."""
+    kind = exercise.kind
+    if kind in ("reflection", "word"):
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            raise InvalidAnswer("Write something first, or choose Pass.")
+        limit = exercise.max_chars  # type: ignore[union-attr]
+        if len(text) > limit:
+            raise InvalidAnswer(f"Please keep it to {limit} characters (this is {len(text)}).")
+        return text
+    if kind == "scale":
+        low, high = exercise.min, exercise.max  # type: ignore[union-attr]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidAnswer(f"Choose a number from {low} to {high}, or choose Pass.")
+        return value
+    if kind == "choice":
+        if value not in exercise.options:  # type: ignore[union-attr]
+            raise InvalidAnswer("Choose one of the options, or choose Pass.")
+        return str(value)
+    if kind == "ranking":
+        items = list(exercise.items)  # type: ignore[union-attr]
+        if not isinstance(value, list) or sorted(map(str, value)) != sorted(items):
+            raise InvalidAnswer("Put every item in order, most important first, or choose Pass.")
+        return [str(v) for v in value]
+    if kind == "checklist":
+        items = list(exercise.items)  # type: ignore[union-attr]
+        if not isinstance(value, list) or any(v not in items for v in value):
+            raise InvalidAnswer("Tick items from the list.")
+        return [i for i in items if i in value]
+    if kind == "timed-writing":
+        lines = [v.strip() for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        lines = [line for line in lines if line]
+        if not lines:
+            raise InvalidAnswer("Write at least one thing, or choose Pass.")
+        if len(lines) > exercise.target:  # type: ignore[union-attr]
+            raise InvalidAnswer(f"Please list at most {exercise.target} things.")  # type: ignore[union-attr]
+        if any(len(line) > LIST_ITEM_CHARS for line in lines):
+            raise InvalidAnswer(f"Please keep each one to {LIST_ITEM_CHARS} characters.")
+        return lines
+    raise InvalidAnswer("This exercise is done together, without private answers.")
+
+
+def answer_of(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> Answer | None:
+    """``partner``'s answer to the exercise, if any."""
+    return progress.answers.get(exercise_id, {}).get(partner)
+
+
+def next_to_answer(progress: CoupleProgress, *, exercise_id: str) -> Partner | None:
+    """The first partner who has not answered (nor passed) yet; ``None`` when both have."""
+    given = progress.answers.get(exercise_id, {})
+    return next((p for p in PARTNERS if p not in given), None)
+
+
+def open_entry(
+    progress: CoupleProgress, *, exercise: Exercise, partner: Partner, now: float
+) -> CoupleProgress:
+    """Show ``partner``'s private entry (the other looks away); starts a timed-writing clock."""
+    new = progress.model_copy(update={"answering": partner}, deep=True)
+    if exercise.kind == "timed-writing" and partner not in new.writing.get(exercise.id, {}):
+        seconds = exercise.minutes * 60
+        new.writing.setdefault(exercise.id, {})[partner] = Writing(
+            seconds=seconds, ends_at=now + seconds
+        )
+    return new
+
+
+def submit_answer(
+    progress: CoupleProgress, *, exercise: Exercise, partner: Partner, value: object
+) -> CoupleProgress:
+    """Record ``partner``'s answer (pending their share/keep choice) and close the entry.
+
+    Raises ``InvalidAnswer`` when the value does not fit the exercise.
+    """
+    cleaned = clean_answer(exercise, value)
+    return _answered(progress, exercise.id, partner, Answer(status="pending", value=cleaned))
+
+
+def pass_answer(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> CoupleProgress:
+    """``partner`` passes: nothing is written and nothing will be shown."""
+    return _answered(progress, exercise_id, partner, Answer(status="passed"))
+
+
+def _answered(
+    progress: CoupleProgress, exercise_id: str, partner: Partner, answer: Answer
+) -> CoupleProgress:
+    new = progress.model_copy(update={"answering": None}, deep=True)
+    new.answers.setdefault(exercise_id, {})[partner] = answer
+    new.writing.get(exercise_id, {}).pop(partner, None)
+    return new
+
+
+def waiting_for_choice(progress: CoupleProgress, *, exercise_id: str) -> list[Partner]:
+    """Partners who answered and have not yet chosen to share or keep their answer."""
+    given = progress.answers.get(exercise_id, {})
+    return [p for p in PARTNERS if p in given and given[p].status == "pending"]
+
+
+def choose(
+    progress: CoupleProgress, *, exercise_id: str, partner: Partner, share: bool
+) -> CoupleProgress:
+    """Share the answer at the reveal, or keep it: a kept answer's words are dropped for good."""
+    answer = answer_of(progress, exercise_id=exercise_id, partner=partner)
+    if answer is None or answer.status != "pending":
+        return progress
+    new = progress.model_copy(deep=True)
+    new.answers[exercise_id][partner] = (
+        Answer(status="shared", value=answer.value) if share else Answer(status="private")
+    )
+    return new
+
+
+def ready_to_reveal(progress: CoupleProgress, *, exercise_id: str) -> bool:
+    """Both partners answered or passed, and every share/keep choice is made."""
+    return next_to_answer(progress, exercise_id=exercise_id) is None and not waiting_for_choice(
+        progress, exercise_id=exercise_id
+    )
+
+
+def reveal(progress: CoupleProgress, *, exercise_id: str) -> CoupleProgress:
+    """Show the shared answers side by side; raises ``ValueError`` before both are ready."""
+    if not ready_to_reveal(progress, exercise_id=exercise_id):
+        raise ValueError("both partners answer and choose before the reveal")
+    if exercise_id in progress.revealed:
+        return progress
+    new = progress.model_copy(deep=True)
+    new.revealed.append(exercise_id)
+    return new
+
+
+def shared_answers(
+    progress: CoupleProgress, *, exercise_id: str
+) -> dict[Partner, AnswerValue | None]:
+    """Each partner's words if they shared them and the answers were revealed, else ``None``."""
+    if exercise_id not in progress.revealed:
+        return {p: None for p in PARTNERS}
+    given = progress.answers.get(exercise_id, {})
+    return {
+        p: given[p].value if p in given and given[p].status == "shared" else None for p in PARTNERS
+    }
+
+
+def start_over(progress: CoupleProgress, *, exercise_id: str) -> CoupleProgress:
+    """Forget the exercise's answers, reveal, timers and plan, to do it again."""
+    new = progress.model_copy(update={"answering": None}, deep=True)
+    for table in (new.answers, new.writing, new.turns, new.plans):
+        table.pop(exercise_id, None)
+    new.revealed = [e for e in new.revealed if e != exercise_id]
+    return new
+
+
+def set_plan(
+    progress: CoupleProgress, *, exercise: Exercise, values: dict[str, str]
+) -> CoupleProgress:
+    """Keep the plan the couple filled in together (only the exercise's own fields, trimmed)."""
+    if exercise.kind != "plan":
+        raise InvalidAnswer("Only a plan exercise has a plan.")
+    limit = 500
+    kept = {f.name: values.get(f.name, "").strip()[:limit] for f in exercise.fields}  # type: ignore[union-attr]
+    if not any(kept.values()):
+        raise InvalidAnswer("Fill in at least one line of your plan.")
+    new = progress.model_copy(deep=True)
+    new.plans[exercise.id] = kept
+    return new
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """One shared check-in number."""
+
+    exercise_id: str
+    title: str
+    partner: Partner
+    value: int
+    low: int
+    high: int
+
+
+def checkins(progress: CoupleProgress, *, content: Content) -> list[Checkin]:
+    """Every shared, revealed scale answer in workshop order (nothing kept private)."""
+    points: list[Checkin] = []
+    for module in content.modules:
+        for exercise in content.exercises_for(module.id):
+            if exercise.kind != "scale":
+                continue
+            for partner, value in shared_answers(progress, exercise_id=exercise.id).items():
+                if isinstance(value, int):
+                    points.append(
+                        Checkin(
+                            exercise.id, exercise.title, partner, value, exercise.min, exercise.max
+                        )
+                    )
+    return points
+
+
+# --- the speaker-listener turn timer (its rules: workshop.couple.turn_timer) ----------------------
+
+
+def set_turn(progress: CoupleProgress, *, exercise_id: str, turn: Turn | None) -> CoupleProgress:
+    """``progress`` with this exercise's turn timer replaced (or removed with ``None``)."""
+    new = progress.model_copy(deep=True)
+    if turn is None:
+        new.turns.pop(exercise_id, None)
+    else:
+        new.turns[exercise_id] = turn
+    return new
+
+
+# --- timed writing -------------------------------------------------------------------------
+
+
+def writing_timer(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> Timer:
+    """``partner``'s timed-writing countdown (idle if it has not started)."""
+    clock = progress.writing.get(exercise_id, {}).get(partner)
+    if clock is None:
+        return Timer()
+    if clock.paused_left is not None:
+        return Timer(duration=clock.seconds, paused_remaining=clock.paused_left)
+    return Timer(duration=clock.seconds, ends_at=clock.ends_at)
+
+
+# --- the break -----------------------------------------------------------------------------
+
+
+def take_break(progress: CoupleProgress, *, minutes: float, now: float) -> CoupleProgress:
+    """Pause everything for ``minutes`` (at least 20): every turn and writing timer stops."""
+    if minutes < MIN_BREAK_MINUTES:
+        raise ValueError(f"a break lasts at least {MIN_BREAK_MINUTES} minutes")
+    new = progress.model_copy(deep=True)
+    new.turns = {eid: turn_pause(turn, now=now) for eid, turn in new.turns.items()}
+    for clocks in new.writing.values():
+        for partner, clock in clocks.items():
+            if clock.ends_at is not None:
+                left = max(0.0, clock.ends_at - now)
+                clocks[partner] = Writing(seconds=clock.seconds, paused_left=left)
+    new.rest = Rest(started_at=now, until=now + minutes * 60)
+    return new
+
+
+def end_break(progress: CoupleProgress, *, now: float) -> CoupleProgress:
+    """Back from the break, on the same card; turn timers stay paused until they resume them.
+
+    A timed-writing countdown carries on where it stopped (the partner is already writing).
+    """
+    if progress.rest is None:
+        return progress
+    new = progress.model_copy(update={"rest": None}, deep=True)
+    for clocks in new.writing.values():
+        for partner, clock in clocks.items():
+            if clock.paused_left is not None:
+                clocks[partner] = Writing(seconds=clock.seconds, ends_at=now + clock.paused_left)
+    return new
+
+
+def break_left(progress: CoupleProgress, *, now: float) -> float:
+    """Seconds until the chosen end of the break (0 when over or not on a break)."""
+    return 0.0 if progress.rest is None else max(0.0, progress.rest.until - now)
+
+
+def clock_time(moment: float, *, timezone: str | None) -> str:
+    """``moment`` as a wall-clock time such as "22:45", in ``timezone`` (UTC when unknown)."""
+    try:
+        zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.fromtimestamp(moment, tz=zone).strftime("%H:%M")

@@ -1,0 +1,259 @@
+"""What participants send and what the room sees: reflections, answers, moderation, reveal
+and results. Each function runs inside a transaction the store opens and retries.
+
+Reflections are stored under random ids with no participant key and no time, and come back
+ordered by that id: a random order unrelated to who wrote what or when, and stable between
+refreshes so a revealed wall does not jump about. Who wrote on a prompt is kept apart, as one
+marker per person (an HMAC of the prompt and the browser's token) with nothing that points
+at a reflection, so the reveal threshold counts people rather than texts.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Row
+
+from workshop.engine import db, privacy
+from workshop.engine.db import answers, prompts, reflection_writers, reflections
+from workshop.engine.errors import BelowThreshold, InvalidInput
+from workshop.engine.records import (
+    ANSWER_KINDS,
+    TEXT_KINDS,
+    PromptSpec,
+    Reflection,
+    Results,
+    check_answer,
+    tally,
+)
+
+
+def spec_from_row(row: Row) -> PromptSpec:
+    """The PromptSpec stored in a ``prompts`` row."""
+    return PromptSpec(
+        id=row.prompt_id,
+        kind=row.kind,
+        title=row.title,
+        min_reveal=row.min_reveal,
+        sensitive=bool(row.sensitive),
+        options=tuple(json.loads(row.options)),
+        scale_min=row.scale_min,
+        scale_max=row.scale_max,
+        max_chars=row.max_chars,
+    )
+
+
+def _needed(workshop: Row, prompt: Row) -> int:
+    return privacy.reveal_threshold(
+        min_reveal=prompt.min_reveal, sensitive=bool(prompt.sensitive), default=workshop.min_reveal
+    )
+
+
+def _visible_texts(connection: Connection, workshop_id: int, prompt_id: str) -> list[str]:
+    return list(
+        connection.scalars(
+            sa.select(reflections.c.text)
+            .where(
+                reflections.c.workshop_id == workshop_id,
+                reflections.c.prompt_id == prompt_id,
+                reflections.c.hidden.is_(False),
+            )
+            .order_by(reflections.c.id)
+        )
+    )
+
+
+def _rows(connection: Connection, table: sa.Table, workshop_id: int, prompt_id: str, *where):
+    return connection.scalar(
+        sa.select(sa.func.count())
+        .select_from(table)
+        .where(table.c.workshop_id == workshop_id, table.c.prompt_id == prompt_id, *where)
+    )
+
+
+def _visible(connection: Connection, workshop_id: int, prompt_id: str) -> int:
+    return _rows(connection, reflections, workshop_id, prompt_id, reflections.c.hidden.is_(False))
+
+
+def _count(connection: Connection, workshop_id: int, prompt: Row) -> int:
+    """People who responded: answers (one per voter), or for written prompts the writers,
+    capped at the visible reflections (hidden ones do not count, and a phone that wrote
+    several texts counts once). Exercises that collect nothing have none."""
+    if prompt.kind in TEXT_KINDS:
+        writers = _rows(connection, reflection_writers, workshop_id, prompt.prompt_id)
+        return min(writers, _visible(connection, workshop_id, prompt.prompt_id))
+    if prompt.kind in ANSWER_KINDS:
+        return _rows(connection, answers, workshop_id, prompt.prompt_id)
+    return 0
+
+
+def _check_token(token: object) -> str:
+    if not isinstance(token, str) or not 16 <= len(token) <= 256:
+        raise InvalidInput("This page lost its answer token; please reload it.")
+    return token
+
+
+def _upsert(connection: Connection, table: sa.Table, row: dict[str, object]):
+    """An INSERT of ``row`` that can take an ON CONFLICT clause, in this database's dialect."""
+    return (sqlite_insert if db.is_sqlite(connection) else pg_insert)(table).values(row)
+
+
+def submit(connection: Connection, *, code: str, prompt_id: str, token: str, text: str) -> str:
+    """Store a cleaned reflection under a new random id and return the id; note this
+    browser as one of the prompt's writers (once, however many texts it sends). While the
+    prompt's results are on the wall the reflection is held back (hidden) for the
+    facilitator to show."""
+    _check_token(token)
+    workshop = db.find_workshop(connection, code, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("This question takes a choice, not written text.")
+    cleaned = privacy.clean_text(text, max_chars=prompt.max_chars)
+    reflection_id = privacy.new_reflection_id()
+    held = bool(prompt.revealed)
+    connection.execute(
+        reflections.insert().values(
+            id=reflection_id,
+            workshop_id=workshop.id,
+            prompt_id=prompt.prompt_id,
+            text=cleaned,
+            hidden=held,
+            held=held,
+        )
+    )
+    writer = privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token)
+    insert = _upsert(
+        connection,
+        reflection_writers,
+        {"workshop_id": workshop.id, "prompt_id": prompt.prompt_id, "writer": writer},
+    )
+    connection.execute(insert.on_conflict_do_nothing())
+    db.bump(connection, workshop.id)
+    return reflection_id
+
+
+def answer(connection: Connection, *, code: str, prompt_id: str, token: str, value: object):
+    """Store or replace this browser's answer, keyed by an HMAC of the prompt and its
+    token."""
+    _check_token(token)
+    workshop = db.find_workshop(connection, code, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in ANSWER_KINDS:
+        if prompt.kind in TEXT_KINDS:
+            raise InvalidInput("This question takes written text, not a choice.")
+        raise InvalidInput("Nothing is collected for this exercise.")
+    row = {
+        "workshop_id": workshop.id,
+        "prompt_id": prompt.prompt_id,
+        "voter": privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token),
+        "value": check_answer(spec_from_row(prompt), value),
+    }
+    insert = _upsert(connection, answers, row)
+    connection.execute(
+        insert.on_conflict_do_update(
+            index_elements=[answers.c.workshop_id, answers.c.prompt_id, answers.c.voter],
+            set_={"value": insert.excluded.value},
+        )
+    )
+    db.bump(connection, workshop.id)
+
+
+def count(connection: Connection, *, code: str, prompt_id: str) -> int:
+    """How many visible responses the prompt has: visible reflections (texts, not people),
+    or answers."""
+    workshop = db.find_workshop(connection, code)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind in TEXT_KINDS:
+        return _visible(connection, workshop.id, prompt.prompt_id)
+    return _count(connection, workshop.id, prompt)
+
+
+def queue(connection: Connection, *, code: str, key: str, prompt_id: str) -> list[Reflection]:
+    """Every reflection on a prompt, hidden and held ones too, in random-id order."""
+    workshop = db.facilitator_workshop(connection, code, key)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("Only written answers can be moderated.")
+    rows = connection.execute(
+        sa.select(reflections.c.id, reflections.c.text, reflections.c.hidden, reflections.c.held)
+        .where(reflections.c.workshop_id == workshop.id, reflections.c.prompt_id == prompt_id)
+        .order_by(reflections.c.id)
+    )
+    return [
+        Reflection(id=r.id, text=r.text, hidden=bool(r.hidden), held=bool(r.held)) for r in rows
+    ]
+
+
+def hide(connection: Connection, *, code: str, key: str, reflection_id: str, hidden: bool) -> None:
+    """Hide (or show) one reflection of this workshop; either way the facilitator has seen
+    it, so it is no longer held back as new."""
+    workshop = db.facilitator_workshop(connection, code, key, lock=True)
+    if not isinstance(reflection_id, str):
+        raise InvalidInput("That reflection is no longer there.")
+    changed = connection.execute(
+        reflections.update()
+        .where(reflections.c.workshop_id == workshop.id, reflections.c.id == reflection_id)
+        .values(hidden=bool(hidden), held=False)
+    ).rowcount
+    if not changed:
+        raise InvalidInput("That reflection is no longer there.")
+    db.bump(connection, workshop.id)
+
+
+def set_revealed(
+    connection: Connection, *, code: str, key: str, prompt_id: str, revealed: bool
+) -> None:
+    """Reveal a prompt's results (refused below its threshold) or take them down. Either
+    way the prompt counts as shared with the room from now on, or no longer."""
+    workshop = db.facilitator_workshop(connection, code, key, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS | ANSWER_KINDS:
+        raise InvalidInput("Nothing is collected for this exercise, so there is nothing to show.")
+    if revealed:
+        have, needed = _count(connection, workshop.id, prompt), _needed(workshop, prompt)
+        if have < needed:
+            raise BelowThreshold(have, needed)
+    if bool(prompt.revealed) == revealed and bool(prompt.shared) == revealed:
+        return
+    connection.execute(
+        prompts.update()
+        .where(prompts.c.workshop_id == workshop.id, prompts.c.prompt_id == prompt_id)
+        .values(revealed=revealed, shared=revealed)
+    )
+    db.bump(connection, workshop.id)
+
+
+def results(connection: Connection, *, code: str, prompt_id: str) -> Results:
+    """The prompt's results; nothing but the count below its threshold."""
+    workshop = db.find_workshop(connection, code)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    spec, needed = spec_from_row(prompt), _needed(workshop, prompt)
+    have = _count(connection, workshop.id, prompt)
+    texts: list[str] = []
+    values: list[str] = []
+    if have >= needed:
+        # Counted again from what was read, in case rows changed since the count.
+        if prompt.kind in TEXT_KINDS:
+            texts = _visible_texts(connection, workshop.id, prompt_id)
+            have = min(have, len(texts))
+        else:
+            values = list(
+                connection.scalars(
+                    sa.select(answers.c.value).where(
+                        answers.c.workshop_id == workshop.id, answers.c.prompt_id == prompt_id
+                    )
+                )
+            )
+            have = len(values)
+    return tally(
+        spec,
+        count=have,
+        needed=needed,
+        revealed=bool(prompt.revealed),
+        shared=bool(prompt.shared),
+        texts=texts,
+        values=values,
+    )

@@ -1,0 +1,102 @@
+"""Altair charts of a prompt's results, shared by the console, the projector and reports."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from workshop.engine.store import Results
+
+BAR = "#8a4b3c"
+
+
+def distribution_frame(results: Results, *, order: list[str] | None = None) -> pd.DataFrame:
+    """One row per answer option with its count, in the option order when one is given."""
+    dist = results.distribution or {}
+    keys = order if order else list(dist)
+    return pd.DataFrame({"answer": [str(k) for k in keys], "count": [dist.get(k, 0) for k in keys]})
+
+
+def bar_chart(frame: pd.DataFrame, *, big: bool = False, horizontal: bool = True) -> alt.Chart:
+    """Counts per answer as bars, labelled with their numbers."""
+    font = 28 if big else 14
+    order = list(frame["answer"])
+    if horizontal:
+        base = alt.Chart(frame).encode(
+            y=alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=600)),
+            x=alt.X("count:Q", title=None, axis=None),
+        )
+        text = base.mark_text(align="left", dx=6, fontSize=font).encode(text="count:Q")
+    else:
+        base = alt.Chart(frame).encode(
+            x=alt.X("answer:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=None, axis=None),
+        )
+        text = base.mark_text(baseline="bottom", dy=-6, fontSize=font).encode(text="count:Q")
+    chart = base.mark_bar(color=BAR, cornerRadius=4) + text
+    return chart.configure_axis(labelFontSize=font, grid=False).configure_view(strokeWidth=0)
+
+
+def scale_frame(results: Results, *, lo: int, hi: int) -> pd.DataFrame:
+    """Every point of a scale with its count, including points nobody chose."""
+    dist = {str(k): v for k, v in (results.distribution or {}).items()}
+    points = [str(n) for n in range(lo, hi + 1)]
+    return pd.DataFrame({"answer": points, "count": [dist.get(p, 0) for p in points]})
+
+
+def words_frame(results: Results, *, top: int = 20) -> pd.DataFrame:
+    """The most frequent words, most frequent first."""
+    words = (results.words or [])[:top]
+    return pd.DataFrame(words, columns=["answer", "count"])
+
+
+SECOND = "#2e6f7a"
+"""The colour of the closing check-in, beside the opening one in :data:`BAR`."""
+
+CHECKIN_MOMENTS = ("Opening", "Closing")
+OPENING, CLOSING = "checkin-open", "checkin-close"
+"""The prompts of the opening and closing check-in, compared side by side."""
+
+
+def checkin_frame(
+    opening: Results | None, closing: Results | None, *, lo: int, hi: int
+) -> pd.DataFrame:
+    """Counts per scale point for the opening and the closing check-in, one row per point and
+    moment. A check-in below its reveal threshold (or missing) adds no rows, so nothing about
+    so few answers can be read from the chart."""
+    rows = []
+    for moment, results in zip(CHECKIN_MOMENTS, (opening, closing), strict=True):
+        if results is None or not results.enough or results.distribution is None:
+            continue
+        frame = scale_frame(results, lo=lo, hi=hi)
+        rows += [
+            {"point": point, "moment": moment, "count": int(count)}
+            for point, count in zip(frame["answer"], frame["count"], strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["point", "moment", "count"])
+
+
+def checkin_chart(frame: pd.DataFrame, *, big: bool = False) -> alt.Chart:
+    """The opening and closing check-in side by side at every scale point, with counts on the
+    columns; ``big`` sizes the text for a projector."""
+    font = 28 if big else 14
+    points = list(dict.fromkeys(frame["point"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("point:N", sort=points, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("moment:N", sort=list(CHECKIN_MOMENTS)),
+        y=alt.Y("count:Q", title=None, axis=None),
+    )
+    colour = alt.Color(
+        "moment:N",
+        scale=alt.Scale(domain=list(CHECKIN_MOMENTS), range=[BAR, SECOND]),
+        legend=alt.Legend(title=None, orient="top", labelFontSize=font, symbolSize=font * 12),
+    )
+    bars = base.mark_bar(cornerRadius=3).encode(color=colour, tooltip=["moment", "point", "count"])
+    text = (
+        base.transform_filter(alt.datum.count > 0)
+        .mark_text(baseline="bottom", dy=-4, fontSize=font * 0.8)
+        .encode(text="count:Q")
+    )
+    return (
+        (bars + text).configure_axis(labelFontSize=font, grid=False).configure_view(strokeWidth=0)
+    )

@@ -1,0 +1,278 @@
+"""The couple's plan document: what they shared and the plan they wrote, as Markdown, HTML or PDF.
+
+Only answers whose writer chose to share them, after the couple pressed Reveal, go into the
+document (and the plan they filled in together). Every word they wrote is escaped in Markdown
+and HTML and written as plain text in the PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from workshop.content.model import Content, Exercise
+from workshop.couple.evening import (
+    PARTNERS,
+    AnswerValue,
+    CoupleProgress,
+    Names,
+    Partner,
+    checkins,
+    shared_answers,
+)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """A labelled group of lines, e.g. one partner's answer or one field of the plan."""
+
+    label: str
+    lines: tuple[str, ...]
+    partner: Partner | None = None
+    """Whose answer this is; ``None`` for what they wrote or share together."""
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """A heading and its entries."""
+
+    heading: str
+    entries: tuple[PlanEntry, ...]
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """Their shared answers and commitments, ready to be written as Markdown, HTML or PDF."""
+
+    title: str
+    subtitle: str
+    sections: tuple[PlanSection, ...]
+
+
+def plan_document(
+    progress: CoupleProgress, *, content: Content, names: Names, today: date
+) -> PlanDocument:
+    """Gather only what they shared (and the plan they wrote together): commitments first."""
+    last_stage = content.modules[-1].id if content.modules else ""
+    commitments: list[PlanSection] = []
+    closing: list[PlanSection] = []
+    earlier: list[PlanSection] = []
+    for module in content.modules:
+        for exercise in content.exercises_for(module.id):
+            if exercise.kind == "scale":
+                continue
+            if exercise.kind == "plan":
+                plan = progress.plans.get(exercise.id, {})
+                entries = tuple(
+                    PlanEntry(f.label, _lines(plan.get(f.name, "")))
+                    for f in exercise.fields
+                    if plan.get(f.name)
+                )
+                if entries:
+                    commitments.append(PlanSection(exercise.title, entries))
+                continue
+            entries = _shared_entries(progress, exercise, names)
+            if entries:
+                target = closing if module.id == last_stage else earlier
+                target.append(PlanSection(exercise.title, entries))
+    points = checkins(progress, content=content)
+    if points:
+        by_partner = {
+            p: tuple(f"{c.title}: {c.value} out of {c.high}" for c in points if c.partner == p)
+            for p in PARTNERS
+        }
+        entries = tuple(
+            PlanEntry(names.of(p), lines, p) for p, lines in by_partner.items() if lines
+        )
+        closing.append(PlanSection("Our check-ins", entries))
+    subtitle = f"{names.a} and {names.b} · {today.strftime('%d %B %Y').lstrip('0')}"
+    return PlanDocument("Our plan", subtitle, tuple(commitments + closing + earlier))
+
+
+def _shared_entries(
+    progress: CoupleProgress, exercise: Exercise, names: Names
+) -> tuple[PlanEntry, ...]:
+    shared = shared_answers(progress, exercise_id=exercise.id)
+    entries = [PlanEntry(names.of(p), answer_lines(exercise, v), p) for p, v in shared.items() if v]
+    if exercise.kind == "checklist" and all(isinstance(v, list) for v in shared.values()):
+        both = [i for i in shared["A"] if i in shared["B"]]  # type: ignore[operator,union-attr]
+        if both:
+            entries.insert(0, PlanEntry("Both of us", tuple(both)))
+    return tuple(entries)
+
+
+def answer_lines(exercise: Exercise, value: AnswerValue) -> tuple[str, ...]:
+    """An answer as plain lines of text (numbered for a ranking)."""
+    if isinstance(value, int):
+        return (f"{value} out of {getattr(exercise, 'max', value)}",)
+    if isinstance(value, list):
+        if exercise.kind == "ranking":
+            return tuple(f"{n}. {v}" for n, v in enumerate(value, start=1))
+        return tuple(value)
+    return _lines(value)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&")
+
+
+def _md(text: str) -> str:
+    """Text escaped so a Markdown viewer shows it literally (no links, images or HTML)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def plan_markdown(document: PlanDocument) -> str:
+    """The plan as Markdown; every word they wrote is escaped."""
+    out = [f"# {document.title}", "", f"*{_md(document.subtitle)}*", ""]
+    for section in document.sections:
+        out += [f"## {_md(section.heading)}", ""]
+        for entry in section.entries:
+            out.append(f"**{_md(entry.label)}**")
+            out += [f"- {_md(line)}" for line in entry.lines]
+            out.append("")
+    if not document.sections:
+        out += ["Nothing shared yet.", ""]
+    return "\n".join(out)
+
+
+_PRINT_CSS = """
+@page { size: A4; margin: 16mm 18mm; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #2b2a28;
+  max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; font-size: 10pt; }
+h1 { font-size: 22pt; margin: 0; color: #8a4b3c; }
+.sub { color: #6b6660; margin: 0.2rem 0 1.2rem; }
+h2 { font-size: 13pt; margin: 1.1rem 0 0.3rem; border-bottom: 1px solid #e6dcd6;
+  padding-bottom: 0.15rem; break-after: avoid; }
+.entry { margin: 0.25rem 0 0.5rem; break-inside: avoid; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1.5rem; }
+.pair .a { grid-column: 1; } .pair .b { grid-column: 2; }
+.label { font-weight: 700; margin-right: 0.4rem; }
+ul { margin: 0.1rem 0 0 1.1rem; padding: 0; }
+.hint { color: #6b6660; font-size: 9pt; margin-top: 1.5rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 9pt; line-height: 1.25; }
+  h1 { font-size: 17pt; } .sub { margin-bottom: 0.6rem; }
+  h2 { font-size: 10.5pt; margin: 0.45rem 0 0.1rem; }
+  .entry { margin: 0.05rem 0 0.15rem; } ul { margin-top: 0; } .hint { display: none; }
+}
+"""
+
+
+def plan_html(document: PlanDocument) -> str:
+    """The plan as one printable HTML page (print CSS, no scripts); every word is escaped."""
+    from html import escape
+
+    parts = [
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(document.title)}</title><style>{_PRINT_CSS}</style></head><body>",
+        f"<h1>{escape(document.title)}</h1>",
+        f'<p class="sub">{escape(document.subtitle)}</p>',
+    ]
+    for section in document.sections:
+        parts.append(f"<h2>{escape(section.heading)}</h2>")
+        together = [e for e in section.entries if e.partner is None]
+        pair = [e for e in section.entries if e.partner is not None]
+        parts += [_html_entry(entry) for entry in together]
+        if pair:
+            parts.append('<div class="pair">' + "".join(_html_entry(e) for e in pair) + "</div>")
+    if not document.sections:
+        parts.append("<p>Nothing shared yet.</p>")
+    parts.append('<p class="hint">Use your browser\'s Print command for a paper copy.</p>')
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def _html_entry(entry: PlanEntry) -> str:
+    from html import escape
+
+    label = escape(entry.label)
+    side = f"entry {entry.partner.lower()}" if entry.partner else "entry"
+    if len(entry.lines) == 1:
+        line = escape(entry.lines[0])
+        return f'<div class="{side}"><span class="label">{label}</span> {line}</div>'
+    items = "".join(f"<li>{escape(line)}</li>" for line in entry.lines)
+    return f'<div class="{side}"><div class="label">{label}</div><ul>{items}</ul></div>'
+
+
+def plan_pdf(document: PlanDocument, *, font_dir: str | Path | None = None) -> bytes:
+    """The plan as an A4 PDF, in DejaVu Sans when installed (in ``font_dir``, by default
+    :data:`workshop.printing.FONT_DIR`), else a core font.
+
+    Reads the font files; writes nothing.
+    """
+    from fpdf import FPDF  # the PDF library loads only when a PDF is asked for
+
+    from workshop.printing.document import FONT_DIR, add_dejavu
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(auto=True, margin=16)
+    if add_dejavu(pdf, font_dir=FONT_DIR if font_dir is None else font_dir, styles=("B",)):
+        family = "DejaVu"
+
+        def text(value: str) -> str:
+            return value
+    else:
+        family = "Helvetica"
+
+        def text(value: str) -> str:
+            return value.encode("latin-1", "replace").decode("latin-1")
+
+    bullet = "•" if family == "DejaVu" else "-"
+    pdf.set_title(document.title)
+    pdf.add_page()
+    pdf.set_text_color(138, 75, 60)
+    pdf.set_font(family, "B", 20)
+    pdf.cell(0, 10, text(document.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(107, 102, 96)
+    pdf.set_font(family, "", 10)
+    pdf.multi_cell(0, 5, text(document.subtitle), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    half = (pdf.epw - 8) / 2
+
+    def entry_at(entry: PlanEntry, x: float, width: float) -> float:
+        """Write one entry in a column from the current height; returns where it ends.
+
+        A one-line answer sits beside its label ("Sam  lighter"); longer ones go below it.
+        """
+        pdf.set_x(x)
+        pdf.set_font(family, "B", 9.5)
+        if len(entry.lines) == 1:
+            label_width = min(width / 2, pdf.get_string_width(text(entry.label)) + 2.5)
+            top = pdf.get_y()
+            pdf.multi_cell(label_width, 4.6, text(entry.label), align="L")
+            below_label = pdf.get_y()
+            pdf.set_font(family, "", 9.5)
+            pdf.set_xy(x + label_width, top)
+            pdf.multi_cell(width - label_width, 4.6, text(entry.lines[0]), align="L")
+            return max(pdf.get_y(), below_label) + 1
+        pdf.multi_cell(width, 4.6, text(entry.label), align="L", new_x="LEFT", new_y="NEXT")
+        pdf.set_font(family, "", 9.5)
+        for line in entry.lines:
+            pdf.set_x(x)
+            pdf.multi_cell(width, 4.6, text(f"{bullet}  {line}"), align="L")
+        return pdf.get_y() + 1
+
+    for section in document.sections:
+        pdf.set_text_color(43, 42, 40)
+        pdf.set_font(family, "B", 11.5)
+        pdf.multi_cell(0, 6.5, text(section.heading), align="L", new_x="LMARGIN", new_y="NEXT")
+        for entry in section.entries:
+            if entry.partner is None:
+                pdf.set_y(entry_at(entry, pdf.l_margin, pdf.epw))
+        pair = [e for e in section.entries if e.partner is not None]
+        top, bottom = pdf.get_y(), pdf.get_y()
+        for entry in pair:
+            x = pdf.l_margin if entry.partner == "A" else pdf.l_margin + half + 8
+            pdf.set_y(top)
+            bottom = max(bottom, entry_at(entry, x, half))
+        pdf.set_xy(pdf.l_margin, bottom + 1)
+    if not document.sections:
+        pdf.set_font(family, "", 10)
+        pdf.multi_cell(0, 5, "Nothing shared yet.", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

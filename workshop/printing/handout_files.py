@@ -1,0 +1,44 @@
+"""The handouts and the facilitator guide as files: one call for the console's downloads and
+one for `bedrock handouts`, in HTML or PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workshop.content.loader import get_content
+from workshop.content.model import Content
+from workshop.printing import handouts_pdf
+from workshop.printing.handouts import DOCUMENTS, guide_html, handouts_html
+
+
+def handout_bytes(*, fmt: str, document: str = "handouts", content: Content | None = None) -> bytes:
+    """A printable document as bytes: ``document`` is "handouts" (every stage), "guide" (the
+    facilitator guide) or a stage's module id; ``fmt`` is "html" or "pdf". Uses the shipped
+    content unless ``content`` is given. Raises ValueError for an unknown format or
+    document, ContentError when the content has errors. Reads the content files once."""
+    content = content if content is not None else get_content()
+    if fmt not in ("html", "pdf"):
+        raise ValueError(f"unknown format {fmt!r}; choose html or pdf")
+    if document not in DOCUMENTS and document not in {m.id for m in content.modules}:
+        raise ValueError(f"unknown document {document!r}: use handouts, guide or a stage id")
+    if document == "guide":
+        return guide_html(content).encode() if fmt == "html" else handouts_pdf.guide(content)
+    module_id = None if document == "handouts" else document
+    if fmt == "html":
+        return handouts_html(content, module_id=module_id).encode()
+    return handouts_pdf.handouts(content, module_id=module_id)
+
+
+def write_handouts(*, out: Path, content: Content, formats: tuple[str, ...] = ("html", "pdf")):
+    """Write every document into ``out`` (created if needed): handouts-all, one handout per
+    stage (NN-id) and facilitator-guide, in each format. Returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    names = {"handouts": "handouts-all", "guide": "facilitator-guide"}
+    names |= {m.id: f"handout-{m.order:02d}-{m.id}" for m in content.modules}
+    written = []
+    for document, name in names.items():
+        for fmt in formats:
+            path = out / f"{name}.{fmt}"
+            path.write_bytes(handout_bytes(fmt=fmt, document=document, content=content))
+            written.append(path)
+    return written
