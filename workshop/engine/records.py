@@ -85,6 +85,11 @@ class WorkshopState:
     prompts: dict[str, PromptSpec]
     stage_started_at: float | None
     slide_index: int = 0
+    phones_joined: int = 0
+    """Phones given an identity for this workshop: the most people any prompt can count."""
+    taken_down: frozenset[str] = frozenset()
+    """Prompts whose wall came down by itself because hiding texts left fewer people than
+    the threshold (until the facilitator reveals or hides them again, or moves on)."""
 
     def elapsed(self, index: int, now: float) -> float:
         """Seconds spent on stage ``index``, including the running stage up to ``now``."""
