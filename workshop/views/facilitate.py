@@ -305,7 +305,16 @@ def _live_responses(code: str, prompt_id: str) -> None:
     if not collects:
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
+    # What the threshold rests on: one phone counts once, so a room's threshold is only as
+    # good as the phones the counsellor can see in the room.
+    st.caption(people_and_phones(results.count, state.phones_joined))
     revealed = prompt_id in state.revealed
+    if prompt_id in state.taken_down and not revealed:
+        st.warning(
+            "The answers came off the wall by themselves: after hiding, fewer than "
+            f"{results.needed} people's answers were left to show, and the wall never shows "
+            "fewer. Restore a text or wait for more answers, then reveal again."
+        )
     if revealed:
         if st.button("Hide results from the room", key="fac_unreveal"):
             _act(s.unreveal, prompt_id=prompt_id)
@@ -323,6 +332,13 @@ def _live_responses(code: str, prompt_id: str) -> None:
     if spec.kind in {"reflection", "word", "timed-writing"}:
         _moderation(code, key, prompt_id)
     results_view.show(results, spec, opening=opening)
+
+
+def people_and_phones(people: int, phones: int) -> str:
+    """ "answers from 4 people · 12 phones joined"."""
+    who = "1 person" if people == 1 else f"{people} people"
+    joined = "1 phone" if phones == 1 else f"{phones} phones"
+    return f"answers from {who} · {joined} joined"
 
 
 def _moderation(code: str, key: str, prompt_id: str) -> None:
