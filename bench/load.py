@@ -138,6 +138,8 @@ def _take(message: ForwardMsg, drawn: Drawn) -> None:
             drawn.texts.append(getattr(element, what).body)
         elif what == "metric":
             drawn.metrics[element.metric.label] = element.metric.body
+        elif what == "bidi_component":  # our own components (their state is JSON)
+            drawn.widgets[widget_key(element.bidi_component.id)] = element.bidi_component.id
         elif what == "exception":
             drawn.errors.append(f"exception: {element.exception.message[:200]}")
     elif kind == "auto_rerun":
