@@ -47,7 +47,7 @@ TABLES = {
 }
 """Every table the schema may hold. A new one needs a place in this audit first."""
 REFLECTION_COLUMNS = {"id", "workshop_id", "prompt_id", "text", "hidden", "held"}
-WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer"}
+WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer", "texts"}  # texts: how many, at most 5
 ANSWER_COLUMNS = {"workshop_id", "prompt_id", "voter", "value"}
 WORKSHOP_TIMES = {
     # The day a workshop was created, so old ones can be purged.

@@ -132,3 +132,51 @@ def test_hiding_while_enough_people_stay_keeps_the_wall_up(any_store, new_worksh
     results = any_store.results(code=code, prompt_id="barrier")
     assert results.revealed and sorted(results.reflections) == ["honest", "kind", "warm"]
     assert any_store.state(code=code).taken_down == frozenset()
+
+
+def flood(store, code: str, count: int, prefix: str = "new") -> None:
+    """``count`` texts from as many phones (each from an address of its own)."""
+    for n in range(count):
+        phone = store.join(code=code, client=f"{prefix}-{n}")
+        store.submit_reflection(code=code, prompt_id="barrier", token=phone, text=f"{prefix} {n}")
+
+
+def test_the_moderation_queue_comes_a_page_at_a_time_with_its_totals(any_store, new_workshop):
+    created = new_workshop(any_store)
+    code, key = created.code, created.facilitator_key
+    flood(any_store, code, 3, "first")
+    any_store.reveal(code=code, key=key, prompt_id="barrier")
+    flood(any_store, code, 45)
+
+    page = any_store.moderation_page(code=code, key=key, prompt_id="barrier", new_limit=20)
+    assert (page.new_total, len(page.new), page.seen_total, len(page.seen)) == (45, 20, 3, 3)
+    assert all(r.held and r.hidden for r in page.new)
+    # The same page on the next refresh, so the console does not jump about.
+    again = any_store.moderation_page(code=code, key=key, prompt_id="barrier", new_limit=20)
+    assert [r.id for r in again.new] == [r.id for r in page.new]
+
+    kept = any_store.keep_all_new_hidden(code=code, key=key, prompt_id="barrier")
+    assert kept == 45
+    page = any_store.moderation_page(
+        code=code, key=key, prompt_id="barrier", seen_offset=40, seen_limit=20
+    )
+    assert (page.new_total, page.seen_total, page.seen_offset, len(page.seen)) == (0, 48, 40, 8)
+    results = any_store.results(code=code, prompt_id="barrier")
+    assert sorted(results.reflections) == ["first 0", "first 1", "first 2"]
+    # Beyond the last page: the last page.
+    page = any_store.moderation_page(code=code, key=key, prompt_id="barrier", seen_offset=999)
+    assert page.seen_offset == 40
+
+
+def test_show_all_new_puts_every_held_text_on_the_wall_at_once(any_store, new_workshop):
+    created = new_workshop(any_store)
+    code, key = created.code, created.facilitator_key
+    flood(any_store, code, 3, "first")
+    any_store.reveal(code=code, key=key, prompt_id="barrier")
+    flood(any_store, code, 30)
+    before = any_store.version(code=code)
+    assert any_store.show_all_new(code=code, key=key, prompt_id="barrier") == 30
+    assert any_store.version(code=code) == before + 1
+    assert len(any_store.results(code=code, prompt_id="barrier").reflections) == 33
+    assert any_store.show_all_new(code=code, key=key, prompt_id="barrier") == 0
+    assert any_store.version(code=code) == before + 1

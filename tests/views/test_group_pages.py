@@ -362,3 +362,33 @@ def test_the_console_counts_people_and_phones_and_says_why_the_wall_came_down(ap
     assert "fewer than 3 people's answers were left" in warning
     assert "answers from 2 people · 3 phones joined" in texts(console)
     assert console.button(key="fac_reveal").disabled
+
+
+def test_a_thousand_held_texts_leave_the_console_a_bounded_page(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    writer = Store(app_db)
+    for n in range(1003):
+        phone = writer.join(code=code, client=f"phone {n}")
+        writer.submit_reflection(code=code, prompt_id="arrival-word", token=phone, text=f"w{n}")
+        if n == 2:
+            writer.reveal(code=code, key=key, prompt_id="arrival-word")
+    writer.close()
+
+    console.run()
+    assert not console.exception, console.exception
+    shown = texts(console)
+    assert "1000 new · showing 20" in shown
+    listed = [e.value for e in console.text if e.value.startswith("w")]
+    assert len(listed) == 20 + 3
+    assert len(console.button) < 70  # the page's own buttons and two per listed text
+
+    console.button(key="fac_keep_all_new").click().run()
+    assert not console.exception, console.exception
+    assert "New since the reveal" not in texts(console)
+    assert "Moderate (1003)" in [e.label for e in console.expander]
+    assert "1–20 of 1003" in texts(console)
+    assert len([e for e in console.text if e.value.startswith("w")]) == 20
+    console.button(key="fac_mod_ahead").click().run()
+    assert "21–40 of 1003" in texts(console)

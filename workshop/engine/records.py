@@ -117,6 +117,19 @@ class Reflection:
 
 
 @dataclass(frozen=True)
+class Queue:
+    """One page of a prompt's moderation queue: the first ``new`` texts held back since the
+    reveal (of ``new_total``), and one page of the others, hidden or not (``seen``, from
+    ``seen_offset``, of ``seen_total``). Both in random-id order, the same between calls."""
+
+    new: list[Reflection]
+    new_total: int
+    seen: list[Reflection]
+    seen_total: int
+    seen_offset: int = 0
+
+
+@dataclass(frozen=True)
 class Results:
     """A prompt's results. Below the threshold (``enough`` false) every field that could
     show what someone wrote or chose is None. ``revealed`` says whether the facilitator put

@@ -24,6 +24,7 @@ from workshop.engine.records import (
     ANSWER_KINDS,
     TEXT_KINDS,
     PromptSpec,
+    Queue,
     Reflection,
     Results,
     check_answer,
@@ -224,6 +225,75 @@ def queue(connection: Connection, *, code: str, key: str, prompt_id: str) -> lis
     return [
         Reflection(id=r.id, text=r.text, hidden=bool(r.hidden), held=bool(r.held)) for r in rows
     ]
+
+
+def _page(connection: Connection, where: list, *, offset: int, limit: int) -> list[Reflection]:
+    rows = connection.execute(
+        sa.select(reflections.c.id, reflections.c.text, reflections.c.hidden, reflections.c.held)
+        .where(*where)
+        .order_by(reflections.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        Reflection(id=r.id, text=r.text, hidden=bool(r.hidden), held=bool(r.held)) for r in rows
+    ]
+
+
+def queue_page(
+    connection: Connection,
+    *,
+    code: str,
+    key: str,
+    prompt_id: str,
+    new_limit: int,
+    seen_offset: int,
+    seen_limit: int,
+) -> Queue:
+    """A bounded look at a prompt's moderation queue, however much arrives: the first
+    ``new_limit`` held texts, and ``seen_limit`` of the others from ``seen_offset`` (kept
+    within the queue), with the totals of each."""
+    workshop = db.facilitator_workshop(connection, code, key)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("Only written answers can be moderated.")
+    mine = [reflections.c.workshop_id == workshop.id, reflections.c.prompt_id == prompt_id]
+    held = [*mine, reflections.c.held.is_(True)]
+    seen = [*mine, reflections.c.held.is_(False)]
+    new_total = _rows(connection, reflections, workshop.id, prompt_id, reflections.c.held.is_(True))
+    seen_total = _rows(
+        connection, reflections, workshop.id, prompt_id, reflections.c.held.is_(False)
+    )
+    seen_limit = max(1, seen_limit)
+    last_page = max(0, (seen_total - 1) // seen_limit * seen_limit)
+    offset = min(max(0, seen_offset), last_page)
+    return Queue(
+        new=_page(connection, held, offset=0, limit=max(0, new_limit)),
+        new_total=new_total,
+        seen=_page(connection, seen, offset=offset, limit=seen_limit),
+        seen_total=seen_total,
+        seen_offset=offset,
+    )
+
+
+def settle_held(connection: Connection, *, code: str, key: str, prompt_id: str, show: bool) -> int:
+    """Every text of the prompt held back since the reveal, at once: shown (``show``) or
+    kept hidden; either way no longer new. Returns how many."""
+    workshop = db.facilitator_workshop(connection, code, key, lock=True)
+    db.find_prompt(connection, workshop.id, prompt_id)
+    settled = connection.execute(
+        reflections.update()
+        .where(
+            reflections.c.workshop_id == workshop.id,
+            reflections.c.prompt_id == prompt_id,
+            reflections.c.held.is_(True),
+        )
+        .values(hidden=not show, held=False)
+    ).rowcount
+    if settled:
+        keep_wall_rule(connection, workshop, prompt_id)
+        db.bump(connection, workshop.id)
+    return settled
 
 
 def hide(connection: Connection, *, code: str, key: str, reflection_id: str, hidden: bool) -> None:

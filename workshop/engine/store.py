@@ -35,6 +35,7 @@ from workshop.engine.records import (
     TEXT_KINDS,
     Created,
     PromptSpec,
+    Queue,
     Reflection,
     Results,
     StagePlan,
@@ -50,6 +51,7 @@ __all__ = [
     "TEXT_KINDS",
     "Created",
     "PromptSpec",
+    "Queue",
     "Reflection",
     "Results",
     "StagePlan",
@@ -442,6 +444,47 @@ class Store:
         """Every reflection on a text prompt, hidden and held ones included, in a random
         order that stays the same between calls. Read-only."""
         return self._read(partial(responses.queue, code=code, key=key, prompt_id=prompt_id))
+
+    def moderation_page(
+        self,
+        *,
+        code: str,
+        key: str,
+        prompt_id: str,
+        new_limit: int = 20,
+        seen_offset: int = 0,
+        seen_limit: int = 20,
+    ) -> Queue:
+        """A bounded page of a text prompt's moderation queue (see :class:`Queue`): at most
+        ``new_limit`` texts held back since the reveal and ``seen_limit`` others from
+        ``seen_offset``, with the totals, so the console stays the same size whatever
+        arrives. Read-only."""
+        return self._read(
+            partial(
+                responses.queue_page,
+                code=code,
+                key=key,
+                prompt_id=prompt_id,
+                new_limit=console.whole(new_limit),
+                seen_offset=console.whole(seen_offset),
+                seen_limit=console.whole(seen_limit),
+            )
+        )
+
+    def show_all_new(self, *, code: str, key: str, prompt_id: str) -> int:
+        """Put every text held back since the reveal on the wall at once; returns how many.
+        Bumps the version when there were any."""
+        return self._write(
+            partial(responses.settle_held, code=code, key=key, prompt_id=prompt_id, show=True)
+        )
+
+    def keep_all_new_hidden(self, *, code: str, key: str, prompt_id: str) -> int:
+        """Keep every text held back since the reveal off the wall, at once (each can still
+        be restored from the queue); returns how many. Bumps the version when there were
+        any."""
+        return self._write(
+            partial(responses.settle_held, code=code, key=key, prompt_id=prompt_id, show=False)
+        )
 
     def hide_reflection(
         self, *, code: str, key: str, reflection_id: str, hidden: bool = True
