@@ -24,9 +24,10 @@ PLAN = [StagePlan("no-such-module", "Sharing", 10, (WALL, VOTE))]
 TIMEOUT = 30.0
 
 
-def made_up_token() -> str:
-    """What a script sends as its identity: fresh every time, shaped like a real one."""
-    return f"{new_token()}.{new_token()}"
+def made_up_token(n: int) -> str:
+    """What a script sends as its identity with its ``n``-th Send: fresh every time, shaped
+    like the tokens browsers used to make for themselves, or like a signed identity."""
+    return f"{new_token()}.{new_token()}" if n % 3 == 2 else new_token()
 
 
 class Script:
@@ -34,6 +35,7 @@ class Script:
 
     def __init__(self, ws, code: str) -> None:
         self.ws, self.code, self.page = ws, code, Drawn()
+        self.sends = 0
 
     async def run(self, *widgets: WidgetState) -> Drawn:
         await self.ws.send(
@@ -47,10 +49,11 @@ class Script:
         return drawn
 
     def identity(self) -> WidgetState:
-        """The phone-identity element's state, set to a token of the script's choosing."""
+        """The phone-identity element's state, set to a new token of the script's choosing."""
+        self.sends += 1
         return WidgetState(
             id=self.page.widgets["join_device_token"],
-            json_value=json.dumps({"token": made_up_token()}),
+            json_value=json.dumps({"token": made_up_token(self.sends)}),
         )
 
     def press(self, key: str) -> WidgetState:

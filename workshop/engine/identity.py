@@ -28,7 +28,10 @@ from dataclasses import dataclass
 TEXTS_PER_PROMPT = 5
 """The most texts one phone can send to one prompt."""
 SECONDS_BETWEEN_TEXTS = 3.0
-"""The least time between two texts from one phone: about as fast as a person types."""
+"""After the first few, the least time between two texts from one phone: about as fast as
+a person types."""
+TEXTS_AT_ONCE = 2
+"""Texts one phone may send back to back (a word, then another) before the pace applies."""
 
 JOIN_BURST = 80
 """New identities one client address may be given at once: a room of 40 couples with a
@@ -114,39 +117,48 @@ class JoinLimiter:
 
 
 class SendPace:
-    """When each phone last sent a text, to keep it to one every ``gap`` seconds.
-    Thread-safe; phones are kept only as keyed hashes, and entries older than ``gap`` are
-    forgotten."""
+    """How fast each phone sends texts: ``burst`` back to back (a person who sends a word
+    and then another), then one every ``gap`` seconds. Thread-safe; phones are kept only as
+    keyed hashes, and phones that could send a full burst again are forgotten."""
 
-    def __init__(self, *, gap: float = SECONDS_BETWEEN_TEXTS) -> None:
+    def __init__(self, *, gap: float = SECONDS_BETWEEN_TEXTS, burst: int = TEXTS_AT_ONCE) -> None:
         self.gap = gap
+        self.burst = burst
         self._key = secrets.token_bytes(32)
-        self._last: dict[bytes, float] = {}
+        self._phones: dict[bytes, _Bucket] = {}
         self._lock = threading.Lock()
 
     def _name(self, workshop: str, token: str) -> bytes:
         return hmac.new(self._key, f"{workshop}:{token}".encode(), hashlib.sha256).digest()
 
-    def claim(self, workshop: str, token: str, now: float) -> tuple[float, float | None]:
-        """Claim a send for this phone at ``now``. Returns ``(wait, previous)``: ``wait`` is
-        0 when it may send now (the claim is then recorded; pass ``previous`` to
-        :meth:`release` if the send fails), else the seconds left to wait."""
-        name = self._name(workshop, token)
-        with self._lock:
-            for old in [n for n, at in self._last.items() if now - at >= self.gap]:
-                del self._last[old]
-            previous = self._last.get(name)
-            if previous is not None and now - previous < self.gap:
-                return self.gap - (now - previous), previous
-            self._last[name] = now
-            return 0.0, previous
+    def _tokens(self, bucket: _Bucket | None, now: float) -> float:
+        if bucket is None:
+            return float(self.burst)
+        if self.gap <= 0:
+            return float(self.burst)
+        return min(float(self.burst), bucket.tokens + max(0.0, now - bucket.at) / self.gap)
 
-    def release(self, workshop: str, token: str, now: float, previous: float | None) -> None:
-        """Undo a claim made at ``now`` whose send did not go through."""
+    def claim(self, workshop: str, token: str, now: float) -> tuple[float, _Bucket | None]:
+        """Claim a send for this phone at ``now``. Returns ``(wait, before)``: ``wait`` is 0
+        when it may send now (the claim is then recorded; pass ``before`` to :meth:`release`
+        if the send fails), else the seconds left to wait."""
         name = self._name(workshop, token)
         with self._lock:
-            if self._last.get(name) == now:
-                if previous is None:
-                    del self._last[name]
-                else:
-                    self._last[name] = previous
+            full = [n for n, b in self._phones.items() if self._tokens(b, now) >= self.burst]
+            for old in full:
+                del self._phones[old]
+            before = self._phones.get(name)
+            tokens = self._tokens(before, now)
+            if tokens < 1.0:
+                return (1.0 - tokens) * self.gap, before
+            self._phones[name] = _Bucket(tokens=tokens - 1.0, at=now)
+            return 0.0, before
+
+    def release(self, workshop: str, token: str, before: _Bucket | None) -> None:
+        """Undo the last claim for this phone, whose send did not go through."""
+        name = self._name(workshop, token)
+        with self._lock:
+            if before is None:
+                self._phones.pop(name, None)
+            else:
+                self._phones[name] = before

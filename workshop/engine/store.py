@@ -403,23 +403,24 @@ class Store:
         counts as one person towards the reveal threshold. While the prompt's results are
         revealed the text is held back, hidden, until the facilitator shows it. Raises
         InvalidInput for an empty or too long text, a token this server did not issue (see
-        :meth:`join`), a prompt that takes a choice, a phone's text sent within
-        :data:`identity.SECONDS_BETWEEN_TEXTS` of its last one, or one beyond the
+        :meth:`join`), a prompt that takes a choice, a phone's text sent faster than
+        :class:`identity.SendPace` allows, or one beyond the
         :data:`identity.TEXTS_PER_PROMPT` a phone may send to a prompt. Bumps the version."""
         now = self.clock()
         where = privacy.normalise_code(code)
-        wait, previous = self.pace.claim(where, str(token), now)
+        wait, before = self.pace.claim(where, str(token), now)
         if wait > 0:
+            seconds = max(1, math.ceil(wait))
             raise InvalidInput(
-                f"That was quick: please wait {max(1, math.ceil(wait))} seconds before sending "
-                "another answer. Your words are still here."
+                f"That was quick: please wait {seconds} second{'s' if seconds > 1 else ''} "
+                "before sending another answer. Your words are still here."
             )
         try:
             return self._write(
                 partial(responses.submit, code=code, prompt_id=prompt_id, token=token, text=text)
             )
         except BaseException:
-            self.pace.release(where, str(token), now, previous)
+            self.pace.release(where, str(token), before)
             raise
 
     def answer(self, *, code: str, prompt_id: str, token: str, value: object) -> None:

@@ -17,7 +17,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_PER_PROMPT
+from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
 from workshop.views import results as results_view
@@ -307,8 +307,8 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
 
     if kind in TEXT_KINDS:
         st.caption(
-            f"You can send up to {TEXTS_PER_PROMPT} answers to this question, "
-            f"at least {SECONDS_BETWEEN_TEXTS:g} seconds apart."
+            f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
+            f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
         )
     if st.session_state.get(done_key) == "sent":
         st.success("Sent, anonymously. You can change your answer until the next stage.")
