@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
+import time
 
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
 
 from bench.load import Drawn, _connect, read_run, rerun_message
 from workshop.engine import identity
@@ -124,3 +127,46 @@ def test_forty_votes_with_fresh_tokens_from_one_session_are_one_vote(workshop):
     assert results.count == 1
     assert store.response_count(code=code, prompt_id=VOTE.id) == 1
     assert store.state(code=code).phones_joined == 1
+
+
+def test_a_script_opening_session_after_session_gets_no_more_phones_than_a_room_needs(run_app):
+    app = run_app("app.py", env={"BEDROCK_CLIENT_ADDRESS_HEADER": "X-Real-IP"})
+    store = Store(app.database_url)
+    created = store.create_workshop(title="Flooded", stages=PLAN, passcode="let me in")
+    code = created.code
+    url = f"ws://127.0.0.1:{app.port}/_stcore/stream"
+
+    async def open_phone(address: str) -> None:
+        """One new session from ``address`` (as the proxy reports it), whose browser keeps
+        nothing: the server hands it a new identity if it may."""
+        async with connect(
+            url,
+            subprotocols=["streamlit"],
+            additional_headers={"X-Real-IP": address},
+            open_timeout=TIMEOUT,
+            max_size=None,
+        ) as ws:
+            script = Script(ws, code)
+            await script.run()
+            nothing = json.dumps({"token": ""})
+            await script.run(
+                WidgetState(id=script.page.widgets["join_device_token"], json_value=nothing)
+            )
+
+    async def flood() -> None:
+        for _ in range(identity.JOIN_BURST + 20):
+            await open_phone("198.51.100.7")
+        await open_phone("203.0.113.20")  # another network is not held up
+
+    started = time.monotonic()
+    asyncio.run(flood())
+    took = time.monotonic() - started
+    try:
+        # A room of 40 couples behind one router all got in; of the script's 20 sessions
+        # beyond that, only those the pace let through as the seconds went by did.
+        joined = store.state(code=code).phones_joined
+        refilled = math.ceil(took * identity.JOIN_PER_MINUTE / 60)
+        assert identity.JOIN_BURST + 1 <= joined <= identity.JOIN_BURST + 1 + refilled
+        assert joined < identity.JOIN_BURST + 20 + 1, f"{took:.1f} s"
+    finally:
+        store.close()
