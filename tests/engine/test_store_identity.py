@@ -4,8 +4,9 @@ how many texts a phone may send, and the wall's rule after hiding."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from workshop.engine import identity
+from workshop.engine import db, identity
 from workshop.engine.errors import BelowThreshold, InvalidInput, TooManyPhones
 from workshop.engine.privacy import new_token
 
@@ -182,3 +183,24 @@ def test_show_all_new_puts_every_held_text_on_the_wall_at_once(any_store, new_wo
     assert len(any_store.results(code=code, prompt_id="barrier").reflections) == 33
     assert any_store.show_all_new(code=code, key=key, prompt_id="barrier") == 0
     assert any_store.version(code=code) == before + 1
+
+
+def test_no_prompt_counts_more_people_than_phones_joined(any_store, new_workshop):
+    created = new_workshop(any_store)
+    code, key = created.code, created.facilitator_key
+    for text in ("kind", "warm", "honest"):
+        any_store.submit_reflection(
+            code=code, prompt_id="barrier", token=any_store.join(code=code), text=text
+        )
+    any_store.answer(code=code, prompt_id="pick", token=any_store.join(code=code), value="Time")
+    assert any_store.results(code=code, prompt_id="barrier").count == 3
+    # Markers for more writers than phones ever joined (rows from an older Bedrock, or
+    # written by hand) are not more people.
+    with any_store.engine.begin() as connection:
+        connection.execute(
+            sa.update(db.workshops).where(db.workshops.c.code == code).values(phones_joined=2)
+        )
+    results = any_store.results(code=code, prompt_id="barrier")
+    assert (results.count, results.enough, results.reflections) == (2, False, None)
+    with pytest.raises(BelowThreshold):
+        any_store.reveal(code=code, key=key, prompt_id="barrier")
