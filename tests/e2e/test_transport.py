@@ -1,0 +1,89 @@
+"""What the real server refuses at its doors, tried the way a script would: uploads and
+websocket messages beyond what the app needs.
+
+No browser here: these talk HTTP and Streamlit's websocket protocol to `streamlit run app.py`
+with the shipped `.streamlit/config.toml`, using the protocol helpers in bench/load.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import pytest
+import requests
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.exceptions import ConnectionClosed
+
+from bench.load import _connect, read_run, rerun_message
+
+TIMEOUT = 30.0
+
+
+@pytest.fixture(scope="module")
+def app(run_app):
+    return run_app("app.py")
+
+
+def _ws_url(app) -> str:
+    return f"ws://127.0.0.1:{app.port}/_stcore/stream"
+
+
+async def _open_session(app, **connect_options):
+    """A websocket with a running session; returns (websocket, session id)."""
+    ws = await _connect(_ws_url(app), timeout=TIMEOUT, **connect_options).__aenter__()
+    await ws.send(rerun_message(query=""))
+    session_id = ""
+    async with asyncio.timeout(TIMEOUT):
+        while not session_id:
+            message = ForwardMsg()
+            message.ParseFromString(await ws.recv())
+            if message.WhichOneof("type") == "new_session":
+                session_id = message.new_session.initialize.session_id
+    await read_run(ws, timeout=TIMEOUT)
+    return ws, session_id
+
+
+def _upload(app, session_id: str, size: int) -> requests.Response:
+    """PUT a file of ``size`` bytes to the session's upload endpoint with a valid XSRF pair,
+    as the browser's uploader does."""
+    http = requests.Session()
+    http.get(f"{app.url}/_stcore/health", timeout=TIMEOUT).raise_for_status()
+    xsrf = http.cookies["_streamlit_xsrf"]
+    return http.put(
+        f"{app.url}/_stcore/upload_file/{session_id}/{secrets.token_hex(8)}",
+        files={"file": ("progress.json", b"{" + b" " * (size - 2) + b"}", "application/json")},
+        headers={"X-Xsrftoken": xsrf},
+        timeout=TIMEOUT,
+    )
+
+
+def test_an_upload_over_the_limit_is_refused_and_a_progress_file_still_goes_through(app):
+    async def scenario():
+        ws, session_id = await _open_session(app)
+        try:
+            small = await asyncio.to_thread(_upload, app, session_id, 500_000)
+            big = await asyncio.to_thread(_upload, app, session_id, 3 * 1024 * 1024)
+        finally:
+            await ws.close()
+        return small, big
+
+    small, big = asyncio.run(scenario())
+    assert small.status_code in (200, 204), small.text
+    assert big.status_code == 413
+
+
+def test_an_oversized_websocket_message_closes_that_connection_only(app):
+    async def scenario():
+        ws, _ = await _open_session(app)
+        await ws.send(rerun_message(query="x" * (2 * 1024 * 1024)))
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(TIMEOUT):
+                while True:
+                    await ws.recv()
+        after, _ = await _open_session(app)
+        await after.close()
+        return closed.value
+
+    closed = asyncio.run(scenario())
+    assert closed.rcvd is not None and closed.rcvd.code == 1009
