@@ -13,6 +13,7 @@ import secrets
 import pytest
 import requests
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.exceptions import ConnectionClosed
 
 from bench.load import _connect, read_run, rerun_message
@@ -87,3 +88,94 @@ def test_an_oversized_websocket_message_closes_that_connection_only(app):
 
     closed = asyncio.run(scenario())
     assert closed.rcvd is not None and closed.rcvd.code == 1009
+
+
+CHOICE = "barrier-resonates"
+
+
+def _workshop_on_choice(database_url: str) -> str:
+    """A workshop whose phones are asked the multiple-choice question; returns its code."""
+    from workshop.content.loader import get_content
+    from workshop.content.planning import build_plan
+    from workshop.engine.store import Store
+
+    content = get_content()
+    plan = build_plan(content, [(m.id, float(m.minutes)) for m in content.modules])
+    stage = next(i for i, s in enumerate(plan) if CHOICE in {p.id for p in s.prompts})
+    store = Store(database_url)
+    try:
+        created = store.create_workshop(title="Doors", stages=plan, passcode="doors-passcode-1")
+        store.go_to_stage(code=created.code, key=created.facilitator_key, index=stage)
+        store.set_prompt(code=created.code, key=created.facilitator_key, prompt_id=CHOICE)
+        return created.code
+    finally:
+        store.close()
+
+
+def _widget(drawn, suffix: str) -> str:
+    return next(wid for key, wid in drawn.widgets.items() if key.endswith(suffix))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param({"int_value": 99}, id="an index out of range"),
+        pytest.param({"double_value": -1e300}, id="a number"),
+        pytest.param({"string_value": "an option nobody offered"}, id="an unknown option"),
+    ],
+)
+def test_a_widget_value_the_page_never_offered_is_refused_quietly(app, bad):
+    from workshop.content.loader import get_content
+    from workshop.engine.store import Store
+
+    code = _workshop_on_choice(app.database_url)
+    option = get_content().exercises[CHOICE].options[0]
+    query = f"code={code}"
+    log_before = len(app.log())
+
+    async def run(ws, drawn, widgets):
+        await ws.send(rerun_message(query=query, page_hash=drawn.page_hash, widgets=widgets))
+        return await read_run(ws, timeout=TIMEOUT)
+
+    async def scenario():
+        async with _connect(_ws_url(app), timeout=TIMEOUT) as ws:
+            await ws.send(rerun_message(query=query))
+            drawn = await read_run(ws, timeout=TIMEOUT)
+            go = next((w for k, w in drawn.widgets.items() if k.endswith("_go")), None)
+            if go is not None:  # the stage's content note comes first
+                drawn = await run(ws, drawn, [WidgetState(id=go, trigger_value=True)])
+            choice, send = _widget(drawn, "_choice"), _widget(drawn, "_send")
+            attacks = []
+            for _ in range(3):
+                attacks.append(await run(ws, drawn, [WidgetState(id=choice, **bad)]))
+            attacks.append(
+                await run(
+                    ws,
+                    drawn,
+                    [WidgetState(id=choice, **bad), WidgetState(id=send, trigger_value=True)],
+                )
+            )
+            honest = await run(
+                ws,
+                drawn,
+                [
+                    WidgetState(id=choice, string_value=option),
+                    WidgetState(id=send, trigger_value=True),
+                ],
+            )
+            return attacks, honest
+
+    attacks, honest = asyncio.run(scenario())
+    for drawn in attacks:
+        assert drawn.errors == []
+        assert any(key.endswith("_choice") for key in drawn.widgets), "the question is still there"
+    assert honest.errors == []
+    assert any(text.startswith("Sent, anonymously") for text in honest.texts)
+    store = Store(app.database_url)
+    try:
+        assert store.response_count(code=code, prompt_id=CHOICE) == 1
+    finally:
+        store.close()
+    log = app.log()[log_before:]
+    assert "Traceback" not in log
+    assert "Error" not in log
