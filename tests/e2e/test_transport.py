@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import socket
+import threading
+import time
 
 import pytest
 import requests
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bench.load import _connect, read_run, rerun_message
 
@@ -179,3 +183,82 @@ def test_a_widget_value_the_page_never_offered_is_refused_quietly(app, bad):
     log = app.log()[log_before:]
     assert "Traceback" not in log
     assert "Error" not in log
+
+
+# ------------------------------------------------------------------ websocket origins
+
+
+class BlackHole:
+    """A proxy that accepts connections and never answers: outbound traffic that hangs.
+    Counts the connections it was sent."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def close(self) -> None:
+        self.sock.close()
+        for connection in self.held:
+            connection.close()
+
+
+@pytest.fixture(scope="module")
+def black_hole():
+    hole = BlackHole()
+    yield hole
+    hole.close()
+
+
+@pytest.fixture(scope="module")
+def served(run_app, black_hole):
+    """`server.py` (what `bedrock serve` runs) where every outbound request hangs."""
+    proxy = f"http://127.0.0.1:{black_hole.port}"
+    return run_app("server.py", {"HTTP_PROXY": proxy, "HTTPS_PROXY": proxy, "NO_PROXY": ""})
+
+
+async def _handshake(app, origin: str | None):
+    """Open the app's websocket with ``origin``; returns (seconds taken, HTTP status or 101,
+    what the first page run drew or None)."""
+    started = time.monotonic()
+    try:
+        async with connect(
+            _ws_url(app),
+            subprotocols=["streamlit"],
+            origin=origin,
+            open_timeout=TIMEOUT,
+            proxy=None,
+            max_size=None,
+        ) as ws:
+            taken = time.monotonic() - started
+            await ws.send(rerun_message(query=""))
+            return taken, 101, await read_run(ws, timeout=TIMEOUT)
+    except InvalidStatus as refused:
+        return time.monotonic() - started, refused.response.status_code, None
+
+
+def test_a_foreign_origin_is_refused_at_once_without_any_outbound_lookup(served, black_hole):
+    results = asyncio.run(_handshake(served, "https://evil.example.net"))
+    taken, status, _ = results
+    assert status == 403
+    assert black_hole.held == [], "the server tried to reach the outside world"
+    # Streamlit's own lookup waits 1 s for each of two public services when outbound hangs.
+    assert taken < 1.9
+    # The server was not frozen: a same-origin phone is served straight after.
+    _, status, drawn = asyncio.run(_handshake(served, f"http://127.0.0.1:{served.port}"))
+    assert status == 101 and drawn.errors == [] and drawn.widgets
+
+
+@pytest.mark.parametrize("origin", [None, "http://localhost:3000", "http://127.0.0.1:1"])
+def test_same_machine_origins_and_scripts_without_an_origin_are_let_in(served, origin):
+    _, status, drawn = asyncio.run(_handshake(served, origin))
+    assert status == 101 and drawn.errors == []
