@@ -101,10 +101,31 @@ def _upsert(connection: Connection, table: sa.Table, row: dict[str, object]):
     return (sqlite_insert if db.is_sqlite(connection) else pg_insert)(table).values(row)
 
 
+def note_writer(connection: Connection, *, code: str, prompt_id: str, token: str, text: str):
+    """Note this browser as one of the prompt's writers (once, however many texts it sends),
+    after checking that ``text`` would be accepted. Runs in a transaction of its own, before
+    the one that stores the text, so that no commit holds both a text and its writer's marker:
+    the database's own bookkeeping (SQLite's write-ahead log, PostgreSQL's transaction ids)
+    cannot tie a person's first text to them."""
+    _check_token(token)
+    workshop = db.find_workshop(connection, code, lock=True)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("This question takes a choice, not written text.")
+    privacy.clean_text(text, max_chars=prompt.max_chars)
+    writer = privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token)
+    insert = _upsert(
+        connection,
+        reflection_writers,
+        {"workshop_id": workshop.id, "prompt_id": prompt.prompt_id, "writer": writer},
+    )
+    connection.execute(insert.on_conflict_do_nothing())
+
+
 def submit(connection: Connection, *, code: str, prompt_id: str, token: str, text: str) -> str:
-    """Store a cleaned reflection under a new random id and return the id; note this
-    browser as one of the prompt's writers (once, however many texts it sends). While the
-    prompt's results are on the wall the reflection is held back (hidden) for the
+    """Store a cleaned reflection under a new random id and return the id. The writer's
+    marker is not touched here: :func:`note_writer` stores it in a transaction of its own.
+    While the prompt's results are on the wall the reflection is held back (hidden) for the
     facilitator to show."""
     _check_token(token)
     workshop = db.find_workshop(connection, code, lock=True)
@@ -124,13 +145,6 @@ def submit(connection: Connection, *, code: str, prompt_id: str, token: str, tex
             held=held,
         )
     )
-    writer = privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token)
-    insert = _upsert(
-        connection,
-        reflection_writers,
-        {"workshop_id": workshop.id, "prompt_id": prompt.prompt_id, "writer": writer},
-    )
-    connection.execute(insert.on_conflict_do_nothing())
     db.bump(connection, workshop.id)
     return reflection_id
 

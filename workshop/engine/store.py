@@ -103,6 +103,19 @@ class Store:
 
         self._write(work)
 
+    def _forget_write_order(self, code: object) -> None:
+        """Reshuffle the workshop's stored answers, markers and reflections
+        (:func:`db.reshuffle`), then truncate SQLite's write-ahead log or vacuum those
+        PostgreSQL tables, so the order in which people wrote no longer shows in the
+        database. Runs after each stage change, prompt change, reveal and taking down."""
+
+        def work(connection: Connection) -> None:
+            db.reshuffle(connection, db.find_workshop(connection, code, lock=True).id)
+
+        self._write(work)
+        db.checkpoint(self.engine)
+        db.vacuum(self.engine, db.ORDERED_TABLES)
+
     # -- creating and opening -------------------------------------------------------------
 
     def create_workshop(
@@ -313,16 +326,19 @@ class Store:
         shows, no prompt, nothing revealed, idle timer. Bumps the version when it changes."""
         target = console.stage_at(console.whole(index))
         self._act(code, key, partial(console.move, target=target))
+        self._forget_write_order(code)
 
     def next_stage(self, *, code: str, key: str) -> None:
         """Move to the next stage (as :meth:`go_to_stage`). Raises InvalidInput on the last
         one. Bumps the version."""
         self._act(code, key, partial(console.move, target=console.next_stage))
+        self._forget_write_order(code)
 
     def previous_stage(self, *, code: str, key: str) -> None:
         """Move back one stage (as :meth:`go_to_stage`). Raises InvalidInput on the first
         one. Bumps the version."""
         self._act(code, key, partial(console.move, target=console.previous_stage))
+        self._forget_write_order(code)
 
     def set_slide(self, *, code: str, key: str, index: int) -> None:
         """Show slide ``index`` (from 0) of the current stage; pages keep it within the
@@ -334,6 +350,7 @@ class Store:
         result off the wall (to be revealed again on purpose). Bumps the version when it
         changes."""
         self._act(code, key, partial(console.prompt, prompt_id=prompt_id))
+        self._forget_write_order(code)
 
     def _timer(self, code: str, key: str, step: Callable[[Timer, float], Timer]) -> None:
         self._act(code, key, partial(console.timer, step=step))
@@ -372,9 +389,9 @@ class Store:
         revealed the text is held back, hidden, until the facilitator shows it. Raises
         InvalidInput for an empty or too long text, a missing token or a prompt that takes a
         choice. Bumps the version."""
-        return self._write(
-            partial(responses.submit, code=code, prompt_id=prompt_id, token=token, text=text)
-        )
+        sent = {"code": code, "prompt_id": prompt_id, "token": token, "text": text}
+        self._write(partial(responses.note_writer, **sent))
+        return self._write(partial(responses.submit, **sent))
 
     def answer(self, *, code: str, prompt_id: str, token: str, value: object) -> None:
         """Record this browser's answer to a scale (int), choice (str) or ranking (every
@@ -415,6 +432,7 @@ class Store:
         self._write(
             partial(responses.set_revealed, code=code, key=key, prompt_id=prompt_id, revealed=True)
         )
+        self._forget_write_order(code)
 
     def unreveal(self, *, code: str, key: str, prompt_id: str) -> None:
         """Take a prompt's results off the screen; they no longer count as shared. Bumps
@@ -422,6 +440,7 @@ class Store:
         self._write(
             partial(responses.set_revealed, code=code, key=key, prompt_id=prompt_id, revealed=False)
         )
+        self._forget_write_order(code)
 
     def results(self, *, code: str, prompt_id: str) -> Results:
         """A prompt's results (see :class:`Results`): below the threshold only the count of
