@@ -4,9 +4,11 @@
 another site is refused before Streamlit looks at it (see workshop/transport.py).
 """
 
+from pathlib import Path
+
 import streamlit as st
 from starlette.middleware import Middleware
 
 from workshop.transport import RefuseForeignOrigins
 
-app = st.App("app.py", middleware=[Middleware(RefuseForeignOrigins)])
+app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(RefuseForeignOrigins)])
