@@ -27,7 +27,12 @@ from sqlalchemy.engine import Connection
 from workshop.engine import access, console, db, privacy, responses
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
-from workshop.engine.errors import AccessDenied, InvalidInput, WorkshopNotFound
+from workshop.engine.errors import (
+    AccessDenied,
+    InvalidInput,
+    StorageUnavailable,
+    WorkshopNotFound,
+)
 from workshop.engine.records import (
     ANSWER_KINDS,
     KINDS,
@@ -107,12 +112,17 @@ class Store:
         """Reshuffle the workshop's stored answers, markers and reflections
         (:func:`db.reshuffle`), then truncate SQLite's write-ahead log or vacuum those
         PostgreSQL tables, so the order in which people wrote no longer shows in the
-        database. Runs after each stage change, prompt change, reveal and taking down."""
+        database. Runs after each stage change, prompt change, reveal and taking down. The
+        facilitator's change is already saved by then: when the database cannot take the
+        rewrite right now, it is left to the next step rather than reported as a failure."""
 
         def work(connection: Connection) -> None:
             db.reshuffle(connection, db.find_workshop(connection, code, lock=True).id)
 
-        self._write(work)
+        try:
+            self._write(work)
+        except StorageUnavailable:
+            return
         db.checkpoint(self.engine)
         db.vacuum(self.engine, db.ORDERED_TABLES)
 
