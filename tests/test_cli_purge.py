@@ -57,3 +57,20 @@ def test_purge_has_help():
     )
     assert done.returncode == 0
     assert "--older-than" in done.stdout
+
+
+@pytest.mark.parametrize("days", ["36501", "99999999999"])
+def test_purge_refuses_a_number_of_days_beyond_any_date_in_one_line(sqlite_url, days):
+    done = purge("--older-than", days, "--database", sqlite_url)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "bedrock purge: --older-than must be at most 36500 days (about 100 years).\n"
+    )
+
+
+def test_purge_accepts_the_longest_span_and_keeps_every_recent_workshop(sqlite_url, new_workshop):
+    recent = new_workshop(Store(sqlite_url))
+    done = purge("--older-than", "36500", "--database", sqlite_url)
+    assert done.returncode == 0, done.stderr
+    assert "Deleted 0 workshops" in done.stdout
+    assert Store(sqlite_url).state(code=recent.code).title == "Evening group"

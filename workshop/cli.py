@@ -97,9 +97,10 @@ def validate_command(args: argparse.Namespace, extra: list[str]) -> int:
 
 @command(
     "serve",
-    summary="run the workshop app (streamlit run app.py)",
-    description="Start the app with Streamlit from the project folder. Any further arguments go "
-    "to `streamlit run`, e.g. `bedrock serve --server.port 8502`.",
+    summary="run the workshop app (streamlit run server.py)",
+    description="Start the app with Streamlit from the project folder, behind the server's own "
+    "check of websocket origins (server.py). Any further arguments go to `streamlit run`, "
+    "e.g. `bedrock serve --server.port 8502`.",
     passes_extra=True,
 )
 def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
@@ -110,7 +111,7 @@ def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
     """
     if extra[:1] == ["--"]:
         extra = extra[1:]
-    argv = [sys.executable, "-m", "streamlit", "run", "app.py", *extra]
+    argv = [sys.executable, "-m", "streamlit", "run", "server.py", *extra]
     os.chdir(REPO_ROOT)
     sys.stdout.flush()
     if os.name == "posix":
@@ -183,6 +184,12 @@ def _passcode(args: argparse.Namespace) -> str:
     import getpass
 
     if args.passcode_file is not None:
+        if args.passcode_file.stat().st_mode & 0o044:
+            print(
+                f"bedrock export: warning: other users of this machine can read "
+                f"{args.passcode_file}; make it private with: chmod 600 {args.passcode_file}",
+                file=sys.stderr,
+            )
         lines = args.passcode_file.read_text(encoding="utf-8").splitlines()
         return lines[0] if lines else ""
     from_env = os.environ.get("BEDROCK_PASSCODE")
@@ -196,7 +203,7 @@ def _passcode(args: argparse.Namespace) -> str:
 @command(
     "export",
     summary="save a workshop's results before you delete it",
-    description="Write a workshop's results to a file: the answers as CSV (one file, for a "
+    description="Write a workshop's results to a file, readable by you only: the answers as CSV (one file, for a "
     "spreadsheet) or JSON, or the printable summary (plan and timings, response counts, "
     "charts, the opening and closing check-in, words and reflections) as HTML or PDF. "
     "Questions below their reveal threshold appear only as 'fewer than N'; hidden "
@@ -247,8 +254,10 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
     out = args.out or Path(name)
     if out.is_dir():
         out = out / name
+    from workshop.printing.handout_files import write_private
+
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as error:
         return _fail("export", f"cannot write {out}: {error.strerror or error}.")
     print(f"Wrote {out} ({fmt.upper()}, {len(data) / 1024:.0f} kB).")
@@ -310,13 +319,18 @@ def handouts_command(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+MAX_PURGE_DAYS = 36_500
+"""A century: further back than any workshop, and well within what a date can count back."""
+
+
 def _purge_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--older-than",
         metavar="DAYS",
         type=int,
         required=True,
-        help="delete workshops created more than this many days ago (0: before today)",
+        help="delete workshops created more than this many days ago (0: before today; at most "
+        f"{MAX_PURGE_DAYS})",
     )
     parser.add_argument(
         "--database",
@@ -343,6 +357,10 @@ def purge_command(args: argparse.Namespace, extra: list[str]) -> int:
 
     if args.older_than < 0:
         return _fail("purge", "--older-than cannot be negative.")
+    if args.older_than > MAX_PURGE_DAYS:
+        return _fail(
+            "purge", f"--older-than must be at most {MAX_PURGE_DAYS} days (about 100 years)."
+        )
     url = _database_url(args.database)
     if _missing_sqlite_file(url) is not None:
         print("Nothing to purge: no workshops are stored yet.")

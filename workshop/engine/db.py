@@ -13,7 +13,7 @@ import random
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,11 +201,12 @@ def checkpoint(engine: Engine) -> bool:
     return False
 
 
-def vacuum(engine: Engine) -> bool:
+def vacuum(engine: Engine, tables: Sequence[str] | None = None) -> bool:
     """On PostgreSQL, ``VACUUM`` every table that holds workshop data, outside any
     transaction, so the space of deleted rows (and their index entries) is reclaimed now
     rather than whenever autovacuum comes by. Rows still visible to a transaction open
-    elsewhere at that moment stay until a later vacuum. Returns whether it ran; a database
+    elsewhere at that moment stay until a later vacuum. ``tables`` narrows it to some of
+    them. Returns whether it ran; a database
     that refuses (unreachable, read-only) gives False rather than an error, since the
     deletion itself is already committed and autovacuum will reclaim the space later. A
     no-op (True) on SQLite, where :func:`checkpoint` and secure_delete apply."""
@@ -213,7 +214,7 @@ def vacuum(engine: Engine) -> bool:
         return True
     try:
         with autocommit(engine) as connection:
-            connection.exec_driver_sql("VACUUM " + ", ".join(WORKSHOP_TABLES))
+            connection.exec_driver_sql("VACUUM " + ", ".join(tables or WORKSHOP_TABLES))
     except sa.exc.SQLAlchemyError:  # unreachable, read-only, or no connection free in time
         return False
     return True
@@ -577,6 +578,29 @@ def find_prompt(connection: Connection, workshop_id: int, prompt_id: object) -> 
     if row is None:
         raise InvalidInput("That question is not part of this workshop.")
     return row
+
+
+ORDERED_TABLES = ("answers", "reflection_writers", "reflections")
+"""Tables whose rows arrive one by one from people, in an order that must not stay readable."""
+
+
+def reshuffle(connection: Connection, workshop_id: int) -> None:
+    """Rewrite the workshop's answers, writer markers and reflections in a new random order:
+    delete them and insert them again, shuffled, in this one transaction. Afterwards neither
+    where a row sits in the database file (SQLite's cells and pages, PostgreSQL's row
+    positions) nor its transaction id (PostgreSQL's ``xmin``, now the same for every row)
+    follows the order people wrote in. The old row versions are gone once the write-ahead
+    log is truncated (:func:`checkpoint`) or the tables vacuumed (:func:`vacuum`)."""
+    shuffle = secrets.SystemRandom().shuffle
+    for name in ORDERED_TABLES:
+        table = metadata.tables[name]
+        mine = table.c.workshop_id == workshop_id
+        rows = [dict(row._mapping) for row in connection.execute(sa.select(table).where(mine))]
+        if not rows:
+            continue
+        shuffle(rows)
+        connection.execute(table.delete().where(mine))
+        connection.execute(table.insert(), rows)
 
 
 def delete_rows(connection: Connection, workshop_ids: list[int]) -> None:

@@ -122,18 +122,20 @@ def _upsert(connection: Connection, table: sa.Table, row: dict[str, object]):
     return (sqlite_insert if db.is_sqlite(connection) else pg_insert)(table).values(row)
 
 
-def submit(connection: Connection, *, code: str, prompt_id: str, token: str, text: str) -> str:
-    """Store a cleaned reflection under a new random id and return the id; note this
-    browser as one of the prompt's writers (once, however many texts it sends). While the
-    prompt's results are on the wall the reflection is held back (hidden) for the
-    facilitator to show. Refuses (InvalidInput) a token the server did not issue, and a
-    text beyond the few one phone may send to one prompt (:data:`identity.TEXTS_PER_PROMPT`)."""
+def note_writer(connection: Connection, *, code: str, prompt_id: str, token: str, text: str):
+    """Note this browser as one of the prompt's writers (once, however many texts it sends)
+    and count the text against the few one phone may send to one prompt
+    (:data:`identity.TEXTS_PER_PROMPT`), after checking that ``text`` would be accepted.
+    Refuses (InvalidInput) a token the server did not issue and a text beyond that limit.
+    Runs in a transaction of its own, before the one that stores the text, so that no commit
+    holds both a text and its writer's marker: the database's own bookkeeping (SQLite's
+    write-ahead log, PostgreSQL's transaction ids) cannot tie a person's first text to them."""
     workshop = db.find_workshop(connection, code, lock=True)
     _check_token(workshop, token)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in TEXT_KINDS:
         raise InvalidInput("This question takes a choice, not written text.")
-    cleaned = privacy.clean_text(text, max_chars=prompt.max_chars)
+    privacy.clean_text(text, max_chars=prompt.max_chars)
     writer = privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token)
     mine = reflection_writers.c
     sent = connection.scalar(
@@ -148,6 +150,31 @@ def submit(connection: Connection, *, code: str, prompt_id: str, token: str, tex
             f"You've sent {identity.TEXTS_PER_PROMPT} answers to this question, the most one "
             "phone can send. Thank you for them."
         )
+    insert = _upsert(
+        connection,
+        reflection_writers,
+        {"workshop_id": workshop.id, "prompt_id": prompt.prompt_id, "writer": writer, "texts": 1},
+    )
+    connection.execute(
+        insert.on_conflict_do_update(
+            index_elements=[mine.workshop_id, mine.prompt_id, mine.writer],
+            set_={"texts": mine.texts + 1},
+        )
+    )
+
+
+def submit(connection: Connection, *, code: str, prompt_id: str, token: str, text: str) -> str:
+    """Store a cleaned reflection under a new random id and return the id. The writer's
+    marker and the phone's count of texts are not touched here: :func:`note_writer` keeps
+    them in a transaction of its own. While the prompt's results are on the wall the
+    reflection is held back (hidden) for the facilitator to show. Refuses (InvalidInput) a
+    token the server did not issue."""
+    workshop = db.find_workshop(connection, code, lock=True)
+    _check_token(workshop, token)
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    if prompt.kind not in TEXT_KINDS:
+        raise InvalidInput("This question takes a choice, not written text.")
+    cleaned = privacy.clean_text(text, max_chars=prompt.max_chars)
     reflection_id = privacy.new_reflection_id()
     held = bool(prompt.revealed)
     connection.execute(
@@ -158,17 +185,6 @@ def submit(connection: Connection, *, code: str, prompt_id: str, token: str, tex
             text=cleaned,
             hidden=held,
             held=held,
-        )
-    )
-    insert = _upsert(
-        connection,
-        reflection_writers,
-        {"workshop_id": workshop.id, "prompt_id": prompt.prompt_id, "writer": writer, "texts": 1},
-    )
-    connection.execute(
-        insert.on_conflict_do_update(
-            index_elements=[mine.workshop_id, mine.prompt_id, mine.writer],
-            set_={"texts": mine.texts + 1},
         )
     )
     db.bump(connection, workshop.id)

@@ -28,7 +28,13 @@ from sqlalchemy.engine import Connection
 from workshop.engine import access, console, db, identity, privacy, responses
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
-from workshop.engine.errors import AccessDenied, InvalidInput, TooManyPhones, WorkshopNotFound
+from workshop.engine.errors import (
+    AccessDenied,
+    InvalidInput,
+    StorageUnavailable,
+    TooManyPhones,
+    WorkshopNotFound,
+)
 from workshop.engine.records import (
     ANSWER_KINDS,
     KINDS,
@@ -109,6 +115,24 @@ class Store:
                 db.bump(connection, row.id, **values)
 
         self._write(work)
+
+    def _forget_write_order(self, code: object) -> None:
+        """Reshuffle the workshop's stored answers, markers and reflections
+        (:func:`db.reshuffle`), then truncate SQLite's write-ahead log or vacuum those
+        PostgreSQL tables, so the order in which people wrote no longer shows in the
+        database. Runs after each stage change, prompt change, reveal and taking down. The
+        facilitator's change is already saved by then: when the database cannot take the
+        rewrite right now, it is left to the next step rather than reported as a failure."""
+
+        def work(connection: Connection) -> None:
+            db.reshuffle(connection, db.find_workshop(connection, code, lock=True).id)
+
+        try:
+            self._write(work)
+        except StorageUnavailable:
+            return
+        db.checkpoint(self.engine)
+        db.vacuum(self.engine, db.ORDERED_TABLES)
 
     # -- creating and opening -------------------------------------------------------------
 
@@ -324,16 +348,19 @@ class Store:
         shows, no prompt, nothing revealed, idle timer. Bumps the version when it changes."""
         target = console.stage_at(console.whole(index))
         self._act(code, key, partial(console.move, target=target))
+        self._forget_write_order(code)
 
     def next_stage(self, *, code: str, key: str) -> None:
         """Move to the next stage (as :meth:`go_to_stage`). Raises InvalidInput on the last
         one. Bumps the version."""
         self._act(code, key, partial(console.move, target=console.next_stage))
+        self._forget_write_order(code)
 
     def previous_stage(self, *, code: str, key: str) -> None:
         """Move back one stage (as :meth:`go_to_stage`). Raises InvalidInput on the first
         one. Bumps the version."""
         self._act(code, key, partial(console.move, target=console.previous_stage))
+        self._forget_write_order(code)
 
     def set_slide(self, *, code: str, key: str, index: int) -> None:
         """Show slide ``index`` (from 0) of the current stage; pages keep it within the
@@ -345,6 +372,7 @@ class Store:
         result off the wall (to be revealed again on purpose). Bumps the version when it
         changes."""
         self._act(code, key, partial(console.prompt, prompt_id=prompt_id))
+        self._forget_write_order(code)
 
     def _timer(self, code: str, key: str, step: Callable[[Timer, float], Timer]) -> None:
         self._act(code, key, partial(console.timer, step=step))
@@ -416,9 +444,9 @@ class Store:
                 "before sending another answer. Your words are still here."
             )
         try:
-            return self._write(
-                partial(responses.submit, code=code, prompt_id=prompt_id, token=token, text=text)
-            )
+            sent = {"code": code, "prompt_id": prompt_id, "token": token, "text": text}
+            self._write(partial(responses.note_writer, **sent))
+            return self._write(partial(responses.submit, **sent))
         except BaseException:
             self.pace.release(where, str(token), before)
             raise
@@ -504,6 +532,7 @@ class Store:
         self._write(
             partial(responses.set_revealed, code=code, key=key, prompt_id=prompt_id, revealed=True)
         )
+        self._forget_write_order(code)
 
     def unreveal(self, *, code: str, key: str, prompt_id: str) -> None:
         """Take a prompt's results off the screen; they no longer count as shared. Bumps
@@ -511,6 +540,7 @@ class Store:
         self._write(
             partial(responses.set_revealed, code=code, key=key, prompt_id=prompt_id, revealed=False)
         )
+        self._forget_write_order(code)
 
     def results(self, *, code: str, prompt_id: str) -> Results:
         """A prompt's results (see :class:`Results`): below the threshold only the count of
