@@ -12,7 +12,7 @@ from statistics import mean
 import pandas as pd
 import sqlalchemy as sa
 
-from workshop.engine.privacy import new_token, respondent_id
+from workshop.engine.privacy import respondent_id
 from workshop.engine.store import Store
 
 TRIALS = 8
@@ -32,7 +32,7 @@ def _write(store: Store, new_workshop) -> tuple[str, str, list[str], list[str]]:
     made = new_workshop(store)
     store.go_to_stage(code=made.code, key=made.facilitator_key, index=1)
     store.set_prompt(code=made.code, key=made.facilitator_key, prompt_id=PROMPT)
-    tokens = [new_token() for _ in range(PHONES)]
+    tokens = [store.join(code=made.code, client=f"phone-{n}") for n in range(PHONES)]
     texts = _texts()
     for i, text in enumerate(texts):
         store.submit_reflection(
