@@ -18,16 +18,16 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from workshop.engine import access, console, db, privacy, responses
+from workshop.engine import access, console, db, privacy, responses, serverkey
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
-from workshop.engine.errors import AccessDenied, InvalidInput, WorkshopNotFound
+from workshop.engine.errors import AccessDenied, InvalidInput, WorkshopEnded, WorkshopNotFound
 from workshop.engine.records import (
     ANSWER_KINDS,
     KINDS,
@@ -59,19 +59,41 @@ __all__ = [
 
 MIN_PASSCODE = 4
 
+_UNUSED_SECRET = privacy.new_secret()
+"""Checked against in place of a workshop's secret when a code is not in use, so that both
+take the same work."""
+
+
+@cache
+def _unused_hash() -> str:
+    """A passcode hash no passcode matches, checked in place of a workshop's when a code is
+    not in use, so that both take the same time."""
+    return privacy.hash_passcode(privacy.new_secret())
+
 
 class Store:
     """Workshops in a database at ``url`` (else env ``DATABASE_URL``, else
     ``sqlite:///data/bedrock.db``). Opening a store applies any missing migrations.
     ``clock`` gives the time in epoch seconds for timers, stage times and throttling.
+    ``server_key`` is the secret kept outside the database that every key is derived from
+    (default: :func:`serverkey.load`, which raises ServerKeyMissing when there is none).
 
     Every public method takes keyword arguments only and is safe to call from many threads.
     """
 
-    def __init__(self, url: str | None = None, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        server_key: bytes | str | None = None,
+    ) -> None:
         self.url = db.normalise_url(url)
         self.clock = clock
-        self.engine = db.make_engine(self.url)
+        if server_key is None:
+            server_key = serverkey.load(self.url)
+        self._server_key = server_key.encode() if isinstance(server_key, str) else server_key
+        self.engine = db.make_engine(self.url, server_key=self._server_key)
         try:
             db.migrate(self.engine)
         except BaseException:
@@ -211,19 +233,92 @@ class Store:
             code=code,
             facilitator_key=privacy.derive_key(secret, "facilitator"),
             screen_key=privacy.derive_key(secret, "screen"),
+            recovery_key=privacy.recovery_key(secret, code=code, server_key=self._server_key),
         )
 
-    def open_console(self, *, code: str, passcode: str) -> str:
-        """The facilitator key, for the right passcode. Raises AccessDenied, or
-        TooManyAttempts after 5 wrong passcodes within a minute (see :mod:`workshop.engine.access`
-        for the waits), WorkshopNotFound, WorkshopEnded. Writes the try counters."""
+    def open_console(self, *, code: str, passcode: str, client: str | None = None) -> str:
+        """The facilitator key, for the right passcode. Tries are counted per ``client`` (an
+        address, see :func:`access.client_label`; None: this machine), never per workshop:
+        after 5 wrong passcodes or unknown codes that client waits, longer each time (see
+        :data:`access.PASSCODE`), and nobody else does. A right passcode does not count.
+
+        Raises AccessDenied for a wrong passcode and for an unknown code alike, after the
+        same passcode check (so neither the answer nor its time tells whether a code is in
+        use); TooManyAttempts while the client waits; WorkshopEnded. Writes the client's
+        tally, never the workshop."""
         now = self.clock()
-        workshop_id, secret, stored = self._write(partial(access.reserve_try, code=code, now=now))
-        right = privacy.verify_passcode(passcode, stored)
-        self._write(partial(access.settle_try, workshop_id=workshop_id, right=right, now=now))
-        if not right:
+        client_id = access.client_key(self._server_key, client or "local")
+
+        def reserve(connection: Connection) -> tuple[Any, tuple[access.Tally, access.Tally]]:
+            counted = access.count(connection, access.PASSCODE, client_id, now)
+            try:
+                row = db.find_workshop(connection, code)
+            except WorkshopNotFound:
+                row = None
+            return row, counted
+
+        row, counted = self._write(reserve)
+        # Slow on purpose, and the same work for an unknown code: outside any transaction.
+        right = privacy.verify_passcode(passcode, row.passcode_hash if row else _unused_hash())
+        if row is None or not right:
             raise AccessDenied()
-        return privacy.derive_key(secret, "facilitator")
+        self._write(
+            partial(
+                access.refund, policy=access.PASSCODE, client=client_id, counted=counted, now=now
+            )
+        )
+        return privacy.derive_key(row.secret, "facilitator")
+
+    def open_with_recovery_key(self, *, recovery_key: str) -> tuple[str, str]:
+        """The join code and facilitator key for a workshop's recovery key (printed when it
+        was created). Never throttled, so nobody's wrong tries can keep a counsellor out: the
+        key carries 120 random bits, too many to guess, and a wrong one is refused the same
+        way and after the same work whether or not its code is in use. Raises AccessDenied
+        (also for an ended workshop, whose secret is gone). Read-only."""
+        parts = privacy.split_recovery_key(recovery_key)
+        code = parts[0] if parts else "ACDEFG"
+
+        def work(connection: Connection) -> Any:
+            try:
+                return db.find_workshop(connection, code)
+            except (WorkshopNotFound, WorkshopEnded):
+                return None
+
+        row = self._read(work)
+        secret = row.secret if row is not None else _UNUSED_SECRET
+        right = privacy.recovery_matches(secret, typed=recovery_key, server_key=self._server_key)
+        if row is None or parts is None or not right:
+            raise AccessDenied()
+        return row.code, privacy.derive_key(row.secret, "facilitator")
+
+    # -- for the operator, from the command line ------------------------------------------
+
+    def operator_open(self, *, code: str, passcode: str) -> str:
+        """The facilitator key for the workshop's passcode or recovery key, checked without
+        the online throttle: this is for the command line, run by someone who holds the
+        database and the server key (and could try passcodes against the stored hash at any
+        speed anyway). Raises AccessDenied, WorkshopNotFound, WorkshopEnded. Read-only."""
+        row = self._read(lambda c: db.find_workshop(c, code))
+        recovered = privacy.recovery_matches(
+            row.secret, typed=passcode, server_key=self._server_key
+        )
+        if not recovered and not privacy.verify_passcode(passcode, row.passcode_hash):
+            raise AccessDenied()
+        return privacy.derive_key(row.secret, "facilitator")
+
+    def operator_key(self, *, code: str) -> str:
+        """The facilitator key of a live workshop, from the database and the server key alone:
+        for the command line (``bedrock end``), never for a page. Raises WorkshopNotFound,
+        WorkshopEnded. Read-only."""
+        row = self._read(lambda c: db.find_workshop(c, code))
+        return privacy.derive_key(row.secret, "facilitator")
+
+    def recovery_key(self, *, code: str) -> str:
+        """The recovery key of a live workshop, from the database and the server key alone:
+        for the command line (``bedrock recover``), never for a page. Raises WorkshopNotFound,
+        WorkshopEnded. Read-only."""
+        row = self._read(lambda c: db.find_workshop(c, code))
+        return privacy.recovery_key(row.secret, code=row.code, server_key=self._server_key)
 
     def check_facilitator(self, *, code: str, key: str) -> None:
         """Raises AccessDenied unless ``key`` is this workshop's facilitator key (a screen

@@ -15,6 +15,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
+from workshop.views.client import client_address
 from workshop.views.common import DEFAULT_SUPPORT, content, store
 
 
@@ -50,10 +51,12 @@ def reopen() -> None:
         if st.form_submit_button("Open the console", type="primary", key="fac_reopen_go"):
             code = code.strip().upper()
             try:
-                _signed_in(code, store().open_console(code=code, passcode=passcode))
+                key = store().open_console(code=code, passcode=passcode, client=client_address())
+                _signed_in(code, key)
             except TooManyAttempts as wait:
                 st.error(
-                    f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again."
+                    f"Too many tries from your network. Please wait {wait.retry_after:.0f} "
+                    "seconds and try again, or open the console with your recovery key below."
                 )
             except (AccessDenied, WorkshopNotFound):
                 st.error("That code and passcode don't match an open workshop.")
@@ -61,6 +64,39 @@ def reopen() -> None:
                 st.error("That workshop has ended and its data was deleted.")
             except BedrockError as problem:  # storage down, read-only or full
                 st.error(str(problem))
+    recover = st.expander("Lost the passcode, or asked to wait? Use the recovery key")
+    with recover, st.form("fac_recover"):
+        typed = st.text_input(
+            "Recovery key",
+            type="password",
+            max_chars=60,
+            key="fac_recovery_key",
+            help="Shown once when the workshop was created, like ABC123-XXXXXX-…",
+        )
+        if st.form_submit_button("Open with the recovery key", key="fac_recover_go"):
+            try:
+                _signed_in(*store().open_with_recovery_key(recovery_key=typed))
+            except AccessDenied:
+                st.error("That recovery key doesn't open an open workshop.")
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
+
+
+def recovery_notice() -> None:
+    """Right after creating a workshop: its recovery key, shown this once, until put away."""
+    recovery = st.session_state.get("fac_recovery")
+    if not recovery:
+        return
+    with st.container(border=True, key="fac_recovery_box"):
+        st.markdown(
+            "**Your recovery key.** Print it or save it now: it is shown only this once. It "
+            "opens this console without the passcode, whatever anyone else tries; keep it as "
+            "safe as the passcode."
+        )
+        st.code(recovery, language=None)
+        if st.button("I have saved it", key="fac_recovery_done"):
+            st.session_state.pop("fac_recovery", None)
+            st.rerun()
 
 
 def new_workshop() -> None:
@@ -145,6 +181,7 @@ def new_workshop() -> None:
             except BedrockError as problem:  # storage down, read-only or full
                 st.error(str(problem))
                 return
+            st.session_state.fac_recovery = created.recovery_key
             _signed_in(created.code, created.facilitator_key)
 
 
