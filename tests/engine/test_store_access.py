@@ -294,6 +294,129 @@ def test_the_operator_opens_a_workshop_without_the_online_wait(any_store, new_wo
     assert any_store.operator_key(code=created.code) == created.facilitator_key
 
 
+# -- guessing join codes -----------------------------------------------------------------------
+
+
+def unknown_codes(created, count):
+    """Well-formed codes that are not in use."""
+    from workshop.engine.privacy import new_code
+
+    codes = set()
+    while len(codes) < count:
+        code = new_code()
+        if code not in {c.code for c in created}:
+            codes.add(code)
+    return sorted(codes)
+
+
+def test_unknown_codes_from_one_address_wait_across_sessions_and_servers(
+    any_url, clock, new_workshop
+):
+    """The throttle used to live in one browser session: each new websocket started fresh."""
+    first, second = Store(any_url, clock=clock), Store(any_url, clock=clock)
+    try:
+        created = new_workshop(first)
+        for n, code in enumerate(unknown_codes([created], 20)):
+            with pytest.raises(WorkshopNotFound):
+                (first, second)[n % 2].look_up(code=code, client=ATTACKER)
+        # While it waits, the guesser learns nothing, not even that a code is in use.
+        with pytest.raises(TooManyAttempts) as waiting:
+            second.look_up(code=created.code, client=ATTACKER)
+        assert waiting.value.retry_after == 30
+        first.look_up(code=created.code, client=COUNSELLOR)  # anyone else is not slowed
+        clock.advance(30)
+        first.look_up(code=created.code, client=ATTACKER)  # a live code does not count
+        with pytest.raises(WorkshopNotFound):
+            first.look_up(code=unknown_codes([created], 1)[0], client=ATTACKER)
+        with pytest.raises(TooManyAttempts) as waiting:
+            first.look_up(code=created.code, client=ATTACKER)
+        assert waiting.value.retry_after == 60
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_room_behind_one_router_joins_whatever_the_live_code_lookups(any_store, new_workshop):
+    created = new_workshop(any_store)
+    for _ in range(200):
+        any_store.look_up(code=created.code, client=ATTACKER)
+    with any_store.engine.connect() as connection:
+        assert connection.execute(sa.select(db.client_throttle)).all() == []
+
+
+def test_parallel_guesses_at_codes_cannot_get_past_the_limit(any_store, new_workshop):
+    created = new_workshop(any_store)
+    codes = unknown_codes([created], 40)
+    outcomes: list[str] = []
+    start = threading.Barrier(40)
+
+    def guess(code):
+        start.wait()
+        try:
+            any_store.look_up(code=code, client=ATTACKER)
+        except (WorkshopNotFound, TooManyAttempts) as refused:
+            outcomes.append(type(refused).__name__)
+
+    threads = [threading.Thread(target=guess, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["TooManyAttempts"] * 20 + ["WorkshopNotFound"] * 20
+
+
+def statements(store):
+    """A list that fills with every SQL statement the store's engine runs from now on."""
+    seen: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+@pytest.mark.parametrize("code", ["ZZZZZZ", "ABC12", "ABC1234", "", "Z" * 100_000, "ÄÖÜ123"])
+def test_a_code_that_cannot_be_one_is_refused_before_any_lookup(any_store, code):
+    seen = statements(any_store)
+    for call in (
+        lambda: any_store.look_up(code=code, client=ATTACKER),
+        lambda: any_store.version(code=code),
+        lambda: any_store.state(code=code),
+    ):
+        with pytest.raises(WorkshopNotFound):
+            call()
+    assert seen == []
+
+
+def test_the_reopen_form_does_the_same_work_for_an_unknown_code(
+    any_store, new_workshop, monkeypatch
+):
+    """It used to answer measurably slower for a live code: the passcode hash was checked
+    only then. Now an unknown code gets the same answer after the same passcode check and
+    the same statements (timings: bench/README.md)."""
+    import hashlib
+
+    created = new_workshop(any_store)
+    with pytest.raises(AccessDenied):  # the stand-in hash is made once, on first use
+        any_store.open_console(code=unknown_codes([created], 1)[0], passcode="warm", client="x")
+    with pytest.raises(AccessDenied):  # and this client's tally exists from now on
+        any_store.open_console(code=created.code, passcode="warm", client=COUNSELLOR)
+    real = hashlib.scrypt
+    work: list[tuple] = []
+
+    def scrypt(password, **params):
+        work.append(tuple(sorted((k, v) for k, v in params.items() if k != "salt")))
+        return real(password, **params)
+
+    monkeypatch.setattr(hashlib, "scrypt", scrypt)
+    seen = statements(any_store)
+    answers = []
+    for code in (created.code, unknown_codes([created], 1)[0]):
+        before = (len(work), len(seen))
+        with pytest.raises(AccessDenied) as refused:
+            any_store.open_console(code=code, passcode="guess", client=COUNSELLOR)
+        answers.append((str(refused.value), work[before[0] :], len(seen) - before[1]))
+    assert answers[0] == answers[1]
+    assert len(answers[0][1]) == 1  # one scrypt check, with the same parameters
+
+
 # -- unknown and ended workshops ---------------------------------------------------------------
 
 EVERY_CALL = {
@@ -335,6 +458,9 @@ def test_every_call_with_an_unknown_code_says_there_is_no_such_workshop(any_stor
     real = new_workshop(any_store)
     unknown = replace(real, code="QQQQQQ" if real.code != "QQQQQQ" else "WWWWWW")
     assert calls_not_raising(any_store, unknown, WorkshopNotFound) == []
+    # The reopen form says the same as for a wrong passcode.
+    with pytest.raises(AccessDenied):
+        any_store.open_console(code=unknown.code, passcode="open sesame")
 
 
 def test_every_call_on_an_ended_workshop_says_it_ended(any_store, new_workshop):

@@ -5,8 +5,6 @@ all come from this machine, so they share one address, as phones behind one venu
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest

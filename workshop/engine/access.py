@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -203,35 +203,3 @@ def refund(
     elif current.failures > 0:
         lighter = Tally(current.failures - 1, current.last_at, current.wait_until)
         write(connection, policy, client, lighter, now)
-
-
-LOOKUP_TRIES = 5
-TRY_WINDOW = 60.0
-FIRST_WAIT = 60.0
-LONGEST_WAIT = 3600.0
-
-
-@dataclass(frozen=True)
-class LookupThrottle:
-    """Unknown join codes tried from one browser session. Pure: the caller passes ``now``.
-
-    Up to ``LOOKUP_TRIES`` unknown codes within ``TRY_WINDOW`` seconds; the next one starts
-    a wait of ``FIRST_WAIT`` seconds, doubling with each further run, up to an hour. It keeps
-    a guesser from walking through codes, and tells a person who mistyped how long to wait.
-    """
-
-    failures: tuple[float, ...] = ()
-    locked_until: float = 0.0
-    lockouts: int = 0
-
-    def wait(self, now: float) -> float:
-        """Seconds before another code may be looked up (0 when one may be now)."""
-        return max(0.0, self.locked_until - now)
-
-    def failed(self, now: float) -> LookupThrottle:
-        """The throttle after one more unknown code at ``now``."""
-        recent = tuple(t for t in self.failures if 0 <= now - t < TRY_WINDOW) + (now,)
-        if len(recent) < LOOKUP_TRIES:
-            return replace(self, failures=recent)
-        wait = min(LONGEST_WAIT, FIRST_WAIT * 2**self.lockouts)
-        return LookupThrottle(locked_until=now + wait, lockouts=self.lockouts + 1)

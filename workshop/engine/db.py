@@ -555,7 +555,10 @@ def schema_version(engine: Engine) -> int:
 def find_workshop(connection: Connection, code: object, *, lock: bool = False) -> Row:
     """The live workshop with join code ``code``; with ``lock`` its row stays locked until
     the transaction ends (PostgreSQL; SQLite writers are serialised anyway). Raises
-    WorkshopNotFound or WorkshopEnded."""
+    WorkshopNotFound (at once, without a query, for a code that cannot be one) or
+    WorkshopEnded."""
+    if not privacy.is_code(code):
+        raise WorkshopNotFound()
     query = sa.select(workshops).where(workshops.c.code == privacy.normalise_code(code))
     if lock:
         query = query.with_for_update(key_share=True)

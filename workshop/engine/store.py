@@ -269,6 +269,34 @@ class Store:
         )
         return privacy.derive_key(row.secret, "facilitator")
 
+    def look_up(self, *, code: str, client: str | None = None) -> None:
+        """Let ``client`` (an address, see :func:`access.client_label`; None: this machine)
+        find workshop ``code``, once per page that has not shown it yet. A code that cannot be
+        one is refused before any lookup. Unknown codes are counted per client, across every
+        session and server: after 20 the client waits before each further lookup, longer each
+        time (:data:`access.LOOKUP`), and while it waits it learns nothing, not even that a
+        code is in use. Raises WorkshopNotFound, TooManyAttempts, WorkshopEnded. Writes the
+        client's tally after an unknown code; otherwise writes nothing."""
+        if not privacy.is_code(code):
+            raise WorkshopNotFound()
+        now = self.clock()
+        client_id = access.client_key(self._server_key, client or "local")
+
+        def work(connection: Connection) -> WorkshopNotFound | None:
+            tally = access.check(connection, access.LOOKUP, client_id, now)
+            try:
+                db.find_workshop(connection, code)
+            except WorkshopNotFound as unknown:
+                access.write(
+                    connection, access.LOOKUP, client_id, tally.failed(access.LOOKUP, now), now
+                )
+                return unknown  # raised once the count is committed
+            return None
+
+        unknown = self._write(work)
+        if unknown is not None:
+            raise unknown
+
     def open_with_recovery_key(self, *, recovery_key: str) -> tuple[str, str]:
         """The join code and facilitator key for a workshop's recovery key (printed when it
         was created). Never throttled, so nobody's wrong tries can keep a counsellor out: the
@@ -347,6 +375,8 @@ class Store:
         """The workshop's change counter: one indexed query. An ended workshop still answers
         (its version moved when it ended), so a polling screen notices and calls
         :meth:`state`. Raises WorkshopNotFound. Read-only."""
+        if not privacy.is_code(code):
+            raise WorkshopNotFound()
         found = self._read(
             lambda c: c.scalar(
                 sa.select(workshops.c.version).where(
@@ -361,6 +391,8 @@ class Store:
     def state(self, *, code: str) -> WorkshopState:
         """Everything a page needs to draw the workshop. Raises WorkshopNotFound /
         WorkshopEnded. Read-only."""
+        if not privacy.is_code(code):
+            raise WorkshopNotFound()
 
         def work(connection: Connection) -> WorkshopState:
             # The workshop row first: the other tables are then at least as new as the
