@@ -212,3 +212,12 @@ def test_unknown_codes_spread_over_more_than_a_minute_never_wait():
     for minute in range(10):
         throttle = throttle.failed(minute * 61.0)
         assert throttle.wait(minute * 61.0) == 0
+
+
+def test_same_secret_accepts_only_the_exact_text():
+    from workshop.engine.privacy import same_secret
+
+    assert same_secret("open sesame", "open sesame")
+    for typed in ("open sesam", "open sesame ", "OPEN SESAME", "", None, 42, b"open sesame"):
+        assert not same_secret(typed, "open sesame")
+    assert not same_secret("", "")  # no passcode set lets nobody in by this route

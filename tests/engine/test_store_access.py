@@ -417,6 +417,46 @@ def test_the_reopen_form_does_the_same_work_for_an_unknown_code(
     assert len(answers[0][1]) == 1  # one scrypt check, with the same parameters
 
 
+# -- creating workshops ---------------------------------------------------------------------------
+
+
+def test_organiser_passcode_guesses_wait_per_client(any_store, clock):
+    """288 guesses at 22 a second used to find it."""
+    required = "the organisers' own passcode"
+    for guess in ("t", "the", "the organisers", required + " ", required.upper()):
+        with pytest.raises(AccessDenied):
+            any_store.check_organiser(typed=guess, required=required, client=ATTACKER)
+    with pytest.raises(TooManyAttempts) as waiting:
+        any_store.check_organiser(typed=required, required=required, client=ATTACKER)
+    assert waiting.value.retry_after == 30
+    any_store.check_organiser(typed=required, required=required, client=COUNSELLOR)
+    clock.advance(30)
+    any_store.check_organiser(typed=required, required=required, client=ATTACKER)
+    with pytest.raises(AccessDenied):
+        any_store.check_organiser(typed="guess", required=required, client=ATTACKER)
+    with pytest.raises(TooManyAttempts) as waiting:
+        any_store.check_organiser(typed=required, required=required, client=ATTACKER)
+    assert waiting.value.retry_after == 60
+
+
+def test_creating_workshops_is_limited_per_client(any_store, clock, new_workshop):
+    """Anyone used to be able to create 9 workshops a second."""
+    codes = [new_workshop(any_store, client=ATTACKER).code for _ in range(10)]
+    with pytest.raises(TooManyAttempts) as waiting:
+        new_workshop(any_store, client=ATTACKER)
+    assert waiting.value.retry_after == 60
+    new_workshop(any_store, client=COUNSELLOR)  # someone else is not slowed down
+    new_workshop(any_store)  # nor the command line
+    clock.advance(60)
+    codes.append(new_workshop(any_store, client=ATTACKER).code)
+    with pytest.raises(TooManyAttempts) as waiting:
+        new_workshop(any_store, client=ATTACKER)
+    assert waiting.value.retry_after == 120
+    with any_store.engine.connect() as connection:
+        stored = connection.scalar(sa.select(sa.func.count()).select_from(db.workshops))
+    assert stored == len(codes) + 2
+
+
 # -- unknown and ended workshops ---------------------------------------------------------------
 
 EVERY_CALL = {

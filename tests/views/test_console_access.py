@@ -5,6 +5,8 @@ all come from this machine, so they share one address, as phones behind one venu
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -87,3 +89,40 @@ def test_a_wrong_recovery_key_is_refused_plainly(app_db):
     at.button(key="fac_recover_go").click().run()
     assert "doesn't open an open workshop" in errors(at)
     assert "fac_key" not in at.session_state
+
+
+def test_organiser_passcode_guesses_from_many_sessions_wait(app_db, monkeypatch):
+    monkeypatch.setenv("BEDROCK_ORGANISER_PASSCODE", "only for organisers")
+    for guess in ("a", "b", "c", "d", "e"):
+        at = session()
+        at.text_input(key="fac_org").input(guess)
+        at.button(key="fac_org_go").click().run()
+        assert "isn't right" in errors(at)
+    organiser = session()
+    organiser.text_input(key="fac_org").input("only for organisers")
+    organiser.button(key="fac_org_go").click().run()
+    assert "Please wait" in errors(organiser)
+    assert not [t for t in organiser.text_input if t.key == "fac_passcode"]
+
+
+def test_the_organiser_passcode_lets_the_organiser_plan_a_workshop(app_db, monkeypatch):
+    monkeypatch.setenv("BEDROCK_ORGANISER_PASSCODE", "only for organisers")
+    at = session()
+    assert not [t for t in at.text_input if t.key == "fac_passcode"]
+    at.text_input(key="fac_org").input("only for organisers")
+    at.button(key="fac_org_go").click().run()
+    assert not at.error
+    create(at)
+    assert at.session_state["fac_code"]
+
+
+def test_creating_many_workshops_from_one_address_waits_and_keeps_the_form(app_db):
+    for _ in range(10):
+        create(session())
+    at = session()
+    at.text_input(key="fac_title").input("Tuesday group")
+    create(at)
+    waiting = re.search(r"Please wait (\d+) seconds", errors(at))
+    assert waiting and 0 < int(waiting.group(1)) <= 60  # the first wait is a minute
+    assert "fac_code" not in at.session_state
+    assert at.text_input(key="fac_title").value == "Tuesday group"

@@ -211,6 +211,15 @@ def recovery_matches(secret: str, *, typed: object, server_key: bytes) -> bool:
     return hmac.compare_digest(expected.encode(), "".join(parts).encode())
 
 
+def same_secret(typed: object, expected: str) -> bool:
+    """Whether ``typed`` is ``expected`` (the organiser passcode, say), compared in constant
+    time: the time taken tells nothing of how much of it was right, nor of its length."""
+    if not isinstance(typed, str) or not expected:
+        return False
+    digest = hashlib.sha256
+    return hmac.compare_digest(digest(typed.encode()).digest(), digest(expected.encode()).digest())
+
+
 def workshop_key(secret: str, *, server_key: bytes) -> bytes:
     """The key material of one workshop: an HMAC of its secret (in the database) under the
     server key (outside it), so neither alone gives any key."""

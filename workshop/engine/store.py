@@ -135,9 +135,15 @@ class Store:
         passcode: str,
         min_reveal: int = 3,
         support_text: str = "",
+        client: str | None = None,
     ) -> Created:
         """Create a live workshop on its first stage, with a fresh join code unique among
-        stored workshops. Writes the workshop, its stages and prompts. Raises InvalidInput."""
+        stored workshops. Writes the workshop, its stages and prompts. Raises InvalidInput.
+
+        ``client`` is the web client asking (an address; see :func:`access.client_label`):
+        each one may create 10 workshops, then waits before each further one, longer each
+        time (:data:`access.CREATE`), and TooManyAttempts says how long. None (the command
+        line, tests) is not limited."""
         try:
             clean_title = privacy.clean_text(title, max_chars=120)
         except InvalidInput as problem:
@@ -153,7 +159,11 @@ class Store:
         now = self.clock()
         today = datetime.fromtimestamp(now, UTC).date()
 
+        client_id = None if client is None else access.client_key(self._server_key, client)
+
         def work(connection: Connection) -> str:
+            if client_id is not None:  # counted with the workshop: a failed insert counts not
+                access.count(connection, access.CREATE, client_id, now)
             for _ in range(50):
                 code = privacy.new_code()
                 taken = connection.scalar(sa.select(workshops.c.id).where(workshops.c.code == code))
@@ -234,6 +244,24 @@ class Store:
             facilitator_key=privacy.derive_key(secret, "facilitator"),
             screen_key=privacy.derive_key(secret, "screen"),
             recovery_key=privacy.recovery_key(secret, code=code, server_key=self._server_key),
+        )
+
+    def check_organiser(self, *, typed: str, required: str, client: str | None = None) -> None:
+        """Check the organiser passcode (``BEDROCK_ORGANISER_PASSCODE``) someone typed before
+        creating a workshop, in constant time. Wrong ones are counted per ``client`` (None:
+        this machine): after 5 that client waits, longer each time (:data:`access.ORGANISER`).
+        Raises AccessDenied, TooManyAttempts. Writes the client's tally."""
+        now = self.clock()
+        client_id = access.client_key(self._server_key, client or "local")
+        counted = self._write(
+            partial(access.count, policy=access.ORGANISER, client=client_id, now=now)
+        )
+        if not privacy.same_secret(typed, required):
+            raise AccessDenied()
+        self._write(
+            partial(
+                access.refund, policy=access.ORGANISER, client=client_id, counted=counted, now=now
+            )
         )
 
     def open_console(self, *, code: str, passcode: str, client: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -102,12 +103,7 @@ def recovery_notice() -> None:
 def new_workshop() -> None:
     required = organiser_passcode()
     if required and not st.session_state.get("fac_organiser_ok"):
-        typed = st.text_input("Organiser passcode", type="password", key="fac_org")
-        if st.button("Continue", key="fac_org_go"):
-            if typed == required:
-                st.session_state.fac_organiser_ok = True
-                st.rerun()
-            st.error("That organiser passcode isn't right.")
+        _organiser_gate(required)
         return
 
     modules = content().modules
@@ -177,12 +173,46 @@ def new_workshop() -> None:
                     passcode=passcode,
                     min_reveal=int(min_reveal),
                     support_text=support.strip(),
+                    client=client_address() or "local",
                 )
+            except TooManyAttempts as wait:
+                st.error(
+                    "Many workshops were created from your network just now. Please wait "
+                    f"{wait.retry_after:.0f} seconds and try again; nothing you entered is lost."
+                )
+                return
             except BedrockError as problem:  # storage down, read-only or full
                 st.error(str(problem))
                 return
             st.session_state.fac_recovery = created.recovery_key
             _signed_in(created.code, created.facilitator_key)
+
+
+def _organiser_gate(required: str) -> None:
+    """Ask for the deployment's organiser passcode; wrong ones make this client wait."""
+    typed = st.text_input("Organiser passcode", type="password", key="fac_org")
+    if st.button("Continue", key="fac_org_go"):
+        try:
+            store().check_organiser(typed=typed, required=required, client=client_address())
+        except TooManyAttempts as wait:
+            st.error(f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again.")
+        except AccessDenied:
+            st.error("That organiser passcode isn't right.")
+        except BedrockError as problem:  # storage down
+            st.error(str(problem))
+        else:
+            st.session_state.fac_organiser_ok = True
+            st.rerun()
+
+
+def open_to_anyone(url: str | None) -> bool:
+    """Whether anyone who reaches this server can create workshops: no organiser passcode is
+    set, and the app is not being opened on this machine (``url``: the address the browser
+    shows)."""
+    if organiser_passcode():
+        return False
+    host = (urlsplit(url or "").hostname or "localhost").lower()
+    return not (host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost"))
 
 
 def _plan_problem(rows: pd.DataFrame, passcode: str, again: str) -> str | None:
