@@ -576,7 +576,9 @@ def facilitator_workshop(
     """Like :func:`find_workshop`, and raises AccessDenied unless ``key`` is the workshop's
     facilitator key."""
     row = find_workshop(connection, code, lock=lock)
-    if not privacy.key_matches(secret=row.secret, label="facilitator", key=key):
+    if not privacy.key_matches(
+        secret=row.secret, label="facilitator", key=key, server_key=server_key(connection)
+    ):
         raise AccessDenied()
     return row
 

@@ -161,18 +161,21 @@ def respondent_id(secret: str, *, prompt_id: str, token: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def derive_key(secret: str, label: str) -> str:
-    """A key derived from the workshop secret for one role (``facilitator`` or ``screen``):
-    256 bits of HMAC-SHA256 as URL-safe text."""
-    digest = hmac.new(secret.encode(), f"bedrock:{label}".encode(), hashlib.sha256).digest()
+def derive_key(secret: str, label: str, *, server_key: bytes) -> str:
+    """A key for one role (``facilitator`` or ``screen``) of one workshop: 256 bits of
+    HMAC-SHA256 under :func:`workshop_key`, from the workshop secret (in the database) and the
+    server key (outside it), as URL-safe text. Neither alone gives it."""
+    material = workshop_key(secret, server_key=server_key)
+    digest = hmac.new(material, f"bedrock:{label}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def key_matches(*, secret: str, label: str, key: object) -> bool:
+def key_matches(*, secret: str, label: str, key: object, server_key: bytes) -> bool:
     """Whether ``key`` is the key for ``label``, compared in constant time."""
     if not secret or not isinstance(key, str):
         return False
-    return hmac.compare_digest(derive_key(secret, label).encode(), key.encode())
+    expected = derive_key(secret, label, server_key=server_key)
+    return hmac.compare_digest(expected.encode(), key.encode())
 
 
 RECOVERY_GROUPS = 4

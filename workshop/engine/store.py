@@ -106,6 +106,10 @@ class Store:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _key(self, secret: str, label: str) -> str:
+        """A workshop's key for ``label``, from its secret and this server's key."""
+        return privacy.derive_key(secret, label, server_key=self._server_key)
+
     def _write(self, work: Callable[[Connection], Any]) -> Any:
         return db.run(self.engine, work, write=True)
 
@@ -241,8 +245,8 @@ class Store:
                     raise
         return Created(
             code=code,
-            facilitator_key=privacy.derive_key(secret, "facilitator"),
-            screen_key=privacy.derive_key(secret, "screen"),
+            facilitator_key=self._key(secret, "facilitator"),
+            screen_key=self._key(secret, "screen"),
             recovery_key=privacy.recovery_key(secret, code=code, server_key=self._server_key),
         )
 
@@ -295,7 +299,7 @@ class Store:
                 access.refund, policy=access.PASSCODE, client=client_id, counted=counted, now=now
             )
         )
-        return privacy.derive_key(row.secret, "facilitator")
+        return self._key(row.secret, "facilitator")
 
     def look_up(self, *, code: str, client: str | None = None) -> None:
         """Let ``client`` (an address, see :func:`access.client_label`; None: this machine)
@@ -345,7 +349,7 @@ class Store:
         right = privacy.recovery_matches(secret, typed=recovery_key, server_key=self._server_key)
         if row is None or parts is None or not right:
             raise AccessDenied()
-        return row.code, privacy.derive_key(row.secret, "facilitator")
+        return row.code, self._key(row.secret, "facilitator")
 
     # -- for the operator, from the command line ------------------------------------------
 
@@ -360,14 +364,14 @@ class Store:
         )
         if not recovered and not privacy.verify_passcode(passcode, row.passcode_hash):
             raise AccessDenied()
-        return privacy.derive_key(row.secret, "facilitator")
+        return self._key(row.secret, "facilitator")
 
     def operator_key(self, *, code: str) -> str:
         """The facilitator key of a live workshop, from the database and the server key alone:
         for the command line (``bedrock end``), never for a page. Raises WorkshopNotFound,
         WorkshopEnded. Read-only."""
         row = self._read(lambda c: db.find_workshop(c, code))
-        return privacy.derive_key(row.secret, "facilitator")
+        return self._key(row.secret, "facilitator")
 
     def recovery_key(self, *, code: str) -> str:
         """The recovery key of a live workshop, from the database and the server key alone:
@@ -387,7 +391,9 @@ class Store:
 
         def work(connection: Connection) -> None:
             row = db.find_workshop(connection, code)
-            if not privacy.key_matches(secret=row.secret, label="screen", key=screen_key):
+            if not privacy.key_matches(
+                secret=row.secret, label="screen", key=screen_key, server_key=self._server_key
+            ):
                 raise AccessDenied()
 
         self._read(work)
@@ -395,7 +401,7 @@ class Store:
     def screen_key(self, *, code: str, key: str) -> str:
         """The screen key, for the facilitator (to open the projector view again). Read-only."""
         row = self._read(lambda c: db.facilitator_workshop(c, code, key))
-        return privacy.derive_key(row.secret, "screen")
+        return self._key(row.secret, "screen")
 
     # -- reading --------------------------------------------------------------------------
 
