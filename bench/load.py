@@ -802,6 +802,9 @@ def _run_in(
     kind: str, settings: Settings, folder: Path, database: Database | None
 ) -> dict[str, Any]:
     counter = folder / "queries"
+    # The workshop is made here and served by the server: both need the same server key
+    # (an SQLite run would also find the key file beside its database; PostgreSQL needs this).
+    os.environ.setdefault("BEDROCK_SERVER_KEY", secrets.token_urlsafe(32))
     env = dict(os.environ)
     env.pop("STREAMLIT_SERVER_PORT", None)
     env["BEDROCK_COUNT_QUERIES"] = str(counter)

@@ -60,6 +60,7 @@ def test_no_table_has_a_column_for_anything_personal(any_store):
         "reflections",
         "reflection_writers",
         "answers",
+        "client_throttle",  # an HMAC of an address under the server key, kept for minutes
     }
     for table in tables:
         for name in columns(any_store, table):
@@ -86,6 +87,10 @@ def test_the_only_times_stored_are_the_created_day_and_the_workshops_own_clocks(
         ("workshops", "timer_ends_at"),
         ("workshops", "attempt_window_start"),
         ("workshops", "locked_until"),
+        # a client's wrong tries: when the last was, how long it waits, when it is forgotten
+        ("client_throttle", "last_at"),
+        ("client_throttle", "wait_until"),
+        ("client_throttle", "expires_at"),
     }
     for table in ("reflections", "reflection_writers", "answers"):
         kinds = {type(c["type"]) for c in columns(any_store, table).values()}

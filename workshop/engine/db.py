@@ -28,6 +28,7 @@ from workshop.engine import privacy
 from workshop.engine.errors import (
     AccessDenied,
     InvalidInput,
+    ServerKeyMissing,
     StorageUnavailable,
     WorkshopEnded,
     WorkshopNotFound,
@@ -57,25 +58,36 @@ def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, server_key: bytes | None = None) -> Engine:
     """An engine for the normalised ``url``. For an SQLite file its folder is created, and
     every connection gets WAL journaling, a busy timeout, foreign keys, secure deletion and
-    full syncing; write transactions take the write lock up front (``BEGIN IMMEDIATE``)."""
+    full syncing; write transactions take the write lock up front (``BEGIN IMMEDIATE``).
+    ``server_key`` (see :mod:`workshop.engine.serverkey`) rides along with every connection,
+    for the key checks made inside transactions (:func:`server_key`)."""
     parsed = make_url(normalise_url(url))
     backend = parsed.get_backend_name()
+    options = {"execution_options": {"bedrock_server_key": server_key}} if server_key else {}
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, pool_size=8, max_overflow=8, pool_timeout=60)
+        engine = sa.create_engine(parsed, pool_size=8, max_overflow=8, pool_timeout=60, **options)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
         return sa.create_engine(
-            parsed, pool_size=5, max_overflow=5, pool_timeout=60, pool_pre_ping=True
+            parsed, pool_size=5, max_overflow=5, pool_timeout=60, pool_pre_ping=True, **options
         )
     raise StorageUnavailable(f"Bedrock cannot use a '{parsed.drivername}' database.")
+
+
+def server_key(connection: Connection) -> bytes:
+    """The server key of the store this connection belongs to."""
+    key = connection.get_execution_options().get("bedrock_server_key")
+    if not key:
+        raise ServerKeyMissing()
+    return key
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -367,6 +379,29 @@ workshops.append_column(sa.Column("phones_joined", sa.Integer, nullable=False))
 reflection_writers.append_column(sa.Column("texts", sa.Integer, nullable=False))
 prompts.append_column(sa.Column("taken_down", sa.Boolean, nullable=False))
 
+
+def _v7_tables(meta: sa.MetaData) -> sa.MetaData:
+    """The table the seventh migration creates. Never edit: add a migration instead."""
+    # Failures per client (wrong passcodes, unknown codes, new workshops), shared by every
+    # server. A client is an HMAC of its address under the server key, never the address,
+    # and a row is deleted once it is forgotten (``expires_at``), within minutes.
+    sa.Table(
+        "client_throttle",
+        meta,
+        sa.Column("scope", sa.String(16), primary_key=True),
+        sa.Column("client", sa.String(64), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_at", sa.Float, nullable=False),
+        sa.Column("wait_until", sa.Float, nullable=False),
+        sa.Column("expires_at", sa.Float, nullable=False),
+        sa.Index("client_throttle_by_expiry", "expires_at"),
+    )
+    return meta
+
+
+_v7_tables(metadata)
+client_throttle = metadata.tables["client_throttle"]
+
 WORKSHOP_TABLES = (
     "answers",
     "reflection_writers",
@@ -376,6 +411,9 @@ WORKSHOP_TABLES = (
     "workshops",
 )
 """Tables holding a workshop's data, children first (the order to delete in)."""
+# The columns of migration 2 (attempt_window_start, attempt_failures, locked_until, lockouts)
+# counted wrong passcodes per workshop; since migration 7 tries are counted per client in
+# ``client_throttle`` and those columns are no longer read.
 
 # ---------------------------------------------------------------------------------------------
 # Migrations: append only; never edit one that has shipped.
@@ -459,6 +497,12 @@ def _v6_phones_and_limits(connection: Connection) -> None:
     )
 
 
+def _v7_client_throttle(connection: Connection) -> None:
+    """Failures counted per client instead of per workshop, so that nobody's wrong passcodes
+    can lock a counsellor out of their own console."""
+    _v7_tables(sa.MetaData()).create_all(connection, checkfirst=False)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -473,6 +517,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "reflection_writers", _v4_reflection_writers),
     Migration(5, "held_and_shared", _v5_held_and_shared),
     Migration(6, "phones_and_limits", _v6_phones_and_limits),
+    Migration(7, "client_throttle", _v7_client_throttle),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -534,7 +579,10 @@ def schema_version(engine: Engine) -> int:
 def find_workshop(connection: Connection, code: object, *, lock: bool = False) -> Row:
     """The live workshop with join code ``code``; with ``lock`` its row stays locked until
     the transaction ends (PostgreSQL; SQLite writers are serialised anyway). Raises
-    WorkshopNotFound or WorkshopEnded."""
+    WorkshopNotFound (at once, without a query, for a code that cannot be one) or
+    WorkshopEnded."""
+    if not privacy.is_code(code):
+        raise WorkshopNotFound()
     query = sa.select(workshops).where(workshops.c.code == privacy.normalise_code(code))
     if lock:
         query = query.with_for_update(key_share=True)
@@ -552,7 +600,9 @@ def facilitator_workshop(
     """Like :func:`find_workshop`, and raises AccessDenied unless ``key`` is the workshop's
     facilitator key."""
     row = find_workshop(connection, code, lock=lock)
-    if not privacy.key_matches(secret=row.secret, label="facilitator", key=key):
+    if not privacy.key_matches(
+        secret=row.secret, label="facilitator", key=key, server_key=server_key(connection)
+    ):
         raise AccessDenied()
     return row
 

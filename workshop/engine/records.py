@@ -56,6 +56,8 @@ class Created:
     code: str
     facilitator_key: str
     screen_key: str
+    recovery_key: str = ""
+    """Opens the console without the passcode: shown to the counsellor once, to keep."""
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from workshop.engine import access, console, db, identity, privacy, responses
+from workshop.engine import access, console, db, identity, privacy, responses, serverkey
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
 from workshop.engine.errors import (
@@ -33,6 +33,7 @@ from workshop.engine.errors import (
     InvalidInput,
     StorageUnavailable,
     TooManyPhones,
+    WorkshopEnded,
     WorkshopNotFound,
 )
 from workshop.engine.records import (
@@ -68,19 +69,41 @@ __all__ = [
 
 MIN_PASSCODE = 4
 
+_UNUSED_SECRET = privacy.new_secret()
+"""Checked against in place of a workshop's secret when a code is not in use, so that both
+take the same work."""
+
+
+@cache
+def _unused_hash() -> str:
+    """A passcode hash no passcode matches, checked in place of a workshop's when a code is
+    not in use, so that both take the same time."""
+    return privacy.hash_passcode(privacy.new_secret())
+
 
 class Store:
     """Workshops in a database at ``url`` (else env ``DATABASE_URL``, else
     ``sqlite:///data/bedrock.db``). Opening a store applies any missing migrations.
     ``clock`` gives the time in epoch seconds for timers, stage times and throttling.
+    ``server_key`` is the secret kept outside the database that every key is derived from
+    (default: :func:`serverkey.load`, which raises ServerKeyMissing when there is none).
 
     Every public method takes keyword arguments only and is safe to call from many threads.
     """
 
-    def __init__(self, url: str | None = None, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        server_key: bytes | str | None = None,
+    ) -> None:
         self.url = db.normalise_url(url)
         self.clock = clock
-        self.engine = db.make_engine(self.url)
+        if server_key is None:
+            server_key = serverkey.load(self.url)
+        self._server_key = server_key.encode() if isinstance(server_key, str) else server_key
+        self.engine = db.make_engine(self.url, server_key=self._server_key)
         self.joins = identity.JoinLimiter()
         """New phone identities per client address, in this process."""
         self.pace = identity.SendPace()
@@ -96,6 +119,10 @@ class Store:
         self.engine.dispose()
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _key(self, secret: str, label: str) -> str:
+        """A workshop's key for ``label``, from its secret and this server's key."""
+        return privacy.derive_key(secret, label, server_key=self._server_key)
 
     def _write(self, work: Callable[[Connection], Any]) -> Any:
         return db.run(self.engine, work, write=True)
@@ -144,9 +171,15 @@ class Store:
         passcode: str,
         min_reveal: int = 3,
         support_text: str = "",
+        client: str | None = None,
     ) -> Created:
         """Create a live workshop on its first stage, with a fresh join code unique among
-        stored workshops. Writes the workshop, its stages and prompts. Raises InvalidInput."""
+        stored workshops. Writes the workshop, its stages and prompts. Raises InvalidInput.
+
+        ``client`` is the web client asking (an address; see :func:`access.client_label`):
+        each one may create 10 workshops, then waits before each further one, longer each
+        time (:data:`access.CREATE`), and TooManyAttempts says how long. None (the command
+        line, tests) is not limited."""
         try:
             clean_title = privacy.clean_text(title, max_chars=120)
         except InvalidInput as problem:
@@ -162,7 +195,11 @@ class Store:
         now = self.clock()
         today = datetime.fromtimestamp(now, UTC).date()
 
+        client_id = None if client is None else access.client_key(self._server_key, client)
+
         def work(connection: Connection) -> str:
+            if client_id is not None:  # counted with the workshop: a failed insert counts not
+                access.count(connection, access.CREATE, client_id, now)
             for _ in range(50):
                 code = privacy.new_code()
                 taken = connection.scalar(sa.select(workshops.c.id).where(workshops.c.code == code))
@@ -242,21 +279,140 @@ class Store:
                     raise
         return Created(
             code=code,
-            facilitator_key=privacy.derive_key(secret, "facilitator"),
-            screen_key=privacy.derive_key(secret, "screen"),
+            facilitator_key=self._key(secret, "facilitator"),
+            screen_key=self._key(secret, "screen"),
+            recovery_key=privacy.recovery_key(secret, code=code, server_key=self._server_key),
         )
 
-    def open_console(self, *, code: str, passcode: str) -> str:
-        """The facilitator key, for the right passcode. Raises AccessDenied, or
-        TooManyAttempts after 5 wrong passcodes within a minute (see :mod:`workshop.engine.access`
-        for the waits), WorkshopNotFound, WorkshopEnded. Writes the try counters."""
+    def check_organiser(self, *, typed: str, required: str, client: str | None = None) -> None:
+        """Check the organiser passcode (``BEDROCK_ORGANISER_PASSCODE``) someone typed before
+        creating a workshop, in constant time. Wrong ones are counted per ``client`` (None:
+        this machine): after 5 that client waits, longer each time (:data:`access.ORGANISER`).
+        Raises AccessDenied, TooManyAttempts. Writes the client's tally."""
         now = self.clock()
-        workshop_id, secret, stored = self._write(partial(access.reserve_try, code=code, now=now))
-        right = privacy.verify_passcode(passcode, stored)
-        self._write(partial(access.settle_try, workshop_id=workshop_id, right=right, now=now))
-        if not right:
+        client_id = access.client_key(self._server_key, client or "local")
+        counted = self._write(
+            partial(access.count, policy=access.ORGANISER, client=client_id, now=now)
+        )
+        if not privacy.same_secret(typed, required):
             raise AccessDenied()
-        return privacy.derive_key(secret, "facilitator")
+        self._write(
+            partial(
+                access.refund, policy=access.ORGANISER, client=client_id, counted=counted, now=now
+            )
+        )
+
+    def open_console(self, *, code: str, passcode: str, client: str | None = None) -> str:
+        """The facilitator key, for the right passcode. Tries are counted per ``client`` (an
+        address, see :func:`access.client_label`; None: this machine), never per workshop:
+        after 5 wrong passcodes or unknown codes that client waits, longer each time (see
+        :data:`access.PASSCODE`), and nobody else does. A right passcode does not count.
+
+        Raises AccessDenied for a wrong passcode and for an unknown code alike, after the
+        same passcode check (so neither the answer nor its time tells whether a code is in
+        use); TooManyAttempts while the client waits; WorkshopEnded. Writes the client's
+        tally, never the workshop."""
+        now = self.clock()
+        client_id = access.client_key(self._server_key, client or "local")
+
+        def reserve(connection: Connection) -> tuple[Any, tuple[access.Tally, access.Tally]]:
+            counted = access.count(connection, access.PASSCODE, client_id, now)
+            try:
+                row = db.find_workshop(connection, code)
+            except WorkshopNotFound:
+                row = None
+            return row, counted
+
+        row, counted = self._write(reserve)
+        # Slow on purpose, and the same work for an unknown code: outside any transaction.
+        right = privacy.verify_passcode(passcode, row.passcode_hash if row else _unused_hash())
+        if row is None or not right:
+            raise AccessDenied()
+        self._write(
+            partial(
+                access.refund, policy=access.PASSCODE, client=client_id, counted=counted, now=now
+            )
+        )
+        return self._key(row.secret, "facilitator")
+
+    def look_up(self, *, code: str, client: str | None = None) -> None:
+        """Let ``client`` (an address, see :func:`access.client_label`; None: this machine)
+        find workshop ``code``, once per page that has not shown it yet. A code that cannot be
+        one is refused before any lookup. Unknown codes are counted per client, across every
+        session and server: after 20 the client waits before each further lookup, longer each
+        time (:data:`access.LOOKUP`), and while it waits it learns nothing, not even that a
+        code is in use. Raises WorkshopNotFound, TooManyAttempts, WorkshopEnded. Writes the
+        client's tally after an unknown code; otherwise writes nothing."""
+        if not privacy.is_code(code):
+            raise WorkshopNotFound()
+        now = self.clock()
+        client_id = access.client_key(self._server_key, client or "local")
+
+        def work(connection: Connection) -> WorkshopNotFound | None:
+            tally = access.check(connection, access.LOOKUP, client_id, now)
+            try:
+                db.find_workshop(connection, code)
+            except WorkshopNotFound as unknown:
+                access.write(
+                    connection, access.LOOKUP, client_id, tally.failed(access.LOOKUP, now), now
+                )
+                return unknown  # raised once the count is committed
+            return None
+
+        unknown = self._write(work)
+        if unknown is not None:
+            raise unknown
+
+    def open_with_recovery_key(self, *, recovery_key: str) -> tuple[str, str]:
+        """The join code and facilitator key for a workshop's recovery key (printed when it
+        was created). Never throttled, so nobody's wrong tries can keep a counsellor out: the
+        key carries 120 random bits, too many to guess, and a wrong one is refused the same
+        way and after the same work whether or not its code is in use. Raises AccessDenied
+        (also for an ended workshop, whose secret is gone). Read-only."""
+        parts = privacy.split_recovery_key(recovery_key)
+        code = parts[0] if parts else "ACDEFG"
+
+        def work(connection: Connection) -> Any:
+            try:
+                return db.find_workshop(connection, code)
+            except (WorkshopNotFound, WorkshopEnded):
+                return None
+
+        row = self._read(work)
+        secret = row.secret if row is not None else _UNUSED_SECRET
+        right = privacy.recovery_matches(secret, typed=recovery_key, server_key=self._server_key)
+        if row is None or parts is None or not right:
+            raise AccessDenied()
+        return row.code, self._key(row.secret, "facilitator")
+
+    # -- for the operator, from the command line ------------------------------------------
+
+    def operator_open(self, *, code: str, passcode: str) -> str:
+        """The facilitator key for the workshop's passcode or recovery key, checked without
+        the online throttle: this is for the command line, run by someone who holds the
+        database and the server key (and could try passcodes against the stored hash at any
+        speed anyway). Raises AccessDenied, WorkshopNotFound, WorkshopEnded. Read-only."""
+        row = self._read(lambda c: db.find_workshop(c, code))
+        recovered = privacy.recovery_matches(
+            row.secret, typed=passcode, server_key=self._server_key
+        )
+        if not recovered and not privacy.verify_passcode(passcode, row.passcode_hash):
+            raise AccessDenied()
+        return self._key(row.secret, "facilitator")
+
+    def operator_key(self, *, code: str) -> str:
+        """The facilitator key of a live workshop, from the database and the server key alone:
+        for the command line (``bedrock end``), never for a page. Raises WorkshopNotFound,
+        WorkshopEnded. Read-only."""
+        row = self._read(lambda c: db.find_workshop(c, code))
+        return self._key(row.secret, "facilitator")
+
+    def recovery_key(self, *, code: str) -> str:
+        """The recovery key of a live workshop, from the database and the server key alone:
+        for the command line (``bedrock recover``), never for a page. Raises WorkshopNotFound,
+        WorkshopEnded. Read-only."""
+        row = self._read(lambda c: db.find_workshop(c, code))
+        return privacy.recovery_key(row.secret, code=row.code, server_key=self._server_key)
 
     def check_facilitator(self, *, code: str, key: str) -> None:
         """Raises AccessDenied unless ``key`` is this workshop's facilitator key (a screen
@@ -269,7 +425,9 @@ class Store:
 
         def work(connection: Connection) -> None:
             row = db.find_workshop(connection, code)
-            if not privacy.key_matches(secret=row.secret, label="screen", key=screen_key):
+            if not privacy.key_matches(
+                secret=row.secret, label="screen", key=screen_key, server_key=self._server_key
+            ):
                 raise AccessDenied()
 
         self._read(work)
@@ -277,7 +435,7 @@ class Store:
     def screen_key(self, *, code: str, key: str) -> str:
         """The screen key, for the facilitator (to open the projector view again). Read-only."""
         row = self._read(lambda c: db.facilitator_workshop(c, code, key))
-        return privacy.derive_key(row.secret, "screen")
+        return self._key(row.secret, "screen")
 
     # -- reading --------------------------------------------------------------------------
 
@@ -285,6 +443,8 @@ class Store:
         """The workshop's change counter: one indexed query. An ended workshop still answers
         (its version moved when it ended), so a polling screen notices and calls
         :meth:`state`. Raises WorkshopNotFound. Read-only."""
+        if not privacy.is_code(code):
+            raise WorkshopNotFound()
         found = self._read(
             lambda c: c.scalar(
                 sa.select(workshops.c.version).where(
@@ -299,6 +459,8 @@ class Store:
     def state(self, *, code: str) -> WorkshopState:
         """Everything a page needs to draw the workshop. Raises WorkshopNotFound /
         WorkshopEnded. Read-only."""
+        if not privacy.is_code(code):
+            raise WorkshopNotFound()
 
         def work(connection: Connection) -> WorkshopState:
             # The workshop row first: the other tables are then at least as new as the

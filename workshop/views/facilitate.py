@@ -106,6 +106,7 @@ def _console(code: str, key: str) -> None:
         return
     now = time.time()
     s = store()
+    signin.recovery_notice()
     flash = st.session_state.pop("fac_flash", None)
     if flash:
         st.warning(flash)

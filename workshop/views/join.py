@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
@@ -9,10 +10,10 @@ import streamlit as st
 from workshop.components.countdown import countdown
 from workshop.components.device import device_token, sent_token
 from workshop.content.model import Module
-from workshop.engine.access import LookupThrottle
 from workshop.engine.errors import (
     BedrockError,
     InvalidInput,
+    TooManyAttempts,
     TooManyPhones,
     WorkshopEnded,
     WorkshopNotFound,
@@ -21,8 +22,8 @@ from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
 from workshop.views import results as results_view
+from workshop.views.client import client_address
 from workshop.views.common import (
-    client_address,
     content,
     content_note,
     live,
@@ -58,24 +59,14 @@ PHONE_CSS = """
 def page() -> None:
     """``/?code=ABC123``: join without a name and follow the facilitator's stages."""
     code = str(st.query_params.get("code", "")).strip().upper()
-    throttle = st.session_state.get("join_throttle", LookupThrottle())
-    wait = throttle.wait(time.time())
-    if wait > 0:
-        _code_box(
-            f"That's a lot of codes in a short time. Please wait {wait:.0f} seconds, "
-            "then type the code on the screen again."
-        )
-        return
-    not_found = "We couldn't find a workshop with that code. Check the code on the screen."
-    if code == st.session_state.get("join_unknown_code"):
-        _code_box(not_found)  # a rerun of the same page is not another guess
+    refused = _admit(code)
+    if refused:
+        _code_box(refused)
         return
     try:
         state = live().state(code)
-    except WorkshopNotFound:
-        st.session_state.join_throttle = throttle.failed(time.time())
-        st.session_state.join_unknown_code = code
-        _code_box(not_found)
+    except WorkshopNotFound:  # deleted since
+        _code_box(NOT_FOUND)
         return
     except WorkshopEnded:
         st.title("Thank you")
@@ -177,11 +168,39 @@ def _phone(code: str, offered: str | None) -> str | None:
 def _bind(code: str, offered: str) -> str:
     """Bind this session to the phone identity the store gives for ``offered``. Raises
     TooManyPhones and the store's other errors."""
-    token = store().join(code=code, offered=offered or None, client=client_address())
+    token = store().join(code=code, offered=offered or None, client=client_address() or "")
     st.session_state.setdefault("join_phones", {})[code] = token
     if token != offered:
         st.session_state.setdefault("join_keep", {})[code] = token
     return token
+
+
+NOT_FOUND = "We couldn't find a workshop with that code. Check the code on the screen."
+
+
+def _admit(code: str) -> str | None:
+    """Whether this session may show workshop ``code``; when not, what to tell the person.
+    A code this session already found is not looked up again, nor is a rerun of the same
+    unknown code another guess; any other lookup goes through :meth:`Store.look_up`, which
+    counts unknown codes against this client's address across sessions and servers."""
+    if code and code == st.session_state.get("join_admitted"):
+        return None
+    if code == st.session_state.get("join_unknown_code"):
+        return NOT_FOUND
+    try:
+        store().look_up(code=code, client=client_address())
+    except WorkshopNotFound:
+        st.session_state.join_unknown_code = code
+        return NOT_FOUND
+    except TooManyAttempts as wait:
+        return (
+            "That's a lot of codes in a short time from your network. Please wait "
+            f"{math.ceil(wait.retry_after)} seconds, then type the code on the screen again."
+        )
+    except BedrockError:  # ended, or storage out of reach: the page says which
+        return None
+    st.session_state.join_admitted = code
+    return None
 
 
 def _code_box(message: str) -> None:
