@@ -97,9 +97,11 @@ def validate_command(args: argparse.Namespace, extra: list[str]) -> int:
 
 @command(
     "serve",
-    summary="run the workshop app (streamlit run app.py)",
-    description="Start the app with Streamlit from the project folder. Any further arguments go "
-    "to `streamlit run`, e.g. `bedrock serve --server.port 8502`.",
+    summary="run the workshop app with its health check and live updates",
+    description="Start the app from the project folder as one ASGI server (`streamlit run "
+    "server.py`): the Streamlit app plus /api/health for load balancers and /api/wait, the "
+    "long poll that phones and projectors wait on. Any further arguments go to `streamlit "
+    "run`, e.g. `bedrock serve --server.port 8502`.",
     passes_extra=True,
 )
 def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
@@ -110,7 +112,7 @@ def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
     """
     if extra[:1] == ["--"]:
         extra = extra[1:]
-    argv = [sys.executable, "-m", "streamlit", "run", "app.py", *extra]
+    argv = [sys.executable, "-m", "streamlit", "run", "server.py", *extra]
     os.chdir(REPO_ROOT)
     sys.stdout.flush()
     if os.name == "posix":
