@@ -32,11 +32,16 @@ async function ask(instance, seen, signal) {
   const { data } = instance;
   const query = new URLSearchParams({ code: data.code, hold: String(data.hold_s) });
   if (seen !== null && seen !== undefined) query.set("seen", String(seen));
-  const timeout = AbortSignal.timeout((data.hold_s + 15) * 1000);
+  // Give up on an answer well past the hold (a proxy that swallowed it), on browsers that
+  // can combine abort signals; elsewhere the proxy's own timeout ends it.
+  const combined =
+    typeof AbortSignal.any === "function" && typeof AbortSignal.timeout === "function"
+      ? AbortSignal.any([signal, AbortSignal.timeout((data.hold_s + 15) * 1000)])
+      : signal;
   const reply = await fetch(`${data.endpoint}?${query}`, {
     cache: "no-store",
     credentials: "same-origin",
-    signal: AbortSignal.any([signal, timeout]),
+    signal: combined,
   });
   if (!reply.ok) throw new Error(`status ${reply.status}`);
   const body = await reply.json();
