@@ -280,17 +280,49 @@ async def _submit(
 async def _http_get(
     connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], path: str
 ) -> tuple[int, bytes]:
-    """One GET on a kept-alive HTTP/1.1 connection to 127.0.0.1."""
+    """One GET on a kept-alive HTTP/1.1 connection to 127.0.0.1. Raises OSError when the
+    server has closed the connection."""
     reader, writer = connection
     writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
     await writer.drain()
-    status = int((await reader.readline()).split()[1])
+    first = (await reader.readline()).split()
+    if len(first) < 2:
+        raise ConnectionResetError("the server closed the connection")
     length = 0
     while (line := await reader.readline()) not in (b"\r\n", b""):
         name, _, value = line.decode("latin-1").partition(":")
         if name.strip().lower() == "content-length":
             length = int(value.strip())
-    return status, await reader.readexactly(length)
+    try:
+        return int(first[1]), await reader.readexactly(length)
+    except asyncio.IncompleteReadError as cut:
+        raise ConnectionResetError("the answer was cut short") from cut
+
+
+class _LongPoll:
+    """A phone's HTTP connection for the long poll, opened again when the server closed it
+    (an idle kept-alive connection is closed after a few seconds), as a browser does."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = await asyncio.open_connection("127.0.0.1", self.port)
+            try:
+                return await _http_get(self.connection, path)
+            except OSError:
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection[1].close()
+            self.connection = None
 
 
 async def _listen(
@@ -312,7 +344,8 @@ async def _listen(
         if at is not None
     )
     rng = random.Random()
-    connection = await asyncio.open_connection("127.0.0.1", job.wait_port)
+    assert job.wait_port is not None
+    connection = _LongPoll(job.wait_port)
     try:
         seen: int | None = None
         drawn_at = time.time()
@@ -322,7 +355,7 @@ async def _listen(
                 query = f"/api/wait?code={job.code}&hold=25"
                 if seen is not None:
                     query += f"&seen={seen}"
-                poll = asyncio.create_task(_http_get(connection, query))
+                poll = asyncio.create_task(connection.get(query))
             due = pending[0][0] if pending else stop
             done, _ = await asyncio.wait({poll}, timeout=max(0.0, min(due, stop) - time.time()))
             if pending and pending[0][0] <= time.time():
@@ -364,7 +397,7 @@ async def _listen(
         if poll is not None:
             poll.cancel()
     finally:
-        connection[1].close()
+        connection.close()
 
 
 def _noticed(job: Job, drawn: Drawn, record: Record) -> None:
