@@ -140,6 +140,7 @@ class VersionWatcher:
             started = self._clock()
             try:
                 await self.read_once()
-            except Exception:  # never let one bad round stop every screen's updates
-                log.exception("reading workshop versions failed")
+            except Exception as error:  # never let one bad round stop every screen's updates
+                # Only the kind of error: its text could carry the join codes asked about.
+                log.warning("reading workshop versions failed (%s)", type(error).__name__)
             await asyncio.sleep(max(0.05, self.every - (self._clock() - started)))
