@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.transport import origin_allowed
+from workshop.server.transport import origin_allowed
 
 HOST = "workshop.example.org"
 LISTED = ["https://workshop.example.org", "https://other.example.org:8443"]

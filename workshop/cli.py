@@ -97,10 +97,12 @@ def validate_command(args: argparse.Namespace, extra: list[str]) -> int:
 
 @command(
     "serve",
-    summary="run the workshop app (streamlit run server.py)",
-    description="Start the app with Streamlit from the project folder, behind the server's own "
-    "check of websocket origins (server.py). Any further arguments go to `streamlit run`, "
-    "e.g. `bedrock serve --server.port 8502`.",
+    summary="run the workshop app with its health check, live updates and origin check",
+    description="Start the app from the project folder as one ASGI server (`streamlit run "
+    "server.py`): the Streamlit app behind the server's own check of websocket origins, plus "
+    "/api/health for load balancers and /api/wait, the long poll that phones and projectors "
+    "wait on. Any further arguments go to `streamlit run`, e.g. `bedrock serve --server.port "
+    "8502`.",
     passes_extra=True,
 )
 def serve_command(args: argparse.Namespace, extra: list[str]) -> int:

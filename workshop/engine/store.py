@@ -456,6 +456,24 @@ class Store:
             raise WorkshopNotFound()
         return found
 
+    def versions(self, *, codes: Sequence[str]) -> dict[str, int]:
+        """The change counters of several workshops in one query, by code; codes of no
+        workshop are left out. Read-only."""
+        wanted = sorted({privacy.normalise_code(code) for code in codes})
+        if not wanted:
+            return {}
+        rows = self._read(
+            lambda c: c.execute(
+                sa.select(workshops.c.code, workshops.c.version).where(workshops.c.code.in_(wanted))
+            ).all()
+        )
+        return {row.code: row.version for row in rows}
+
+    def schema_current(self) -> bool:
+        """Whether the database answers and holds every migration this Bedrock knows.
+        Raises StorageUnavailable when it cannot be reached. Read-only."""
+        return db.schema_version(self.engine) == db.LATEST
+
     def state(self, *, code: str) -> WorkshopState:
         """Everything a page needs to draw the workshop. Raises WorkshopNotFound /
         WorkshopEnded. Read-only."""

@@ -9,6 +9,7 @@ import streamlit as st
 
 from workshop.components.countdown import countdown
 from workshop.components.device import device_token, sent_token
+from workshop.components.listen import live_fragment, wait_for_change
 from workshop.content.model import Module
 from workshop.engine.errors import (
     BedrockError,
@@ -41,6 +42,8 @@ FOLLOW_SECONDS = 6
 DEVICE_KEY = "join_device_token"
 """The key of the invisible element that hands over the browser's stored token."""
 TEXT_KINDS = {"reflection", "word", "timed-writing"}
+LISTEN_KEY = "join_listen"
+"""The key of the invisible element that waits for the workshop to move."""
 
 # Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
 # confuses there (tapping Send is what counts); the character count next to it stays.
@@ -51,7 +54,7 @@ PHONE_CSS = """
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
-.st-key-join_device_token{display:none}
+.st-key-join_device_token,.st-key-join_listen{display:none}
 </style>
 """
 
@@ -109,7 +112,7 @@ def page() -> None:
     with help_:
         support_panel(state.support_text)
     st.header(stage.title)
-    _live_strip(code)
+    _follow(code)
 
     module = _stage_module(state)
     choice = content_note(module, state_key=f"join_note_{code}_{state.stage_index}")
@@ -127,14 +130,24 @@ def page() -> None:
     _prompt(code, state, state.prompts[state.current_prompt])
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+def _follow(code: str) -> None:
+    """The live strip, run again when the workshop moves; every REFRESH_SECONDS where the
+    browser cannot wait for that."""
+    live_fragment(_live_strip, key=LISTEN_KEY, every=REFRESH_SECONDS)(code)
+
+
 def _live_strip(code: str) -> None:
-    """Polls the workshop; redraws the page only when the stage, prompt or reveal changed."""
+    """Follows the workshop; redraws the page only when the stage, prompt or reveal changed."""
     try:
         state = live().state(code)
     except BedrockError:
+        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
         st.caption("Reconnecting…")
         return
+    # While answers are up, the version drawn is the whole page's, so a late answer is
+    # followed after FOLLOW_SECONDS as below.
+    drawn = st.session_state.get("join_seen_version") or state.version
+    wait_for_change(key=LISTEN_KEY, code=code, version=drawn, every=REFRESH_SECONDS)
     seen_version = st.session_state.get("join_seen_version")
     drawn_at = st.session_state.get("join_drawn_at", 0.0)
     moved = (
