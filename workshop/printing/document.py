@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from markdown_it import MarkdownIt
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 """Where Debian's fonts-dejavu-core puts DejaVu Sans; without it PDFs use a core font."""
@@ -35,72 +36,71 @@ def hex_colour(rgb: tuple[int, int, int]) -> str:
 
 # -- Markdown (our own content only) -------------------------------------------------------
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
+
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    """An image in slide text prints as its description: a printed page loads nothing."""
+    return html.escape(tokens[idx].content, quote=False)
 
 
-def inline_html(text: str) -> str:
-    """One line of Markdown as HTML: escaped, then **bold** and *italic*."""
-    escaped = html.escape(text, quote=False)
-    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    return _ITALIC.sub(r"<em>\1</em>", escaped)
+_MD = MarkdownIt("commonmark", {"html": False})
+"""CommonMark with raw HTML switched off: markup in the content comes out as escaped text."""
+_MD.add_render_rule("image", _image_as_text)
+
+HEADING_SHIFT = 2
+"""A slide's "#" heading sits below the page's own headings (h1, h2): it becomes an h3."""
 
 
 def markdown_html(source: str) -> str:
-    """A slide body as HTML: headings, bullet lists and paragraphs, with bold and italic.
-    Everything else stays literal text."""
-    out: list[str] = []
-    paragraph: list[str] = []
-    in_list = False
+    """Slide text (Markdown) as HTML: headings (shifted below the page's own), lists,
+    paragraphs, emphasis and links; raw HTML is shown as escaped text, images as their
+    description."""
+    tokens = _MD.parse(source)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
+    return _MD.renderer.render(tokens, _MD.options, {}).strip()
 
-    def flush() -> None:
-        nonlocal in_list
-        if paragraph:
-            out.append(f"<p>{inline_html(' '.join(paragraph))}</p>")
-            paragraph.clear()
-        if in_list:
-            out.append("</ul>")
-            in_list = False
 
-    for line in source.splitlines():
-        bullet, heading = _BULLET.match(line), _HEADING.match(line)
-        if bullet:
-            if paragraph:
-                flush()
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{inline_html(bullet.group(1).strip())}</li>")
-        elif heading:
-            flush()
-            level = min(len(heading.group(1)) + 2, 6)
-            out.append(f"<h{level}>{inline_html(heading.group(2).strip())}</h{level}>")
-        elif not line.strip():
-            flush()
-        else:
-            if in_list:
-                flush()
-            paragraph.append(line.strip())
-    flush()
-    return "\n".join(out)
+def inline_html(text: str) -> str:
+    """One line of Markdown (emphasis, code, links) as HTML, with no paragraph around it."""
+    return _MD.renderInline(text).strip()
 
 
 def markdown_lines(source: str) -> list[tuple[str, str]]:
-    """A slide body as (kind, text) lines for PDF: kind is "bullet", "heading" or "text";
-    the text keeps its **bold** marks."""
+    """Slide text as (kind, Markdown) blocks for print: kind is "bullet" (a list item),
+    "heading" or "text" (a paragraph); the Markdown keeps its emphasis, one line per block."""
     lines: list[tuple[str, str]] = []
-    for line in source.splitlines():
-        if not line.strip():
-            continue
-        if bullet := _BULLET.match(line):
-            lines.append(("bullet", bullet.group(1).strip()))
-        elif heading := _HEADING.match(line):
-            lines.append(("heading", heading.group(2).strip()))
-        else:
-            lines.append(("text", line.strip()))
+    kinds: list[str] = []
+    for token in _MD.parse(source):
+        if token.type == "list_item_open":
+            kinds.append("bullet")
+        elif token.type == "heading_open":
+            kinds.append("heading")
+        elif token.type in ("list_item_close", "heading_close"):
+            kinds.pop()
+        elif token.type == "inline" and token.content.strip():
+            text = " ".join(token.content.split())
+            lines.append((kinds[-1] if kinds else "text", text))
     return lines
+
+
+_PDF_MARKS = {"strong_open": "**", "strong_close": "**", "em_open": "__", "em_close": "__"}
+_PDF_ESCAPE = re.compile(r"(\\|\*\*|__|~~|--)")
+
+
+def pdf_markup(text: str) -> str:
+    """One line of Markdown as fpdf2's own markup (``**bold**``, ``__italic__``): links and
+    code become their text, and anything else that fpdf2 would read as a mark is escaped."""
+    out: list[str] = []
+    for block in _MD.parseInline(text):
+        for token in block.children or ():
+            if token.type in _PDF_MARKS:
+                out.append(_PDF_MARKS[token.type])
+            elif token.type in ("text", "code_inline", "image"):
+                out.append(_PDF_ESCAPE.sub(r"\\\1", token.content))
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return "".join(out)
 
 
 # -- HTML pages ----------------------------------------------------------------------------
@@ -345,10 +345,13 @@ class PrintDocument(FPDF):
         markdown: bool = False,
         indent: float = 0,
     ) -> None:
-        """A wrapped paragraph. ``markdown`` (our own content only) shows **bold**."""
+        """A wrapped paragraph. ``markdown`` (our own content only) reads ``text`` as one
+        line of Markdown and shows its emphasis."""
         self.set_font(self.family, style, size)
         self.set_text_color(*colour)
         self.set_x(self.l_margin + indent)
+        if markdown:
+            text = pdf_markup(text)
         self.multi_cell(
             self.inner_width - indent, size * 0.5, self.text_of(text), align="L",
             markdown=markdown,
@@ -367,6 +370,8 @@ class PrintDocument(FPDF):
         self.set_x(self.l_margin + 2)
         self.cell(mark_width, 5.25, self.text_of(mark))
         self.set_xy(self.l_margin + 2 + mark_width, y)
+        if markdown:
+            text = pdf_markup(text)
         self.multi_cell(
             self.inner_width - 2 - mark_width, 5.25, self.text_of(text), align="L",
             markdown=markdown, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
