@@ -1,0 +1,121 @@
+"""How long the PDFs take to build: the workshop summary (shipped content, a filled workshop
+in a temporary SQLite file) and a couple's plan written in several scripts.
+
+    python -m bench.pdf_build --runs 7
+
+Prints the median and the spread of each document's build time, in one process, after one
+warm-up build each (the first build also loads the fonts' files from disk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from workshop.content.loader import get_content
+from workshop.content.planning import build_plan
+from workshop.couple import evening
+from workshop.couple.evening import CoupleProgress, Names
+from workshop.engine.privacy import new_token
+from workshop.engine.store import Store
+from workshop.printing import couple_plan, summary_print
+from workshop.printing import summary as summaries
+
+WORDS = {
+    "A": "每个星期天一起散步 🌿 and a slow breakfast",
+    "B": "हर रविवार साथ टहलना, نمشي معًا كل أحد, ללכת יחד 💛",
+}
+
+
+def summary_document():
+    """A summary of the shipped workshop with check-ins, votes, words and reflections."""
+    folder = tempfile.mkdtemp(prefix="bench-pdf-")
+    store = Store(f"sqlite:///{Path(folder) / 'bedrock.db'}")
+    content = get_content()
+    plan = build_plan(content, [(m.id, m.minutes) for m in content.modules])
+    made = store.create_workshop(title="Tuesday group", stages=plan, passcode="open sesame")
+    code, key = made.code, made.facilitator_key
+    for i, value in enumerate([3, 4, 4, 6, 7, 5, 4]):
+        store.answer(code=code, prompt_id="checkin-open", token=f"open-{i:012d}", value=value)
+        store.answer(code=code, prompt_id="checkin-close", token=f"close-{i:012d}", value=value + 2)
+    options = content.exercises["mechanical-or-close"].options
+    for i in range(9):
+        store.answer(
+            code=code, prompt_id="mechanical-or-close", token=f"vote-{i:012d}",
+            value=options[i % len(options)],
+        )  # fmt: skip
+    for text in ["Cook together on Sunday", WORDS["A"], WORDS["B"], "Walk after dinner"]:
+        store.submit_reflection(
+            code=code, prompt_id="one-thing-this-week", token=new_token(), text=text
+        )
+    store.go_to_stage(code=code, key=key, index=len(plan) - 1)
+    store.set_prompt(code=code, key=key, prompt_id="one-thing-this-week")
+    store.reveal(code=code, key=key, prompt_id="one-thing-this-week")
+    summary = summaries.collect(store=store, code=code, key=key, content=content)
+    store.close()
+    return summary
+
+
+def plan_document():
+    """A couple's plan: names and words in Chinese, Hindi, Arabic and Hebrew, with emoji."""
+    content = get_content()
+    progress = CoupleProgress()
+    for exercise_id, a, b in [
+        ("checkin-open", 5, 6),
+        ("felt-understood", WORDS["A"], WORDS["B"]),
+        ("checkin-close", 7, 8),
+    ]:
+        exercise = content.exercises[exercise_id]
+        for partner, value in (("A", a), ("B", b)):
+            progress = evening.open_entry(progress, exercise=exercise, partner=partner, now=0)
+            progress = evening.submit_answer(
+                progress, exercise=exercise, partner=partner, value=value
+            )
+            progress = evening.choose(
+                progress, exercise_id=exercise_id, partner=partner, share=True
+            )
+        progress = evening.reveal(progress, exercise_id=exercise_id)
+    progress = evening.set_plan(
+        progress,
+        exercise=content.exercises["weekly-ritual"],
+        values={"what": WORDS["A"], "when": "周日 10:00", "protect": WORDS["B"]},
+    )
+    return couple_plan.plan_document(
+        progress, content=content, names=Names(a="美玲", b="अनु"), today=date(2026, 11, 30)
+    )
+
+
+def timed(build: Callable[[], bytes], runs: int) -> list[float]:
+    build()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        build()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    summary, plan = summary_document(), plan_document()
+    for name, build in [
+        ("summary PDF", lambda: summary_print.to_pdf(summary)),
+        ("summary HTML", lambda: summary_print.to_html(summary).encode()),
+        ("plan PDF", lambda: couple_plan.plan_pdf(plan)),
+    ]:
+        times = timed(build, runs)
+        print(
+            f"{name:13} median {statistics.median(times) * 1000:7.0f} ms"
+            f"  (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {runs} runs)"
+        )
+
+
+if __name__ == "__main__":
+    main()
