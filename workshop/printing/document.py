@@ -1,14 +1,16 @@
-"""Printable pages: a small safe Markdown for our own slide text, HTML pages with print CSS,
-bar charts as inline SVG, and a PDF document class (fpdf2) with the same look.
+"""Printable pages: our own slide text read as Markdown (markdown-it, raw HTML off), HTML
+pages with print CSS, and a PDF document class (fpdf2) with the same look that places the
+app's charts as images.
 
 User text goes through :func:`html.escape` (HTML) or is written as plain text (PDF); only
-the workshop's own content is read as Markdown, and even then the text is escaped first.
+the workshop's own content is read as Markdown, and raw HTML in it comes out as text.
 Nothing here reads a database; the PDF class reads font files.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,6 +20,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from markdown_it import MarkdownIt
 
+from workshop.printing import charts
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 """Where Debian's fonts-dejavu-core puts DejaVu Sans; without it PDFs use a core font."""
 
@@ -25,13 +29,7 @@ INK = (43, 36, 33)
 MUTED = (112, 102, 96)
 RULE = (214, 205, 198)
 FIRST = (138, 75, 60)
-"""The bar colour, as in :data:`workshop.charts.BAR`."""
-SECOND = (46, 111, 122)
-"""The second series (the closing check-in), as in :data:`workshop.charts.SECOND`."""
-
-
-def hex_colour(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
+"""The accent colour of headings and notes, as the bars in :data:`workshop.printing.charts.BAR`."""
 
 
 # -- Markdown (our own content only) -------------------------------------------------------
@@ -125,14 +123,8 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--
          vertical-align: top; }
 th { font-size: .9rem; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-table.bars td { border: none; padding: .15rem .4rem; }
-table.bars td.num { width: 3rem; }
-table.bars svg { display: block; width: 100%; height: 1rem; }
 figure { margin: .5rem 0 1rem; }
 figcaption { color: var(--muted); font-size: .9rem; }
-.legend span { display: inline-block; margin-right: 1.2rem; }
-.swatch { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem;
-          vertical-align: -1px; }
 ul.texts { list-style: none; padding: 0; }
 ul.texts li { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid var(--rule);
               padding: .2rem .7rem; margin: .5rem 0; }
@@ -158,77 +150,6 @@ def page(*, title: str, body: str, css: str = "") -> str:
         f"<title>{html.escape(title)}</title>\n<style>{BASE_CSS}{css}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-def bars_html(
-    rows: Sequence[tuple[str, int]],
-    *,
-    colour: tuple[int, int, int] = FIRST,
-    label_width: str = "45%",
-) -> str:
-    """Counts as horizontal bars in a table: the label, a bar scaled to the largest, the count
-    (``label_width`` is a CSS width for the label column)."""
-    top = max((count for _, count in rows), default=0) or 1
-    fill = hex_colour(colour)
-    cells = []
-    for label, count in rows:
-        width = 100 * count / top
-        bar = (
-            f'<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
-            f'<rect x="0" y="1" width="{width:.2f}" height="8" fill="{fill}"/></svg>'
-        )
-        cells.append(
-            f'<tr><td class="label" style="width:{label_width}">{html.escape(label)}</td>'
-            f"<td>{bar}</td>"
-            f'<td class="num">{count}</td></tr>'
-        )
-    return f'<table class="bars keep">{"".join(cells)}</table>'
-
-
-def columns_svg(
-    points: Sequence[str],
-    series: Sequence[tuple[str, Sequence[int], tuple[int, int, int]]],
-    *,
-    label: str,
-) -> str:
-    """Grouped columns: for each point on the x axis one column per series, side by side,
-    with their counts above them and a legend. ``label`` describes the chart for screen
-    readers."""
-    width, height, base, top_pad = 640, 260, 220, 24
-    top = max((max(values, default=0) for _, values, _ in series), default=0) or 1
-    slot = width / max(len(points), 1)
-    column = min(28.0, (slot - 10) / max(len(series), 1))
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{html.escape(label)}" font-size="15" fill="{hex_colour(INK)}">',
-        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="{hex_colour(RULE)}"/>',
-    ]
-    for i, point in enumerate(points):
-        left = i * slot + (slot - column * len(series)) / 2
-        for j, (_, values, colour) in enumerate(series):
-            value = values[i]
-            bar = (base - top_pad) * value / top
-            x = left + j * column
-            parts.append(
-                f'<rect x="{x:.1f}" y="{base - bar:.1f}" width="{column - 2:.1f}" '
-                f'height="{bar:.1f}" fill="{hex_colour(colour)}"/>'
-            )
-            if value:
-                parts.append(
-                    f'<text x="{x + (column - 2) / 2:.1f}" y="{base - bar - 5:.1f}" '
-                    f'text-anchor="middle" font-size="13">{value}</text>'
-                )
-        parts.append(
-            f'<text x="{i * slot + slot / 2:.1f}" y="{base + 22}" text-anchor="middle">'
-            f"{html.escape(point)}</text>"
-        )
-    parts.append("</svg>")
-    legend = "".join(
-        f'<span><i class="swatch" style="background:{hex_colour(colour)}"></i>'
-        f"{html.escape(name)}</span>"
-        for name, _, colour in series
-    )
-    return f'<figure class="keep">{"".join(parts)}<div class="legend">{legend}</div></figure>'
 
 
 # -- PDF -----------------------------------------------------------------------------------
@@ -378,78 +299,24 @@ class PrintDocument(FPDF):
         )  # fmt: skip
         self.space(0.6)
 
-    def bars(
-        self,
-        rows: Sequence[tuple[str, int]],
-        *,
-        colour: tuple[int, int, int] = FIRST,
-        label_width: float = 72,
-    ) -> None:
-        """Counts as horizontal bars: wrapped label, bar scaled to the largest, count."""
-        top = max((count for _, count in rows), default=0) or 1
-        bar_room = self.inner_width - label_width - 14
-        self.set_font(self.family, size=9.5)
-        for label, count in rows:
-            text = self.text_of(label)
-            lines = self.multi_cell(label_width, 4.6, text, dry_run=True, output="LINES")
-            height = max(6.0, 4.6 * len(lines) + 1.4)
-            self.keep(height)
-            x, y = self.l_margin, self.get_y()
-            self.set_xy(x, y + 0.7)
-            self.multi_cell(label_width, 4.6, text, align="L")
-            width = bar_room * count / top
-            self.set_fill_color(*colour)
-            if width > 0:
-                self.rect(x + label_width + 2, y + 1, width, 4, style="F")
-            self.set_xy(x + label_width + 3 + width, y + 0.7)
-            self.cell(12, 4.6, str(count))
-            self.set_xy(x, y + height)
-        self.set_font(self.family, size=10.5)
-        self.space(2)
+    CHART_MM_PER_PX = 0.24
+    """Millimetres per chart pixel: a chart's 14 px labels print at about 9.5 pt."""
 
-    def columns(
-        self,
-        points: Sequence[str],
-        series: Sequence[tuple[str, Sequence[int], tuple[int, int, int]]],
-        *,
-        height: float = 52,
-    ) -> None:
-        """Grouped columns, one per series at each point, counts above, a legend below."""
-        self.keep(height + 22)
-        top = max((max(values, default=0) for _, values, _ in series), default=0) or 1
-        x0, y0 = self.l_margin, self.get_y() + 4
-        base = y0 + height
-        slot = self.inner_width / max(len(points), 1)
-        column = min(7.0, (slot - 3) / max(len(series), 1))
-        self.set_draw_color(*RULE)
-        self.set_line_width(0.3)
-        self.line(x0, base, x0 + self.inner_width, base)
-        self.set_font(self.family, size=8)
-        for i, point in enumerate(points):
-            left = x0 + i * slot + (slot - column * len(series)) / 2
-            for j, (_, values, colour) in enumerate(series):
-                bar = (height - 6) * values[i] / top
-                x = left + j * column
-                self.set_fill_color(*colour)
-                if bar > 0:
-                    self.rect(x, base - bar, column - 0.8, bar, style="F")
-                if values[i]:
-                    self.set_xy(x - 2, base - bar - 4.2)
-                    self.cell(column + 3.2, 4, str(values[i]), align="C")
-            self.set_font(self.family, size=10)
-            self.set_xy(x0 + i * slot, base + 1)
-            self.cell(slot, 5, self.text_of(point), align="C")
-            self.set_font(self.family, size=8)
-        self.set_xy(x0, base + 8)
-        self.set_font(self.family, size=9.5)
-        for name, _, colour in series:
-            self.set_fill_color(*colour)
-            self.rect(self.get_x(), self.get_y() + 1, 3.5, 3.5, style="F")
-            self.set_x(self.get_x() + 5)
-            label = self.text_of(name)
-            self.cell(self.get_string_width(label) + 8, 5.5, label)
-        self.set_xy(x0, base + 16)
-        self.set_font(self.family, size=10.5)
+    def chart_size(self, png: bytes) -> tuple[float, float]:
+        """How wide and tall a chart image prints, in mm: at the size of its text, narrowed
+        to the text width when wider."""
+        width, height = charts.png_size(png)
+        w = min(width * self.CHART_MM_PER_PX / charts.PNG_SCALE, self.inner_width)
+        return w, height * w / width
+
+    def chart(self, png: bytes) -> None:
+        """A chart rendered by :func:`workshop.printing.charts.to_png`, at the size of its
+        text (narrowed to the text width when wider), on one page."""
+        w, h = self.chart_size(png)
+        self.keep(h + 2)
+        y = self.get_y() + 1
+        self.image(io.BytesIO(png), x=self.l_margin, y=y, w=w, h=h)
+        self.set_y(y + h + 1.5)
 
     def table_of(
         self,
