@@ -12,18 +12,14 @@ from __future__ import annotations
 import html
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from markdown_it import MarkdownIt
 
 from workshop.printing import charts
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""Where Debian's fonts-dejavu-core puts DejaVu Sans; without it PDFs use a core font."""
+from workshop.printing.fonts import FALLBACK_DIR, FONT_DIR, WorldPDF
 
 INK = (43, 36, 33)
 MUTED = (112, 102, 96)
@@ -154,66 +150,32 @@ def page(*, title: str, body: str, css: str = "") -> str:
 
 # -- PDF -----------------------------------------------------------------------------------
 
-_PLAIN = str.maketrans(
-    {
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
-        "\u201a": "'", "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u2022": "-",
-        "\u00a0": " ", "\u2192": "->", "\u2610": "[ ]", "\u2212": "-",
-    }
-)  # fmt: skip
 
+class PrintDocument(WorldPDF):
+    """An A4 document in DejaVu Sans with fallback fonts for every script (see
+    :class:`workshop.printing.fonts.WorldPDF`), with a footer naming the document and the
+    page."""
 
-def plain(text: str) -> str:
-    """Text a core PDF font can show (Latin-1): typographic marks become ASCII ones and
-    accents the core font lacks are dropped; anything else becomes '?'."""
-    out = []
-    for char in text.translate(_PLAIN):
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
-        out.append(base or "?")
-    return "".join(out)
-
-
-_STYLE_FILES = {"B": "Bold", "I": "Oblique", "BI": "BoldOblique"}
-
-
-def add_dejavu(
-    pdf: FPDF, *, font_dir: Path | str | None, styles: Sequence[str] = ("B", "I", "BI")
-) -> bool:
-    """Register DejaVu Sans from ``font_dir`` as the family "DejaVu", regular and ``styles``
-    (a style whose file is missing uses the regular one). Reads the font files; returns
-    False, registering nothing, when the regular file is not there."""
-    regular = Path(font_dir, "DejaVuSans.ttf") if font_dir else None
-    if regular is None or not regular.is_file():
-        return False
-    pdf.add_font("DejaVu", "", regular)
-    for style in styles:
-        path = regular.with_name(f"DejaVuSans-{_STYLE_FILES[style]}.ttf")
-        pdf.add_font("DejaVu", style, path if path.is_file() else regular)
-    return True
-
-
-class PrintDocument(FPDF):
-    """An A4 document in DejaVu Sans (falling back to Helvetica with :func:`plain` text when
-    the font files are missing), with a footer naming the document and the page."""
-
-    def __init__(self, *, title: str, footer: str, font_dir: Path | None = FONT_DIR) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    def __init__(
+        self,
+        *,
+        title: str,
+        footer: str,
+        font_dir: Path | None = FONT_DIR,
+        fallback_dir: Path | None = FALLBACK_DIR,
+    ) -> None:
+        super().__init__(
+            font_dir=font_dir, fallback_dir=fallback_dir,
+            orientation="portrait", unit="mm", format="A4",
+        )  # fmt: skip
         self.footer_text = footer
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=18)
         self.set_title(title)
         self.set_creator("Bedrock")
-        self.unicode = add_dejavu(self, font_dir=font_dir)
-        self.family = "DejaVu" if self.unicode else "helvetica"
         self.set_font(self.family, size=10.5)
         self.set_text_color(*INK)
         self.alias_nb_pages()
-
-    def text_of(self, text: str) -> str:
-        return text if self.unicode else plain(text)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -356,4 +318,8 @@ class PrintDocument(FPDF):
         self.space(3)
 
     def to_bytes(self) -> bytes:
+        """The PDF's bytes, ending with a note on any character no font could draw."""
+        if note := self.lost_note():
+            self.space(4)
+            self.paragraph(note, size=9.5, style="B", colour=FIRST)
         return bytes(self.output())

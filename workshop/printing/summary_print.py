@@ -103,7 +103,9 @@ def values_text(p: PromptSummary) -> str:
     """What the chart of a prompt shows, as text (so nothing rests on the picture alone)."""
     if p.kind == "scale":
         return f"Answers at each point: {scale_values(p.chart_rows)}."
-    return "; ".join(f"{label}: {count}" for label, count in p.chart_rows) + "."
+    # Each label is isolated (U+2068 … U+2069), so a word in a right-to-left script keeps
+    # its count on its own side: "أمل: 1", not "1 :أمل".
+    return "; ".join(f"\u2068{label}\u2069: {count}" for label, count in p.chart_rows) + "."
 
 
 def checkin(summary: Summary) -> tuple[alt.TopLevelMixin | None, list[str]]:
