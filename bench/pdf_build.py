@@ -61,13 +61,20 @@ def summary_document():
     return summary
 
 
-def plan_document():
-    """A couple's plan: names and words in Chinese, Hindi, Arabic and Hebrew, with emoji."""
+LATIN = {"A": "Every Sunday a walk together, then a slow breakfast", "B": "Phones away at dinner"}
+
+
+NAMES = Names(a="美玲", b="अनु")
+
+
+def plan_document(words: dict[str, str] = WORDS, names: Names = NAMES):
+    """A couple's plan: by default names and words in Chinese, Hindi, Arabic and Hebrew,
+    with emoji."""
     content = get_content()
     progress = CoupleProgress()
     for exercise_id, a, b in [
         ("checkin-open", 5, 6),
-        ("felt-understood", WORDS["A"], WORDS["B"]),
+        ("felt-understood", words["A"], words["B"]),
         ("checkin-close", 7, 8),
     ]:
         exercise = content.exercises[exercise_id]
@@ -83,10 +90,10 @@ def plan_document():
     progress = evening.set_plan(
         progress,
         exercise=content.exercises["weekly-ritual"],
-        values={"what": WORDS["A"], "when": "周日 10:00", "protect": WORDS["B"]},
+        values={"what": words["A"], "when": "Sunday 10:00", "protect": words["B"]},
     )
     return couple_plan.plan_document(
-        progress, content=content, names=Names(a="美玲", b="अनु"), today=date(2026, 11, 30)
+        progress, content=content, names=names, today=date(2026, 11, 30)
     )
 
 
@@ -105,10 +112,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
     summary, plan = summary_document(), plan_document()
+    latin = plan_document(LATIN, Names(a="Sam", b="Alex"))
     for name, build in [
         ("summary PDF", lambda: summary_print.to_pdf(summary)),
         ("summary HTML", lambda: summary_print.to_html(summary).encode()),
         ("plan PDF", lambda: couple_plan.plan_pdf(plan)),
+        ("plan (Latin)", lambda: couple_plan.plan_pdf(latin)),
     ]:
         times = timed(build, runs)
         print(
