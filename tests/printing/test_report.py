@@ -299,3 +299,11 @@ def test_a_chart_for_print_shows_its_labels_as_escaped_text():
     assert "美玲" in svg and ">2<" in svg and ">1<" in svg  # counts drawn as text
     png = charts.to_png(charts.bar_chart(frame))
     assert png.startswith(b"\x89PNG") and charts.png_size(png)[0] > 100
+
+
+def test_charts_rendered_side_by_side_come_back_in_their_places():
+    made = [charts.bar_chart(charts.rows_frame([(f"Answer {n}", n)])) for n in range(1, 5)]
+    svgs = charts.render_all([None, made[0], made[1], None, made[2], made[3]], charts.to_svg)
+    assert svgs[0] is None and svgs[3] is None
+    for svg, n in zip([svgs[1], svgs[2], svgs[4], svgs[5]], range(1, 5), strict=True):
+        assert f"Answer {n}" in svg

@@ -5,7 +5,9 @@ print by vl-convert (SVG for HTML pages, PNG for PDFs), with no browser and noth
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -134,6 +136,26 @@ def to_png(chart: alt.TopLevelMixin) -> bytes:
     import vl_convert
 
     return vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=PNG_SCALE)
+
+
+T = TypeVar("T")
+
+PRINT_WORKERS = 3
+"""Charts rendered at once for one document: vl-convert draws outside Python's interpreter
+lock, so a summary's charts take about half the time side by side."""
+
+
+def render_all(
+    items: Sequence[alt.TopLevelMixin | None], render: Callable[[alt.TopLevelMixin], T]
+) -> list[T | None]:
+    """Each chart rendered with ``render`` (:func:`to_svg` or :func:`to_png`), side by side,
+    in order; ``None`` stays ``None``."""
+    todo = [chart for chart in items if chart is not None]
+    if len(todo) < 2:
+        return [None if chart is None else render(chart) for chart in items]
+    with ThreadPoolExecutor(max_workers=min(PRINT_WORKERS, len(todo))) as pool:
+        done = iter(pool.map(render, todo))
+    return [None if chart is None else next(done) for chart in items]
 
 
 def png_size(png: bytes) -> tuple[int, int]:

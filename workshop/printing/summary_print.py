@@ -143,20 +143,28 @@ def checkin(summary: Summary) -> tuple[alt.TopLevelMixin | None, list[str]]:
     return chart, lines
 
 
-def _chart_html(chart: alt.TopLevelMixin, label: str) -> str:
-    svg = charts.to_svg(chart).replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+def _charts(summary: Summary, chart: alt.TopLevelMixin | None, render):
+    """The check-in chart and each prompt's chart (by prompt id), rendered side by side."""
+    prompts = summary.prompts
+    wanted = [chart, *(None if p.note else prompt_chart(p) for p in prompts)]
+    done = charts.render_all(wanted, render)
+    return done[0], {p.prompt_id: image for p, image in zip(prompts, done[1:], strict=True)}
+
+
+def _chart_html(svg: str, label: str) -> str:
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     return f'<figure class="keep chart">{svg}</figure>'
 
 
-def _prompt_html(p: PromptSummary) -> str:
+def _prompt_html(p: PromptSummary, svg: str | None) -> str:
     e = html.escape
     out = [f'<div class="keep"><h4>{e(p.title)}</h4>']
     out.append(f'<p class="muted">{e(KIND_LABELS[p.kind])} \u00b7 {e(p.responses)}</p>')
     if p.note:
         out.append(f"<p><em>{e(p.note)}</em></p></div>")
         return "".join(out)
-    if (chart := prompt_chart(p)) is not None:
-        out.append(_chart_html(chart, e(p.title)))
+    if svg is not None:
+        out.append(_chart_html(svg, e(p.title)))
         out.append(f'<p class="values">{e(values_text(p))}</p>')
         if text := caption(p):
             out.append(f'<p class="muted">{e(text)}</p>')
@@ -189,11 +197,12 @@ def to_html(summary: Summary) -> str:
         cells = "".join(f'<td class="num">{e(v)}</td>' for v in row[1:])
         body.append(f"<tr><td>{e(row[0])}</td>{cells}</tr>")
     chart, lines = checkin(summary)
+    checkin_svg, svgs = _charts(summary, chart, charts.to_svg)
     body.append("</tbody></table></section>")
     if lines:
         body.append('<section class="keep"><h2>Opening and closing check-in</h2>')
-        if chart is not None:
-            body.append(_chart_html(chart, "Opening and closing check-in"))
+        if checkin_svg is not None:
+            body.append(_chart_html(checkin_svg, "Opening and closing check-in"))
         body += [f"<p>{e(line)}</p>" for line in lines]
         body.append("</section>")
     body.append("<section><h2>Responses</h2>")
@@ -211,7 +220,7 @@ def to_html(summary: Summary) -> str:
     for stage in summary.stages:
         if stage.prompts:
             body.append(f"<h3>{e(stage.label)}</h3>")
-            body += [_prompt_html(p) for p in stage.prompts]
+            body += [_prompt_html(p, svgs[p.prompt_id]) for p in stage.prompts]
     body.append("</section>")
     return page(title=f"{summary.title}: workshop summary", body="\n".join(body), css=CHART_CSS)
 
@@ -249,11 +258,6 @@ def _prompt_pdf(pdf: PrintDocument, p: PromptSummary, png: bytes | None) -> None
     pdf.space(2)
 
 
-def _png(p: PromptSummary) -> bytes | None:
-    chart = None if p.note else prompt_chart(p)
-    return charts.to_png(chart) if chart is not None else None
-
-
 def to_pdf(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
     """The summary as PDF bytes, with the sections of :func:`to_html`. Reads the font files."""
     pdf = PrintDocument(
@@ -278,8 +282,8 @@ def to_pdf(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
     )
 
     chart, lines = checkin(summary)
+    png, pngs = _charts(summary, chart, charts.to_png)
     if lines:
-        png = charts.to_png(chart) if chart is not None else None
         pdf.keep(30 + (pdf.chart_size(png)[1] if png else 0))
         pdf.heading("Opening and closing check-in")
         if png:
@@ -298,7 +302,6 @@ def to_pdf(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
         right=(3,),
     )
 
-    pngs = {p.prompt_id: _png(p) for p in summary.prompts}
     first = next((p for p in summary.prompts), None)
     pdf.keep(30 + (_height(pdf, first, pngs[first.prompt_id]) if first else 0))
     pdf.heading("Results by stage")
