@@ -32,8 +32,9 @@ WORDS = {
 }
 
 
-def summary_document():
-    """A summary of the shipped workshop with check-ins, votes, words and reflections."""
+def summary_document(texts: tuple[str, ...] | None = None):
+    """A summary of the shipped workshop with check-ins, a vote and reflections (by default
+    in several scripts)."""
     folder = tempfile.mkdtemp(prefix="bench-pdf-")
     store = Store(f"sqlite:///{Path(folder) / 'bedrock.db'}")
     content = get_content()
@@ -49,7 +50,8 @@ def summary_document():
             code=code, prompt_id="mechanical-or-close", token=f"vote-{i:012d}",
             value=options[i % len(options)],
         )  # fmt: skip
-    for text in ["Cook together on Sunday", WORDS["A"], WORDS["B"], "Walk after dinner"]:
+    texts = texts or ("Cook together on Sunday", WORDS["A"], WORDS["B"], "Walk after dinner")
+    for text in texts:
         store.submit_reflection(
             code=code, prompt_id="one-thing-this-week", token=new_token(), text=text
         )
@@ -112,16 +114,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
     summary, plan = summary_document(), plan_document()
+    plain_summary = summary_document(("Cook together on Sunday", *LATIN.values()))
     latin = plan_document(LATIN, Names(a="Sam", b="Alex"))
     for name, build in [
         ("summary PDF", lambda: summary_print.to_pdf(summary)),
+        ("summary (Latin)", lambda: summary_print.to_pdf(plain_summary)),
         ("summary HTML", lambda: summary_print.to_html(summary).encode()),
         ("plan PDF", lambda: couple_plan.plan_pdf(plan)),
         ("plan (Latin)", lambda: couple_plan.plan_pdf(latin)),
     ]:
         times = timed(build, runs)
         print(
-            f"{name:13} median {statistics.median(times) * 1000:7.0f} ms"
+            f"{name:15} median {statistics.median(times) * 1000:7.0f} ms"
             f"  (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {runs} runs)"
         )
 
