@@ -138,6 +138,8 @@ def _take(message: ForwardMsg, drawn: Drawn) -> None:
             drawn.texts.append(getattr(element, what).body)
         elif what == "metric":
             drawn.metrics[element.metric.label] = element.metric.body
+        elif what == "bidi_component":  # our own components (their state is JSON)
+            drawn.widgets[widget_key(element.bidi_component.id)] = element.bidi_component.id
         elif what == "exception":
             drawn.errors.append(f"exception: {element.exception.message[:200]}")
     elif kind == "auto_rerun":
@@ -165,9 +167,16 @@ async def read_run(ws: ClientConnection, *, timeout: float) -> Drawn:
             return drawn
 
 
-def _connect(url: str, *, timeout: float):
+PHONE_ADDRESS_HEADER = "X-Bench-Phone"
+"""The header each simulated phone puts its own made-up address in, which the server is told
+to read as a proxy's (``BEDROCK_CLIENT_ADDRESS_HEADER``): a thousand phones are many rooms,
+not one venue router, so the limit on new phones per address does not apply to them all."""
+
+
+def _connect(url: str, *, timeout: float, address: str | None = None):
     return connect(
         url,
+        additional_headers={PHONE_ADDRESS_HEADER: address} if address else None,
         subprotocols=["streamlit"],
         compression=None,
         max_size=None,
@@ -255,7 +264,8 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
     stop = base + job.window_end
     await _sleep_until(base + plan.join_at)
     try:
-        async with _connect(job.ws_url, timeout=job.run_timeout) as ws:
+        address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(256)}"
+        async with _connect(job.ws_url, timeout=job.run_timeout, address=address) as ws:
             sent = time.time()
             await ws.send(rerun_message(query=job.query))
             page = await read_run(ws, timeout=job.run_timeout)
@@ -795,6 +805,7 @@ def _run_in(
     env = dict(os.environ)
     env.pop("STREAMLIT_SERVER_PORT", None)
     env["BEDROCK_COUNT_QUERIES"] = str(counter)
+    env["BEDROCK_CLIENT_ADDRESS_HEADER"] = PHONE_ADDRESS_HEADER
     if settings.gc_threshold:
         env["BEDROCK_BENCH_GC_THRESHOLD"] = settings.gc_threshold
     env["PYTHONPATH"] = os.pathsep.join(

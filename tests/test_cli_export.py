@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from workshop.cli import EXPORT_FORMATS
-from workshop.engine.privacy import new_token
 from workshop.engine.store import PromptSpec, StagePlan, Store
 from workshop.printing import summary as summaries
 
@@ -48,10 +47,14 @@ def database(tmp_path) -> tuple[str, str]:
         stages=[StagePlan(module_id="welcome", title="Welcome", minutes=10, prompts=(vote, wish))],
         passcode=PASSCODE,
     )
-    for i, option in enumerate(["Talking", "Talking", "Quiet"]):
-        store.answer(code=made.code, prompt_id="vote", token=f"voter-token-{i:06d}", value=option)
+    for option in ["Talking", "Talking", "Quiet"]:
+        store.answer(
+            code=made.code, prompt_id="vote", token=store.join(code=made.code), value=option
+        )
     for text in UNSHOWN:
-        store.submit_reflection(code=made.code, prompt_id="wish", token=new_token(), text=text)
+        store.submit_reflection(
+            code=made.code, prompt_id="wish", token=store.join(code=made.code), text=text
+        )
     store.close()
     return url, made.code
 

@@ -9,7 +9,6 @@ import time
 import pytest
 
 from workshop.engine.errors import WorkshopNotFound
-from workshop.engine.privacy import new_token
 from workshop.engine.store import Store
 
 
@@ -26,7 +25,10 @@ def test_purge_deletes_workshops_older_than_the_given_days_only(sqlite_url, new_
     forty_days_ago = Store(sqlite_url, clock=lambda: time.time() - 40 * 86400)
     old = new_workshop(forty_days_ago)
     forty_days_ago.submit_reflection(
-        code=old.code, prompt_id="barrier", token=new_token(), text="old words"
+        code=old.code,
+        prompt_id="barrier",
+        token=forty_days_ago.join(code=old.code),
+        text="old words",
     )
     recent = new_workshop(Store(sqlite_url))
 

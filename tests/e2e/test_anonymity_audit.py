@@ -47,7 +47,7 @@ TABLES = {
 }
 """Every table the schema may hold. A new one needs a place in this audit first."""
 REFLECTION_COLUMNS = {"id", "workshop_id", "prompt_id", "text", "hidden", "held"}
-WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer"}
+WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer", "texts"}  # texts: how many, at most 5
 ANSWER_COLUMNS = {"workshop_id", "prompt_id", "voter", "value"}
 WORKSHOP_TIMES = {
     # The day a workshop was created, so old ones can be purged.
@@ -62,8 +62,9 @@ WORKSHOP_TIMES = {
 """The only columns that may hold a date or a moment: all on the workshop, none on a
 response (see README, "Where your data lives")."""
 
-TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
-"""What a browser token looks like (256 random bits, URL-safe base64)."""
+TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+"""What a phone's identity looks like (256 random bits and the server's signature of them,
+URL-safe base64)."""
 IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:[0-9a-fA-F]{1,4}:){3,}[0-9a-fA-F]{0,4}\b")
 USER_AGENT = re.compile(r"Mozilla/|Chrome/|AppleWebKit|Safari/|Linux x86_64|HeadlessChrome")
 DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")

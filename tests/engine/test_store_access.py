@@ -17,7 +17,6 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.engine.privacy import new_token
 from workshop.engine.store import Store
 
 FACILITATOR_ACTIONS = {
@@ -57,10 +56,12 @@ def test_every_facilitator_action_is_refused_without_the_facilitator_key(
     reflection = None
     for text in ("one", "two", "three"):
         reflection = any_store.submit_reflection(
-            token=new_token(), code=code, prompt_id="barrier", text=text
+            token=any_store.join(code=code), code=code, prompt_id="barrier", text=text
         )
     for value in (1, 2, 3):
-        any_store.answer(code=code, prompt_id="closeness", token=new_token(), value=value)
+        any_store.answer(
+            code=code, prompt_id="closeness", token=any_store.join(code=code), value=value
+        )
     any_store.reveal(code=code, key=key, prompt_id="closeness")
     clock.advance(30)
     flipped = key[:-1] + ("A" if key[-1] != "A" else "B")
@@ -216,9 +217,11 @@ EVERY_CALL = {
     "open_console": lambda s, c: s.open_console(code=c.code, passcode="open sesame"),
     "check_screen": lambda s, c: s.check_screen(code=c.code, screen_key=c.screen_key),
     "submit_reflection": lambda s, c: s.submit_reflection(
-        token=new_token(), code=c.code, prompt_id="barrier", text="hello"
+        token=s.join(code=c.code), code=c.code, prompt_id="barrier", text="hello"
     ),
-    "answer": lambda s, c: s.answer(code=c.code, prompt_id="pick", token=new_token(), value="Time"),
+    "answer": lambda s, c: s.answer(
+        code=c.code, prompt_id="pick", token=s.join(code=c.code), value="Time"
+    ),
     "response_count": lambda s, c: s.response_count(code=c.code, prompt_id="barrier"),
     "results": lambda s, c: s.results(code=c.code, prompt_id="barrier"),
     **{

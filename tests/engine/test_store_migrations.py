@@ -77,8 +77,9 @@ def test_a_new_database_gets_every_migration_in_order(any_store):
         (3, "slide_index"),
         (4, "reflection_writers"),
         (5, "held_and_shared"),
+        (6, "phones_and_limits"),
     ]
-    assert db.schema_version(any_store.engine) == db.LATEST == 5
+    assert db.schema_version(any_store.engine) == db.LATEST == 6
 
 
 def test_the_migrated_schema_is_the_one_the_queries_expect(any_store):
@@ -210,7 +211,7 @@ def test_a_version_3_database_is_upgraded_with_its_rows_intact(any_url, clock):
         assert store.results(code="KEPT34", prompt_id="close").count == 2
         # The upgraded workshop goes on: a text sent to the wall that is up waits.
         store.submit_reflection(
-            code="KEPT34", prompt_id="feel", token=privacy.new_token(), text="new"
+            code="KEPT34", prompt_id="feel", token=store.join(code="KEPT34"), text="new"
         )
         assert "new" not in store.results(code="KEPT34", prompt_id="feel").reflections
         (held,) = [

@@ -361,6 +361,10 @@ for _column in (
 # migration 5
 reflections.append_column(sa.Column("held", sa.Boolean, nullable=False))
 prompts.append_column(sa.Column("shared", sa.Boolean, nullable=False))
+# migration 6
+workshops.append_column(sa.Column("phones_joined", sa.Integer, nullable=False))
+reflection_writers.append_column(sa.Column("texts", sa.Integer, nullable=False))
+prompts.append_column(sa.Column("taken_down", sa.Boolean, nullable=False))
 
 WORKSHOP_TABLES = (
     "answers",
@@ -436,6 +440,24 @@ def _v5_held_and_shared(connection: Connection) -> None:
     connection.exec_driver_sql("UPDATE prompts SET shared = revealed")
 
 
+def _v6_phones_and_limits(connection: Connection) -> None:
+    """How many phones joined each workshop, how many texts each writer sent to a prompt
+    (a phone may send only a few), and whether a prompt's wall was taken down because too
+    few people's texts were left on it. A workshop already running counts as many phones
+    as the most people who answered one of its prompts, so its counts stay as they were."""
+    false = "0" if is_sqlite(connection) else "FALSE"
+    _add_columns(connection, "workshops", [("phones_joined", "INTEGER NOT NULL DEFAULT 0")])
+    _add_columns(connection, "reflection_writers", [("texts", "INTEGER NOT NULL DEFAULT 1")])
+    _add_columns(connection, "prompts", [("taken_down", f"BOOLEAN NOT NULL DEFAULT {false}")])
+    connection.exec_driver_sql(
+        "UPDATE workshops SET phones_joined = (SELECT COALESCE(MAX(n), 0) FROM ("
+        " SELECT COUNT(*) AS n FROM reflection_writers r WHERE r.workshop_id = workshops.id"
+        " GROUP BY r.prompt_id"
+        " UNION ALL SELECT COUNT(*) AS n FROM answers a WHERE a.workshop_id = workshops.id"
+        " GROUP BY a.prompt_id) AS counted)"
+    )
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -449,6 +471,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "slide_index", _v3_slide_index),
     Migration(4, "reflection_writers", _v4_reflection_writers),
     Migration(5, "held_and_shared", _v5_held_and_shared),
+    Migration(6, "phones_and_limits", _v6_phones_and_limits),
 )
 LATEST = MIGRATIONS[-1].version
 

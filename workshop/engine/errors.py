@@ -69,3 +69,15 @@ class StorageUnavailable(BedrockError):
     """The database cannot be reached or is not usable by this version of Bedrock."""
 
     message = "The workshop's storage is not available right now. Please try again shortly."
+
+
+class TooManyPhones(BedrockError):
+    """Too many new phones joined from one network in a short time; another can join after
+    ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(0.0, float(retry_after))
+        super().__init__(
+            "Many phones joined from this network just now. Please wait "
+            f"{max(1, round(self.retry_after))} seconds and try again; your answer is still here."
+        )

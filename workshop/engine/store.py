@@ -15,6 +15,7 @@ SQLite the bytes are scrubbed, on PostgreSQL the tables are vacuumed.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,16 +25,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from workshop.engine import access, console, db, privacy, responses
+from workshop.engine import access, console, db, identity, privacy, responses
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
-from workshop.engine.errors import AccessDenied, InvalidInput, WorkshopNotFound
+from workshop.engine.errors import AccessDenied, InvalidInput, TooManyPhones, WorkshopNotFound
 from workshop.engine.records import (
     ANSWER_KINDS,
     KINDS,
     TEXT_KINDS,
     Created,
     PromptSpec,
+    Queue,
     Reflection,
     Results,
     StagePlan,
@@ -49,6 +51,7 @@ __all__ = [
     "TEXT_KINDS",
     "Created",
     "PromptSpec",
+    "Queue",
     "Reflection",
     "Results",
     "StagePlan",
@@ -72,6 +75,10 @@ class Store:
         self.url = db.normalise_url(url)
         self.clock = clock
         self.engine = db.make_engine(self.url)
+        self.joins = identity.JoinLimiter()
+        """New phone identities per client address, in this process."""
+        self.pace = identity.SendPace()
+        """When each phone last sent a text, in this process."""
         try:
             db.migrate(self.engine)
         except BaseException:
@@ -158,6 +165,7 @@ class Store:
                     attempt_failures=0,
                     lockouts=0,
                     slide_index=0,
+                    phones_joined=0,
                 )
                 .returning(workshops.c.id)
             ).scalar_one()
@@ -194,6 +202,7 @@ class Store:
                             "max_chars": spec.max_chars,
                             "revealed": False,
                             "shared": False,
+                            "taken_down": False,
                         }
                         for seq, spec in enumerate(specs)
                     ],
@@ -302,6 +311,8 @@ class Store:
                 prompts={p.prompt_id: responses.spec_from_row(p) for p in prompt_rows},
                 stage_started_at=row.stage_started_at,
                 slide_index=row.slide_index,
+                phones_joined=row.phones_joined,
+                taken_down=frozenset(p.prompt_id for p in prompt_rows if p.taken_down),
             )
 
         return self._read(work)
@@ -363,6 +374,27 @@ class Store:
 
     # -- what participants send -----------------------------------------------------------
 
+    def join(self, *, code: str, offered: object = None, client: str = "") -> str:
+        """This phone's identity in the workshop: ``offered`` when the server issued it for
+        this workshop (a phone that reloaded), else a newly minted one, which adds one to
+        the workshop's phones joined (bumping its version). New identities are limited per
+        ``client`` address (see :class:`identity.JoinLimiter`): raises TooManyPhones with the
+        seconds to wait when this address had too many just now. Also WorkshopNotFound /
+        WorkshopEnded."""
+        secret = self._read(lambda c: db.find_workshop(c, code).secret)
+        if identity.verify(secret, offered):
+            return offered
+        wait = self.joins.take(str(client), self.clock())
+        if wait > 0:
+            raise TooManyPhones(wait)
+
+        def work(connection: Connection) -> str:
+            row = db.find_workshop(connection, code, lock=True)
+            db.bump(connection, row.id, phones_joined=workshops.c.phones_joined + 1)
+            return identity.mint(row.secret)
+
+        return self._write(work)
+
     def submit_reflection(self, *, code: str, prompt_id: str, token: str, text: str) -> str:
         """Store a reflection, word or timed-writing list (cleaned; see
         :func:`privacy.clean_text`) under a new random id, with no participant key and no
@@ -370,17 +402,33 @@ class Store:
         the prompt is kept, apart from the text, so that a browser sending several texts
         counts as one person towards the reveal threshold. While the prompt's results are
         revealed the text is held back, hidden, until the facilitator shows it. Raises
-        InvalidInput for an empty or too long text, a missing token or a prompt that takes a
-        choice. Bumps the version."""
-        return self._write(
-            partial(responses.submit, code=code, prompt_id=prompt_id, token=token, text=text)
-        )
+        InvalidInput for an empty or too long text, a token this server did not issue (see
+        :meth:`join`), a prompt that takes a choice, a phone's text sent faster than
+        :class:`identity.SendPace` allows, or one beyond the
+        :data:`identity.TEXTS_PER_PROMPT` a phone may send to a prompt. Bumps the version."""
+        now = self.clock()
+        where = privacy.normalise_code(code)
+        wait, before = self.pace.claim(where, str(token), now)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise InvalidInput(
+                f"That was quick: please wait {seconds} second{'s' if seconds > 1 else ''} "
+                "before sending another answer. Your words are still here."
+            )
+        try:
+            return self._write(
+                partial(responses.submit, code=code, prompt_id=prompt_id, token=token, text=text)
+            )
+        except BaseException:
+            self.pace.release(where, str(token), before)
+            raise
 
     def answer(self, *, code: str, prompt_id: str, token: str, value: object) -> None:
         """Record this browser's answer to a scale (int), choice (str) or ranking (every
         option once, in order); answering again replaces it. Only an HMAC of the prompt and
         ``token`` is stored, different on every prompt. Raises InvalidInput for a value the
-        prompt does not accept. Bumps the version."""
+        prompt does not accept or a token this server did not issue (see :meth:`join`).
+        Bumps the version."""
         self._write(
             partial(responses.answer, code=code, prompt_id=prompt_id, token=token, value=value)
         )
@@ -397,6 +445,47 @@ class Store:
         """Every reflection on a text prompt, hidden and held ones included, in a random
         order that stays the same between calls. Read-only."""
         return self._read(partial(responses.queue, code=code, key=key, prompt_id=prompt_id))
+
+    def moderation_page(
+        self,
+        *,
+        code: str,
+        key: str,
+        prompt_id: str,
+        new_limit: int = 20,
+        seen_offset: int = 0,
+        seen_limit: int = 20,
+    ) -> Queue:
+        """A bounded page of a text prompt's moderation queue (see :class:`Queue`): at most
+        ``new_limit`` texts held back since the reveal and ``seen_limit`` others from
+        ``seen_offset``, with the totals, so the console stays the same size whatever
+        arrives. Read-only."""
+        return self._read(
+            partial(
+                responses.queue_page,
+                code=code,
+                key=key,
+                prompt_id=prompt_id,
+                new_limit=console.whole(new_limit),
+                seen_offset=console.whole(seen_offset),
+                seen_limit=console.whole(seen_limit),
+            )
+        )
+
+    def show_all_new(self, *, code: str, key: str, prompt_id: str) -> int:
+        """Put every text held back since the reveal on the wall at once; returns how many.
+        Bumps the version when there were any."""
+        return self._write(
+            partial(responses.settle_held, code=code, key=key, prompt_id=prompt_id, show=True)
+        )
+
+    def keep_all_new_hidden(self, *, code: str, key: str, prompt_id: str) -> int:
+        """Keep every text held back since the reveal off the wall, at once (each can still
+        be restored from the queue); returns how many. Bumps the version when there were
+        any."""
+        return self._write(
+            partial(responses.settle_held, code=code, key=key, prompt_id=prompt_id, show=False)
+        )
 
     def hide_reflection(
         self, *, code: str, key: str, reflection_id: str, hidden: bool = True

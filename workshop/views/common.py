@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import html
+import os
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -73,6 +74,25 @@ def paragraphs(text: str) -> str:
 def user_text(text: str, *, css_class: str = "bedrock-text") -> None:
     """Render someone's words as plain text inside our own markup: never Markdown or HTML."""
     st.html(f'<div class="{css_class}">{html.escape(text)}</div>')
+
+
+ADDRESS_HEADER = "BEDROCK_CLIENT_ADDRESS_HEADER"
+"""Environment variable naming the header a trusted proxy puts the client's address in."""
+
+
+def client_address() -> str:
+    """The address this session's connection came from, for rate limits only (never stored
+    or logged in the clear). Behind a proxy, set env ``BEDROCK_CLIENT_ADDRESS_HEADER`` to the
+    header it sets (e.g. ``X-Forwarded-For``; the last address in it, the one the proxy
+    added, is used); without a proxy that header must stay unset, since a browser can send
+    any header it likes."""
+    header = os.environ.get(ADDRESS_HEADER, "").strip()
+    if header:
+        forwarded = st.context.headers.get(header) or ""
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return st.context.ip_address or ""
 
 
 @st.cache_resource(show_spinner=False)

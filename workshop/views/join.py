@@ -7,15 +7,22 @@ import time
 import streamlit as st
 
 from workshop.components.countdown import countdown
-from workshop.components.device import device_token
+from workshop.components.device import device_token, sent_token
 from workshop.content.model import Module
-from workshop.engine import privacy
 from workshop.engine.access import LookupThrottle
-from workshop.engine.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
+from workshop.engine.errors import (
+    BedrockError,
+    InvalidInput,
+    TooManyPhones,
+    WorkshopEnded,
+    WorkshopNotFound,
+)
+from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
 from workshop.views import results as results_view
 from workshop.views.common import (
+    client_address,
     content,
     content_note,
     live,
@@ -32,6 +39,7 @@ FOLLOW_SECONDS = 6
 
 DEVICE_KEY = "join_device_token"
 """The key of the invisible element that hands over the browser's stored token."""
+TEXT_KINDS = {"reflection", "word", "timed-writing"}
 
 # Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
 # confuses there (tapping Send is what counts); the character count next to it stays.
@@ -87,8 +95,6 @@ def page() -> None:
     else:
         st.session_state.join_last_state = state
 
-    if "join_token" not in st.session_state:
-        st.session_state.join_token = privacy.new_token()
     st.session_state.join_seen = signature(state)
     # While the room's answers are up, follow later changes too (a late answer, one the
     # facilitator hides), not only changes of stage, prompt or reveal; at most every
@@ -98,9 +104,12 @@ def page() -> None:
     st.session_state.join_drawn_at = time.time()
 
     st.html(PHONE_CSS)
-    # The browser's own token, kept across reloads, once it has sent it; until then (or
-    # when the browser keeps no storage) this session's token.
-    st.session_state.join_device = device_token(key=DEVICE_KEY)
+    phone = _phone(code, sent_token(key=DEVICE_KEY))
+    device_token(
+        key=DEVICE_KEY,
+        have=phone is not None,
+        keep=st.session_state.get("join_keep", {}).get(code),
+    )
     stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
@@ -146,6 +155,33 @@ def _live_strip(code: str) -> None:
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
         countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
+
+
+def _phone(code: str, offered: str | None) -> str | None:
+    """This session's identity in workshop ``code``: bound on first use and never changed
+    for the rest of the session, whatever the browser sends later, so one session is at
+    most one person. Bound once the browser has handed over what it keeps (``offered``;
+    None while it has not answered yet): its own identity if the server signed it, else a
+    new one (counted as a phone joined), which the browser is then asked to keep. None
+    while it cannot be bound (not answered yet, too many new phones from this network,
+    storage out of reach); Send binds it then."""
+    phones = st.session_state.setdefault("join_phones", {})
+    if code in phones or offered is None:
+        return phones.get(code)
+    try:
+        return _bind(code, offered)
+    except BedrockError:
+        return None
+
+
+def _bind(code: str, offered: str) -> str:
+    """Bind this session to the phone identity the store gives for ``offered``. Raises
+    TooManyPhones and the store's other errors."""
+    token = store().join(code=code, offered=offered or None, client=client_address())
+    st.session_state.setdefault("join_phones", {})[code] = token
+    if token != offered:
+        st.session_state.setdefault("join_keep", {})[code] = token
+    return token
 
 
 def _code_box(message: str) -> None:
@@ -222,7 +258,7 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
             del st.session_state[done_key]
             st.rerun()
         return
-    if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
+    if done == "sent" and spec.kind in TEXT_KINDS:
         st.success("Sent, anonymously. Thank you.")
         if revealed:
             st.caption(
@@ -269,6 +305,11 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         st.caption("Nothing to send for this one: it's for you and your partner.")
         return
 
+    if kind in TEXT_KINDS:
+        st.caption(
+            f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
+            f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
+        )
     if st.session_state.get(done_key) == "sent":
         st.success("Sent, anonymously. You can change your answer until the next stage.")
     send, skip = st.columns(2)
@@ -283,9 +324,9 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
 
 
 def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
-    token = st.session_state.get("join_device") or st.session_state.join_token
     try:
-        if spec.kind in {"reflection", "word", "timed-writing"}:
+        token = st.session_state.get("join_phones", {}).get(code) or _bind(code, "")
+        if spec.kind in TEXT_KINDS:
             store().submit_reflection(
                 code=code, prompt_id=spec.id, token=token, text=str(value or "")
             )
@@ -293,7 +334,7 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
             if value is None or value == []:
                 raise InvalidInput("Choose an answer first, or pass.")
             store().answer(code=code, prompt_id=spec.id, token=token, value=value)
-    except InvalidInput as problem:
+    except (InvalidInput, TooManyPhones) as problem:
         st.session_state[f"{done_key}_error"] = str(problem)
         st.rerun()
     except BedrockError:
@@ -303,7 +344,7 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
         )
         st.rerun()
     st.session_state[done_key] = "sent"
-    if spec.kind in {"reflection", "word", "timed-writing"}:
+    if spec.kind in TEXT_KINDS:
         st.session_state.pop(f"{done_key}_text", None)
     live().forget(code)
     st.rerun()
