@@ -22,7 +22,6 @@ from workshop.content.loader import get_content
 from workshop.content.planning import build_plan
 from workshop.couple import evening
 from workshop.couple.evening import CoupleProgress, Names
-from workshop.engine.privacy import new_token
 from workshop.engine.store import Store
 from workshop.printing import couple_plan, summary_print
 from workshop.printing import summary as summaries
@@ -42,19 +41,20 @@ def summary_document(texts: tuple[str, ...] | None = None):
     plan = build_plan(content, [(m.id, m.minutes) for m in content.modules])
     made = store.create_workshop(title="Tuesday group", stages=plan, passcode="open sesame")
     code, key = made.code, made.facilitator_key
-    for i, value in enumerate([3, 4, 4, 6, 7, 5, 4]):
-        store.answer(code=code, prompt_id="checkin-open", token=f"open-{i:012d}", value=value)
-        store.answer(code=code, prompt_id="checkin-close", token=f"close-{i:012d}", value=value + 2)
+    for value in [3, 4, 4, 6, 7, 5, 4]:
+        phone = store.join(code=code)
+        store.answer(code=code, prompt_id="checkin-open", token=phone, value=value)
+        store.answer(code=code, prompt_id="checkin-close", token=phone, value=value + 2)
     options = content.exercises["mechanical-or-close"].options
     for i in range(9):
         store.answer(
-            code=code, prompt_id="mechanical-or-close", token=f"vote-{i:012d}",
+            code=code, prompt_id="mechanical-or-close", token=store.join(code=code),
             value=options[i % len(options)],
         )  # fmt: skip
     texts = texts or ("Cook together on Sunday", WORDS["A"], WORDS["B"], "Walk after dinner")
     for text in texts:
         store.submit_reflection(
-            code=code, prompt_id="one-thing-this-week", token=new_token(), text=text
+            code=code, prompt_id="one-thing-this-week", token=store.join(code=code), text=text
         )
     store.go_to_stage(code=code, key=key, index=len(plan) - 1)
     store.set_prompt(code=code, key=key, prompt_id="one-thing-this-week")

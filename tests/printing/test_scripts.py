@@ -20,7 +20,6 @@ from workshop.content.loader import get_content
 from workshop.content.planning import build_plan
 from workshop.couple import evening
 from workshop.couple.evening import CoupleProgress, Names
-from workshop.engine.privacy import new_token
 from workshop.printing import couple_plan, handouts_pdf, report
 
 NAMES = Names(a="美玲", b="अनु")
@@ -83,10 +82,12 @@ def summary_pdf(store) -> bytes:
     code, key = made.code, made.facilitator_key
     for text in [*WORDS.values(), HEBREW, f"{NAMES.b} {NOWHERE}"]:
         store.submit_reflection(
-            code=code, prompt_id="one-thing-this-week", token=new_token(), text=text
+            code=code, prompt_id="one-thing-this-week", token=store.join(code=code), text=text
         )
     for word in [NAMES.a, NAMES.a, "أمل"]:
-        store.submit_reflection(code=code, prompt_id="arrival-word", token=new_token(), text=word)
+        store.submit_reflection(
+            code=code, prompt_id="arrival-word", token=store.join(code=code), text=word
+        )
     store.set_prompt(code=code, key=key, prompt_id="arrival-word")
     store.reveal(code=code, key=key, prompt_id="arrival-word")
     store.go_to_stage(code=code, key=key, index=len(plan) - 1)
