@@ -524,4 +524,4 @@ def test_the_plan_pdf_holds_the_shared_words_in_dejavu_and_falls_back_to_a_core_
     assert "KEPT-PRIVATE" not in text
     fallback = couple_plan.plan_pdf(document, font_dir=str(tmp_path))
     plain = "".join(p.extract_text() for p in PdfReader(io.BytesIO(fallback)).pages)
-    assert "Crêpes, ?ód?" in plain
+    assert "Crêpes, ?ódz" in plain  # a letter the core font lacks keeps its base letter
