@@ -19,8 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from playwright.sync_api import expect
-
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
@@ -85,7 +83,11 @@ def open_paired(
 def in_sync(page: Page, server: ServerClock, *, countdowns: int = 1) -> None:
     """Wait until at least ``countdowns`` countdowns are on the page and every one of them
     counts from the server's current time: the last script run has reached the page."""
-    # Locator assertions poll on their own timers, which the paused page clock leaves alone.
+    # Imported here: the apps under test read their clock from this module too, without a
+    # browser driver. Locator assertions poll on their own timers, which the paused page
+    # clock leaves alone (page.wait_for_function would wait on the paused clock).
+    from playwright.sync_api import expect
+
     every = page.locator(".bedrock-countdown")
     synced = page.locator(f'.bedrock-countdown[data-server-now="{server.ms}"]')
     if countdowns:
