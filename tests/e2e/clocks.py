@@ -22,6 +22,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
+RETRY_MS = 2_000
+"""How long to wait for a page to connect before letting its retry timers run, and how far
+both clocks move for them (Streamlit retries within 4 s, sooner at first)."""
+MAX_RETRIES = 30
 CLICK_MS = 50
 """How far both clocks move for a click: Streamlit sends clicks from a timer, which the
 paused page clock holds back until it runs."""
@@ -69,15 +73,40 @@ def open_paired(
     device_offset_s: float = 0.0,
 ) -> Page:
     """Open ``url`` with the page's clock paused and the app's clock at the same moment (the
-    device's clock ``device_offset_s`` seconds off the server's, as a phone's may be)."""
+    device's clock ``device_offset_s`` seconds off the server's, as a phone's may be).
+
+    On a slow server Streamlit retries its first connection on timers, which a paused clock
+    holds back for ever: while the page is not connected, both clocks move on by
+    :data:`RETRY_MS` at a time so the retries run. A countdown drawn just as that happened
+    measured its offset across the step: :func:`resync` it before reading it to the second.
+    """
+    from playwright.sync_api import expect
+
     page = context.new_page()
     start = float(math.floor(time.time()))
     page.clock.install(time=start + device_offset_s)
     page.clock.pause_at(start + device_offset_s + 1)
     server.set(start + 1)
     page.goto(url)
+    connected = page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')
+    for _ in range(MAX_RETRIES):
+        try:
+            expect(connected).to_be_attached(timeout=RETRY_MS)
+            break
+        except AssertionError:
+            server.set(server.now + RETRY_MS / 1000)
+            page.clock.run_for(RETRY_MS)
+    else:
+        raise AssertionError(f"{url} did not connect after {MAX_RETRIES} retries")
     wait_ready(page)
     return page
+
+
+def resync(page: Page, server: ServerClock, rerun: Callable[[], object]) -> None:
+    """Have every countdown on the page measure its offset again: ``rerun`` (a click that runs
+    the script) with both clocks paused, then wait until its run reached the page."""
+    click(page, server, rerun)
+    in_sync(page, server)
 
 
 def in_sync(page: Page, server: ServerClock, *, countdowns: int = 1) -> None:
