@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 RETRY_MS = 2_000
 """How long to wait for a page to connect before letting its retry timers run, and how far
 both clocks move for them (Streamlit retries within 4 s, sooner at first)."""
-MAX_RETRIES = 30
+LOAD_TIMEOUT_S = 60
+"""How long a page may take to load on a shared, busy machine (the first script run of a
+fresh server imports everything)."""
 CLICK_MS = 50
 """How far both clocks move for a click: Streamlit sends clicks from a timer, which the
 paused page clock holds back until it runs."""
@@ -67,7 +69,7 @@ def read_clock(path: str | os.PathLike[str]) -> float:
 def open_paired(
     context: BrowserContext,
     url: str,
-    wait_ready: Callable[[Page], None],
+    wait_ready: Callable[..., None],
     server: ServerClock,
     *,
     device_offset_s: float = 0.0,
@@ -80,7 +82,7 @@ def open_paired(
     :data:`RETRY_MS` at a time so the retries run. A countdown drawn just as that happened
     measured its offset across the step: :func:`resync` it before reading it to the second.
     """
-    from playwright.sync_api import expect
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     page = context.new_page()
     start = float(math.floor(time.time()))
@@ -88,18 +90,24 @@ def open_paired(
     page.clock.pause_at(start + device_offset_s + 1)
     server.set(start + 1)
     page.goto(url)
-    connected = page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')
-    for _ in range(MAX_RETRIES):
+    app = page.get_by_test_id("stApp")
+    give_up = time.monotonic() + LOAD_TIMEOUT_S
+    while True:
         try:
-            expect(connected).to_be_attached(timeout=RETRY_MS)
-            break
-        except AssertionError:
-            server.set(server.now + RETRY_MS / 1000)
-            page.clock.run_for(RETRY_MS)
-    else:
-        raise AssertionError(f"{url} did not connect after {MAX_RETRIES} retries")
-    wait_ready(page)
-    return page
+            wait_ready(page, timeout_ms=RETRY_MS)
+            return page
+        except PlaywrightTimeoutError:
+            connection = app.get_attribute("data-test-connection-state")
+            if time.monotonic() > give_up:
+                script = app.get_attribute("data-test-script-state")
+                raise AssertionError(
+                    f"{url} did not load in {LOAD_TIMEOUT_S} s "
+                    f"(connection {connection}, script {script})"
+                ) from None
+            if connection != "CONNECTED":
+                server.set(server.now + RETRY_MS / 1000)
+                page.clock.run_for(RETRY_MS)
+            # Connected: the server is still running the page's first script run.
 
 
 def resync(page: Page, server: ServerClock, rerun: Callable[[], object]) -> None:
