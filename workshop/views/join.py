@@ -15,6 +15,7 @@ from workshop.engine.errors import BedrockError, InvalidInput, WorkshopEnded, Wo
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
 from workshop.views import results as results_view
+from workshop.views.code_entry import code_form
 from workshop.views.common import (
     content,
     content_note,
@@ -151,9 +152,9 @@ def _live_strip(code: str) -> None:
 def _code_box(message: str) -> None:
     st.title("Join a workshop")
     st.info(message)
-    typed = st.text_input("Workshop code", max_chars=6, key="join_retry_code", placeholder="ABC123")
-    if st.button("Join", type="primary", disabled=not typed.strip(), key="join_retry"):
-        st.query_params["code"] = typed.strip().upper()
+    typed = code_form(box_key="join_retry_code", button_key="join_retry")
+    if typed:
+        st.query_params["code"] = typed
         st.session_state.pop("join_unknown_code", None)
         st.rerun()
 

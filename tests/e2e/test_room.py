@@ -1,0 +1,59 @@
+"""The group workshop as a real room lives it, in Chromium: joining from a phone, the end of
+the evening reaching every phone, the link on the wall, and the smaller things a counsellor
+and the phones notice.
+
+One app server (the real ``app.py`` on a fresh SQLite file) serves every test here. Waits are
+``expect`` with a timeout, never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+FIRST_STAGE = "Welcome and ground rules"
+LIVE_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def app(run_app):
+    return run_app("app.py")
+
+
+def test_one_tap_or_enter_joins_from_the_landing_page_and_from_the_retry_box(
+    app, desktop, phone, wait_ready, group
+) -> None:
+    _console, code = group.create(desktop(**LAPTOP), app)
+
+    # One tap on Join, with the keyboard still up over the code just typed.
+    tapped = phone().new_page()
+    tapped.goto(app.at())
+    wait_ready(tapped)
+    tapped.get_by_label("Workshop code").fill(code.lower())
+    tapped.get_by_role("button", name="Join", exact=True).tap(timeout=5_000)
+    expect(tapped.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+    # Enter on the keyboard.
+    entered = phone().new_page()
+    entered.goto(app.at())
+    wait_ready(entered)
+    entered.get_by_label("Workshop code").fill(code)
+    entered.get_by_label("Workshop code").press("Enter")
+    expect(entered.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+    # A mistyped link, then the right code in the box that offers another try: one tap.
+    retry = phone().new_page()
+    retry.goto(app.at("code=ZZZZZZ"))
+    wait_ready(retry)
+    expect(retry.get_by_text("We couldn't find a workshop with that code.")).to_be_visible()
+    retry.get_by_label("Workshop code").fill(code)
+    retry.get_by_role("button", name="Join", exact=True).tap(timeout=5_000)
+    expect(retry.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+    # Join with nothing typed says what to do, and stays put.
+    empty = phone().new_page()
+    empty.goto(app.at())
+    wait_ready(empty)
+    empty.get_by_role("button", name="Join", exact=True).tap()
+    expect(empty.get_by_text("Type the six-letter code from the screen first.")).to_be_visible()
