@@ -57,3 +57,36 @@ def test_one_tap_or_enter_joins_from_the_landing_page_and_from_the_retry_box(
     wait_ready(empty)
     empty.get_by_role("button", name="Join", exact=True).tap()
     expect(empty.get_by_text("Type the six-letter code from the screen first.")).to_be_visible()
+
+
+def end_workshop(console) -> None:
+    """The facilitator ends the workshop and deletes everything, from the console."""
+    console.get_by_role("button", name="End workshop").click()
+    console.get_by_text("I have exported what I need").click()
+    console.get_by_role("button", name="End and delete everything").click()
+    expect(console.get_by_text("Workshop ended; its data is deleted.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+
+
+def test_ending_the_workshop_reaches_every_open_phone_within_seconds(
+    app, desktop, phone, wait_ready, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    writing = group.join(phone(), app, code)
+    sent = group.join(phone(), app, code)
+    group.send(sent, "They listened without fixing anything.")
+    writing.get_by_label("Your answer (anonymous)").fill("Half a sentence not sent yet")
+
+    end_workshop(console)
+    # Phones ask every 2 seconds: each one shows the ended page within a few seconds,
+    # without a reload, with the support panel still one tap away.
+    for page in (writing, sent):
+        expect(page.get_by_text("This workshop has ended")).to_be_visible(timeout=8_000)
+        expect(page.get_by_role("button", name="Send")).to_have_count(0)
+        expect(page.get_by_text("A time I felt understood")).to_have_count(0)
+        page.get_by_role("button", name="Support").click()
+        expect(page.get_by_text("not a crisis service")).to_be_visible()
+    shot(writing, "room-phone-ended")

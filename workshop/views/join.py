@@ -71,11 +71,7 @@ def page() -> None:
         _code_box(not_found)
         return
     except WorkshopEnded:
-        st.title("Thank you")
-        st.info(
-            "This workshop has ended and its answers have been deleted. Take care of each other."
-        )
-        support_panel()
+        _ended(code)
         return
     except BedrockError:
         # The database is out of reach for a moment: keep drawing the page this phone last
@@ -133,6 +129,8 @@ def _live_strip(code: str) -> None:
     """Polls the workshop; redraws the page only when the stage, prompt or reveal changed."""
     try:
         state = live().state(code)
+    except (WorkshopEnded, WorkshopNotFound):
+        st.rerun(scope="app")  # the facilitator ended it: the whole page says so
     except BedrockError:
         st.caption("Reconnecting…")
         return
@@ -147,6 +145,24 @@ def _live_strip(code: str) -> None:
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
         countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
+
+
+def _ended(code: str) -> None:
+    """The page for a workshop its facilitator ended. What this phone still held of it
+    (the last state, answers being written) is dropped from the session; only the
+    workshop's own support text is kept, for the panel."""
+    last = st.session_state.get("join_last_state")
+    support = last.support_text if last is not None and last.code == code else ""
+    for name in list(st.session_state):
+        if name == "join_last_state" or str(name).startswith(f"join_done_{code}_"):
+            del st.session_state[name]
+    st.title("Thank you")
+    st.info("This workshop has ended and its answers have been deleted. Take care of each other.")
+    st.markdown(
+        "If tonight brought up something you'd like to talk through, tap **Support** for "
+        "where to turn."
+    )
+    support_panel(support)
 
 
 def _code_box(message: str) -> None:
