@@ -177,12 +177,12 @@ def test_the_screen_refuses_a_missing_or_wrong_key(app_db):
 
 
 def test_guessing_codes_from_one_phone_is_slowed_down_and_said_plainly(app_db):
+    console = facilitator_creates_workshop()
     phone = _session("join", code="ZZZZZZ")
     for guess in ("ZZZZZY", "ZZZZZX", "ZZZZZW", "ZZZZZV"):
         phone.text_input(key="join_retry_code").input(guess)
         phone.button(key="join_retry").click().run()
         assert "couldn't find a workshop" in texts(phone)
-    console = facilitator_creates_workshop()
     phone.text_input(key="join_retry_code").input(console.session_state["fac_code"])
     phone.button(key="join_retry").click().run()
     assert "Please wait 60 seconds" in texts(phone)
