@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from workshop.engine.address import network_address
+
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 FIRST_STAGE = "Welcome and ground rules"
 LIVE_MS = 15_000
@@ -90,3 +92,54 @@ def test_ending_the_workshop_reaches_every_open_phone_within_seconds(
         page.get_by_role("button", name="Support").click()
         expect(page.get_by_text("not a crisis service")).to_be_visible()
     shot(writing, "room-phone-ended")
+
+
+WALL_WARNING = "Phones can't open this link"
+
+
+def test_a_link_on_the_wall_that_only_opens_on_this_computer_is_flagged_on_both_screens(
+    app, desktop, projector, group, shot
+) -> None:
+    # This server listens on 127.0.0.1 only: no phone can reach it whatever the wall says.
+    console, code = group.create(desktop(**LAPTOP), app)
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-url")).to_have_text(f"{app.url}/?code={code}")
+    expect(screen.get_by_text(WALL_WARNING)).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("it only opens on this computer")).to_be_visible()
+    expect(console.get_by_text("--server.address 0.0.0.0")).to_be_visible()
+    shot(screen, "room-screen-loopback")
+    shot(console, "room-console-loopback")
+
+
+def test_a_laptop_on_the_venue_network_puts_its_network_address_on_the_wall(
+    run_app, desktop, projector, phone, group, wait_ready, shot
+) -> None:
+    address = network_address()
+    assert address, "this machine has no network address to offer"
+    laptop = run_app("app.py", address="0.0.0.0")
+    # The counsellor opens the console on the laptop itself, as the README first says.
+    console, code = group.create(desktop(**LAPTOP), laptop)
+    expected = f"http://{address}:{laptop.port}/?code={code}"
+    expect(console.get_by_text(f"Phones join at {expected}")).to_be_visible()
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-url")).to_have_text(expected, timeout=LIVE_MS)
+    expect(screen.get_by_text(WALL_WARNING)).to_have_count(0)
+    shot(screen, "room-screen-network")
+    # And a phone can open what the wall shows.
+    page = phone().new_page()
+    page.goto(expected)
+    wait_ready(page)
+    expect(page.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+
+def test_the_operators_public_address_is_the_one_on_the_wall(
+    run_app, desktop, projector, group
+) -> None:
+    hosted = run_app("app.py", env={"BEDROCK_PUBLIC_URL": "https://bedrock.example.org/"})
+    console, code = group.create(desktop(**LAPTOP), hosted)
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-url")).to_have_text(
+        f"https://bedrock.example.org/?code={code}", timeout=LIVE_MS
+    )
+    expect(screen.get_by_text(WALL_WARNING)).to_have_count(0)
+    expect(console.get_by_text("it only opens on this computer")).to_have_count(0)

@@ -314,3 +314,13 @@ def test_a_phone_sees_the_content_note_first_and_can_continue_or_skip(app_db):
     skipping.button(key=f"join_note_{code}_{sensitive.index}_skip").click().run()
     assert "You're skipping this part" in texts(skipping)
     assert not [r for r in skipping.radio if r.key and "barrier-resonates" in r.key]
+
+
+def test_a_public_address_setting_that_is_no_web_address_is_named_on_the_console(
+    app_db, monkeypatch
+):
+    monkeypatch.setenv("BEDROCK_PUBLIC_URL", "ftp://workshop.example.org")
+    console = facilitator_creates_workshop()
+    warnings = " ".join(e.value for e in console.warning)
+    assert "BEDROCK_PUBLIC_URL" in warnings
+    assert "it must start with http:// or https://" in warnings

@@ -18,7 +18,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.views import console_export
+from workshop.views import console_export, room_link
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
 from workshop.views.common import (
@@ -139,6 +139,7 @@ def _console(code: str, key: str) -> None:
                 st.session_state.fac_flash = "Workshop ended; its data is deleted."
                 st.rerun()
 
+    room_link.console_note(room_link.base("/facilitate"), code)
     _agenda(state, now)
     stage = state.stages[state.stage_index]
     module = stage_module(stage.module_id)

@@ -12,6 +12,7 @@ import streamlit as st
 from workshop.components.countdown import countdown
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.views import results as results_view
+from workshop.views import room_link
 from workshop.views.common import content, live, paragraphs, store
 
 REFRESH_SECONDS = 1
@@ -29,19 +30,13 @@ h2{font-size:3.2rem !important}
 h3{font-size:2.2rem !important}
 .st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2.6rem;line-height:1.4}
 .bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
-.bedrock-url{font-size:1.4rem;color:#5b4a42}
+.bedrock-url{font-size:1.4rem;color:#5b4a42;overflow-wrap:anywhere}
+.bedrock-link-warning{font-size:1.4rem;line-height:1.35;background:#fdecea;color:#7a1f12;
+  border-left:.5rem solid #b3261e;padding:.8rem 1rem;border-radius:.5rem;margin-top:.8rem}
 .bedrock-note{font-size:1.9rem;line-height:1.4;background:#fbf5ef;border-left:.5rem solid #8a4b3c;
   padding:1rem 1.4rem;border-radius:.5rem;margin-bottom:1rem;white-space:pre-wrap}
 </style>
 """
-
-
-def join_url(code: str) -> str:
-    """The short link participants type or scan, on this server's own address."""
-    base = (st.context.url or "").split("?")[0].rstrip("/")
-    if base.endswith("/screen"):
-        base = base[: -len("/screen")]
-    return f"{base}/?code={code}"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -109,9 +104,11 @@ def _screen(code: str) -> None:
     slide = slides[min(state.slide_index, len(slides) - 1)] if slides else None
     main, side = st.columns([3, 1], gap="large")
     with side:
-        url = join_url(code)
+        link = room_link.base("/screen")
+        url = room_link.join_url(link, code)
         st.image(qr_png(url), width=300)
         st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
+        room_link.wall_warning(link)
         if state.timer.status(time.time()) != "idle":
             chime = st.query_params.get("chime") != "0"
             countdown(
