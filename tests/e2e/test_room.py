@@ -143,3 +143,28 @@ def test_the_operators_public_address_is_the_one_on_the_wall(
     )
     expect(screen.get_by_text(WALL_WARNING)).to_have_count(0)
     expect(console.get_by_text("it only opens on this computer")).to_have_count(0)
+
+
+def send_word(page, word: str) -> None:
+    page.get_by_label("One word or a few").fill(word)
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+
+
+def test_word_answers_come_back_on_the_wall_as_typed(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.ask(console, "Arrival word")
+    screen = group.screen(projector(), console)
+    phones = [group.join(phone(), app, code) for _ in range(3)]
+    for page, word in zip(phones, ("<b>tired</b>", ":red[calm]", ":Red[calm] "), strict=True):
+        send_word(page, word)
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    for page in (screen, phones[0], console):
+        labels = page.get_by_test_id("stVegaLiteChart").locator(".role-axis-label text")
+        expect(labels).to_have_count(2, timeout=LIVE_MS)
+        shown = labels.evaluate_all("els => els.map(e => e.textContent)")
+        assert sorted(shown) == [":red[calm]", "<b>tired</b>"]
+    shot(screen, "room-screen-words")
