@@ -168,3 +168,27 @@ def test_word_answers_come_back_on_the_wall_as_typed(
         shown = labels.evaluate_all("els => els.map(e => e.textContent)")
         assert sorted(shown) == [":red[calm]", "<b>tired</b>"]
     shot(screen, "room-screen-words")
+
+
+def test_pasting_more_than_the_box_holds_keeps_the_first_600_characters_and_says_so(
+    app, desktop, phone, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    page = group.join(phone(permissions=["clipboard-read", "clipboard-write"]), app, code)
+    long_text = "".join(f"sentence {n:04d} of a long letter. " for n in range(160))[:5000]
+    assert len(long_text) == 5000
+    page.evaluate("text => navigator.clipboard.writeText(text)", long_text)
+    box = page.get_by_label("Your answer (anonymous)")
+    box.click()
+    page.keyboard.press("Control+V")
+    expect(box).to_have_value(long_text[:600])
+    expect(page.get_by_text("600/600")).to_be_visible()
+    expect(
+        page.get_by_text("The box holds 600 characters, so it kept the first 600 of the 5000")
+    ).to_be_visible()
+    shot(page, "room-phone-paste")
+    group.click(page, "Send")
+    expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("Moderate (1)")).to_be_visible(timeout=LIVE_MS)

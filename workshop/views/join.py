@@ -8,6 +8,7 @@ import streamlit as st
 
 from workshop.components.countdown import countdown
 from workshop.components.device import device_token
+from workshop.components.paste_limit import paste_limit
 from workshop.content.model import Module
 from workshop.engine import privacy
 from workshop.engine.access import LookupThrottle
@@ -264,6 +265,7 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             height=160,
             placeholder="Write as much or as little as you like.",
         )
+        paste_limit(box_key=f"{done_key}_text", limit=spec.max_chars)
     elif kind == "word":
         value = st.text_input("One word or a few", max_chars=spec.max_chars, key=f"{done_key}_text")
     elif kind == "scale":
