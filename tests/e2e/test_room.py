@@ -8,6 +8,8 @@ One app server (the real ``app.py`` on a fresh SQLite file) serves every test he
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -168,6 +170,16 @@ def test_word_answers_come_back_on_the_wall_as_typed(
         shown = labels.evaluate_all("els => els.map(e => e.textContent)")
         assert sorted(shown) == [":red[calm]", "<b>tired</b>"]
     shot(screen, "room-screen-words")
+
+    # The room moves on, taking the chart off the wall; the export still says it was revealed.
+    group.stage(console, 2)
+    group.click(console, "Export")
+    with console.expect_download() as download:
+        console.get_by_role("button", name="Answers (JSON)").click()
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
+    (word,) = [p for s in data["stages"] for p in s["prompts"] if p["title"] == "Arrival word"]
+    assert word["revealed"] is True
+    assert sorted(w for w, _n in word["words"]) == [":red[calm]", "<b>tired</b>"]
 
 
 def test_pasting_more_than_the_box_holds_keeps_the_first_600_characters_and_says_so(

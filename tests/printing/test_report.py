@@ -271,3 +271,19 @@ def test_checkin_chart_leaves_out_a_checkin_below_its_threshold(filled):
     few = store.results(code=code, prompt_id="barrier-resonates")  # below its threshold
     only_opening = charts.checkin_frame(opening, few, lo=1, hi=10)
     assert set(only_opening["moment"]) == {"Opening"}
+
+
+def test_a_prompt_revealed_before_the_room_moved_on_is_exported_as_revealed(filled):
+    s, code, key = filled.store, filled.code, filled.key
+    s.go_to_stage(code=code, key=key, index=0)
+    s.set_prompt(code=code, key=key, prompt_id="arrival-word")
+    s.reveal(code=code, key=key, prompt_id="arrival-word")
+    s.next_stage(code=code, key=key)  # takes the wall down without withdrawing it
+    s.set_prompt(code=code, key=key, prompt_id="felt-understood")
+    s.reveal(code=code, key=key, prompt_id="felt-understood")
+    s.unreveal(code=code, key=key, prompt_id="felt-understood")  # withdrawn on purpose
+    data = json.loads(every_format(filled)["json"])
+    words = exported_prompt(data, "arrival-word")
+    assert words["revealed"] is True and words["words"]
+    withdrawn = exported_prompt(data, "felt-understood")
+    assert withdrawn["revealed"] is False and "reflections" not in withdrawn

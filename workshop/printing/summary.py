@@ -277,7 +277,9 @@ def to_data(summary: Summary) -> dict[str, object]:
             "count": r.count if r.enough else None,
             "needed": r.needed,
             "enough": r.enough,
-            "revealed": r.revealed,
+            # Shown to the room at some point and not taken down on purpose: moving on to
+            # the next stage takes a wall off the screen but it was still revealed.
+            "revealed": r.shared,
         }
         if p.note:
             data["note"] = p.note
