@@ -204,3 +204,50 @@ def test_pasting_more_than_the_box_holds_keeps_the_first_600_characters_and_says
     group.click(page, "Send")
     expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
     expect(console.get_by_text("Moderate (1)")).to_be_visible(timeout=LIVE_MS)
+
+
+def rank(page, order: list[str]) -> None:
+    """Tap the options of a ranking in order, then send."""
+    box = page.get_by_label("Tap them in order, most important first")
+    for option in order:
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("Sent, anonymously.")).to_be_visible(timeout=LIVE_MS)
+
+
+def test_a_ranking_on_the_wall_shows_the_whole_order(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 6):
+        group.stage(console, number)
+    group.ask(console, "What matters most right now")
+    screen = group.screen(projector(), console)
+    rankings = [
+        ["Trust", "Deeper intimacy", "Open, honest communication"],
+        ["Trust", "Open, honest communication", "Deeper intimacy"],
+        ["Open, honest communication", "Deeper intimacy", "Trust"],
+    ]
+    for order in rankings:
+        rank(group.join(phone(), app, code), order)
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    chart = screen.get_by_test_id("stVegaLiteChart")
+    labels = chart.locator(".role-axis-label text")
+    expect(labels).to_have_count(3, timeout=LIVE_MS)
+    # Highest points first; first places alone would put Deeper intimacy at 0.
+    assert labels.evaluate_all("els => els.map(e => e.textContent)") == [
+        "Trust",
+        "Open, honest communication",
+        "Deeper intimacy",
+    ]
+    bars = chart.locator("[aria-roledescription='bar']")
+    assert sorted(bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")) == [
+        "count: 2; answer: Deeper intimacy",
+        "count: 3; answer: Open, honest communication",
+        "count: 4; answer: Trust",
+    ]
+    expect(screen.get_by_text("points for the whole order")).to_be_visible()
+    shot(screen, "room-screen-ranking")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from workshop.engine.store import PromptSpec, Results, WorkshopState
@@ -70,12 +71,21 @@ def show(
             st.altair_chart(chart, width="stretch")
             if results.mean is not None:
                 _average(f"Average: {results.mean:.1f}", results.count_label, big=big)
+    elif spec.kind == "ranking" and results.points is not None:
+        # The whole order, not only first places: each option's points, highest first.
+        frame = pd.DataFrame(list(results.points.items()), columns=["answer", "count"])
+        chart = charts.bar_chart(frame, big=big).properties(height=height)
+        st.altair_chart(chart, width="stretch")
+        top = len(spec.options) - 1
+        st.caption(
+            f"{results.count} rankings · points for the whole order: {top} for each first "
+            "place, one fewer for each place below, none for the last"
+        )
     elif spec.kind in {"choice", "ranking"}:
         frame = charts.distribution_frame(results, order=list(spec.options))
         chart = charts.bar_chart(frame, big=big).properties(height=height)
         st.altair_chart(chart, width="stretch")
-        label = "first choices" if spec.kind == "ranking" else "answers"
-        st.caption(f"{results.count} {label}")
+        st.caption(f"{results.count} answers")
     elif spec.kind == "word":
         frame = charts.words_frame(results)
         if not frame.empty:
