@@ -251,3 +251,20 @@ def test_a_ranking_on_the_wall_shows_the_whole_order(
     ]
     expect(screen.get_by_text("points for the whole order")).to_be_visible()
     shot(screen, "room-screen-ranking")
+
+
+def test_someone_who_skipped_the_sensitive_stage_can_come_back_in(
+    app, desktop, phone, group
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 8):
+        group.stage(console, number)
+    group.ask(console, "Which barrier resonates most")
+    page = group.join(phone(), app, code)
+    expect(page.get_by_text("Before this part")).to_be_visible()
+    group.click(page, "Skip this part")
+    expect(page.get_by_text("You're skipping this part.")).to_be_visible()
+    expect(page.get_by_text("Choose one")).to_have_count(0)
+    group.click(page, "I'm ready to join again")
+    expect(page.get_by_text("Choose one")).to_be_visible()
+    expect(page.get_by_text("You're skipping this part.")).to_have_count(0)

@@ -315,6 +315,11 @@ def test_a_phone_sees_the_content_note_first_and_can_continue_or_skip(app_db):
     assert "You're skipping this part" in texts(skipping)
     assert not [r for r in skipping.radio if r.key and "barrier-resonates" in r.key]
 
+    # Ready again: the same stage, this time with its question.
+    skipping.button(key=f"join_note_{code}_{sensitive.index}_back").click().run()
+    assert "You're skipping this part" not in texts(skipping)
+    assert skipping.radio(key=f"join_done_{code}_barrier-resonates_choice") is not None
+
 
 def test_a_public_address_setting_that_is_no_web_address_is_named_on_the_console(
     app_db, monkeypatch

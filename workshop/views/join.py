@@ -110,19 +110,28 @@ def page() -> None:
     _live_strip(code)
 
     module = _stage_module(state)
-    choice = content_note(module, state_key=f"join_note_{code}_{state.stage_index}")
+    note_key = f"join_note_{code}_{state.stage_index}"
+    choice = content_note(module, state_key=note_key)
     if choice is None:
         return
     if choice == "skip":
-        st.info(
-            "You're skipping this part. Take the time you need; the next stage will appear "
-            "here by itself."
-        )
+        _skipping(note_key)
         return
     if state.current_prompt is None:
         st.markdown("Listen in for now. A question will appear here when it's time.")
         return
     _prompt(code, state, state.prompts[state.current_prompt])
+
+
+def _skipping(note_key: str) -> None:
+    """A person sitting out a sensitive stage, with the way back in whenever they like."""
+    st.info(
+        "You're skipping this part. Take the time you need; the next stage will appear "
+        "here by itself."
+    )
+    if st.button("I'm ready to join again", key=f"{note_key}_back"):
+        st.session_state[note_key] = "continue"
+        st.rerun()
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
