@@ -268,3 +268,31 @@ def test_someone_who_skipped_the_sensitive_stage_can_come_back_in(
     group.click(page, "I'm ready to join again")
     expect(page.get_by_text("Choose one")).to_be_visible()
     expect(page.get_by_text("You're skipping this part.")).to_have_count(0)
+
+
+CUT_OFF = """e => [e, ...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)"""
+
+
+def test_the_console_counts_people_plainly_and_its_moderation_buttons_are_whole(
+    app, desktop, phone, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    page = group.join(phone(), app, code)
+    group.send(page, "First thing I noticed.")
+    group.send(page, "A second thought from the same phone.")
+    # Two texts, one person: the count says people, and why the two differ.
+    expect(console.get_by_text("Moderate (2)")).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("People who answered")).to_be_visible()
+    expect(group.answers(console)).to_have_text("fewer than 3")
+    expect(console.get_by_text("Several texts from one phone count once")).to_be_visible()
+
+    console.get_by_text("Moderate (2)").click()
+    console.get_by_role("button", name="Hide", exact=True).first.click()
+    restore = console.get_by_role("button", name="Restore", exact=True)
+    expect(restore).to_be_visible(timeout=LIVE_MS)
+    assert not restore.evaluate(CUT_OFF), "the Restore button's label is cut off"
+    hide = console.get_by_role("button", name="Hide", exact=True)
+    assert not hide.evaluate(CUT_OFF)
+    shot(console, "room-console-moderation")

@@ -301,11 +301,11 @@ def _live_responses(code: str, prompt_id: str) -> None:
     exercise = content().exercises.get(prompt_id)
     if exercise is not None:
         st.caption(exercise.group_prompt)
-    st.metric("Answers", results.count_label)
     collects = spec.kind in {"reflection", "word", "timed-writing", "scale", "choice", "ranking"}
     if not collects:
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
+    _people_count(results)
     revealed = prompt_id in state.revealed
     if revealed:
         if st.button("Hide results from the room", key="fac_unreveal"):
@@ -324,6 +324,13 @@ def _live_responses(code: str, prompt_id: str) -> None:
     if spec.kind in {"reflection", "word", "timed-writing"}:
         _moderation(code, key, prompt_id)
     results_view.show(results, spec, opening=opening)
+
+
+def _people_count(results) -> None:
+    """How many people answered, as the room would be told it, and why that can be fewer
+    than the texts waiting to be moderated."""
+    st.metric("People who answered", results.count_label)
+    st.caption("Several texts from one phone count once.")
 
 
 def _moderation(code: str, key: str, prompt_id: str) -> None:
@@ -347,7 +354,7 @@ def _moderation(code: str, key: str, prompt_id: str) -> None:
         return
     with st.expander(f"Moderate ({len(seen)})", expanded=False):
         for item in seen:
-            text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+            text_col, button_col = st.columns([3, 1], vertical_alignment="center")
             with text_col:
                 if item.hidden:
                     st.caption("Hidden from the room:")
