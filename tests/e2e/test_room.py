@@ -296,3 +296,23 @@ def test_the_console_counts_people_plainly_and_its_moderation_buttons_are_whole(
     hide = console.get_by_role("button", name="Hide", exact=True)
     assert not hide.evaluate(CUT_OFF)
     shot(console, "room-console-moderation")
+
+
+FONT_SIZE = "e => parseFloat(getComputedStyle(e).fontSize)"
+
+
+def test_on_the_phone_the_question_leads_and_send_stays_in_view_while_the_timer_runs(
+    app, desktop, phone, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    group.click(console, "Start")
+    page = group.join(phone(), app, code)
+    expect(page.locator(".bc-digits")).to_be_visible(timeout=LIVE_MS)
+    question = page.get_by_role("heading", name="A time I felt understood")
+    stage = page.get_by_role("heading", name="What is emotional connection?")
+    assert question.evaluate(FONT_SIZE) > stage.evaluate(FONT_SIZE)
+    send = page.get_by_role("button", name="Send", exact=True)
+    expect(send).to_be_in_viewport(ratio=1)
+    shot(page, "room-phone-reflection-timer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 
 import streamlit as st
@@ -44,6 +45,7 @@ PHONE_CSS = """
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
+h2.bedrock-stage{font-size:1.05rem;font-weight:600;line-height:1.3;color:#5b4a42;margin:0;padding:0}
 .st-key-join_device_token{display:none}
 </style>
 """
@@ -106,7 +108,8 @@ def page() -> None:
     head.caption(f"Workshop {code} · stage {state.stage_index + 1} of {len(state.stages)}")
     with help_:
         support_panel(state.support_text)
-    st.header(stage.title)
+    # The stage is where the room is; the question, when there is one, leads (below).
+    st.html(f'<h2 class="bedrock-stage">{html.escape(stage.title)}</h2>')
     _live_strip(code)
 
     module = _stage_module(state)
@@ -154,7 +157,9 @@ def _live_strip(code: str) -> None:
     if moved or signature(state) != st.session_state.get("join_seen"):
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
-        countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
+        # Beside a question the clock stays small, so the answer box and Send stay in view.
+        size = "small" if state.current_prompt else "large"
+        countdown(timer=state.timer, now=time.time(), key="join_timer", size=size)
 
 
 def _ended(code: str) -> None:
