@@ -316,3 +316,28 @@ def test_on_the_phone_the_question_leads_and_send_stays_in_view_while_the_timer_
     send = page.get_by_role("button", name="Send", exact=True)
     expect(send).to_be_in_viewport(ratio=1)
     shot(page, "room-phone-reflection-timer")
+
+
+HELD = "the facilitator reads yours before it joins them"
+
+
+def test_a_phone_whose_text_is_already_on_the_wall_is_not_told_it_waits(
+    app, desktop, phone, group
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    phones = [group.join(phone(), app, code) for _ in range(3)]
+    for n, page in enumerate(phones):
+        group.send(page, f"Sent before the reveal, number {n}.")
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    first = phones[0]
+    expect(first.get_by_text("The answers are up on the screen now.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(first.locator(".bedrock-card", has_text="number 0")).to_be_visible()
+    expect(first.get_by_text(HELD)).to_have_count(0)
+    # A text sent now, with the answers up, does wait for the facilitator, and is told so.
+    group.send(first, "Sent while the answers are up.")
+    expect(first.get_by_text(HELD)).to_be_visible()

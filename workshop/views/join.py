@@ -256,7 +256,9 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
         return
     if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
         st.success("Sent, anonymously. Thank you.")
-        if revealed:
+        # Only a text sent while the answers were up waits for the facilitator; one sent
+        # before the reveal is on the screen already.
+        if revealed and st.session_state.get(f"{done_key}_wall_up"):
             st.caption(
                 "The answers are already up, so the facilitator reads yours before it joins "
                 "them on the screen."
@@ -265,6 +267,7 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
             del st.session_state[done_key]
             st.rerun()
         return
+    st.session_state[f"{done_key}_wall_up"] = revealed  # as it is when Send is tapped
     _answer_input(code, spec, done_key)
 
 
