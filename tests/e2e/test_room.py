@@ -341,3 +341,55 @@ def test_a_phone_whose_text_is_already_on_the_wall_is_not_told_it_waits(
     # A text sent now, with the answers up, does wait for the facilitator, and is told so.
     group.send(first, "Sent while the answers are up.")
     expect(first.get_by_text(HELD)).to_be_visible()
+
+
+def ask_private(console, title: str) -> None:
+    """Put an exercise that collects nothing on the phones."""
+    console.get_by_text(title, exact=True).click()
+    expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(1, timeout=LIVE_MS)
+    expect(console.get_by_text("Nothing is collected for this exercise")).to_be_visible(
+        timeout=LIVE_MS
+    )
+
+
+def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 7):
+        group.stage(console, number)
+    screen = group.screen(projector(), console)
+    page = group.join(phone(), app, code)
+
+    ask_private(console, "Our weekly time together")
+    expect(group.answers(console)).to_have_count(0)
+    expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(screen.get_by_text("so far")).to_have_count(0)
+    for label in ("What will we do?", "When?", "For how long?", "How will we protect it?"):
+        expect(page.get_by_label(label)).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_text("Nothing to send")).to_have_count(0)
+    page.get_by_label("What will we do?").fill("A slow walk by the river")
+    page.get_by_label("When?").fill("Sunday mornings")
+    page.get_by_label("For how long?").click()  # a box hands over its words on leaving it
+    expect(page.get_by_text("Not sent to the room and not saved anywhere.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download a copy").click()
+    kept = download.value.path().read_text(encoding="utf-8")
+    assert "A slow walk by the river" in kept and "Sunday mornings" in kept
+    shot(page, "room-phone-plan")
+
+    for number in (7, 8):
+        group.stage(console, number)
+    ask_private(console, "Things to try this week")
+    expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    item = page.get_by_role("checkbox", name="Thank my partner for something specific")
+    expect(item).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_role("checkbox")).to_have_count(7)
+    page.get_by_text("Thank my partner for something specific").click()
+    expect(item).to_be_checked()
+    expect(page.get_by_role("button", name="Download a copy")).to_be_visible()
+    shot(page, "room-phone-checklist")

@@ -329,3 +329,22 @@ def test_a_public_address_setting_that_is_no_web_address_is_named_on_the_console
     warnings = " ".join(e.value for e in console.warning)
     assert "BEDROCK_PUBLIC_URL" in warnings
     assert "it must start with http:// or https://" in warnings
+
+
+def test_a_plan_filled_in_on_a_phone_never_reaches_the_database(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    store = Store(app_db)
+    stage = next(s for s in store.state(code=code).stages if "weekly-ritual" in s.prompt_ids)
+    store.go_to_stage(code=code, key=key, index=stage.index)
+    store.set_prompt(code=code, key=key, prompt_id="weekly-ritual")
+    st.cache_resource.clear()
+    phone = _session("join", code=code)
+    phone.text_area(key=f"join_done_{code}_weekly-ritual_plan_what").input("Quillwort picnic")
+    phone.run()
+    assert not phone.exception
+    assert "Not sent to the room and not saved anywhere" in texts(phone)
+    store.close()
+    raw = Path(app_db.removeprefix("sqlite:///"))
+    for path in raw.parent.glob(raw.name + "*"):  # the file and its write-ahead log
+        assert b"Quillwort" not in path.read_bytes()

@@ -16,6 +16,7 @@ from workshop.engine.access import LookupThrottle
 from workshop.engine.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
+from workshop.views import join_private
 from workshop.views import results as results_view
 from workshop.views.code_entry import code_form
 from workshop.views.common import (
@@ -301,6 +302,9 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             spec.options,
             key=f"{done_key}_rank",
         )
+    elif kind in join_private.KINDS:
+        join_private.private_exercise(content().exercises.get(spec.id), key=done_key)
+        return
     else:
         st.caption("Nothing to send for this one: it's for you and your partner.")
         return

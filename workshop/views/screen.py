@@ -11,6 +11,7 @@ import streamlit as st
 
 from workshop.components.countdown import countdown
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
+from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
 from workshop.views import results as results_view
 from workshop.views import room_link
 from workshop.views.common import content, live, paragraphs, store
@@ -132,8 +133,18 @@ def _screen(code: str) -> None:
                 st.markdown(slide.body)
         if prompt and results is not None:
             spec = state.prompts[prompt]
-            count = results.count_label
-            if count[:1].isdigit() or count.startswith("fewer"):
-                count += " so far"
             st.subheader(f"On your phone: {spec.title}")
-            st.html(f'<div class="bedrock-count">{html.escape(count)}</div>')
+            st.html(f'<div class="bedrock-count">{html.escape(_count_line(spec, results))}</div>')
+
+
+def _count_line(spec, results) -> str:
+    """How many have answered so far; for an exercise that collects nothing, that nothing
+    is collected (a count there would suggest otherwise)."""
+    if spec.kind not in TEXT_KINDS | ANSWER_KINDS:
+        if spec.kind in {"checklist", "plan"}:
+            return "It stays on your phone: nothing is collected."
+        return "Nothing is collected: this one is for you and your partner."
+    count = results.count_label
+    if count[:1].isdigit() or count.startswith("fewer"):
+        count += " so far"
+    return count
