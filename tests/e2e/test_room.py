@@ -9,6 +9,7 @@ One app server (the real ``app.py`` on a fresh SQLite file) serves every test he
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -393,3 +394,37 @@ def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
     expect(item).to_be_checked()
     expect(page.get_by_role("button", name="Download a copy")).to_be_visible()
     shot(page, "room-phone-checklist")
+
+
+def test_listening_turns_run_on_the_projector_from_the_console(
+    app, desktop, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 7):
+        group.stage(console, number)
+    screen = group.screen(projector(), console)
+    ask_private(console, "Listening turns")
+    expect(console.get_by_text("Start runs the listening turns on the projector")).to_be_visible()
+    # The turns as written: 2 rounds of 2 + 1 minutes each way, and three 15-second swaps.
+    expect(console.get_by_label("Minutes")).to_have_value("12.75")
+    group.click(console, "Start")
+
+    expect(screen.get_by_text("Round 1 of 2", exact=True)).to_be_visible(timeout=LIVE_MS)
+    expect(screen.get_by_text("A speaks · B listens", exact=True)).to_be_visible()
+    expect(screen.get_by_text("Next: B says back what they heard (1 min)")).to_be_visible()
+    expect(screen.get_by_text("The listener says back what they heard")).to_be_visible()
+    digits = screen.locator(".bc-digits")
+    expect(digits).to_have_count(1)
+    expect(digits).to_have_text(re.compile(r"^(2:00|1:[0-5]\d)$"), timeout=LIVE_MS)
+    expect(
+        console.get_by_text("Listening turns: round 1 of 2 · A speaks · B listens")
+    ).to_be_visible(timeout=LIVE_MS)
+    shot(screen, "room-screen-turns")
+
+    group.click(console, "Pause")
+    expect(console.get_by_role("button", name="Resume")).to_be_visible(timeout=LIVE_MS)
+    frozen = digits.inner_text()
+    expect(screen.locator(".bedrock-countdown")).to_have_attribute(
+        "data-state", "paused", timeout=LIVE_MS
+    )
+    expect(digits).to_have_text(frozen)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from workshop.components.countdown import countdown
 from workshop.content.model import Module
+from workshop.couple.turn_timer import room_turn_view, turns_seconds
 from workshop.engine.errors import (
     AccessDenied,
     BedrockError,
@@ -18,7 +19,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.views import console_export, room_link
+from workshop.views import console_export, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
 from workshop.views.common import (
@@ -231,6 +232,7 @@ def _timer_controls(state, now: float) -> None:
     status = state.timer.status(now)
     if status != "idle":
         countdown(timer=state.timer, now=now, key="fac_timer", size="large")
+    _turns_note(state, now)
     minutes = st.number_input(
         "Minutes", min_value=0.5, max_value=120.0, value=float(_suggested_minutes(state)), step=0.5
     )
@@ -258,11 +260,34 @@ def _timer_controls(state, now: float) -> None:
 
 
 def _suggested_minutes(state) -> float:
+    turns = room_turns.turns_exercise(state.current_prompt)
+    if turns is not None:  # the turns as written, swaps included
+        return turns_seconds(turns) / 60
     if state.current_prompt:
         exercise = content().exercises.get(state.current_prompt)
         if exercise:
             return exercise.minutes
     return 5.0
+
+
+def _turns_note(state, now: float) -> None:
+    """With listening turns on the phones, what Start does, and where the room is."""
+    turns = room_turns.turns_exercise(state.current_prompt)
+    if turns is None:
+        return
+    turn = room_turn_view(turns, state.timer, now=now)
+    if turn is None:
+        st.caption(
+            "Start runs the listening turns on the projector: who speaks, saying back, swap, "
+            f"{turns.rounds} rounds, with the rules card. Pause and resume them here."
+        )
+    elif turn.status == "done":
+        st.caption("Listening turns: done.")
+    else:
+        st.caption(
+            f"Listening turns: round {turn.phase.round} of {turns.rounds} · "
+            f"{room_turns.phase_line(turn.phase)}"
+        )
 
 
 def _prompt_controls(state: WorkshopState) -> None:

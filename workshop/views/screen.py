@@ -13,7 +13,7 @@ from workshop.components.countdown import countdown
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
 from workshop.views import results as results_view
-from workshop.views import room_link
+from workshop.views import room_link, room_turns
 from workshop.views.common import content, live, paragraphs, store
 
 REFRESH_SECONDS = 1
@@ -110,12 +110,18 @@ def _screen(code: str) -> None:
         st.image(qr_png(url), width=300)
         st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
         room_link.wall_warning(link)
-        if state.timer.status(time.time()) != "idle":
-            chime = st.query_params.get("chime") != "0"
+        turns = room_turns.turns_exercise(prompt)
+        turn = room_turns.view(turns, state.timer) if turns else None
+        chime = st.query_params.get("chime") != "0"
+        if turn is None and state.timer.status(time.time()) != "idle":
             countdown(
                 timer=state.timer, now=time.time(), key="screen_timer", size="huge", chime=chime
             )
     with main:
+        if turns is not None and turn is not None and prompt not in state.revealed:
+            st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
+            room_turns.projector(turns, turn, chime=chime)
+            return
         st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
         if prompt and results is not None and prompt in state.revealed:
             spec = state.prompts[prompt]
