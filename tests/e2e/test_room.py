@@ -428,3 +428,59 @@ def test_listening_turns_run_on_the_projector_from_the_console(
         "data-state", "paused", timeout=LIVE_MS
     )
     expect(digits).to_have_text(frozen)
+
+
+SNAPSHOT = """() => [
+  document.querySelector('.bedrock-wall-page').innerText,
+  [...document.querySelectorAll('.bedrock-card')].map(
+    e => [e.innerText, e.getBoundingClientRect().bottom])
+]"""
+STORY = "They listened to the whole story before saying anything at all."
+WALL_TEXTS = [f"{n:02d}. {STORY[: 30 + 7 * (n % 8)]}".strip() for n in range(42)]
+
+
+def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_projector(
+    app, desktop, projector, group, shot
+) -> None:
+    from workshop.engine.privacy import new_token
+    from workshop.engine.store import Store
+
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    store = Store(app.database_url)
+    try:
+        for text in WALL_TEXTS:
+            store.submit_reflection(
+                code=code, prompt_id="felt-understood", token=new_token(), text=text
+            )
+    finally:
+        store.close()
+    expect(group.answers(console)).to_have_text("42 answers", timeout=LIVE_MS)
+    turn = console.get_by_role("spinbutton", name="Seconds each page of a long wall stays up")
+    turn.fill("10")
+    turn.press("Enter")
+    expect(console.get_by_role("link", name="Open projector screen")).to_have_attribute(
+        "href", re.compile(r"&turn=10$"), timeout=LIVE_MS
+    )
+    group.click(console, "Reveal to the room")
+    expect(
+        console.get_by_text(re.compile(r"On the projector: 42 cards on \d pages"))
+    ).to_be_visible(timeout=LIVE_MS)
+    screen = group.screen(projector(), console)
+    indicator = screen.locator(".bedrock-wall-page")
+    expect(indicator).to_contain_text("of 42", timeout=LIVE_MS)
+    pages = int(re.search(r"page \d+ of (\d+)", indicator.inner_text()).group(1))
+    assert pages >= 2
+    seen: set[str] = set()
+    for _ in range(pages):
+        # One look at the page, so a page turning meanwhile cannot mix two pages up.
+        label, cards = screen.evaluate(SNAPSHOT)
+        assert cards, label
+        for text, bottom in cards:
+            assert bottom <= 1080, f"{text!r} runs off the screen on {label}"
+        seen |= {text for text, _bottom in cards}
+        if len(seen) < len(WALL_TEXTS):
+            expect(indicator).not_to_have_text(label, timeout=15_000)
+    shot(screen, "room-screen-wall-pages")
+    assert seen == set(WALL_TEXTS)

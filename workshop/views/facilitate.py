@@ -19,6 +19,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
+from workshop.printing.wall import DEFAULT_TURN_SECONDS
 from workshop.views import console_export, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
@@ -118,7 +119,7 @@ def _console(code: str, key: str) -> None:
     chime = st.session_state.get("fac_chime", True)
     head[1].link_button(
         "Open projector screen",
-        f"screen?code={code}&key={screen_key}" + ("" if chime else "&chime=0"),
+        f"screen?code={code}&key={screen_key}" + ("" if chime else "&chime=0") + _turn_query(),
         icon=":material/tv:",
         width="stretch",
         help="Opens in a new tab: move it to the projector and make it full screen.",
@@ -257,6 +258,22 @@ def _timer_controls(state, now: float) -> None:
         key="fac_chime",
         help="Takes effect on a projector screen opened after the change.",
     )
+    st.number_input(
+        "Seconds each page of a long wall stays up",
+        min_value=10,
+        max_value=120,
+        value=DEFAULT_TURN_SECONDS,
+        step=5,
+        key="fac_wall_turn",
+        help="A wall with more cards than fit the projector shows them a page at a time. "
+        "Takes effect on a projector screen opened after the change.",
+    )
+
+
+def _turn_query() -> str:
+    """The wall's page time for the projector's link, when it is not the default."""
+    turn = int(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
+    return "" if turn == DEFAULT_TURN_SECONDS else f"&turn={turn}"
 
 
 def _suggested_minutes(state) -> float:
@@ -346,6 +363,9 @@ def _live_responses(code: str, prompt_id: str) -> None:
         "from one phone count once).",
     ):
         _act(s.reveal, prompt_id=prompt_id)
+    if revealed and results.reflections:
+        turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
+        st.caption(results_view.wall_summary(results.reflections, turn_seconds=turn))
     if spec.kind in {"reflection", "word", "timed-writing"}:
         _moderation(code, key, prompt_id)
     results_view.show(results, spec, opening=opening)

@@ -12,6 +12,7 @@ import streamlit as st
 from workshop.components.countdown import countdown
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
+from workshop.printing.wall import DEFAULT_TURN_SECONDS
 from workshop.views import results as results_view
 from workshop.views import room_link, room_turns
 from workshop.views.common import content, live, paragraphs, store
@@ -126,7 +127,9 @@ def _screen(code: str) -> None:
         if prompt and results is not None and prompt in state.revealed:
             spec = state.prompts[prompt]
             st.header(spec.title)
-            results_view.show(results, spec, big=True, opening=opening)
+            results_view.show(
+                results, spec, big=True, opening=opening, turn_seconds=_turn_seconds()
+            )
             return
         if module and module.content_note and state.slide_index == 0:
             note = html.escape(paragraphs(module.content_note))
@@ -141,6 +144,16 @@ def _screen(code: str) -> None:
             spec = state.prompts[prompt]
             st.subheader(f"On your phone: {spec.title}")
             st.html(f'<div class="bedrock-count">{html.escape(_count_line(spec, results))}</div>')
+
+
+def _turn_seconds() -> float:
+    """How long each page of a long wall stays up: the console's choice, carried in this
+    screen's link (10 to 120 seconds)."""
+    try:
+        chosen = int(str(st.query_params.get("turn", "")))
+    except ValueError:
+        return DEFAULT_TURN_SECONDS
+    return float(chosen) if 10 <= chosen <= 120 else DEFAULT_TURN_SECONDS
 
 
 def _count_line(spec, results) -> str:
