@@ -457,6 +457,7 @@ def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_project
     finally:
         store.close()
     expect(group.answers(console)).to_have_text("42 answers", timeout=LIVE_MS)
+    console.get_by_text("Projector settings").click()
     turn = console.get_by_role("spinbutton", name="Seconds each page of a long wall stays up")
     turn.fill("10")
     turn.press("Enter")
@@ -484,3 +485,43 @@ def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_project
             expect(indicator).not_to_have_text(label, timeout=15_000)
     shot(screen, "room-screen-wall-pages")
     assert seen == set(WALL_TEXTS)
+
+
+def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_texts(
+    app, desktop, group, shot
+) -> None:
+    from workshop.engine.privacy import new_token
+    from workshop.engine.store import Store
+
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    store = Store(app.database_url)
+    try:
+        for text in WALL_TEXTS[:40]:
+            store.submit_reflection(
+                code=code, prompt_id="felt-understood", token=new_token(), text=text
+            )
+    finally:
+        store.close()
+    expect(group.answers(console)).to_have_text("40 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    console.get_by_text("Moderate (40)").click()
+    expect(console.get_by_text(WALL_TEXTS[39], exact=True)).to_have_count(1)
+    # Each text is listed once, in the moderation list; no second copy as cards.
+    expect(console.locator(".bedrock-card")).to_have_count(0)
+    console.get_by_test_id("stMain").evaluate("e => e.scrollTo(0, 0)")
+    for control in (
+        console.get_by_role("button", name="Stage ▶"),
+        console.get_by_role("button", name="Slide ▶"),
+        console.get_by_role("button", name="Start"),
+        console.get_by_test_id("stRadio").get_by_text("A time I felt understood"),
+        console.get_by_role("button", name="Hide results from the room"),
+    ):
+        expect(control).to_be_in_viewport(ratio=1)
+    height = console.get_by_test_id("stMain").evaluate("e => e.scrollHeight")
+    assert height < 1400, f"the console grew to {height} px"
+    shot(console, "room-console-revealed-40")

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from workshop.engine.store import WorkshopState
 
 REFRESH_SECONDS = 1.5
+RESPONSES_HEIGHT = 520
+"""Pixels the answers, moderation and results take on the console before they scroll."""
 
 # The app's entry asks for the centred layout and the console for the wide one in the same
 # run; when both reach the browser together it can keep the centred one, and the console
@@ -184,6 +186,7 @@ def _console(code: str, key: str) -> None:
         if not last:
             upcoming = state.stages[state.stage_index + 1]
             st.caption(f"Next up: {upcoming.title} ({upcoming.minutes:g} min)")
+        _projector_settings()
     with right:
         _timer_controls(state, now)
         _prompt_controls(state)
@@ -252,22 +255,23 @@ def _timer_controls(state, now: float) -> None:
         _act(s.timer_extend, seconds=-60)
     if status != "idle" and st.button("Reset timer"):
         _act(s.timer_reset)
-    st.toggle(
-        "Soft chime on the projector when time is up",
-        value=True,
-        key="fac_chime",
-        help="Takes effect on a projector screen opened after the change.",
-    )
-    st.number_input(
-        "Seconds each page of a long wall stays up",
-        min_value=10,
-        max_value=120,
-        value=DEFAULT_TURN_SECONDS,
-        step=5,
-        key="fac_wall_turn",
-        help="A wall with more cards than fit the projector shows them a page at a time. "
-        "Takes effect on a projector screen opened after the change.",
-    )
+
+
+def _projector_settings() -> None:
+    """Settings of the projector screen, set once before opening it: out of the way of the
+    controls used every minute."""
+    with st.expander("Projector settings", icon=":material/tune:"):
+        st.caption("They take effect on a projector screen opened after the change.")
+        st.toggle("Soft chime on the projector when time is up", value=True, key="fac_chime")
+        st.number_input(
+            "Seconds each page of a long wall stays up",
+            min_value=10,
+            max_value=120,
+            value=DEFAULT_TURN_SECONDS,
+            step=5,
+            key="fac_wall_turn",
+            help="A wall with more cards than fit the projector shows them a page at a time.",
+        )
 
 
 def _turn_query() -> str:
@@ -325,7 +329,10 @@ def _prompt_controls(state: WorkshopState) -> None:
     if chosen != current:
         _act(s.set_prompt, prompt_id=chosen)
     if chosen:
-        _live_responses(state.code, chosen)
+        # However much arrives, it scrolls inside this box: the page keeps its height, so
+        # the slide, stage and timer controls stay where the facilitator left them.
+        with st.container(height=RESPONSES_HEIGHT, border=False, key="fac_responses"):
+            _live_responses(state.code, chosen)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -341,10 +348,10 @@ def _live_responses(code: str, prompt_id: str) -> None:
         return
     spec = state.prompts[prompt_id]
     exercise = content().exercises.get(prompt_id)
-    if exercise is not None:
-        st.caption(exercise.group_prompt)
     collects = spec.kind in {"reflection", "word", "timed-writing", "scale", "choice", "ranking"}
     if not collects:
+        if exercise is not None:
+            st.caption(exercise.group_prompt)
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
     _people_count(results)
@@ -366,9 +373,13 @@ def _live_responses(code: str, prompt_id: str) -> None:
     if revealed and results.reflections:
         turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
         st.caption(results_view.wall_summary(results.reflections, turn_seconds=turn))
+    # What the phones show, below the count and Reveal, which are used more often.
+    if exercise is not None:
+        st.caption(exercise.group_prompt)
     if spec.kind in {"reflection", "word", "timed-writing"}:
         _moderation(code, key, prompt_id)
-    results_view.show(results, spec, opening=opening)
+    # The texts are in the moderation list above: no second copy of them as cards.
+    results_view.show(results, spec, opening=opening, cards=False)
 
 
 def _people_count(results) -> None:

@@ -79,10 +79,12 @@ def show(
     big: bool = False,
     opening: Results | None = None,
     turn_seconds: float = DEFAULT_TURN_SECONDS,
+    cards: bool = True,
 ) -> None:
     """Everything a prompt's results may show. Callers decide whether it may be shown now.
     With ``opening`` (the closing check-in's counterpart), the two check-ins stand side by
-    side; a check-in below its threshold adds nothing to that chart."""
+    side; a check-in below its threshold adds nothing to that chart. Without ``cards`` the
+    reflections are left out (the console lists them once, for moderation)."""
     if not results.enough:
         st.caption(
             f"{results.count_label} so far: results appear once {results.needed} have answered."
@@ -126,7 +128,7 @@ def show(
         if not frame.empty:
             chart = charts.bar_chart(frame, big=big).properties(height=height)
             st.altair_chart(chart, width="stretch")
-    if results.reflections:
+    if results.reflections and cards:
         if big:
             paged_wall(results.reflections, turn_seconds=turn_seconds)
         else:
