@@ -306,3 +306,53 @@ def test_charts_rendered_side_by_side_come_back_in_their_places():
     assert svgs[0] is None and svgs[3] is None
     for svg, n in zip([svgs[1], svgs[2], svgs[4], svgs[5]], range(1, 5), strict=True):
         assert f"Answer {n}" in svg
+
+
+def test_a_prompt_revealed_before_the_room_moved_on_is_exported_as_revealed(filled):
+    s, code, key = filled.store, filled.code, filled.key
+    s.go_to_stage(code=code, key=key, index=0)
+    s.set_prompt(code=code, key=key, prompt_id="arrival-word")
+    s.reveal(code=code, key=key, prompt_id="arrival-word")
+    s.next_stage(code=code, key=key)  # takes the wall down without withdrawing it
+    s.set_prompt(code=code, key=key, prompt_id="felt-understood")
+    s.reveal(code=code, key=key, prompt_id="felt-understood")
+    s.unreveal(code=code, key=key, prompt_id="felt-understood")  # withdrawn on purpose
+    data = json.loads(every_format(filled)["json"])
+    words = exported_prompt(data, "arrival-word")
+    assert words["revealed"] is True and words["words"]
+    withdrawn = exported_prompt(data, "felt-understood")
+    assert withdrawn["revealed"] is False and "reflections" not in withdrawn
+
+
+RANKINGS = [
+    ["Trust", "Deeper intimacy", "Open, honest communication"],
+    ["Trust", "Open, honest communication", "Deeper intimacy"],
+    ["Open, honest communication", "Deeper intimacy", "Trust"],
+]
+
+
+def test_a_ranking_is_summarised_by_its_whole_order_not_only_first_places(filled):
+    for i, ranking in enumerate(RANKINGS):
+        filled.store.answer(
+            code=filled.code,
+            prompt_id="what-matters-most",
+            token=filled.store.join(code=filled.code, client=f"rank {i}"),
+            value=ranking,
+        )
+    exports = every_format(filled)
+    ranked = exported_prompt(json.loads(exports["json"]), "what-matters-most")
+    # Borda count: 2 points for a first place, 1 for a second, none for the last.
+    assert ranked["order"] == [
+        {"option": "Trust", "points": 4, "mean_rank": 1.67, "first_places": 2},
+        {"option": "Open, honest communication", "points": 3, "mean_rank": 2.0, "first_places": 1},
+        {"option": "Deeper intimacy", "points": 2, "mean_rank": 2.33, "first_places": 0},
+    ]
+    rows = [
+        (r["answer"], r["count"])
+        for r in csv.DictReader(io.StringIO(exports["csv"]))
+        if r["exercise"] == "What matters most right now"
+    ]
+    assert rows == [("Trust", "4"), ("Open, honest communication", "3"), ("Deeper intimacy", "2")]
+    for fmt in ("html", "pdf"):
+        assert "Points for the whole order" in exports[fmt], fmt
+        assert "Deeper intimacy" in exports[fmt], fmt

@@ -160,6 +160,10 @@ class Results:
     """Whether the room was shown these results and they were not taken down since: a
     reveal sets it, "unreveal" clears it, moving on (which takes the wall down without
     saying so) keeps it."""
+    points: dict[str, int] | None = None
+    """ranking only: every option's Borda count, highest first (ties in option order). Each
+    ranking gives its first place one point fewer than the number of options, and each
+    place below one point less, down to none for the last, so the whole order counts."""
 
 
 def check_spec(spec: object) -> PromptSpec:
@@ -282,6 +286,21 @@ def tally(
         distribution = {str(n): points[n] for n in range(spec.scale_min, spec.scale_max + 1)}
         return replace(results, distribution=distribution, mean=sum(answers) / len(answers))
     if spec.kind == "ranking":
-        answers = [ranking[0] for ranking in answers]
+        return replace(results, **_ranking_tally(spec.options, answers))
     chosen = Counter(answers)
     return replace(results, distribution={option: chosen[option] for option in spec.options})
+
+
+def _ranking_tally(options: Sequence[str], rankings: Sequence[Sequence[str]]) -> dict[str, dict]:
+    """First places per option, and every option's Borda count, highest first."""
+    last = len(options) - 1
+    points: Counter[str] = Counter()
+    for ranking in rankings:
+        for place, option in enumerate(ranking):
+            points[option] += last - place
+    firsts = Counter(ranking[0] for ranking in rankings)
+    order = sorted(options, key=lambda option: -points[option])  # stable: ties keep order
+    return {
+        "distribution": {option: firsts[option] for option in options},
+        "points": {option: points[option] for option in order},
+    }

@@ -68,7 +68,7 @@ def caption(prompt: PromptSummary) -> str:
             parts.append(f"average {r.mean:.1f}")
         return "; ".join(parts)
     if prompt.kind == "ranking":
-        return "How many people put each one first."
+        return "Points for the whole order: a first place scores most, a last place none."
     if prompt.kind == "word" and r.words and len(r.words) > TOP_WORDS:
         return f"The {TOP_WORDS} most frequent of {len(r.words)} different words."
     return ""
