@@ -442,7 +442,6 @@ WALL_TEXTS = [f"{n:02d}. {STORY[: 30 + 7 * (n % 8)]}".strip() for n in range(42)
 def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_projector(
     app, desktop, projector, group, shot
 ) -> None:
-    from workshop.engine.privacy import new_token
     from workshop.engine.store import Store
 
     console, code = group.create(desktop(**LAPTOP), app)
@@ -450,10 +449,9 @@ def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_project
     group.ask(console, "A time I felt understood")
     store = Store(app.database_url)
     try:
-        for text in WALL_TEXTS:
-            store.submit_reflection(
-                code=code, prompt_id="felt-understood", token=new_token(), text=text
-            )
+        for n, text in enumerate(WALL_TEXTS):
+            phone = store.join(code=code, client=f"wall {n}")
+            store.submit_reflection(code=code, prompt_id="felt-understood", token=phone, text=text)
     finally:
         store.close()
     expect(group.answers(console)).to_have_text("42 answers", timeout=LIVE_MS)
@@ -490,7 +488,6 @@ def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_project
 def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_texts(
     app, desktop, group, shot
 ) -> None:
-    from workshop.engine.privacy import new_token
     from workshop.engine.store import Store
 
     console, code = group.create(desktop(**LAPTOP), app)
@@ -498,10 +495,9 @@ def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_text
     group.ask(console, "A time I felt understood")
     store = Store(app.database_url)
     try:
-        for text in WALL_TEXTS[:40]:
-            store.submit_reflection(
-                code=code, prompt_id="felt-understood", token=new_token(), text=text
-            )
+        for n, text in enumerate(WALL_TEXTS[:40]):
+            phone = store.join(code=code, client=f"wall {n}")
+            store.submit_reflection(code=code, prompt_id="felt-understood", token=phone, text=text)
     finally:
         store.close()
     expect(group.answers(console)).to_have_text("40 answers", timeout=LIVE_MS)

@@ -7,6 +7,7 @@ Each test states how many inputs it tries (``max_examples``); the README quotes 
 from __future__ import annotations
 
 import math
+import secrets
 import string
 
 import pytest
@@ -92,7 +93,8 @@ def workshop(store, new_workshop):
 def test_submitting_any_text_gives_a_clean_result_or_a_clear_error(workshop, text, prompt):
     store, created = workshop
     try:
-        store.submit_reflection(code=created.code, prompt_id=prompt, token="t" * 32, text=text)
+        phone = store.join(code=created.code, client=f"fuzz {secrets.token_hex(8)}")
+        store.submit_reflection(code=created.code, prompt_id=prompt, token=phone, text=text)
     except BedrockError as error:
         assert str(error)
     healthy(store, created.code)
