@@ -87,4 +87,4 @@ def test_behind_a_proxy_one_clients_guesses_do_not_slow_another(run_app):
     )
     assert all(any("couldn't find" in t for t in page) for page in pages[:20])
     assert re.search(r"Please wait \d+ seconds", " ".join(pages[20]))
-    assert "Welcome" in " ".join(pages[21])  # the room's other address joins as usual
+    assert f"Workshop {code}" in " ".join(pages[21])  # the room's other address joins as usual

@@ -12,7 +12,6 @@ import secrets
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -22,15 +21,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bench.load import _connect, read_run, rerun_message
+from tests.e2e.own_loop import in_own_loop
 
 TIMEOUT = 30.0
-
-
-def _in_own_loop(coroutine):
-    """Run ``coroutine`` to its end on an event loop of its own thread: Playwright's sync API
-    keeps a loop running on this one when browser tests ran first in this process."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +74,7 @@ def test_an_upload_over_the_limit_is_refused_and_a_progress_file_still_goes_thro
             await ws.close()
         return small, big
 
-    small, big = _in_own_loop(scenario())
+    small, big = in_own_loop(scenario())
     assert small.status_code in (200, 204), small.text
     assert big.status_code == 413
 
@@ -98,7 +91,7 @@ def test_an_oversized_websocket_message_closes_that_connection_only(app):
         await after.close()
         return closed.value
 
-    closed = _in_own_loop(scenario())
+    closed = in_own_loop(scenario())
     assert closed.rcvd is not None and closed.rcvd.code == 1009
 
 
@@ -177,7 +170,7 @@ def test_a_widget_value_the_page_never_offered_is_refused_quietly(app, bad):
             )
             return attacks, honest
 
-    attacks, honest = _in_own_loop(scenario())
+    attacks, honest = in_own_loop(scenario())
     for drawn in attacks:
         assert drawn.errors == []
         assert any(key.endswith("_choice") for key in drawn.widgets), "the question is still there"
@@ -255,18 +248,18 @@ async def _handshake(app, origin: str | None):
 
 
 def test_a_foreign_origin_is_refused_at_once_without_any_outbound_lookup(served, black_hole):
-    results = _in_own_loop(_handshake(served, "https://evil.example.net"))
+    results = in_own_loop(_handshake(served, "https://evil.example.net"))
     taken, status, _ = results
     assert status == 403
     assert black_hole.held == [], "the server tried to reach the outside world"
     # Streamlit's own lookup waits 1 s for each of two public services when outbound hangs.
     assert taken < 1.9
     # The server was not frozen: a same-origin phone is served straight after.
-    _, status, drawn = _in_own_loop(_handshake(served, f"http://127.0.0.1:{served.port}"))
+    _, status, drawn = in_own_loop(_handshake(served, f"http://127.0.0.1:{served.port}"))
     assert status == 101 and drawn.errors == [] and drawn.widgets
 
 
 @pytest.mark.parametrize("origin", [None, "http://localhost:3000", "http://127.0.0.1:1"])
 def test_same_machine_origins_and_scripts_without_an_origin_are_let_in(served, origin):
-    _, status, drawn = _in_own_loop(_handshake(served, origin))
+    _, status, drawn = in_own_loop(_handshake(served, origin))
     assert status == 101 and drawn.errors == []

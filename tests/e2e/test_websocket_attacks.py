@@ -16,6 +16,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 from bench.load import Drawn, _connect, read_run, rerun_message
+from tests.e2e.own_loop import in_own_loop
 from workshop.engine import identity
 from workshop.engine.errors import BelowThreshold
 from workshop.engine.privacy import new_token
@@ -94,7 +95,7 @@ def test_fresh_tokens_with_every_send_count_as_one_person_who_cannot_open_the_wa
                 await asyncio.sleep(identity.SECONDS_BETWEEN_TEXTS)
         return said
 
-    said = asyncio.run(attack())
+    said = in_own_loop(attack())
 
     assert all("Sent, anonymously" in page for page in said[:5]), said
     assert "You've sent 5 answers to this question, the most one phone can send." in said[5]
@@ -121,7 +122,7 @@ def test_forty_votes_with_fresh_tokens_from_one_session_are_one_vote(workshop):
                 slider.double_array_value.data.append(float(n % 10 + 1))
                 await script.run(script.identity(), slider, script.press(f"{box}_send"))
 
-    asyncio.run(attack())
+    in_own_loop(attack())
 
     results = store.results(code=code, prompt_id=VOTE.id)
     assert results.count == 1
@@ -159,7 +160,7 @@ def test_a_script_opening_session_after_session_gets_no_more_phones_than_a_room_
         await open_phone("203.0.113.20")  # another network is not held up
 
     started = time.monotonic()
-    asyncio.run(flood())
+    in_own_loop(flood())
     took = time.monotonic() - started
     try:
         # A room of 40 couples behind one router all got in; of the script's 20 sessions

@@ -5,8 +5,6 @@ all come from this machine, so they share one address, as phones behind one venu
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -116,13 +114,12 @@ def test_the_organiser_passcode_lets_the_organiser_plan_a_workshop(app_db, monke
     assert at.session_state["fac_code"]
 
 
-def test_creating_many_workshops_from_one_address_waits_and_keeps_the_form(app_db):
-    for _ in range(10):
-        create(session())
-    at = session()
-    at.text_input(key="fac_title").input("Tuesday group")
-    create(at)
-    waiting = re.search(r"Please wait (\d+) seconds", errors(at))
-    assert waiting and 0 < int(waiting.group(1)) <= 60  # the first wait is a minute
-    assert "fac_code" not in at.session_state
-    assert at.text_input(key="fac_title").value == "Tuesday group"
+def test_a_counsellor_on_the_servers_own_machine_is_not_limited_in_creating_workshops(app_db):
+    """AppTest sessions have no address, like a browser on the server's own machine: the
+    limit on new workshops (tested per address in tests/engine/test_store_access.py) is for
+    strangers reaching the server over the network, not for the counsellor at the laptop."""
+    for _ in range(11):
+        at = session()
+        create(at)
+        assert at.session_state["fac_code"]
+        assert "Please wait" not in errors(at)

@@ -173,7 +173,9 @@ def new_workshop() -> None:
                     passcode=passcode,
                     min_reveal=int(min_reveal),
                     support_text=support.strip(),
-                    client=client_address() or "local",
+                    # A counsellor on the server's own machine (no address) is not limited:
+                    # the limit is for strangers reaching the server over the network.
+                    client=client_address(),
                 )
             except TooManyAttempts as wait:
                 st.error(
