@@ -110,6 +110,13 @@ def click(at: AppTest, key: str) -> AppTest:
 
 
 def submit(at: AppTest, form: str, label: str) -> AppTest:
+    """Press ``label`` in a form, in a private entry (``together_form_<id>_<partner>``) or
+    under the plan (``together_plan_<id>``)."""
+    if form.startswith("together_form_"):
+        action = {"Done": "together_done_", "Pass": "together_pass_"}[label]
+        return click(at, form.replace("together_form_", action))
+    if form.startswith("together_plan_"):
+        return click(at, form.replace("together_plan_", "together_plan_save_"))
     next(b for b in at.button if b.proto.form_id == form and b.label == label).click().run()
     assert not at.exception, at.exception
     return at
@@ -171,7 +178,10 @@ def answer(at: AppTest, exercise_id: str, a, b, *, share=(True, True)) -> AppTes
             continue
         fill(at, exercise, partner, value)
         submit(at, form, "Done")
-        assert not any(b.proto.form_id == form for b in at.button), "the entry is hidden once done"
+        assert not any(
+            b.key and b.key.endswith(form[len("together_form_") :]) and "done" in b.key
+            for b in at.button
+        ), "the entry is hidden once done"
     for partner, value, shares in (("A", a, share[0]), ("B", b, share[1])):
         if value is not None:
             click(at, f"together_{'share' if shares else 'keep'}_{exercise_id}_{partner}")
@@ -446,6 +456,22 @@ def test_continuing_from_a_saved_file_restores_the_place_and_shared_answers(cloc
     assert not fresh.exception
     assert progress_of(fresh) == progress_of(at)
     assert "Welcome back" in page_text(fresh)
+    text = page_text(fresh)
+    assert "Who was the first partner last time?" in text
+    assert "The first partner last time shared: “7”" in text
+    assert not any(b.key == "together_next" for b in fresh.button), "asked before going on"
+
+
+def test_continuing_with_names_in_the_other_order_keeps_each_answer_with_its_writer(clock):
+    at = start(_app(clock))
+    answer(at, "checkin-open", 7, 3)
+    saved = download(at, "together_save")
+    fresh = start(_app(clock), a="Alex", b="Sam")
+    fresh.get("file_uploader")[0].set_value(("ours.json", saved, "application/json"))
+    fresh.run()
+    click(fresh, "together_first_B")
+    shown = couple.shared_answers(progress_of(fresh), exercise_id="checkin-open")
+    assert shown == {"A": 3, "B": 7}, "Sam's 7 stays with Sam, now the second name"
 
 
 @pytest.mark.parametrize(
@@ -525,21 +551,38 @@ def test_a_one_minute_exercise_says_minute_not_minutes(clock):
     assert "Exercise · about 1 minute" in [c.value for c in at.caption]
 
 
-def test_the_break_waits_while_a_private_answer_is_open_so_no_words_are_lost(clock):
+def test_a_break_can_be_taken_mid_answer_and_comes_back_to_the_same_words(clock):
     at = start(_app(clock))
     go_to(at, "arrival-word")
     click(at, "together_open_arrival-word_A")
-    assert not any(b.key == "together_break_go" for b in at.button)
-    assert at.button(key="together_break_wait").disabled
-    assert "Press Done or Pass first, then take your break." in [c.value for c in at.caption]
-    at.text_input(key="together_value_arrival-word_A").set_value("half a thought")
+    at.text_input(key="together_value_arrival-word_A").set_value("half a thought").run()
+    click(at, "together_break_go")
+    assert not any(t.key == "together_value_arrival-word_A" for t in at.text_input)
+    clock.now += 20 * 60
+    click(at, "together_break_end")
+    assert at.text_input(key="together_value_arrival-word_A").value == "half a thought"
     submit(at, "together_form_arrival-word_A", "Done")
-    assert not any(b.key == "together_break_wait" for b in at.button)
+    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="A")
+    assert answer_a == couple.Answer(status="pending", value="half a thought")
+    assert (
+        together_common.DRAFTS not in at.session_state
+        or not at.session_state[together_common.DRAFTS]
+    ), "sent words are no longer kept as a draft"
+
+
+def test_typed_plan_words_survive_a_break_and_back_and_next(clock):
+    at = start(_app(clock))
+    go_to(at, "weekly-ritual")
+    key = "together_plan_weekly-ritual_what"
+    at.text_area(key=key).set_value("A slow walk, not yet saved").run()
     click(at, "together_break_go")
     clock.now += 20 * 60
     click(at, "together_break_end")
-    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="A")
-    assert answer_a == couple.Answer(status="pending", value="half a thought")
+    assert at.text_area(key=key).value == "A slow walk, not yet saved"
+    click(at, "together_next")
+    click(at, "together_back")
+    assert at.text_area(key=key).value == "A slow walk, not yet saved"
+    assert "weekly-ritual" not in progress_of(at).plans
 
 
 def test_names_are_only_ever_shown_as_text(clock):

@@ -37,6 +37,9 @@ FILE_MARKER = "bedrock-couple-progress"
 FILE_VERSION = 1
 MIN_BREAK_MINUTES = 20
 BREAK_CHOICES = (20, 30, 45, 60)
+MAX_BREAK_MINUTES = max(BREAK_CHOICES)
+PLAN_CHARS = 500
+"""The most a line of the couple's plan holds."""
 NAME_CHARS = 30
 LIST_ITEM_CHARS = 300
 PRIVATE_KINDS = frozenset(
@@ -63,6 +66,42 @@ class Names(_Model):
     def of(self, partner: Partner) -> str:
         """The name of ``partner``."""
         return self.a if partner == "A" else self.b
+
+
+def swap_partners(progress: CoupleProgress) -> CoupleProgress:
+    """``progress`` with partners A and B exchanged everywhere: for a couple who, continuing
+    from a file, typed their names in the other order."""
+
+    def other(partner: Partner) -> Partner:
+        return "B" if partner == "A" else "A"
+
+    new = progress.model_copy(deep=True)
+    new.answers = {
+        eid: {other(p): a for p, a in given.items()} for eid, given in new.answers.items()
+    }
+    new.writing = {eid: {other(p): w for p, w in c.items()} for eid, c in new.writing.items()}
+    new.answering = None if new.answering is None else other(new.answering)
+    return new
+
+
+def first_words(
+    progress: CoupleProgress, *, content: Content, chars: int = 60
+) -> dict[Partner, str]:
+    """For telling the partners apart after continuing from a file: the start of what each
+    one shared so far (their first shared words and numbers), or ``""`` when nothing."""
+    pieces: dict[Partner, list[str]] = {"A": [], "B": []}
+    for module in content.modules:
+        for exercise in content.exercises_for(module.id):
+            for partner, value in shared_answers(progress, exercise_id=exercise.id).items():
+                if value is None:
+                    continue
+                text = ", ".join(value) if isinstance(value, list) else str(value)
+                pieces[partner].append(f"“{text}”")
+    shown: dict[Partner, str] = {}
+    for partner, parts in pieces.items():
+        text = " · ".join(parts)
+        shown[partner] = text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+    return shown
 
 
 def clean_names(*, a: str, b: str) -> Names:
@@ -396,8 +435,7 @@ def set_plan(
     """Keep the plan the couple filled in together (only the exercise's own fields, trimmed)."""
     if exercise.kind != "plan":
         raise InvalidAnswer("Only a plan exercise has a plan.")
-    limit = 500
-    kept = {f.name: values.get(f.name, "").strip()[:limit] for f in exercise.fields}  # type: ignore[union-attr]
+    kept = {f.name: values.get(f.name, "").strip()[:PLAN_CHARS] for f in exercise.fields}  # type: ignore[union-attr]
     if not any(kept.values()):
         raise InvalidAnswer("Fill in at least one line of your plan.")
     new = progress.model_copy(deep=True)
@@ -465,8 +503,8 @@ def writing_timer(progress: CoupleProgress, *, exercise_id: str, partner: Partne
 
 def take_break(progress: CoupleProgress, *, minutes: float, now: float) -> CoupleProgress:
     """Pause everything for ``minutes`` (at least 20): every turn and writing timer stops."""
-    if minutes < MIN_BREAK_MINUTES:
-        raise ValueError(f"a break lasts at least {MIN_BREAK_MINUTES} minutes")
+    if not MIN_BREAK_MINUTES <= minutes <= MAX_BREAK_MINUTES:
+        raise ValueError(f"a break lasts from {MIN_BREAK_MINUTES} to {MAX_BREAK_MINUTES} minutes")
     new = progress.model_copy(deep=True)
     new.turns = {eid: turn_pause(turn, now=now) for eid, turn in new.turns.items()}
     for clocks in new.writing.values():

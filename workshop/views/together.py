@@ -1,7 +1,8 @@
 """Together: a couple goes through the workshop side by side on one device, at their own pace.
 
-Everything the couple types lives in this browser session only: nothing from this page is
-written to the database or to any file on the server. Saving is a download to their device.
+Everything the couple types lives in their browser tab (and in the server's memory only
+while that tab is open): nothing from this page is written to the database or to any file
+on the server. Saving is a download to their device.
 Their words are always rendered as escaped text, and names never go into widget labels
 (labels are Markdown).
 
@@ -26,21 +27,28 @@ from workshop.printing import couple_plan
 from workshop.views.common import content, content_note, support_panel
 from workshop.views.together_answers import checkins, private
 from workshop.views.together_common import (
+    CONFIRM_WHO,
     MESSAGE,
+    NAMES,
     PROGRESS,
     change,
     current_progress,
+    draft,
+    forget_drafts,
+    generation,
+    keep_in_tab,
     nav,
     note,
     now,
+    remember_draft,
     save_progress,
     show_message,
     sound_on,
     styled_text,
+    wipe_session,
 )
 from workshop.views.together_turns import turns
 
-NAMES = "together_names"
 UPLOAD = "together_upload"
 WIPE_ASK = "together_wipe_ask"
 BREAK_MINUTES = "together_break_minutes"
@@ -60,7 +68,7 @@ CALMING = (
 STYLE = """
 <style>
 .st-key-together button { min-height: 3rem; font-size: 1.05rem; }
-.st-key-together_cue_box { display: none; }
+.st-key-together_cue_box, [class*="st-key-tab_together_store"] { display: none; }
 .together-name { font-weight: 700; font-size: 1.15rem; margin: 0 0 0.25rem; overflow-wrap: anywhere; }
 .together-turn { font-size: clamp(1.6rem, 6vw, 2.6rem); font-weight: 700; line-height: 1.15;
   text-align: center; margin: 0.5rem 0 0.25rem; overflow-wrap: anywhere; }
@@ -82,10 +90,14 @@ STYLE = """
 def page() -> None:
     """The couple path: names, then every stage card by card, with the break always one tap away."""
     st.html(STYLE)
+    keep_in_tab()
     with st.container(key="together"):
         names = st.session_state.get(NAMES)
         if names is None:
             _names_screen()
+            return
+        if st.session_state.get(CONFIRM_WHO):
+            _confirm_who(names)
             return
         progress = current_progress()
         _header(progress)
@@ -159,29 +171,53 @@ def _set_names() -> None:
     st.session_state[NAMES] = names
 
 
+def _confirm_who(names: Names) -> None:
+    """After continuing from a file (which holds no names): who was the first partner?"""
+    _top_bar(with_break=False)
+    show_message()
+    progress = current_progress()
+    st.subheader("Who was the first partner last time?")
+    st.markdown(
+        "Your file does not keep your names, only who was first and who was second. "
+        "So that each of you sees your own answers, say who was first."
+    )
+    hints = evening.first_words(progress, content=content())
+    for partner, label in (("A", "The first partner"), ("B", "The second partner")):
+        shown = hints[partner]
+        if shown:
+            styled_text("together-sub", f"{label} last time shared: {shown}")
+    left, right = st.columns(2)
+    for column, partner in ((left, "A"), (right, "B")):
+        with column.container(border=True):
+            styled_text("together-name", names.of(partner))
+            st.button(
+                "I was first",
+                key=f"together_first_{partner}",
+                type="primary",
+                width="stretch",
+                on_click=_first_was,
+                args=(partner,),
+            )
+
+
+def _first_was(partner: str) -> None:
+    if partner == "B":
+        save_progress(evening.swap_partners(current_progress()))
+    st.session_state[CONFIRM_WHO] = False
+
+
 def _header(progress: CoupleProgress) -> None:
     here = evening.where(progress, content=content())
-    writing = progress.answering is not None
-    _top_bar(with_break=progress.rest is None, break_waits=writing)
-    if writing and progress.rest is None:
-        st.caption("Press Done or Pass first, then take your break.")
+    _top_bar(with_break=progress.rest is None)
     st.progress(here.fraction, text=here.label)
 
 
-def _top_bar(*, with_break: bool, break_waits: bool = False) -> None:
-    """Title, Support and the break; with ``break_waits`` (a private entry is open, and its
-    unsent words would be lost) the break button shows but cannot be pressed."""
+def _top_bar(*, with_break: bool) -> None:
+    """Title, Support and the break (which can be taken at any moment: typed words wait)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("**Together**", width="stretch")
         support_panel()
-        if with_break and break_waits:
-            st.button(
-                "Take a break",
-                key="together_break_wait",
-                icon=":material/self_improvement:",
-                disabled=True,
-            )
-        elif with_break:
+        if with_break:
             _break_chooser()
 
 
@@ -205,11 +241,8 @@ def _break_chooser() -> None:
 
 def _start_break() -> None:
     minutes = st.session_state.get(BREAK_MINUTES) or evening.MIN_BREAK_MINUTES
-    save_progress(
-        evening.take_break(
-            current_progress(), minutes=max(evening.MIN_BREAK_MINUTES, minutes), now=now()
-        )
-    )
+    minutes = min(evening.MAX_BREAK_MINUTES, max(evening.MIN_BREAK_MINUTES, minutes))
+    save_progress(evening.take_break(current_progress(), minutes=minutes, now=now()))
 
 
 def _break_screen(progress: CoupleProgress) -> None:
@@ -284,18 +317,26 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
 
 def _plan(progress: CoupleProgress, exercise: Exercise) -> None:
     saved = progress.plans.get(exercise.id, {})
-    with st.form(f"together_plan_{exercise.id}", border=True):
+    with st.container(border=True):
         for field in exercise.fields:
+            key = f"together_plan_{exercise.id}_{field.name}"
             st.text_area(
                 field.label,
-                value=saved.get(field.name, ""),
+                value=draft(key, saved.get(field.name, "")),
                 placeholder=field.hint,
                 max_chars=300,
                 height=80,
-                key=f"together_plan_{exercise.id}_{field.name}",
+                key=key,
+                on_change=remember_draft,
+                args=(key,),
             )
-        st.form_submit_button(
-            "Save our plan", type="primary", width="stretch", on_click=_save_plan, args=(exercise,)
+        st.button(
+            "Save our plan",
+            key=f"together_plan_save_{exercise.id}",
+            type="primary",
+            width="stretch",
+            on_click=_save_plan,
+            args=(exercise,),
         )
     if saved:
         st.caption('Saved on this screen. It will be in "Our plan" when you download it.')
@@ -306,7 +347,10 @@ def _save_plan(exercise: Exercise) -> None:
         f.name: st.session_state.get(f"together_plan_{exercise.id}_{f.name}", "") or ""
         for f in exercise.fields
     }
+    before = current_progress()
     change(lambda p: evening.set_plan(p, exercise=exercise, values=values))()
+    if current_progress() is not before:
+        forget_drafts(f"together_plan_{exercise.id}_")
 
 
 # --- the end, and saving ---------------------------------------------------------------------
@@ -386,14 +430,14 @@ def _continue_uploader() -> None:
     st.file_uploader(
         "Continue from a file",
         type=["json"],
-        key=UPLOAD,
+        key=f"{UPLOAD}_{generation()}",
         on_change=_load_file,
         max_upload_size=1,
     )
 
 
 def _load_file() -> None:
-    uploaded = st.session_state.get(UPLOAD)
+    uploaded = st.session_state.get(f"{UPLOAD}_{generation()}")
     if uploaded is None:
         return
     try:
@@ -401,9 +445,12 @@ def _load_file() -> None:
     except savefile.ProgressFileError as error:
         st.session_state[MESSAGE] = ("error", str(error))
         return
+    loaded, settled = savefile.settle(loaded, now=now())
     save_progress(loaded)
+    st.session_state[CONFIRM_WHO] = True
     label = evening.where(loaded, content=content()).label
-    st.session_state[MESSAGE] = ("success", f"Welcome back. You are at {label}.")
+    welcome = f"Welcome back. You are at {label}."
+    st.session_state[MESSAGE] = ("success", f"{welcome} {settled}" if settled else welcome)
 
 
 def _wipe() -> None:
@@ -436,7 +483,5 @@ def _cancel_wipe() -> None:
 
 
 def _wipe_all() -> None:
-    for key in list(st.session_state.keys()):
-        if str(key).startswith("together"):
-            del st.session_state[key]
+    wipe_session()
     st.session_state[MESSAGE] = ("success", "Everything from this session has been wiped.")

@@ -20,9 +20,13 @@ from workshop.couple.evening import CoupleProgress, Names, Partner
 from workshop.printing.couple_plan import answer_lines
 from workshop.views.common import content, user_text
 from workshop.views.together_common import (
+    PROGRESS,
     change,
+    draft,
+    forget_drafts,
     nav,
     now,
+    remember_draft,
     sound_on,
     styled_text,
 )
@@ -81,26 +85,48 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
             chime=sound_on(),
             label="time to write",
         )
-    with st.form(f"together_form_{eid}_{partner}", clear_on_submit=True, border=True):
+    with st.container(border=True, key=f"together_form_{eid}_{partner}"):
         _entry_widget(exercise, key)
         st.caption("Only you see this now. Afterwards you choose whether to show it.")
         done, skip = st.columns(2)
-        done.form_submit_button(
-            "Done", type="primary", width="stretch", on_click=_submit, args=(exercise, partner, key)
-        )
-        skip.form_submit_button(
-            "Pass",
+        done.button(
+            "Done",
+            key=f"together_done_{eid}_{partner}",
+            type="primary",
             width="stretch",
-            on_click=change(lambda p: evening.pass_answer(p, exercise_id=eid, partner=partner)),
+            on_click=_submit,
+            args=(exercise, partner, key),
+        )
+        skip.button(
+            "Pass",
+            key=f"together_pass_{eid}_{partner}",
+            width="stretch",
+            on_click=_pass,
+            args=(eid, partner, key),
         )
 
 
 def _entry_widget(exercise: Exercise, key: str) -> None:
     kind = exercise.kind
     if kind == "reflection":
-        st.text_area("Your answer", max_chars=exercise.max_chars, height=180, key=key)
+        st.text_area(
+            "Your answer",
+            value=draft(key),
+            max_chars=exercise.max_chars,
+            height=180,
+            key=key,
+            on_change=remember_draft,
+            args=(key,),
+        )
     elif kind == "word":
-        st.text_input("Your word", max_chars=exercise.max_chars, key=key)
+        st.text_input(
+            "Your word",
+            value=draft(key),
+            max_chars=exercise.max_chars,
+            key=key,
+            on_change=remember_draft,
+            args=(key,),
+        )
     elif kind == "scale":
         st.pills("Your number", list(range(exercise.min, exercise.max + 1)), key=key)
         st.caption(f"{exercise.min} = {exercise.min_label} · {exercise.max} = {exercise.max_label}")
@@ -119,8 +145,14 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
             st.checkbox(item, key=f"{key}_{number}")
     elif kind == "timed-writing":
         for number in range(exercise.target):
+            line = f"{key}_{number}"
             st.text_input(
-                f"{number + 1}.", max_chars=evening.LIST_ITEM_CHARS, key=f"{key}_{number}"
+                f"{number + 1}.",
+                value=draft(line),
+                max_chars=evening.LIST_ITEM_CHARS,
+                key=line,
+                on_change=remember_draft,
+                args=(line,),
             )
 
 
@@ -136,6 +168,13 @@ def _entry_value(exercise: Exercise, key: str) -> object:
 def _submit(exercise: Exercise, partner: Partner, key: str) -> None:
     value = _entry_value(exercise, key)
     change(lambda p: evening.submit_answer(p, exercise=exercise, partner=partner, value=value))()
+    if evening.answer_of(st.session_state[PROGRESS], exercise_id=exercise.id, partner=partner):
+        forget_drafts(key)
+
+
+def _pass(exercise_id: str, partner: Partner, key: str) -> None:
+    change(lambda p: evening.pass_answer(p, exercise_id=exercise_id, partner=partner))()
+    forget_drafts(key)
 
 
 def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
