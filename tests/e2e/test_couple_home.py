@@ -148,3 +148,209 @@ def test_wipe_forgets_the_evening_even_after_continuing_from_a_file(
         timeout=LIVE_MS
     )
     expect(fresh.get_by_text("9", exact=True)).to_have_count(0)
+
+
+# --- the server keeps nothing once the tab has gone ------------------------------------------
+
+CONNECT = """
+async ([url, protocols, message]) => await new Promise((resolve) => {
+  const socket = new WebSocket(url, protocols);
+  socket.binaryType = "arraybuffer";
+  const frames = [];
+  const finish = () => { socket.close(); resolve(frames); };
+  socket.onopen = () => socket.send(new Uint8Array(message));
+  socket.onmessage = (event) => {
+    frames.push(Array.from(new Uint8Array(event.data)));
+    if (frames.length >= 2) finish();
+  };
+  socket.onerror = finish;
+  socket.onclose = () => resolve(frames);
+})
+"""
+
+
+def session_ids(frames: list[bytes]) -> list[str]:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    found = []
+    for frame in frames:
+        message = ForwardMsg()
+        message.ParseFromString(bytes(frame))
+        if message.WhichOneof("type") == "new_session":
+            found.append(message.new_session.initialize.session_id)
+    return found
+
+
+def test_once_the_tab_closes_nobody_can_take_its_server_session_back(
+    app, desktop, wait_ready
+) -> None:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    context = desktop()
+    page = context.new_page()
+    frames: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda socket: socket.on(
+            "framereceived",
+            lambda payload: frames.append(payload) if isinstance(payload, bytes) else None,
+        ),
+    )
+    page.goto(f"{app.url}/together")
+    wait_ready(page)
+    page.get_by_label("First partner").fill("Noor")
+    page.get_by_label("Second partner").fill("Kit")
+    press(page, "Let's begin")
+    expect(page.get_by_text(re.compile(r"^Stage 1 of 8"))).to_be_visible(timeout=LIVE_MS)
+    (old,) = set(session_ids(frames))
+    page.close()
+
+    other = context.new_page()
+    other.goto(f"{app.url}/together")
+    wait_ready(other)
+    xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_streamlit_xsrf")
+    rerun = BackMsg()
+    rerun.rerun_script.query_string = ""
+    ws_url = app.url.replace("http", "ws") + "/_stcore/stream"
+    answer = other.evaluate(
+        CONNECT, [ws_url, ["streamlit", xsrf, old], list(rerun.SerializeToString())]
+    )
+    given = session_ids(answer)
+    assert given, "the server answered with a session"
+    assert old not in given, "the closed tab's session (and its evening) is gone"
+
+
+# --- typed words, the break, who is who, absurd files ------------------------------------------
+
+AT_APP = """
+import streamlit as st
+
+from workshop.content.loader import get_content
+from workshop.couple import evening
+from workshop.views import together
+
+st.set_page_config(page_title="Bedrock", layout="centered")
+wanted = st.query_params.get("at")
+if wanted and "placed" not in st.session_state:
+    st.session_state["placed"] = True
+    for stage, module in enumerate(get_content().modules):
+        for item in evening.stage_items(module):
+            if item.exercise_id == wanted:
+                st.session_state["together_names"] = evening.Names(a="Sam", b="Alex")
+                st.session_state["together_progress"] = evening.CoupleProgress(
+                    stage=stage, item=item.index
+                )
+together.page()
+"""
+
+
+@pytest.fixture(scope="module")
+def at_app(run_app, tmp_path_factory: pytest.TempPathFactory):
+    script = tmp_path_factory.mktemp("together-at") / "together_at.py"
+    script.write_text(AT_APP, encoding="utf-8")
+    return run_app(script)
+
+
+def open_at(context: BrowserContext, app, exercise_id: str, wait_ready) -> Page:
+    page = context.new_page()
+    page.goto(app.at(f"at={exercise_id}"))
+    wait_ready(page)
+    return page
+
+
+def take_break_and_return(page: Page) -> None:
+    page.get_by_role("button", name="Take a break").click()
+    press(page, "Start the break")
+    expect(page.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible(timeout=LIVE_MS)
+    press(page, "We're ready to carry on")
+    expect(page.get_by_text(re.compile(r"^Back at"))).to_have_count(0, timeout=LIVE_MS)
+
+
+def test_plan_words_typed_but_not_saved_survive_a_break_back_next_and_a_reload(
+    at_app, desktop, wait_ready, shot
+) -> None:
+    page = open_at(desktop(), at_app, "weekly-ritual", wait_ready)
+    box = page.get_by_role("textbox").first
+    box.fill("A slow walk on Sunday")
+    box.blur()
+    take_break_and_return(page)
+    expect(page.get_by_role("textbox").first).to_have_value("A slow walk on Sunday")
+    press(page, "Next")
+    expect(page.get_by_text("Before this part")).to_be_visible(timeout=LIVE_MS)
+    press(page, "Back")
+    expect(page.get_by_role("textbox").first).to_have_value(
+        "A slow walk on Sunday", timeout=LIVE_MS
+    )
+    page.reload()
+    wait_ready(page)
+    expect(page.get_by_role("textbox").first).to_have_value(
+        "A slow walk on Sunday", timeout=LIVE_MS
+    )
+    shot(page, "together-laptop-plan-kept")
+
+
+def test_a_break_can_be_taken_during_the_timed_list_and_the_lines_come_back(
+    at_app, desktop, wait_ready
+) -> None:
+    page = open_at(desktop(), at_app, "gratitude-list", wait_ready)
+    press(page, "I'm ready: show my question")
+    first_line = page.get_by_label("1.", exact=True)
+    first_line.fill("the tea you made")
+    first_line.blur()
+    expect(page.get_by_role("button", name="Take a break")).to_be_enabled()
+    take_break_and_return(page)
+    expect(page.get_by_label("1.", exact=True)).to_have_value("the tea you made")
+    expect(page.get_by_text("Sam, this one is just for you")).to_be_visible()
+
+
+def test_continuing_with_names_typed_the_other_way_round_keeps_answers_with_their_writers(
+    app, desktop, wait_ready, tmp_path: Path
+) -> None:
+    context = desktop(accept_downloads=True)
+    page = begin(context, app, wait_ready, a="Sam", b="Alex")
+    next_until(page, "Opening check-in")
+    check_in(page, 9, 2)
+    open_footer(page)
+    with page.expect_download() as saving:
+        press(page, "Save our progress")
+    saved = tmp_path / "ours.json"
+    saving.value.save_as(saved)
+
+    fresh = context.new_page()
+    fresh.goto(f"{app.url}/together")
+    wait_ready(fresh)
+    fresh.get_by_text("Continuing from an earlier evening?").click()
+    fresh.locator("input[type=file]").first.set_input_files(saved)
+    expect(fresh.get_by_text(re.compile("Your saved progress is ready"))).to_be_visible(
+        timeout=LIVE_MS
+    )
+    fresh.get_by_label("First partner").fill("Alex")
+    fresh.get_by_label("Second partner").fill("Sam")
+    press(fresh, "Let's begin")
+    expect(fresh.get_by_text("The first partner last time shared: “9”")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    fresh.get_by_role("button", name="I was first", exact=True).nth(1).click()  # Sam
+    expect(fresh.locator(".together-big")).to_have_text(["2", "9"], timeout=LIVE_MS)
+    expect(fresh.locator(".together-name")).to_have_text(["Alex", "Sam"])
+
+
+def test_a_hand_edited_file_with_a_break_ending_in_the_year_5000_is_calmed(
+    app, desktop, wait_ready
+) -> None:
+    page = begin(desktop(), app, wait_ready)
+    year_5000 = 95_617_584_000
+    data = (
+        '{"format": "bedrock-couple-progress", "version": 1, '
+        f'"rest": {{"started_at": 1000, "until": {year_5000}}}}}'
+    )
+    open_footer(page)
+    page.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "edited.json", "mimeType": "application/json", "buffer": data.encode()}]
+    )
+    expect(page.get_by_text(re.compile("were set back to now"))).to_be_visible(timeout=LIVE_MS)
+    page.get_by_role("button", name="I was first", exact=True).first.click()
+    expect(page.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible(timeout=LIVE_MS)
+    left = page.locator(".bc-digits").first.inner_text()
+    minutes = int(left.split(":")[0])
+    assert minutes <= 60, left

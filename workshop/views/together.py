@@ -33,13 +33,13 @@ from workshop.views.together_common import (
     PROGRESS,
     change,
     current_progress,
-    draft,
     forget_drafts,
     generation,
     keep_in_tab,
     nav,
     note,
     now,
+    prefill,
     remember_draft,
     save_progress,
     show_message,
@@ -320,9 +320,9 @@ def _plan(progress: CoupleProgress, exercise: Exercise) -> None:
     with st.container(border=True):
         for field in exercise.fields:
             key = f"together_plan_{exercise.id}_{field.name}"
+            prefill(key, saved.get(field.name, ""))
             st.text_area(
                 field.label,
-                value=draft(key, saved.get(field.name, "")),
                 placeholder=field.hint,
                 max_chars=300,
                 height=80,

@@ -22,10 +22,10 @@ from workshop.views.common import content, user_text
 from workshop.views.together_common import (
     PROGRESS,
     change,
-    draft,
     forget_drafts,
     nav,
     now,
+    prefill,
     remember_draft,
     sound_on,
     styled_text,
@@ -109,9 +109,9 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
 def _entry_widget(exercise: Exercise, key: str) -> None:
     kind = exercise.kind
     if kind == "reflection":
+        prefill(key)
         st.text_area(
             "Your answer",
-            value=draft(key),
             max_chars=exercise.max_chars,
             height=180,
             key=key,
@@ -119,9 +119,9 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
             args=(key,),
         )
     elif kind == "word":
+        prefill(key)
         st.text_input(
             "Your word",
-            value=draft(key),
             max_chars=exercise.max_chars,
             key=key,
             on_change=remember_draft,
@@ -146,9 +146,9 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
     elif kind == "timed-writing":
         for number in range(exercise.target):
             line = f"{key}_{number}"
+            prefill(line)
             st.text_input(
                 f"{number + 1}.",
-                value=draft(line),
                 max_chars=evening.LIST_ITEM_CHARS,
                 key=line,
                 on_change=remember_draft,

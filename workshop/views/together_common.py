@@ -53,10 +53,14 @@ def keep_in_tab() -> None:
     """Hand the evening to the browser tab and, once per server session, take it back.
 
     The first run of a session asks the tab what it kept; the browser's answer reruns the
-    page, which then continues the evening from it. Every later run writes the evening to
-    the tab (or clears the tab when nothing is left of it). Also marks this server session
-    as one nobody can resume after the tab closes.
+    page, which continues the evening from it (boxes drawn before it get their kept words).
+    Every later run writes the evening to the tab (or clears the tab when nothing is left
+    of it). Also marks this server session as one nobody can resume after the tab closes.
+
+    Without a browser (the script run bare, as in page tests) there is no tab to ask.
     """
+    if not Runtime.exists():
+        return
     _forget_session_when_tab_closes()
     key = f"tab_together_store_{generation()}"
     if not st.session_state.get(READ):
@@ -79,7 +83,7 @@ def keep_in_tab() -> None:
 
 def _forget_session_when_tab_closes() -> None:
     context = get_script_run_ctx()
-    if context is not None and Runtime.exists():
+    if context is not None:
         Runtime.instance().mark_session_nonresumable(context.session_id)
 
 
@@ -108,6 +112,9 @@ def _restore(kept: savefile.TabCopy) -> None:
     if kept.names is not None:
         state[NAMES] = kept.names
     state[DRAFTS] = dict(kept.drafts)
+    for key, value in kept.drafts.items():
+        if key.startswith("together_") and isinstance(value, str):
+            state[key] = value  # a box drawn empty before the tab answered
     for stage_id, choice in kept.notes.items():
         state[f"{NOTE_PREFIX}{stage_id}"] = choice
     state[CONFIRM_WHO] = kept.confirm_who
@@ -130,6 +137,13 @@ def draft(key: str, default: str = "") -> str:
     """What was typed into the box ``key`` and not yet saved (``default`` when nothing)."""
     value = st.session_state.get(DRAFTS, {}).get(key)
     return value if isinstance(value, str) else default
+
+
+def prefill(key: str, default: str = "") -> None:
+    """Before drawing the box ``key``: give it its kept words (or ``default``) when it has
+    no value of its own yet. Draw it without ``value=`` and with ``on_change=remember_draft``."""
+    if key not in st.session_state:
+        st.session_state[key] = draft(key, default)
 
 
 def remember_draft(key: str) -> None:
