@@ -354,3 +354,36 @@ def test_a_hand_edited_file_with_a_break_ending_in_the_year_5000_is_calmed(
     left = page.locator(".bc-digits").first.inner_text()
     minutes = int(left.split(":")[0])
     assert minutes <= 60, left
+
+
+def test_the_couple_reads_their_own_words_not_the_group_s(app, desktop, wait_ready) -> None:
+    page = begin(desktop(), app, wait_ready)
+    expect(page.get_by_text("Some questions you each answer")).to_be_visible()
+    main = page.locator("[data-testid=stMain]")
+    assert "anonymous" not in main.inner_text().lower()
+    next_card(page)
+    expect(page.get_by_role("heading", name="Our agreements for tonight")).to_be_visible()
+    assert "stays here" not in main.inner_text().lower()
+
+
+def test_safety_comes_first_and_help_is_behind_an_ordinary_button(
+    app, desktop, wait_ready, shot
+) -> None:
+    page = desktop().new_page()
+    page.goto(f"{app.url}/together")
+    wait_ready(page)
+    expect(page.get_by_text("Before you begin")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("afraid of the other, or controlled by them"))
+    ).to_be_visible()
+    shot(page, "together-laptop-names")
+    support = page.get_by_role("button", name="Support", exact=True)
+    box = support.bounding_box()
+    assert box is not None and box["height"] < 60, "no bigger than any other button"
+    support.click()
+    expect(page.get_by_text(re.compile("domestic-abuse helpline where you live"))).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_label("First partner").fill("Sam")
+    page.get_by_label("Second partner").fill("Alex")
+    press(page, "Let's begin")
+    expect(page.get_by_role("button", name="Support", exact=True)).to_be_visible(timeout=LIVE_MS)

@@ -635,3 +635,50 @@ def test_the_couple_path_imports_nothing_that_stores():
                 assert not names & {"store", "Store", "live"}, path
             elif isinstance(node, ast.Import):
                 assert all("store" not in alias.name for alias in node.names), path
+
+
+# --- the couple's own words: no group talk, safety first ---------------------------------------
+
+
+def test_walking_every_card_of_the_couple_path_shows_no_words_meant_for_a_group(clock):
+    from workshop.content.model import GROUP_ONLY
+
+    at = start(_app(clock))
+    seen: list[str] = [page_text(at)]
+    for _ in range(120):
+        spot = couple.current_item(progress_of(at), content=CONTENT)
+        if spot is None:
+            break
+        module, _item = spot
+        note = f"together_note_{module.id}_go"
+        click(at, note if any(b.key == note for b in at.button) else "together_next")
+        seen.append(page_text(at))
+    assert couple.current_item(progress_of(at), content=CONTENT) is None, "reached the end"
+    walked = "\n".join(seen)
+    assert "Thank you for giving each other this time" in walked, "the couple's own slide"
+    assert "Your choice, then your conversation" in walked
+    found = sorted({m.group(0).lower() for m in GROUP_ONLY.finditer(walked)})
+    assert found == [], found
+
+
+def test_before_they_begin_a_short_note_says_who_this_is_not_for_and_where_help_is(clock):
+    at = _app(clock)
+    at.run()
+    text = page_text(at)
+    assert "afraid" in text and "controlled" in text and "in confidence" in text
+    assert 'label: "Support"' in text, "the help button reads like any other button"
+    for word in ("abuse", "violence", "hotline"):
+        assert f'label: "{word}' not in text.lower()
+    assert "domestic-abuse helpline" in text and "couples therapists" in text
+    assert "local emergency number" in text
+    from workshop.content.guidance import HOME_SUPPORT
+
+    assert not any(ch.isdigit() for ch in HOME_SUPPORT), "no phone number is made up"
+
+
+def test_the_support_text_at_home_can_be_set_by_whoever_runs_the_app(clock, monkeypatch):
+    monkeypatch.setenv("BEDROCK_HOME_SUPPORT", "Call the Linden Clinic: <b>0123</b>")
+    at = start(_app(clock))
+    text = page_text(at)
+    assert "Call the Linden Clinic: <b>0123</b>" in text, "shown as plain text"
+    assert "domestic-abuse helpline" not in text

@@ -19,6 +19,7 @@ from datetime import date
 import streamlit as st
 
 from workshop.components.countdown import countdown
+from workshop.content.guidance import BEFORE_YOU_BEGIN, home_support_text
 from workshop.content.model import Exercise, Module, SpeakerListenerExercise
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress, Names
@@ -137,9 +138,13 @@ def _names_screen() -> None:
     st.markdown(
         "Go through the workshop side by side on this device, at your own pace. "
         "Some questions you answer privately, then choose together what to show each other. "
-        "**Nothing you write is stored:** it is held only while this page is open, and "
-        "forgotten when you close it or wipe everything."
+        "**Nothing you write is stored on our server:** this browser tab keeps it, so a "
+        "reload brings you back to the same place, and forgets it when you close the tab or "
+        "wipe everything."
     )
+    with st.container(border=True):
+        st.markdown("**Before you begin**")
+        st.text(BEFORE_YOU_BEGIN)
     with st.form("together_names_form", border=True):
         st.markdown("**What shall we call you?**")
         left, right = st.columns(2)
@@ -216,7 +221,7 @@ def _top_bar(*, with_break: bool) -> None:
     """Title, Support and the break (which can be taken at any moment: typed words wait)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("**Together**", width="stretch")
-        support_panel()
+        support_panel(home_support_text())
         if with_break:
             _break_chooser()
 
@@ -276,11 +281,11 @@ def _break_screen(progress: CoupleProgress) -> None:
 
 
 def _slide(module: Module, index: int) -> None:
-    slide = module.slides[index]
+    title, body = module.slides[index].for_home()
     with st.container(border=True):
         st.caption(f"{module.title} · {index + 1} of {len(module.slides)}")
-        st.subheader(slide.title)
-        st.markdown(slide.body)
+        st.subheader(title)
+        st.markdown(body)
 
 
 # --- exercises ------------------------------------------------------------------------------
