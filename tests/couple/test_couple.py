@@ -618,3 +618,50 @@ def test_first_words_show_what_each_partner_shared_to_tell_them_apart():
     assert "the picnic" in words["A"]
     long = evening.first_words(progress, content=CONTENT, chars=5)
     assert len(long["A"]) <= 5
+
+
+def test_who_answers_first_takes_turns_and_can_be_swapped_before_anyone_answers():
+    firsts = [
+        evening.first_partner(CoupleProgress(), exercise_id=e, content=CONTENT)
+        for e in ("open", "word", "memory", "pick", "order", "thanks", "try", "close")
+    ]
+    assert firsts == ["A", "B", "A", "B", "A", "B", "A", "B"]
+    swapped = evening.choose_first(CoupleProgress(), exercise_id="open", partner="B")
+    assert evening.first_partner(swapped, exercise_id="open", content=CONTENT) == "B"
+    assert evening.next_to_answer(swapped, exercise_id="open", first="B") == "B"
+    answered = evening.pass_answer(swapped, exercise_id="open", partner="B")
+    assert evening.choose_first(answered, exercise_id="open", partner="A") == answered
+
+
+def test_keep_to_myself_can_be_undone_until_the_reveal_which_then_forgets_the_words():
+    word = EX["word"]
+    progress = evening.submit_answer(
+        CoupleProgress(), exercise=word, partner="A", value="tired", share=False
+    )
+    progress = evening.submit_answer(
+        progress, exercise=word, partner="B", value="calm", share=False
+    )
+    assert evening.ready_to_reveal(progress, exercise_id="word")
+    changed = evening.choose(progress, exercise_id="word", partner="A", share=True)
+    shown = evening.reveal(changed, exercise_id="word")
+    assert evening.shared_answers(shown, exercise_id="word") == {"A": "tired", "B": None}
+    assert evening.answer_of(shown, exercise_id="word", partner="B") == evening.Answer(
+        status="private"
+    )
+    assert "calm" not in shown.model_dump_json()
+    after = evening.choose(shown, exercise_id="word", partner="B", share=True)
+    assert evening.shared_answers(after, exercise_id="word")["B"] is None, "too late after"
+
+
+def test_the_file_holds_no_answer_before_its_reveal_whatever_was_chosen():
+    word = EX["word"]
+    progress = evening.submit_answer(
+        CoupleProgress(), exercise=word, partner="A", value="tired", share=True
+    )
+    progress = evening.submit_answer(
+        progress, exercise=word, partner="B", value="calm", share=False
+    )
+    data = savefile.to_file(progress, now=T0)
+    assert b"tired" not in data and b"calm" not in data
+    shown = savefile.to_file(evening.reveal(progress, exercise_id="word"), now=T0)
+    assert b"tired" in shown and b"calm" not in shown

@@ -35,16 +35,12 @@ def begin(context: BrowserContext, app, wait_ready, a: str = "Sam", b: str = "Al
 
 
 def check_in(page: Page, a: int, b: int) -> None:
-    """Both partners answer the opening check-in privately, share, and reveal."""
+    """Both partners answer the opening check-in privately, showing theirs, and reveal."""
     for value in (a, b):
         press(page, "I'm ready: show my question")
         page.get_by_role("radio", name=str(value), exact=True).click()
         press(page, "Done")
         expect(page.get_by_role("button", name="Done", exact=True)).to_have_count(0)
-    share = page.get_by_role("button", name="Share", exact=True)
-    for left in (1, 0):
-        share.first.click()
-        expect(share).to_have_count(left, timeout=LIVE_MS)
     press(page, "Reveal")
     expect(page.get_by_text("out of 10").first).to_be_visible(timeout=LIVE_MS)
 
@@ -300,7 +296,7 @@ def test_a_break_can_be_taken_during_the_timed_list_and_the_lines_come_back(
     expect(page.get_by_role("button", name="Take a break")).to_be_enabled()
     take_break_and_return(page)
     expect(page.get_by_label("1.", exact=True)).to_have_value("the tea you made")
-    expect(page.get_by_text("Sam, this one is just for you")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^(Sam|Alex), this one is just for you$"))).to_be_visible()
 
 
 def test_continuing_with_names_typed_the_other_way_round_keeps_answers_with_their_writers(
@@ -387,3 +383,30 @@ def test_safety_comes_first_and_help_is_behind_an_ordinary_button(
     page.get_by_label("Second partner").fill("Alex")
     press(page, "Let's begin")
     expect(page.get_by_role("button", name="Support", exact=True)).to_be_visible(timeout=LIVE_MS)
+
+
+def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
+    at_app, desktop, wait_ready, shot
+) -> None:
+    page = open_at(desktop(), at_app, "arrival-word", wait_ready)
+    expect(page.get_by_text("Alex's turn")).to_be_visible()  # Sam went first last time
+    press(page, "Swap who goes first")
+    expect(page.get_by_text("Sam's turn")).to_be_visible(timeout=LIVE_MS)
+    for word in ("hopeful", "tired"):
+        press(page, "I'm ready: show my question")
+        page.get_by_label("Your word").fill(word)
+        if word == "tired":
+            page.get_by_text("Keep it to myself", exact=True).click()
+        press(page, "Done")
+        expect(page.get_by_role("button", name="Done", exact=True)).to_have_count(0)
+    # Nobody sees what the other chose: both rows read the same.
+    for chosen in ("Keep it to myself", "Keeps it private", "Will share", "Show it"):
+        expect(page.get_by_text(chosen, exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Change my choice", exact=True)).to_have_count(2)
+    shot(page, "together-laptop-before-reveal")
+    page.get_by_role("button", name="Change my choice", exact=True).nth(1).click()
+    expect(page.get_by_text("Alex, only you see this")).to_be_visible(timeout=LIVE_MS)
+    press(page, "Show it at the reveal")
+    press(page, "Reveal")
+    expect(page.get_by_text("tired", exact=True)).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_text("hopeful", exact=True)).to_be_visible()

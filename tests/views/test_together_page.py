@@ -167,24 +167,29 @@ def fill(at: AppTest, exercise, partner: str, value) -> None:
 
 
 def answer(at: AppTest, exercise_id: str, a, b, *, share=(True, True)) -> AppTest:
-    """Both partners answer in turn (``None`` passes), choose, and reveal."""
+    """Both partners answer in turn (``None`` passes), each choosing privately whether to show
+    theirs, and the couple reveals."""
     exercise = CONTENT.exercises[exercise_id]
     go_to(at, exercise_id)
-    for partner, value in (("A", a), ("B", b)):
+    given = {"A": (a, share[0]), "B": (b, share[1])}
+    for _ in range(2):
+        partner = next(
+            p for p in "AB" if any(k.key == f"together_open_{exercise_id}_{p}" for k in at.button)
+        )
+        value, shares = given[partner]
         click(at, f"together_open_{exercise_id}_{partner}")
         form = f"together_form_{exercise_id}_{partner}"
         if value is None:
             submit(at, form, "Pass")
             continue
         fill(at, exercise, partner, value)
+        if not shares:
+            show = f"together_value_{exercise_id}_{partner}_show"
+            next(g for g in at.button_group if g.key == show).set_value("Keep it to myself")
         submit(at, form, "Done")
-        assert not any(
-            b.key and b.key.endswith(form[len("together_form_") :]) and "done" in b.key
-            for b in at.button
-        ), "the entry is hidden once done"
-    for partner, value, shares in (("A", a, share[0]), ("B", b, share[1])):
-        if value is not None:
-            click(at, f"together_{'share' if shares else 'keep'}_{exercise_id}_{partner}")
+        assert not any(b.key == f"together_done_{exercise_id}_{partner}" for b in at.button), (
+            "the entry is hidden once done"
+        )
     return click(at, f"together_reveal_{exercise_id}")
 
 
@@ -554,16 +559,16 @@ def test_a_one_minute_exercise_says_minute_not_minutes(clock):
 def test_a_break_can_be_taken_mid_answer_and_comes_back_to_the_same_words(clock):
     at = start(_app(clock))
     go_to(at, "arrival-word")
-    click(at, "together_open_arrival-word_A")
-    at.text_input(key="together_value_arrival-word_A").set_value("half a thought").run()
+    click(at, "together_open_arrival-word_B")
+    at.text_input(key="together_value_arrival-word_B").set_value("half a thought").run()
     click(at, "together_break_go")
-    assert not any(t.key == "together_value_arrival-word_A" for t in at.text_input)
+    assert not any(t.key == "together_value_arrival-word_B" for t in at.text_input)
     clock.now += 20 * 60
     click(at, "together_break_end")
-    assert at.text_input(key="together_value_arrival-word_A").value == "half a thought"
-    submit(at, "together_form_arrival-word_A", "Done")
-    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="A")
-    assert answer_a == couple.Answer(status="pending", value="half a thought")
+    assert at.text_input(key="together_value_arrival-word_B").value == "half a thought"
+    submit(at, "together_form_arrival-word_B", "Done")
+    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="B")
+    assert answer_a == couple.Answer(status="shared", value="half a thought")
     assert (
         together_common.DRAFTS not in at.session_state
         or not at.session_state[together_common.DRAFTS]
@@ -591,11 +596,11 @@ def test_names_are_only_ever_shown_as_text(clock):
     at = start(_app(clock), a=first, b=second)
     answer(at, "checkin-open", 5, 6)
     go_to(at, "arrival-word")
-    click(at, "together_open_arrival-word_A")
-    submit(at, "together_form_arrival-word_A", "Pass")
+    click(at, "together_open_arrival-word_B")
+    submit(at, "together_form_arrival-word_B", "Pass")
     bodies = " ".join(h.proto.body for h in at.get("html"))
-    assert html.escape(f"{second}'s turn") in bodies
-    assert html.escape(first) in bodies
+    assert html.escape(f"{first}'s turn") in bodies
+    assert html.escape(second) in bodies
     assert "<img src=x" not in bodies
     labels = [b.label for b in at.button] + [e.value for e in [*at.markdown, *at.caption]]
     labels += [p.proto.text for p in at.get("progress")]
@@ -654,7 +659,12 @@ def test_walking_every_card_of_the_couple_path_shows_no_words_meant_for_a_group(
         click(at, note if any(b.key == note for b in at.button) else "together_next")
         seen.append(page_text(at))
     assert couple.current_item(progress_of(at), content=CONTENT) is None, "reached the end"
-    walked = "\n".join(seen)
+    # What a person can read: every element's text, without the widgets' internal ids.
+    walked = "\n".join(
+        line
+        for line in "\n".join(seen).splitlines()
+        if not line.strip().startswith(("id:", "form_id:"))
+    )
     assert "Thank you for giving each other this time" in walked, "the couple's own slide"
     assert "Your choice, then your conversation" in walked
     found = sorted({m.group(0).lower() for m in GROUP_ONLY.finditer(walked)})

@@ -5,8 +5,10 @@ in as ``now``. Every change returns a new ``CoupleProgress`` and leaves the old 
 
 Privacy rules this module enforces, so no page has to remember them:
 
-- an answer kept private loses its words the moment its writer keeps it (only "private" is
-  remembered), and a passed answer never had any;
+- each partner chooses privately, while answering, whether to show their answer; an answer
+  they keep ("keeping") holds its words only until the reveal, so the choice can still be
+  changed, and loses them at the reveal (only "private" is remembered); a passed answer
+  never had any;
 - only answers whose writer chose to share them, after the couple pressed Reveal, come out of
   ``shared_answers`` and the check-ins (and so out of the plan document,
   :mod:`workshop.printing.couple_plan`).
@@ -118,15 +120,16 @@ def clean_names(*, a: str, b: str) -> Names:
 class Answer(_Model):
     """One partner's answer to one exercise."""
 
-    status: Literal["pending", "passed", "shared", "private"]
-    """pending: written, share or keep not chosen yet; passed; shared; private (words dropped)."""
+    status: Literal["pending", "passed", "shared", "keeping", "private"]
+    """pending: written, share or keep not chosen yet; passed; shared (shown at the reveal);
+    keeping (to be kept; words dropped at the reveal); private (kept, words dropped)."""
     value: AnswerValue | None = None
 
     @model_validator(mode="after")
     def _words_fit_status(self) -> Answer:
         if self.status in ("passed", "private") and self.value is not None:
             raise ValueError(f"a {self.status} answer carries no words")
-        if self.status in ("pending", "shared") and self.value is None:
+        if self.status in ("pending", "shared", "keeping") and self.value is None:
             raise ValueError(f"a {self.status} answer needs its words")
         return self
 
@@ -158,6 +161,10 @@ class CoupleProgress(_Model):
     answers: dict[str, dict[Partner, Answer]] = {}
     answering: Partner | None = None
     """Whose private entry is open right now (the other partner is looking away)."""
+    choosing: Partner | None = None
+    """Who is changing, privately, whether to show their answer (the other looks away)."""
+    first: dict[str, Partner] = {}
+    """Who answers first, by exercise, where the couple chose it (otherwise they alternate)."""
     revealed: list[str] = []
     plans: dict[str, dict[str, str]] = {}
     writing: dict[str, dict[Partner, Writing]] = {}
@@ -233,7 +240,8 @@ def skip_stage(progress: CoupleProgress, *, content: Content) -> CoupleProgress:
 
 
 def _moved(progress: CoupleProgress, stage: int, item: int) -> CoupleProgress:
-    return progress.model_copy(update={"stage": stage, "item": item, "answering": None}, deep=True)
+    update = {"stage": stage, "item": item, "answering": None, "choosing": None}
+    return progress.model_copy(update=update, deep=True)
 
 
 @dataclass(frozen=True)
@@ -326,10 +334,41 @@ def answer_of(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -
     return progress.answers.get(exercise_id, {}).get(partner)
 
 
-def next_to_answer(progress: CoupleProgress, *, exercise_id: str) -> Partner | None:
-    """The first partner who has not answered (nor passed) yet; ``None`` when both have."""
+def first_partner(progress: CoupleProgress, *, exercise_id: str, content: Content) -> Partner:
+    """Who answers ``exercise_id`` first: their choice if they made one, else taking turns
+    (within a stage from one private exercise to the next, and each stage opening with the
+    other partner than the one before)."""
+    if exercise_id in progress.first:
+        return progress.first[exercise_id]
+    for stage, module in enumerate(content.modules):
+        private = [e.id for e in content.exercises_for(module.id) if e.kind in PRIVATE_KINDS]
+        if exercise_id in private:
+            return PARTNERS[(stage + private.index(exercise_id)) % 2]
+    return "A"
+
+
+def other_partner(partner: Partner) -> Partner:
+    """The other one."""
+    return "B" if partner == "A" else "A"
+
+
+def choose_first(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> CoupleProgress:
+    """``partner`` answers ``exercise_id`` first; no change once someone has answered."""
+    if progress.answers.get(exercise_id):
+        return progress
+    new = progress.model_copy(deep=True)
+    new.first[exercise_id] = partner
+    return new
+
+
+def next_to_answer(
+    progress: CoupleProgress, *, exercise_id: str, first: Partner = "A"
+) -> Partner | None:
+    """The next partner (``first``, then the other) who has not answered nor passed yet;
+    ``None`` when both have."""
     given = progress.answers.get(exercise_id, {})
-    return next((p for p in PARTNERS if p not in given), None)
+    order = (first, other_partner(first))
+    return next((p for p in order if p not in given), None)
 
 
 def open_entry(
@@ -346,14 +385,21 @@ def open_entry(
 
 
 def submit_answer(
-    progress: CoupleProgress, *, exercise: Exercise, partner: Partner, value: object
+    progress: CoupleProgress,
+    *,
+    exercise: Exercise,
+    partner: Partner,
+    value: object,
+    share: bool | None = None,
 ) -> CoupleProgress:
-    """Record ``partner``'s answer (pending their share/keep choice) and close the entry.
+    """Record ``partner``'s answer and close the entry: to be shown at the reveal
+    (``share=True``), kept (``False``), or pending their choice (``None``).
 
     Raises ``InvalidAnswer`` when the value does not fit the exercise.
     """
     cleaned = clean_answer(exercise, value)
-    return _answered(progress, exercise.id, partner, Answer(status="pending", value=cleaned))
+    status = "pending" if share is None else ("shared" if share else "keeping")
+    return _answered(progress, exercise.id, partner, Answer(status=status, value=cleaned))
 
 
 def pass_answer(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> CoupleProgress:
@@ -379,15 +425,22 @@ def waiting_for_choice(progress: CoupleProgress, *, exercise_id: str) -> list[Pa
 def choose(
     progress: CoupleProgress, *, exercise_id: str, partner: Partner, share: bool
 ) -> CoupleProgress:
-    """Share the answer at the reveal, or keep it: a kept answer's words are dropped for good."""
+    """Show the answer at the reveal, or keep it; can be changed until the reveal, which
+    drops a kept answer's words for good. Closes the private choice."""
     answer = answer_of(progress, exercise_id=exercise_id, partner=partner)
-    if answer is None or answer.status != "pending":
-        return progress
-    new = progress.model_copy(deep=True)
-    new.answers[exercise_id][partner] = (
-        Answer(status="shared", value=answer.value) if share else Answer(status="private")
-    )
+    new = progress.model_copy(update={"choosing": None}, deep=True)
+    if answer is None or answer.status not in ("pending", "shared", "keeping"):
+        return new
+    if exercise_id in progress.revealed:
+        return new
+    status = "shared" if share else "keeping"
+    new.answers[exercise_id][partner] = Answer(status=status, value=answer.value)
     return new
+
+
+def open_choice(progress: CoupleProgress, *, partner: Partner | None) -> CoupleProgress:
+    """Show ``partner`` their own show-or-keep choice, privately (``None`` closes it)."""
+    return progress.model_copy(update={"choosing": partner}, deep=True)
 
 
 def ready_to_reveal(progress: CoupleProgress, *, exercise_id: str) -> bool:
@@ -403,8 +456,11 @@ def reveal(progress: CoupleProgress, *, exercise_id: str) -> CoupleProgress:
         raise ValueError("both partners answer and choose before the reveal")
     if exercise_id in progress.revealed:
         return progress
-    new = progress.model_copy(deep=True)
+    new = progress.model_copy(update={"choosing": None}, deep=True)
     new.revealed.append(exercise_id)
+    for partner, answer in new.answers.get(exercise_id, {}).items():
+        if answer.status == "keeping":
+            new.answers[exercise_id][partner] = Answer(status="private")
     return new
 
 

@@ -2,8 +2,8 @@
 and the copy of the whole evening their browser tab keeps, so a reload loses nothing.
 
 Pure: nothing here reads a clock, a file or the network (bytes in, bytes out; ``now`` passed
-in). The file holds shared words only: answers still waiting for a share/keep choice are left
-out, so they are answered again after continuing. The tab's copy (:class:`TabCopy`) holds
+in). The file holds revealed, shared words only: answers not yet revealed (whatever their
+writer chose) are left out, so they are answered again after continuing. The tab's copy (:class:`TabCopy`) holds
 everything on screen, names and unsent words included, and never leaves that tab.
 """
 
@@ -53,9 +53,16 @@ def to_file(progress: CoupleProgress, *, now: float) -> bytes:
     Pending answers, open entries and writing clocks are left out; running turn timers are
     saved paused, so continuing tomorrow starts where they stopped.
     """
-    kept = progress.model_copy(update={"answering": None, "writing": {}}, deep=True)
+    kept = progress.model_copy(
+        update={"answering": None, "choosing": None, "writing": {}}, deep=True
+    )
     for exercise_id, given in list(kept.answers.items()):
-        kept.answers[exercise_id] = {p: a for p, a in given.items() if a.status != "pending"}
+        kept.answers[exercise_id] = {
+            p: a
+            for p, a in given.items()
+            if a.status not in ("pending", "keeping")
+            and (exercise_id in kept.revealed or a.status != "shared")
+        }
         if not kept.answers[exercise_id]:
             del kept.answers[exercise_id]
     kept.turns = {eid: turn_pause(turn, now=now) for eid, turn in kept.turns.items()}
