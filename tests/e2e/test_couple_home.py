@@ -82,6 +82,10 @@ def test_a_reload_comes_back_to_the_same_card_with_the_same_names_and_answers(
     expect(page.get_by_text("Kit", exact=True)).to_be_visible()
     expect(page.locator(".together-big")).to_have_text(["7", "4"])
     shot(page, "together-laptop-after-reload")
+    kept = page.evaluate("sessionStorage.getItem('bedrock-together')")
+    assert "Noor" in kept and len(kept.encode()) < 10_000
+    for word in ("Noor", "Kit"):
+        assert word not in app.log(), "nothing a couple types reaches the server's log"
 
 
 def test_a_new_tab_starts_fresh_and_the_server_keeps_nothing_after_the_tab_closes(

@@ -137,7 +137,7 @@ def _names_screen() -> None:
     st.title("Together")
     st.markdown(
         "Go through the workshop side by side on this device, at your own pace. "
-        "Some questions you answer privately, then choose together what to show each other. "
+        "Some questions you each answer privately, and choose what to show the other. "
         "**Nothing you write is stored on our server:** this browser tab keeps it, so a "
         "reload brings you back to the same place, and forgets it when you close the tab or "
         "wipe everything."
