@@ -414,3 +414,26 @@ def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
     press(page, "Reveal")
     expect(page.get_by_text("tired", exact=True)).to_be_visible(timeout=LIVE_MS)
     expect(page.get_by_text("hopeful", exact=True)).to_be_visible()
+
+
+def test_the_running_turn_timer_its_controls_and_the_topic_fit_a_laptop_screen(
+    at_app, desktop, wait_ready, shot
+) -> None:
+    page = open_at(
+        desktop(viewport={"width": 1366, "height": 768}), at_app, "listening-turns", wait_ready
+    )
+    press(page, "Start")
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible(timeout=LIVE_MS)
+    page.evaluate("window.scrollTo(0, 0)")
+    topic = page.get_by_text(re.compile("Round one: something that made you feel good"))
+    for part in (
+        topic,
+        page.locator(".bc-digits").first,
+        page.get_by_role("button", name="Pause", exact=True),
+        page.get_by_role("button", name="+1 minute", exact=True),
+        page.get_by_role("button", name="Skip phase", exact=True),
+    ):
+        box = part.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    shot(page, "together-laptop-turns-running")

@@ -77,6 +77,8 @@ STYLE = """
   overflow-wrap: anywhere; }
 .together-big { font-size: 3rem; font-weight: 700; line-height: 1.1; }
 .together-back { font-size: clamp(2rem, 8vw, 3.2rem); font-weight: 700; text-align: center; }
+.together-topic { font-size: 0.95rem; line-height: 1.4; color: rgba(49, 51, 63, 0.85);
+  margin: 0 0 0.25rem; }
 .bedrock-text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.1rem; }
 .together-note { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0;
   white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -294,9 +296,9 @@ def _slide(module: Module, index: int) -> None:
 def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     turn_started = exercise.id in progress.turns
     if turn_started:
-        st.subheader(exercise.title)
-        with st.expander("What to talk about"):
-            st.markdown(exercise.couple_prompt)
+        # The topic stays in sight, small, while the timer runs.
+        st.markdown(f"**{exercise.title}**")
+        st.html(f'<div class="together-topic">{html.escape(exercise.couple_prompt)}</div>')
     else:
         with st.container(border=True):
             unit = "minute" if exercise.minutes == 1 else "minutes"
