@@ -392,7 +392,8 @@ def test_safety_comes_first_and_help_is_behind_an_ordinary_button(
 def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
     at_app, desktop, wait_ready, shot
 ) -> None:
-    page = open_at(desktop(), at_app, "arrival-word", wait_ready)
+
+    page = open_at(desktop(accept_downloads=True), at_app, "arrival-word", wait_ready)
     expect(page.get_by_text("Alex's turn")).to_be_visible()  # Sam went first last time
     press(page, "Swap who goes first")
     expect(page.get_by_text("Sam's turn")).to_be_visible(timeout=LIVE_MS)
@@ -414,6 +415,24 @@ def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
     press(page, "Reveal")
     expect(page.get_by_text("tired", exact=True)).to_be_visible(timeout=LIVE_MS)
     expect(page.get_by_text("hopeful", exact=True)).to_be_visible()
+
+    # Our plan holds commitments only, unless they add an earlier answer themselves.
+    open_footer(page)
+    with page.expect_download() as plan:
+        press(page, "Markdown")
+    assert "hopeful" not in Path(plan.value.path()).read_text(encoding="utf-8")
+    extra = page.get_by_label("Also put these answers in our plan")
+    extra.click()
+    extra.press_sequentially("Arrival")
+    extra.press("Enter")
+    page.keyboard.press("Escape")
+    expect(
+        page.get_by_role("button", name=re.compile("Remove Arrival word|Arrival word"))
+    ).to_have_count(1, timeout=LIVE_MS)
+    wait_ready(page)
+    with page.expect_download() as plan:
+        press(page, "Markdown")
+    assert "hopeful" in Path(plan.value.path()).read_text(encoding="utf-8")
 
 
 def test_the_running_turn_timer_its_controls_and_the_topic_fit_a_laptop_screen(

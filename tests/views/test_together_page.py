@@ -400,11 +400,28 @@ def test_the_plan_download_holds_what_they_shared_and_not_what_they_kept(evening
     printable = download(at, "together_plan_html").decode("utf-8")
     pdf = download(at, "together_plan_pdf")
     assert pdf.startswith(b"%PDF")
-    for shared in ("A slow walk", "Cook on Friday", "the tea", "curious"):
+    for shared in ("A slow walk", "Cook on Friday"):
         assert shared in markdown.replace("\\", "") and shared in printable
+    for earlier in ("the tea", "curious", "Barriers"):
+        assert earlier not in markdown and earlier not in printable, (
+            "commitments only, unless chosen"
+        )
     for secret in PRIVATE:
         assert secret not in markdown and secret not in printable
     assert "Sam and Alex" in printable
+
+
+def test_earlier_answers_go_into_the_plan_one_by_one_when_the_couple_choose_them(evening):
+    at = evening["at"]
+    extra = at.multiselect(key="together_plan_extra")
+    assert CONTENT.exercises["gratitude-list"].title in extra.options
+    assert CONTENT.exercises["one-thing-this-week"].title not in extra.options, "always in"
+    extra.set_value(["gratitude-list"]).run()
+    markdown = download(at, "together_plan_md").decode("utf-8").replace("\\", "")
+    assert "the tea" in markdown and "curious" not in markdown
+    for secret in PRIVATE:
+        assert secret not in markdown
+    extra.set_value([]).run()
 
 
 def test_a_whole_evening_leaves_the_database_and_the_data_folder_untouched(evening):

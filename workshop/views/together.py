@@ -379,11 +379,26 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
     today = date.fromtimestamp(now())
     workshop = content()
 
-    def plan() -> couple_plan.PlanDocument:
-        return couple_plan.plan_document(progress, content=workshop, names=names, today=today)
-
     with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
-        st.markdown("**Our plan**: what you shared and the plan you wrote, on one page.")
+        st.markdown(
+            "**Our plan**: the plan you wrote, what you chose for this week and your "
+            "check-ins. Add earlier answers only if you both want them there."
+        )
+        optional = couple_plan.optional_answers(progress, content=workshop)
+        chosen = st.multiselect(
+            "Also put these answers in our plan",
+            list(optional),
+            format_func=lambda eid: optional.get(eid, eid),
+            key="together_plan_extra",
+            placeholder="None: commitments only",
+        )
+        extra = frozenset(chosen)
+
+        def plan() -> couple_plan.PlanDocument:
+            return couple_plan.plan_document(
+                progress, content=workshop, names=names, today=today, answers=extra
+            )
+
         with st.container(horizontal=True, gap="small"):
             st.download_button(
                 "Plan (PDF)",
