@@ -665,3 +665,19 @@ def test_the_file_holds_no_answer_before_its_reveal_whatever_was_chosen():
     assert b"tired" not in data and b"calm" not in data
     shown = savefile.to_file(evening.reveal(progress, exercise_id="word"), now=T0)
     assert b"tired" in shown and b"calm" not in shown
+
+
+def test_a_check_in_that_went_down_or_apart_asks_for_care():
+    def both(progress, exercise, a, b):
+        for partner, value in (("A", a), ("B", b)):
+            progress = evening.submit_answer(
+                progress, exercise=EX[exercise], partner=partner, value=value, share=True
+            )
+        return evening.reveal(progress, exercise_id=exercise)
+
+    same = both(CoupleProgress(), "open", 6, 6)
+    assert evening.checkin_care(same, content=CONTENT) is None
+    assert evening.checkin_care(both(CoupleProgress(), "open", 6, 4), content=CONTENT) == "apart"
+    assert evening.checkin_care(both(same, "close", 7, 7), content=CONTENT) is None
+    assert evening.checkin_care(both(same, "close", 5, 7), content=CONTENT) == "lower"
+    assert evening.checkin_care(both(same, "close", 8, 7), content=CONTENT) == "apart"

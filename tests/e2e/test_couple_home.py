@@ -70,6 +70,7 @@ def test_a_reload_comes_back_to_the_same_card_with_the_same_names_and_answers(
     page = begin(desktop(), app, wait_ready, a="Noor", b="Kit")
     next_until(page, "Opening check-in")
     check_in(page, 7, 4)
+    expect(page.get_by_text(re.compile("^Your numbers are different"))).to_be_visible()
     next_card(page)
     heading = page.locator("h3").first.inner_text()
 

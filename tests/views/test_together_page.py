@@ -364,6 +364,7 @@ def test_the_reveal_shows_shared_answers_side_by_side_as_plain_text(evening):
 def test_check_ins_show_each_partner_s_own_two_numbers_and_a_chart(evening):
     text = evening["seen"]["checkin_close"]
     assert "Sam: 6 → 8" in text and "Alex: 4 → 5" in text
+    assert "Your numbers are different." in text and "lower than at the start" not in text
     assert "Opening check-in" in text and "Closing check-in" in text  # the chart's data
     for word in ("better", "worse", "average", "improved"):
         assert word not in text.lower()
@@ -709,3 +710,11 @@ def test_the_support_text_at_home_can_be_set_by_whoever_runs_the_app(clock, monk
     text = page_text(at)
     assert "Call the Linden Clinic: <b>0123</b>" in text, "shown as plain text"
     assert "domestic-abuse helpline" not in text
+
+
+def test_a_closing_check_in_lower_than_the_opening_one_gets_a_word_of_care(clock):
+    at = start(_app(clock))
+    answer(at, "checkin-open", 7, 7)
+    assert "Your numbers are different" not in notes(at)
+    answer(at, "checkin-close", 5, 7)
+    assert "One of your numbers is lower than at the start" in notes(at)

@@ -528,6 +528,24 @@ def checkins(progress: CoupleProgress, *, content: Content) -> list[Checkin]:
     return points
 
 
+def checkin_care(progress: CoupleProgress, *, content: Content) -> Literal["lower", "apart"] | None:
+    """What the latest shared check-in asks for: ``"lower"`` when someone's number went down
+    since their first one, ``"apart"`` when the two numbers of the latest moment differ,
+    else ``None``."""
+    points = checkins(progress, content=content)
+    if not points:
+        return None
+    moments = list(dict.fromkeys(c.exercise_id for c in points))
+    latest = [c for c in points if c.exercise_id == moments[-1]]
+    if len(moments) > 1:
+        first = {c.partner: c.value for c in points if c.exercise_id == moments[0]}
+        if any(c.value < first.get(c.partner, c.value) for c in latest):
+            return "lower"
+    if len(latest) == 2 and latest[0].value != latest[1].value:
+        return "apart"
+    return None
+
+
 # --- the speaker-listener turn timer (its rules: workshop.couple.turn_timer) ----------------------
 
 

@@ -26,6 +26,7 @@ from workshop.views.together_common import (
     change,
     forget_drafts,
     nav,
+    note,
     now,
     prefill,
     remember_draft,
@@ -312,8 +313,28 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
     )
 
 
+CARE = {
+    "lower": (
+        "One of your numbers is lower than at the start. That can happen when real things "
+        "come up, and it is not a failure. Be gentle with each other tonight: sit together "
+        "for a while, or do something calm. If it keeps weighing on you, the Support button "
+        "lists places to turn to."
+    ),
+    "apart": (
+        "Your numbers are different. That is common: two people can feel differently about "
+        "the same moment. If you like, ask each other gently what your number means, and "
+        "listen without correcting."
+    ),
+}
+"""A word of care for check-ins that moved apart or down, instead of a plain thank-you."""
+
+
 def checkins(progress: CoupleProgress, names: Names) -> None:
-    """The check-in numbers they shared, with a line chart once there are two moments."""
+    """The check-in numbers they shared, with a line chart once there are two moments, and a
+    word of care when a number went down or the two differ."""
+    care = evening.checkin_care(progress, content=content())
+    if care is not None:
+        note("info", CARE[care])
     points = evening.checkins(progress, content=content())
     order = list(dict.fromkeys(c.title for c in points))
     if len(order) < 2:
