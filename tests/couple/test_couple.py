@@ -681,3 +681,9 @@ def test_a_check_in_that_went_down_or_apart_asks_for_care():
     assert evening.checkin_care(both(same, "close", 7, 7), content=CONTENT) is None
     assert evening.checkin_care(both(same, "close", 5, 7), content=CONTENT) == "lower"
     assert evening.checkin_care(both(same, "close", 8, 7), content=CONTENT) == "apart"
+
+
+def test_a_pause_for_tonight_is_suggested_near_each_hour_of_the_path():
+    assert evening.pause_points(CONTENT) == {2}  # stages of 20, 40, 20 minutes: at 60
+    assert evening.pause_points(CONTENT, every_minutes=30) == {1, 2}
+    assert evening.pause_points(CONTENT, every_minutes=200) == set()

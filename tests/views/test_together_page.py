@@ -718,3 +718,17 @@ def test_a_closing_check_in_lower_than_the_opening_one_gets_a_word_of_care(clock
     assert "Your numbers are different" not in notes(at)
     answer(at, "checkin-close", 5, 7)
     assert "One of your numbers is lower than at the start" in notes(at)
+
+
+def test_a_good_place_to_pause_for_tonight_is_suggested_once_near_halfway(clock):
+    at = start(_app(clock))
+    text = "A good place to pause for tonight"
+    assert text not in notes(at)
+    go_to(at, "listening-turns")
+    stage = progress_of(at).stage
+    assert stage in couple.pause_points(CONTENT)
+    at.session_state[together.PROGRESS] = progress_of(at).model_copy(update={"item": 0})
+    at.run()
+    assert text in notes(at) and "Continue from a file" in notes(at)
+    click(at, "together_next")
+    assert text not in notes(at)

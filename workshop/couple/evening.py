@@ -276,6 +276,25 @@ def where(progress: CoupleProgress, *, content: Content) -> Where:
     return Where(progress.stage + 1, len(modules), left, min(1.0, (total - left) / total), False)
 
 
+def pause_points(content: Content, *, every_minutes: float = 60.0) -> set[int]:
+    """The stages at whose start a pause for tonight is suggested: the stage boundaries
+    nearest each ``every_minutes`` of the path (one, near halfway, in a two-hour path)."""
+    modules = content.modules
+    starts: list[float] = []
+    elapsed = 0.0
+    for module in modules:
+        starts.append(elapsed)
+        elapsed += module.minutes
+    points: set[int] = set()
+    mark = every_minutes
+    while mark < elapsed - every_minutes / 4:
+        nearest = min(range(1, len(modules)), key=lambda i: abs(starts[i] - mark), default=None)
+        if nearest is not None:
+            points.add(nearest)
+        mark += every_minutes
+    return points
+
+
 def _about(minutes: float) -> str:
     if minutes < 1.5:
         return "about a minute"

@@ -121,6 +121,13 @@ def page() -> None:
             del st.session_state[f"together_note_{module.id}"]
             save_progress(evening.skip_stage(progress, content=content()))
             st.rerun()
+        if item.index == 0 and progress.stage in evening.pause_points(content()):
+            note(
+                "info",
+                "A good place to pause for tonight, if you like. To carry on another day, "
+                'open "Our plan, saving and wiping" below, save your progress, and choose '
+                "Continue from a file next time.",
+            )
         if item.kind == "slide":
             _slide(module, item.index)
             nav(progress)
