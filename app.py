@@ -2,7 +2,8 @@
 
 import streamlit as st
 
+from workshop.views import guard
 from workshop.views.navigation import build_pages
 
 st.set_page_config(page_title="Bedrock", page_icon="🪨")
-st.navigation(build_pages(), position="hidden").run()
+guard.run(st.navigation(build_pages(), position="hidden"))

@@ -28,6 +28,7 @@ import multiprocessing as mp
 import os
 import platform
 import random
+import resource
 import secrets
 import socket
 import subprocess
@@ -138,6 +139,8 @@ def _take(message: ForwardMsg, drawn: Drawn) -> None:
             drawn.texts.append(getattr(element, what).body)
         elif what == "metric":
             drawn.metrics[element.metric.label] = element.metric.body
+        elif what == "bidi_component":  # our own components (their state is JSON)
+            drawn.widgets[widget_key(element.bidi_component.id)] = element.bidi_component.id
         elif what == "exception":
             drawn.errors.append(f"exception: {element.exception.message[:200]}")
     elif kind == "auto_rerun":
@@ -165,9 +168,16 @@ async def read_run(ws: ClientConnection, *, timeout: float) -> Drawn:
             return drawn
 
 
-def _connect(url: str, *, timeout: float):
+PHONE_ADDRESS_HEADER = "X-Bench-Phone"
+"""The header each simulated phone puts its own made-up address in, which the server is told
+to read as a proxy's (``BEDROCK_CLIENT_ADDRESS_HEADER``): a thousand phones are many rooms,
+not one venue router, so the limit on new phones per address does not apply to them all."""
+
+
+def _connect(url: str, *, timeout: float, address: str | None = None):
     return connect(
         url,
+        additional_headers={PHONE_ADDRESS_HEADER: address} if address else None,
         subprotocols=["streamlit"],
         compression=None,
         max_size=None,
@@ -204,6 +214,11 @@ class Job:
     window_start: float
     window_end: float
     run_timeout: float
+    wait_port: int | None = None
+    """With a port, phones hold the server's long poll (``/api/wait``) and rerun only when
+    told, as the browser's listening element does; without, they tick every interval."""
+    gap: float = 2.0
+    spread: float = 0.5
 
 
 @dataclass
@@ -222,6 +237,8 @@ class Record:
     saw_reveal: float | None = None
     dropped: bool = False
     errors: list[str] = field(default_factory=list)
+    polls: int = 0
+    """Long-poll answers received (listening phones only)."""
 
 
 def _answer_widgets(drawn: Drawn, code: str, prompt: str, plan: Plan) -> list[WidgetState] | None:
@@ -249,13 +266,165 @@ async def _sleep_until(wall: float) -> None:
         await asyncio.sleep(delay)
 
 
+async def _submit(
+    ws: ClientConnection, job: Job, plan: Plan, page: Drawn, prompt: str, record: Record
+) -> Drawn | None:
+    """Send this participant's answer to ``prompt`` through the page's widgets; returns the
+    page drawn after it, or None when the prompt is not on the page yet."""
+    widgets = _answer_widgets(page, job.code, prompt, plan)
+    if widgets is None:
+        return None
+    clicked = time.time()
+    await ws.send(rerun_message(query=job.query, page_hash=page.page_hash, widgets=widgets))
+    drawn = await read_run(ws, timeout=job.run_timeout)
+    record.errors.extend(drawn.errors)
+    if any(t.startswith("Sent") for t in drawn.texts):
+        now = time.time()
+        record.acks.append((prompt, now, now - clicked))
+    else:
+        record.failed_sends += 1
+    return drawn
+
+
+async def _http_get(
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], path: str
+) -> tuple[int, bytes]:
+    """One GET on a kept-alive HTTP/1.1 connection to 127.0.0.1. Raises OSError when the
+    server has closed the connection."""
+    reader, writer = connection
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    await writer.drain()
+    first = (await reader.readline()).split()
+    if len(first) < 2:
+        raise ConnectionResetError("the server closed the connection")
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    try:
+        return int(first[1]), await reader.readexactly(length)
+    except asyncio.IncompleteReadError as cut:
+        raise ConnectionResetError("the answer was cut short") from cut
+
+
+class _LongPoll:
+    """A phone's HTTP connection for the long poll, opened again when the server closed it
+    (an idle kept-alive connection is closed after a few seconds), as a browser does."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = await asyncio.open_connection("127.0.0.1", self.port)
+            try:
+                return await _http_get(self.connection, path)
+            except OSError:
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection[1].close()
+            self.connection = None
+
+
+async def _listen(
+    job: Job,
+    plan: Plan,
+    base: float,
+    ws: ClientConnection,
+    page: Drawn,
+    fragment: str,
+    record: Record,
+) -> None:
+    """What a listening phone does after joining: hold the long poll; when the version moved,
+    wait up to ``spread`` seconds (and at least ``gap`` since the last draw), rerun the live
+    fragment, and listen again from the new version. Sends its answers when the plan says."""
+    stop = base + job.window_end
+    pending = sorted(
+        (base + at, prompt)
+        for at, prompt in ((plan.reflect_at, REFLECTION), (plan.scale_at, SCALE))
+        if at is not None
+    )
+    rng = random.Random()
+    assert job.wait_port is not None
+    connection = _LongPoll(job.wait_port)
+    try:
+        seen: int | None = None
+        drawn_at = time.time()
+        poll: asyncio.Task | None = None
+        while time.time() < stop:
+            if poll is None:
+                query = f"/api/wait?code={job.code}&hold=25"
+                if seen is not None:
+                    query += f"&seen={seen}"
+                poll = asyncio.create_task(connection.get(query))
+            due = pending[0][0] if pending else stop
+            done, _ = await asyncio.wait({poll}, timeout=max(0.0, min(due, stop) - time.time()))
+            if pending and pending[0][0] <= time.time():
+                prompt = pending[0][1]
+                after = await _submit(ws, job, plan, page, prompt, record)
+                if after is not None:
+                    pending.pop(0)
+                    page = after
+                    fragment = after.fragment_id or fragment
+                else:  # not on the page yet: look again in a moment
+                    pending[0] = (time.time() + 0.5, prompt)
+            if not done:
+                continue
+            status, body = poll.result()
+            poll = None
+            if status != 200:
+                record.errors.append(f"long poll answered {status}")
+                return
+            record.polls += 1
+            version = json.loads(body)["version"]
+            if seen is None or version == seen:
+                seen = version
+                continue
+            seen = version
+            delay = max(0.0, job.gap - (time.time() - drawn_at)) + rng.random() * job.spread
+            await asyncio.sleep(delay)
+            sent = time.time()
+            await ws.send(
+                rerun_message(query=job.query, page_hash=page.page_hash, fragment_id=fragment)
+            )
+            drawn = await read_run(ws, timeout=job.run_timeout)
+            drawn_at = time.time()
+            record.ticks.append((sent, drawn_at - sent, int(drawn.redrew_page)))
+            record.errors.extend(drawn.errors)
+            if drawn.redrew_page:
+                page = drawn
+                fragment = drawn.fragment_id or fragment
+                _noticed(job, drawn, record)
+        if poll is not None:
+            poll.cancel()
+    finally:
+        connection.close()
+
+
+def _noticed(job: Job, drawn: Drawn, record: Record) -> None:
+    """Note when a redrawn page first showed the reveal and the scale."""
+    if record.saw_reveal is None and REVEALED_NOTE in drawn.texts:
+        record.saw_reveal = time.time()
+    if record.saw_scale is None and f"join_done_{job.code}_{SCALE}_send" in drawn.widgets:
+        record.saw_scale = time.time()
+
+
 async def participant(job: Job, plan: Plan, base: float) -> Record:
     """Join, tick until the window ends, send what the plan says. Never raises."""
     record = Record()
     stop = base + job.window_end
     await _sleep_until(base + plan.join_at)
     try:
-        async with _connect(job.ws_url, timeout=job.run_timeout) as ws:
+        address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(256)}"
+        async with _connect(job.ws_url, timeout=job.run_timeout, address=address) as ws:
             sent = time.time()
             await ws.send(rerun_message(query=job.query))
             page = await read_run(ws, timeout=job.run_timeout)
@@ -266,6 +435,9 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
             if not fragment:
                 record.errors.append("the page has no refreshing fragment")
                 return record
+            if job.wait_port is not None:
+                await _listen(job, plan, base, ws, page, fragment, record)
+                return record
             pending = [
                 (base + at, prompt)
                 for at, prompt in ((plan.reflect_at, REFLECTION), (plan.scale_at, SCALE))
@@ -275,22 +447,12 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
             while next_tick < stop:
                 due = [p for p in pending if p[0] <= time.time()]
                 for item in due:
-                    widgets = _answer_widgets(page, job.code, item[1], plan)
-                    if widgets is None:
+                    after = await _submit(ws, job, plan, page, item[1], record)
+                    if after is None:
                         continue  # not on the page yet: try again after the next redraw
                     pending.remove(item)
-                    clicked = time.time()
-                    await ws.send(
-                        rerun_message(query=job.query, page_hash=page.page_hash, widgets=widgets)
-                    )
-                    page = await read_run(ws, timeout=job.run_timeout)
+                    page = after
                     fragment = page.fragment_id or fragment
-                    record.errors.extend(page.errors)
-                    if any(t.startswith("Sent") for t in page.texts):
-                        now = time.time()
-                        record.acks.append((item[1], now, now - clicked))
-                    else:
-                        record.failed_sends += 1
                 wake = min([next_tick] + [p[0] for p in pending if p[0] > time.time()])
                 await _sleep_until(wake)
                 if time.time() < next_tick:
@@ -305,12 +467,7 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
                 if drawn.redrew_page:
                     page = drawn
                     fragment = drawn.fragment_id or fragment
-                    if record.saw_reveal is None and REVEALED_NOTE in drawn.texts:
-                        record.saw_reveal = time.time()
-                    if record.saw_scale is None and f"join_done_{job.code}_{SCALE}_send" in (
-                        drawn.widgets
-                    ):
-                        record.saw_scale = time.time()
+                    _noticed(job, drawn, record)
                 next_tick += interval
                 while next_tick < time.time():
                     next_tick += interval
@@ -679,6 +836,8 @@ class Settings:
     """How long the idle server is measured before anyone joins."""
     settle_seconds: float = 3.0
     """Pause after the last join (plus two intervals) before the window opens."""
+    listen: bool = False
+    """Serve ``server.py`` and have phones hold its long poll instead of ticking."""
 
 
 def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, float]]:
@@ -792,9 +951,13 @@ def _run_in(
     kind: str, settings: Settings, folder: Path, database: Database | None
 ) -> dict[str, Any]:
     counter = folder / "queries"
+    # The workshop is made here and served by the server: both need the same server key
+    # (an SQLite run would also find the key file beside its database; PostgreSQL needs this).
+    os.environ.setdefault("BEDROCK_SERVER_KEY", secrets.token_urlsafe(32))
     env = dict(os.environ)
     env.pop("STREAMLIT_SERVER_PORT", None)
     env["BEDROCK_COUNT_QUERIES"] = str(counter)
+    env["BEDROCK_CLIENT_ADDRESS_HEADER"] = PHONE_ADDRESS_HEADER
     if settings.gc_threshold:
         env["BEDROCK_BENCH_GC_THRESHOLD"] = settings.gc_threshold
     env["PYTHONPATH"] = os.pathsep.join(
@@ -806,7 +969,8 @@ def _run_in(
     if database is not None:
         code, _key, _screen, prompts, scale_title = _create_workshop(database.url)
         env["DATABASE_URL"] = database.url
-        server = Server("app.py", [], env, folder / "server.log")
+        script = "server.py" if settings.listen else "app.py"
+        server = Server(script, [], env, folder / "server.log")
         query = f"code={code}"
     else:
         server = Server(
@@ -853,6 +1017,8 @@ async def _orchestrate(
             window_start=timing["window_start"],
             window_end=timing["window_end"],
             run_timeout=settings.run_timeout,
+            wait_port=server.port if app and settings.listen else None,
+            gap=settings.interval,
         )
         go = context.Queue()
         process = context.Process(target=_client_process, args=(job, ready, go, results))
@@ -933,6 +1099,8 @@ async def _orchestrate(
     n = settings.participants
     figures.update(
         kind=kind,
+        listening=bool(app and settings.listen),
+        long_polls_answered=sum(r.polls for r in records),
         participants=n,
         interval=settings.interval,
         duration=settings.duration,
@@ -1037,6 +1205,7 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "open_files_limit": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
     }
 
 
@@ -1081,6 +1250,7 @@ ROWS = [
     ("redraw ticks", "redraw_ticks"),
     ("redraw p95 ms", "redraw_p95_ms"),
     ("missed ticks", "missed_ticks"),
+    ("long polls answered", "long_polls_answered"),
     ("join p95 ms", "join_p95_ms"),
     ("dropped", "dropped"),
     ("errors", "errors"),
@@ -1117,10 +1287,8 @@ ROWS = [
 
 def table(app: dict[str, Any], floor: dict[str, Any] | None, verdict: dict[str, Any]) -> str:
     """The figures of one N side by side, as text."""
-    title = (
-        f"N={app['participants']} every {app['interval']:g} s, {app['duration']:g} s window, "
-        f"{app['backend']}"
-    )
+    how = "listening" if app.get("listening") else f"every {app['interval']:g} s"
+    title = f"N={app['participants']} {how}, {app['duration']:g} s window, {app['backend']}"
     lines = [title, f"{'':28}{'app':>12}{'floor':>12}"]
     for label, key in ROWS:
         a = _lookup(app, key)
@@ -1175,6 +1343,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--reveal", action="store_true", help="reveal the reflections while more arrive"
     )
+    parser.add_argument(
+        "--listen",
+        action="store_true",
+        help="serve server.py; phones hold its long poll and rerun only when told",
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Streamlit floor")
     parser.add_argument("--no-app", action="store_true", help="run only the floor")
     parser.add_argument("--interval", type=float, default=2.0, help="the floor app's interval")
@@ -1208,6 +1381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile=args.profile,
             gc_threshold=args.gc_threshold,
             reveal=args.reveal,
+            listen=args.listen,
         )
         if args.no_app:
             floor = run_scenario("floor", settings)

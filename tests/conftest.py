@@ -9,6 +9,7 @@ is set: then those tests fail, because CI must run both backends.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -20,6 +21,10 @@ from workshop.engine.db import normalise_url
 from workshop.engine.store import Created, PromptSpec, StagePlan, Store
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+# Every store and every app server a test starts shares one server key, as the servers of one
+# deployment do; PostgreSQL stores need it. CI may set its own.
+os.environ.setdefault("BEDROCK_SERVER_KEY", secrets.token_urlsafe(32))
 
 
 class Clock:

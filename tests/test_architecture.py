@@ -19,6 +19,7 @@ LAYERS = {
     "components": {"components", "engine"},
     "views": {"views", "components", "printing", "couple", "content", "engine"},
     "cli": {"content", "engine", "printing"},
+    "server": {"server", "engine"},
 }
 
 

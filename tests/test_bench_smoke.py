@@ -40,3 +40,36 @@ def test_twenty_phones_join_tick_and_send_while_the_console_counts():
     assert figures["stored"] == {REFLECTION: 10, SCALE: 0}
     # The console, refreshing on its own, shows every reflection sent.
     assert figures["console_final_count"] == 10
+
+
+def test_twenty_listening_phones_rerun_only_when_the_workshop_moves():
+    settings = Settings(
+        participants=20,
+        interval=2.0,
+        duration=8.0,
+        submit_share=0.15,
+        join_rate=40.0,
+        workers=1,
+        database_url=None,
+        scale=False,
+        run_timeout=60.0,
+        seed=3,
+        idle_seconds=0.5,
+        settle_seconds=0.5,
+        listen=True,
+    )
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        figures = pool.submit(run_scenario, "app", settings).result()
+
+    assert figures["listening"] is True
+    assert figures["joined"] == 20
+    assert figures["dropped"] == 0
+    assert figures["errors"] == 0, figures["error_samples"]
+    assert figures["reflections_acked"] == 3
+    assert figures["stored"] == {REFLECTION: 3, SCALE: 0}
+    assert figures["console_final_count"] == 3
+    # Three answers move the workshop three times: every phone is told and reruns one to
+    # three times, where polling would tick 20 x 4 times whatever happened.
+    assert 20 <= figures["ticks"] <= 20 * 3
+    assert figures["long_polls_answered"] >= 20

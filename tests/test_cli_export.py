@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from workshop.cli import EXPORT_FORMATS
-from workshop.engine.privacy import new_token
 from workshop.engine.store import PromptSpec, StagePlan, Store
 from workshop.printing import summary as summaries
 
@@ -48,10 +48,14 @@ def database(tmp_path) -> tuple[str, str]:
         stages=[StagePlan(module_id="welcome", title="Welcome", minutes=10, prompts=(vote, wish))],
         passcode=PASSCODE,
     )
-    for i, option in enumerate(["Talking", "Talking", "Quiet"]):
-        store.answer(code=made.code, prompt_id="vote", token=f"voter-token-{i:06d}", value=option)
+    for option in ["Talking", "Talking", "Quiet"]:
+        store.answer(
+            code=made.code, prompt_id="vote", token=store.join(code=made.code), value=option
+        )
     for text in UNSHOWN:
-        store.submit_reflection(code=made.code, prompt_id="wish", token=new_token(), text=text)
+        store.submit_reflection(
+            code=made.code, prompt_id="wish", token=store.join(code=made.code), text=text
+        )
     store.close()
     return url, made.code
 
@@ -111,3 +115,46 @@ def test_handouts_writes_guide_and_a_handout_per_stage(tmp_path):
     assert len([n for n in names if n.startswith("handout-")]) == len(
         list((REPO / "modules").glob("*.md"))
     )
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_an_export_is_readable_by_its_owner_only_even_over_an_open_file(database, tmp_path):
+    url, code = database
+    passcode_file = tmp_path / "passcode.txt"
+    passcode_file.write_text(PASSCODE + "\n", encoding="utf-8")
+    passcode_file.chmod(0o600)
+    fresh, existing = tmp_path / "answers.csv", tmp_path / "answers.json"
+    existing.write_text("old", encoding="utf-8")
+    existing.chmod(0o644)
+    for out in (fresh, existing):
+        done = bedrock("export", code, "--database", url, "--out", str(out),
+                       "--passcode-file", str(passcode_file))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        assert _mode(out) == 0o600
+    assert json.loads(existing.read_text(encoding="utf-8"))  # the old content is replaced
+
+
+def test_a_passcode_file_others_can_read_is_warned_about_and_still_used(database, tmp_path):
+    url, code = database
+    passcode_file = tmp_path / "passcode.txt"
+    passcode_file.write_text(PASSCODE + "\n", encoding="utf-8")
+    passcode_file.chmod(0o644)
+    out = tmp_path / "answers.csv"
+    done = bedrock("export", code, "--database", url, "--out", str(out),
+                   "--passcode-file", str(passcode_file))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"bedrock export: warning: other users of this machine can read {passcode_file}; "
+        f"make it private with: chmod 600 {passcode_file}\n"
+    )
+
+
+def test_handouts_are_readable_by_their_owner_only(tmp_path):
+    done = bedrock("handouts", "--out", str(tmp_path / "print"), "--format", "html")
+    assert done.returncode == 0, done.stderr
+    modes = {p.name: _mode(p) for p in (tmp_path / "print").iterdir()}
+    assert modes and set(modes.values()) == {0o600}

@@ -28,7 +28,7 @@ def test_every_command_is_in_the_readme_and_has_help(name):
 
 def test_the_readme_first_screen_has_the_run_and_test_commands():
     first_screen = README[:1500]
-    assert "pip install -e . && streamlit run app.py" in first_screen
+    assert "pip install -e . && bedrock serve" in first_screen
     assert 'pip install -e ".[test]" && pytest' in first_screen
 
 

@@ -97,9 +97,12 @@ def validate_command(args: argparse.Namespace, extra: list[str]) -> int:
 
 @command(
     "serve",
-    summary="run the workshop app (streamlit run app.py)",
-    description="Start the app with Streamlit from the project folder. Any further arguments go "
-    "to `streamlit run`, e.g. `bedrock serve --server.port 8502`.",
+    summary="run the workshop app with its health check, live updates and origin check",
+    description="Start the app from the project folder as one ASGI server (`streamlit run "
+    "server.py`): the Streamlit app behind the server's own check of websocket origins, plus "
+    "/api/health for load balancers and /api/wait, the long poll that phones and projectors "
+    "wait on. Any further arguments go to `streamlit run`, e.g. `bedrock serve --server.port "
+    "8502`.",
     passes_extra=True,
 )
 def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
@@ -110,7 +113,7 @@ def serve_command(args: argparse.Namespace, extra: list[str]) -> int:
     """
     if extra[:1] == ["--"]:
         extra = extra[1:]
-    argv = [sys.executable, "-m", "streamlit", "run", "app.py", *extra]
+    argv = [sys.executable, "-m", "streamlit", "run", "server.py", *extra]
     os.chdir(REPO_ROOT)
     sys.stdout.flush()
     if os.name == "posix":
@@ -149,8 +152,8 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--passcode-file",
         type=Path,
-        help="read the workshop passcode from the first line of this file (or set "
-        "$BEDROCK_PASSCODE, or pipe it in); otherwise you are asked for it",
+        help="read the workshop passcode (or its recovery key) from the first line of this file "
+        "(or set $BEDROCK_PASSCODE, or pipe it in); otherwise you are asked for it",
     )
     parser.add_argument(
         "--database",
@@ -183,6 +186,12 @@ def _passcode(args: argparse.Namespace) -> str:
     import getpass
 
     if args.passcode_file is not None:
+        if args.passcode_file.stat().st_mode & 0o044:
+            print(
+                f"bedrock export: warning: other users of this machine can read "
+                f"{args.passcode_file}; make it private with: chmod 600 {args.passcode_file}",
+                file=sys.stderr,
+            )
         lines = args.passcode_file.read_text(encoding="utf-8").splitlines()
         return lines[0] if lines else ""
     from_env = os.environ.get("BEDROCK_PASSCODE")
@@ -196,12 +205,12 @@ def _passcode(args: argparse.Namespace) -> str:
 @command(
     "export",
     summary="save a workshop's results before you delete it",
-    description="Write a workshop's results to a file: the answers as CSV (one file, for a "
+    description="Write a workshop's results to a file, readable by you only: the answers as CSV (one file, for a "
     "spreadsheet) or JSON, or the printable summary (plan and timings, response counts, "
     "charts, the opening and closing check-in, words and reflections) as HTML or PDF. "
     "Questions below their reveal threshold appear only as 'fewer than N'; hidden "
-    "reflections never appear. Asks for the workshop passcode. Reads the database and "
-    "writes one file.",
+    "reflections never appear. Asks for the workshop passcode (or its recovery key), checked "
+    "without the app's wait after wrong tries. Reads the database and writes one file.",
     arguments=_export_arguments,
 )
 def export_command(args: argparse.Namespace, extra: list[str]) -> int:
@@ -232,8 +241,10 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
         store = Store(url)
     except sa.exc.SQLAlchemyError as error:
         return _fail("export", f"cannot open the database: {type(error.orig or error).__name__}.")
+    except BedrockError as error:  # no server key
+        return _fail("export", str(error))
     try:
-        key = store.open_console(code=args.code, passcode=passcode)
+        key = store.operator_open(code=args.code, passcode=passcode)
         from workshop.printing.report import report_bytes  # loads pandas and fpdf: only when needed
 
         data = report_bytes(store=store, code=args.code, key=key, fmt=fmt)
@@ -247,8 +258,10 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
     out = args.out or Path(name)
     if out.is_dir():
         out = out / name
+    from workshop.printing.handout_files import write_private
+
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as error:
         return _fail("export", f"cannot write {out}: {error.strerror or error}.")
     print(f"Wrote {out} ({fmt.upper()}, {len(data) / 1024:.0f} kB).")
@@ -310,13 +323,18 @@ def handouts_command(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+MAX_PURGE_DAYS = 36_500
+"""A century: further back than any workshop, and well within what a date can count back."""
+
+
 def _purge_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--older-than",
         metavar="DAYS",
         type=int,
         required=True,
-        help="delete workshops created more than this many days ago (0: before today)",
+        help="delete workshops created more than this many days ago (0: before today; at most "
+        f"{MAX_PURGE_DAYS})",
     )
     parser.add_argument(
         "--database",
@@ -343,6 +361,10 @@ def purge_command(args: argparse.Namespace, extra: list[str]) -> int:
 
     if args.older_than < 0:
         return _fail("purge", "--older-than cannot be negative.")
+    if args.older_than > MAX_PURGE_DAYS:
+        return _fail(
+            "purge", f"--older-than must be at most {MAX_PURGE_DAYS} days (about 100 years)."
+        )
     url = _database_url(args.database)
     if _missing_sqlite_file(url) is not None:
         print("Nothing to purge: no workshops are stored yet.")
@@ -353,6 +375,119 @@ def purge_command(args: argparse.Namespace, extra: list[str]) -> int:
     except (sa.exc.SQLAlchemyError, BedrockError) as error:
         return _fail("purge", f"cannot purge: {error}.")
     print(f"Deleted {_plural(deleted, 'workshop')} created more than {args.older_than} days ago.")
+    return 0
+
+
+def _operator_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", help="the workshop's join code, such as ABC123")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="where the workshops are stored (default: $DATABASE_URL, else the app's "
+        "data/bedrock.db)",
+    )
+
+
+def _end_arguments(parser: argparse.ArgumentParser) -> None:
+    _operator_arguments(parser)
+    parser.add_argument(
+        "--yes", action="store_true", help="do not ask to type the code again to confirm"
+    )
+
+
+def _operator_store(name: str, args: argparse.Namespace):
+    """The store for an operator command, or the exit code after saying why there is none."""
+    import sqlalchemy as sa
+
+    from workshop.engine.errors import BedrockError
+    from workshop.engine.store import Store
+
+    url = _database_url(args.database)
+    if missing := _missing_sqlite_file(url):
+        return _fail(name, f"no workshops are stored at {missing}; use --database or DATABASE_URL.")
+    try:
+        return Store(url)
+    except sa.exc.SQLAlchemyError as error:
+        return _fail(name, f"cannot open the database: {type(error.orig or error).__name__}.")
+    except BedrockError as error:
+        return _fail(name, str(error))
+
+
+@command(
+    "end",
+    summary="end a workshop and delete everything it holds",
+    description="End a live workshop from the server, as its console's 'End and delete "
+    "everything' does: every answer, reflection, stage and its passcode are deleted and the "
+    "freed space scrubbed. For whoever runs the server (it needs the database and the server "
+    "key, not the passcode), for instance when the counsellor cannot reach the console. "
+    "Export first if anything should be kept. Asks you to type the code again unless --yes.",
+    arguments=_end_arguments,
+)
+def end_command(args: argparse.Namespace, extra: list[str]) -> int:
+    """End one workshop; 1 when it cannot be found or ended."""
+    from workshop.engine.errors import BedrockError
+    from workshop.engine.privacy import normalise_code
+
+    code = normalise_code(args.code)
+    if not args.yes:
+        print(f"This deletes everything workshop {code} holds. Type its code again to go on: ")
+        try:
+            typed = sys.stdin.readline() if not sys.stdin.isatty() else input()
+        except (EOFError, KeyboardInterrupt):
+            typed = ""
+        if normalise_code(typed) != code:
+            return _fail("end", "not confirmed; nothing was deleted.")
+    store = _operator_store("end", args)
+    if isinstance(store, int):
+        return store
+    try:
+        store.end_workshop(code=code, key=store.operator_key(code=code))
+    except BedrockError as error:
+        return _fail("end", str(error))
+    finally:
+        store.close()
+    print(f"Ended workshop {code}; everything it held is deleted.")
+    return 0
+
+
+@command(
+    "recover",
+    summary="print a workshop's recovery key, which opens its console",
+    description="Print the recovery key of a live workshop: typed into the console's 'Open "
+    "with the recovery key', it opens the console without the passcode, whatever wrong tries "
+    "were made. For whoever runs the server (it needs the database and the server key); give "
+    "the key only to the workshop's counsellor.",
+    arguments=_operator_arguments,
+)
+def recover_command(args: argparse.Namespace, extra: list[str]) -> int:
+    """Print one workshop's recovery key; 1 when it cannot be found."""
+    from workshop.engine.errors import BedrockError
+
+    store = _operator_store("recover", args)
+    if isinstance(store, int):
+        return store
+    try:
+        print(store.recovery_key(code=args.code))
+    except BedrockError as error:
+        return _fail("recover", str(error))
+    finally:
+        store.close()
+    return 0
+
+
+@command(
+    "server-key",
+    summary="print a new random server key (for BEDROCK_SERVER_KEY)",
+    description="Print a fresh random value for BEDROCK_SERVER_KEY, the secret outside the "
+    "database that every console, projector and recovery key is derived from. Set the same "
+    "value on every server sharing one database; changing it makes every running "
+    "workshop's links and recovery keys stop working (passcodes still open the consoles).",
+)
+def server_key_command(args: argparse.Namespace, extra: list[str]) -> int:
+    """Print a new key; always 0."""
+    from workshop.engine.serverkey import new_key
+
+    print(new_key())
     return 0
 
 

@@ -934,3 +934,67 @@ def test_a_couple_prompt_speaking_to_a_group_is_an_error(content_dir):
         "in a room: say it as you would to two people on their own"
     )
     assert problem.startswith("exercises/weekly-ritual.yaml:")
+# ------------------------------------------------------------------ images
+
+
+def test_a_slide_image_from_another_host_is_an_error_naming_its_line(content_dir):
+    edit(content_dir, "modules/01-hard-things.md", "Everyone has them.",
+         "Everyone has them.\n\n![Two chairs](https://pictures.example.net/chairs.png)")  # fmt: skip
+
+    assert errors(content_dir) == [
+        "modules/01-hard-things.md:12: slides: image 'https://pictures.example.net/chairs.png' "
+        "is not part of the workshop: every screen in the room would fetch it from "
+        "pictures.example.net; put the picture in the workshop folder and give its path, such "
+        "as images/closeness.png"
+    ]
+
+
+def test_images_in_tables_by_reference_and_in_notes_are_found_too(content_dir):
+    edit(content_dir, "modules/00-welcome.md", "- Pass whenever you like",
+         "- Pass whenever you like\n\n| a | b |\n|---|---|\n| ![x](//cdn.example.org/x.png) | y |"
+         "\n\nSee ![the map][map]\n\n[map]: http://maps.example.com/m.png")  # fmt: skip
+    edit(content_dir, "modules/00-welcome.md", "  Greet people as they arrive.",
+         "  Greet people as they arrive.\n  ![smile](http://faces.example.com/s.gif)")  # fmt: skip
+
+    found = [e.split(": image '")[0] + " " + e.split(" fetch it ")[1].split(";")[0]
+             for e in errors(content_dir)]  # fmt: skip
+    assert found == [
+        "modules/00-welcome.md:8: notes from faces.example.com",
+        "modules/00-welcome.md:25: slides from cdn.example.org",
+        "modules/00-welcome.md:27: slides from maps.example.com",
+    ]
+
+
+def test_an_exercise_prompt_with_a_web_image_is_an_error_on_its_line(content_dir):
+    edit(content_dir, "exercises/hard-moment.yaml", "group_prompt: What helps you open up?",
+         "group_prompt: What helps you open up? ![](http://track.example.com/p.gif)")  # fmt: skip
+
+    assert errors(content_dir) == [
+        "exercises/hard-moment.yaml:7: group_prompt: image 'http://track.example.com/p.gif' is "
+        "not part of the workshop: every screen in the room would fetch it from "
+        "track.example.com; put the picture in the workshop folder and give its path, such as "
+        "images/closeness.png"
+    ]
+
+
+def test_a_picture_shipped_in_the_workshop_folder_is_fine_and_a_missing_one_is_not(content_dir):
+    write(content_dir, "images/chairs.png", "png")
+    edit(content_dir, "modules/01-hard-things.md", "Everyone has them.",
+         "Everyone has them.\n\n![Chairs](images/chairs.png)\n\n![Gone](images/gone.png)"
+         "\n\n![Up](../outside.png)")  # fmt: skip
+    write(content_dir.parent, "outside.png", "png")
+
+    assert errors(content_dir) == [
+        "modules/01-hard-things.md:14: slides: image 'images/gone.png' is not a file in the "
+        "workshop folder",
+        "modules/01-hard-things.md:16: slides: image '../outside.png' is not a file in the "
+        "workshop folder",
+    ]
+
+
+def test_validate_strict_refuses_a_web_image_from_the_command_line(content_dir):
+    edit(content_dir, "modules/01-hard-things.md", "Everyone has them.",
+         "![x](https://pictures.example.net/x.png)")  # fmt: skip
+    from workshop.cli import main
+
+    assert main(["validate", "--strict", str(content_dir)]) == 1

@@ -10,6 +10,7 @@ never leave the places they belong.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -43,11 +44,14 @@ TABLES = {
     "prompts",
     "reflections",
     "reflection_writers",
+    "client_throttle",  # wrong tries per client, under an HMAC of its address: none here
     "answers",
 }
 """Every table the schema may hold. A new one needs a place in this audit first."""
+THROTTLE_TIMES = {"last_at", "wait_until", "expires_at"}
+"""A client's last counted try, its wait and when it is forgotten: no response's time."""
 REFLECTION_COLUMNS = {"id", "workshop_id", "prompt_id", "text", "hidden", "held"}
-WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer"}
+WRITER_COLUMNS = {"workshop_id", "prompt_id", "writer", "texts"}  # texts: how many, at most 5
 ANSWER_COLUMNS = {"workshop_id", "prompt_id", "voter", "value"}
 WORKSHOP_TIMES = {
     # The day a workshop was created, so old ones can be purged.
@@ -62,8 +66,9 @@ WORKSHOP_TIMES = {
 """The only columns that may hold a date or a moment: all on the workshop, none on a
 response (see README, "Where your data lives")."""
 
-TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
-"""What a browser token looks like (256 random bits, URL-safe base64)."""
+TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+"""What a phone's identity looks like (256 random bits and the server's signature of them,
+URL-safe base64)."""
 IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:[0-9a-fA-F]{1,4}:){3,}[0-9a-fA-F]{0,4}\b")
 USER_AGENT = re.compile(r"Mozilla/|Chrome/|AppleWebKit|Safari/|Linux x86_64|HeadlessChrome")
 DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
@@ -182,13 +187,20 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
     assert set(tables["reflections"][0]) == REFLECTION_COLUMNS
     assert set(tables["reflection_writers"][0]) == WRITER_COLUMNS
     assert set(tables["answers"][0]) == ANSWER_COLUMNS
+    # Nobody got a passcode or code wrong: the only client tally is the workshop the
+    # counsellor created (each address may create a few), under an HMAC, for ten minutes.
+    (tally,) = tables["client_throttle"][1]
+    assert (tally["scope"], tally["failures"], len(tally["client"])) == ("create", 1, 32)
+    assert tally["expires_at"] - tally["last_at"] == 600
     for name, (columns, rows) in tables.items():
         for column, kind in columns.items():
             timed = isinstance(kind, sa.Date | sa.DateTime | sa.Time) or any(
                 looks_like_a_moment(row[column]) for row in rows
             )
             if timed:
-                assert name == "workshops" and column in WORKSHOP_TIMES, (name, column)
+                assert (name == "workshops" and column in WORKSHOP_TIMES) or (
+                    name == "client_throttle" and column in THROTTLE_TIMES
+                ), (name, column)
         for row in rows:
             for column, value in row.items():
                 if isinstance(value, str):
@@ -251,7 +263,8 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
             assert marker not in raw, (path.name, marker)
 
     # -- secrets stay where they belong -------------------------------------------------
-    facilitator_key = privacy.derive_key(workshop["secret"], "facilitator")
+    server_key = os.environ["BEDROCK_SERVER_KEY"].encode()  # the server runs with the tests' key
+    facilitator_key = privacy.derive_key(workshop["secret"], "facilitator", server_key=server_key)
     secrets = {
         "passcode": group.passcode,
         "facilitator key": facilitator_key,

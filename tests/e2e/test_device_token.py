@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from workshop.engine.identity import TOKEN_PATTERN
 from workshop.engine.store import Store
 
 SCALE = "Opening check-in"
@@ -47,7 +46,7 @@ def test_a_reloaded_phone_changes_its_answer_and_another_phone_is_another_person
     first = group.join(phone(), app, code)
     answer_scale(group, first, 1)
     kept = first.evaluate("localStorage.getItem('bedrock-device')")
-    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", kept), kept
+    assert TOKEN_PATTERN.fullmatch(kept), kept
     assert store.response_count(code=code, prompt_id=PROMPT_ID) == 1
 
     first.reload()
@@ -62,4 +61,6 @@ def test_a_reloaded_phone_changes_its_answer_and_another_phone_is_another_person
     assert store.response_count(code=code, prompt_id=PROMPT_ID) == 2
     assert sorted(str(v) for v in stored_values(app.database_url)) == ["3", "9"]
     assert kept not in app.log()
+    # Two phones joined, however often they reloaded.
+    assert store.state(code=code).phones_joined == 2
     shot(second, "device-token-phone")

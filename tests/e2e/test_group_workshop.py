@@ -1,9 +1,10 @@
 """A group workshop in Chromium: a facilitator's console, three phones and the projector.
 
-One app server (the real ``app.py`` on a fresh SQLite file) serves every test here. The
-facilitator works on a 1440x900 laptop, participants on 390x844 phones, the projector is
-1920x1080. Phones poll every 2 s and the console and screen every 1-1.5 s, so waits are
-``expect`` with a timeout, never fixed sleeps.
+One app server (``server.py``, as ``bedrock serve`` runs it, on a fresh SQLite file) serves
+every test here. The facilitator works on a 1440x900 laptop, participants on 390x844 phones,
+the projector is 1920x1080. Phones and the projector wait on the server's long poll and
+redraw when the workshop moves; the console refreshes every 1.5 s; waits are ``expect`` with
+a timeout, never fixed sleeps.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ LATE = "Sent after the reveal: they brought tea without asking."
 
 @pytest.fixture(scope="module")
 def app(run_app):
-    return run_app("app.py")
+    return run_app("server.py")
 
 
 # --- what a facilitator and a participant do ----------------------------------------------

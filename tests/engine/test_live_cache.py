@@ -109,5 +109,23 @@ def test_an_unknown_workshop_is_reported_every_time_and_never_cached(counting):
     cache = LiveCache(counting, ttl=60.0)
     for _ in range(2):
         with pytest.raises(WorkshopNotFound):
-            cache.state("ZZZZZZ")
+            cache.state("QQQQQQ")
     assert counting.reads["version"] == 2
+
+
+def test_the_cache_holds_only_workshops_that_exist(counting, new_workshop):
+    """Unknown codes used to stay in the cache for the life of the process (about 50-70 MB
+    per 100 long codes)."""
+    created = new_workshop(counting)
+    cache = LiveCache(counting, ttl=60.0)
+    cache.state(created.code)
+    unknown = [c for c in ("QQQQQQ", "WWWWWW", "ACDEFG") if c != created.code]
+    malformed = ["Z" * 100_000, "ZZZZZZ", "ABC12", "ABC1234", "", "ÄÖÜ123"]
+    for code in unknown + malformed:
+        for read in (cache.version, cache.state, lambda c: cache.results(c, "barrier")):
+            with pytest.raises(WorkshopNotFound):
+                read(code)
+        cache.forget(code)
+    assert cache.codes() == {created.code}
+    # Codes that cannot be one never reach the database at all.
+    assert counting.reads["version"] == 1 + 3 * len(unknown)

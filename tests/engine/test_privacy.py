@@ -163,14 +163,22 @@ def test_join_codes_use_six_characters_without_look_alikes():
     assert not set(CODE_ALPHABET) & set("0O1IL2Z5S8B")
 
 
-def test_role_keys_are_256_bit_hmacs_that_differ_by_role_and_workshop():
-    facilitator, screen = derive_key("s1", "facilitator"), derive_key("s1", "screen")
-    assert facilitator != screen != derive_key("s2", "screen")
+def test_role_keys_are_256_bit_hmacs_that_differ_by_role_workshop_and_server():
+    k1, k2 = b"server one " * 4, b"server two " * 4
+
+    def key(secret, label, server=k1):
+        return derive_key(secret, label, server_key=server)
+
+    facilitator, screen = key("s1", "facilitator"), key("s1", "screen")
+    assert len({facilitator, screen, key("s2", "screen"), key("s1", "facilitator", k2)}) == 4
     assert len(base64.urlsafe_b64decode(facilitator + "=")) == 32
-    assert key_matches(secret="s1", label="facilitator", key=facilitator)
-    assert not key_matches(secret="s1", label="facilitator", key=screen)
-    assert not key_matches(secret="s1", label="facilitator", key=None)
-    assert not key_matches(secret="", label="facilitator", key=derive_key("", "facilitator"))
+    assert key_matches(secret="s1", label="facilitator", key=facilitator, server_key=k1)
+    assert not key_matches(secret="s1", label="facilitator", key=facilitator, server_key=k2)
+    assert not key_matches(secret="s1", label="facilitator", key=screen, server_key=k1)
+    assert not key_matches(secret="s1", label="facilitator", key=None, server_key=k1)
+    assert not key_matches(
+        secret="", label="facilitator", key=key("", "facilitator"), server_key=k1
+    )
 
 
 def test_passcodes_are_stored_as_salted_scrypt_hashes():
@@ -190,25 +198,44 @@ def test_passcodes_are_stored_as_salted_scrypt_hashes():
     assert not verify_passcode("open sesame", "not-a-hash")
 
 
-def test_five_unknown_codes_in_a_minute_start_a_wait_that_doubles():
-    from workshop.engine.access import LookupThrottle
+def test_a_tally_waits_after_its_free_failures_doubling_up_to_the_longest():
+    from workshop.engine.access import LOOKUP, Tally
 
-    throttle = LookupThrottle()
-    for second in range(4):
-        throttle = throttle.failed(100.0 + second)
-        assert throttle.wait(100.0 + second) == 0
-    throttle = throttle.failed(104.0)
-    assert throttle.wait(104.0) == 60.0
-    assert throttle.wait(164.0) == 0
+    tally = Tally()
+    for second in range(19):
+        tally = tally.failed(LOOKUP, 100.0 + second)
+        assert tally.wait(100.0 + second) == 0
+    tally = tally.failed(LOOKUP, 119.0)
+    assert tally.wait(119.0) == 30.0
+    waits = []
+    now = 149.0
+    for _ in range(7):
+        tally = tally.failed(LOOKUP, now)
+        waits.append(tally.wait(now))
+        now += tally.wait(now)
+    assert waits == [60.0, 120.0, 240.0, 480.0, 900.0, 900.0, 900.0]
+
+
+def test_a_tally_is_forgotten_after_ten_quiet_minutes_from_its_last_wait():
+    from workshop.engine.access import PASSCODE, Tally
+
+    tally = Tally()
     for second in range(5):
-        throttle = throttle.failed(200.0 + second)
-    assert throttle.wait(204.0) == 120.0
+        tally = tally.failed(PASSCODE, float(second))
+    assert tally.wait(4.0) == 30.0
+    assert tally.current(PASSCODE, 4.0 + 30 + 599) == tally
+    assert tally.current(PASSCODE, 4.0 + 30 + 600) == Tally()
+    # Failures spread out more than ten minutes apart never make anyone wait.
+    spread = Tally()
+    for minute in range(20):
+        spread = spread.failed(PASSCODE, minute * 601.0)
+        assert spread.wait(minute * 601.0) == 0
 
 
-def test_unknown_codes_spread_over_more_than_a_minute_never_wait():
-    from workshop.engine.access import LookupThrottle
+def test_same_secret_accepts_only_the_exact_text():
+    from workshop.engine.privacy import same_secret
 
-    throttle = LookupThrottle()
-    for minute in range(10):
-        throttle = throttle.failed(minute * 61.0)
-        assert throttle.wait(minute * 61.0) == 0
+    assert same_secret("open sesame", "open sesame")
+    for typed in ("open sesam", "open sesame ", "OPEN SESAME", "", None, 42, b"open sesame"):
+        assert not same_secret(typed, "open sesame")
+    assert not same_secret("", "")  # no passcode set lets nobody in by this route

@@ -20,7 +20,6 @@ from workshop.content.loader import get_content
 from workshop.content.planning import build_plan
 from workshop.engine import db
 from workshop.engine.errors import StorageUnavailable
-from workshop.engine.privacy import new_token
 from workshop.engine.store import Store
 from workshop.views import common
 
@@ -56,20 +55,26 @@ def test_a_read_only_database_still_shows_the_workshop_but_refuses_changes_plain
     store = Store(writable)
     created = new_workshop(store)
     store.submit_reflection(
-        token=new_token(), code=created.code, prompt_id="barrier", text="Kept from before."
+        token=store.join(code=created.code),
+        code=created.code,
+        prompt_id="barrier",
+        text="Kept from before.",
     )
+    phones = [store.join(code=created.code) for _ in range(2)]
     store.close()
-
     frozen = Store(read_only)
     try:
         assert frozen.state(code=created.code).title == "Evening group"
         assert frozen.response_count(code=created.code, prompt_id="barrier") == 1
         attempts = {
             "reflection": lambda: frozen.submit_reflection(
-                token=new_token(), code=created.code, prompt_id="barrier", text="Lost?"
+                token=phones[0],
+                code=created.code,
+                prompt_id="barrier",
+                text="Lost?",
             ),
             "answer": lambda: frozen.answer(
-                code=created.code, prompt_id="closeness", token="t" * 32, value=3
+                code=created.code, prompt_id="closeness", token=phones[1], value=3
             ),
             "next stage": lambda: frozen.next_stage(code=created.code, key=created.facilitator_key),
             "new workshop": lambda: new_workshop(frozen),
@@ -105,22 +110,24 @@ def test_a_full_database_refuses_new_text_plainly_and_keeps_every_acknowledged_o
     store, new_workshop
 ) -> None:
     code = new_workshop(store).code
+    phones = [store.join(code=code, client=f"10.0.{n}.1") for n in range(201)]
+    joined = store.version(code=code)
     free = fill_up(store)
     acknowledged: list[str] = []
     with pytest.raises(StorageUnavailable) as refused:
         for n in range(200):
             text = f"{n:03d} {LONG}"
-            store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text=text)
+            store.submit_reflection(token=phones[n], code=code, prompt_id="barrier", text=text)
             acknowledged.append(text)
     assert "full" in refused.value.message
     plain(refused.value.message)
     # The refused one left nothing half-written: the rest are all there, and only they.
     results = store.results(code=code, prompt_id="barrier")
     assert sorted(results.reflections) == sorted(acknowledged)
-    assert store.version(code=code) == 1 + len(acknowledged)
+    assert store.version(code=code) == joined + len(acknowledged)
     # Once there is room again, the same store takes text again.
     free()
-    store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text="Room again.")
+    store.submit_reflection(token=phones[200], code=code, prompt_id="barrier", text="Room again.")
     assert store.response_count(code=code, prompt_id="barrier") == len(acknowledged) + 1
 
 
@@ -145,7 +152,10 @@ def test_the_store_recovers_after_postgresql_drops_its_connections(
             connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     for n in range(5):
         pg_store.submit_reflection(
-            token=new_token(), code=created.code, prompt_id="barrier", text=f"Still {n}."
+            token=pg_store.join(code=created.code),
+            code=created.code,
+            prompt_id="barrier",
+            text=f"Still {n}.",
         )
     assert pg_store.response_count(code=created.code, prompt_id="barrier") == 5
     with pg_store.engine.connect() as connection:

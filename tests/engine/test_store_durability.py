@@ -17,7 +17,6 @@ import sqlalchemy as sa
 
 from workshop.engine import db
 from workshop.engine.errors import WorkshopNotFound
-from workshop.engine.privacy import new_token
 from workshop.engine.store import PromptSpec, StagePlan, Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,6 +26,8 @@ DAY = 24 * 3600
 def test_500_people_sending_at_once_lose_nothing(any_store, new_workshop):
     code = new_workshop(any_store).code
     people = 500
+    phones = [any_store.join(code=code, client=f"10.1.{n // 200}.{n % 200}") for n in range(people)]
+    joined = any_store.version(code=code)
     start = threading.Barrier(people)
     failures: list[str] = []
 
@@ -35,13 +36,16 @@ def test_500_people_sending_at_once_lose_nothing(any_store, new_workshop):
         try:
             if n % 2:
                 any_store.submit_reflection(
-                    token=new_token(), code=code, prompt_id="barrier", text=f"note {n}"
+                    token=phones[n],
+                    code=code,
+                    prompt_id="barrier",
+                    text=f"note {n}",
                 )
             else:
                 any_store.answer(
                     code=code,
                     prompt_id="closeness",
-                    token=f"browser-{n:04d}-{'x' * 16}",
+                    token=phones[n],
                     value=n % 5 + 1,
                 )
         except Exception as error:  # noqa: BLE001 - every failure is reported
@@ -57,12 +61,11 @@ def test_500_people_sending_at_once_lose_nothing(any_store, new_workshop):
     assert any_store.response_count(code=code, prompt_id="closeness") == people // 2
     texts = set(any_store.results(code=code, prompt_id="barrier").reflections)
     assert texts == {f"note {n}" for n in range(1, people, 2)}
-    assert any_store.version(code=code) == 1 + people
+    assert any_store.version(code=code) == joined + people
 
 
 CHILD = """
 import sys
-from workshop.engine.privacy import new_token
 from workshop.engine.store import PromptSpec, StagePlan, Store
 
 store = Store(sys.argv[1])
@@ -77,7 +80,8 @@ ends_at = store.state(code=created.code).timer.ends_at
 print("READY", created.code, created.facilitator_key, repr(ends_at), flush=True)
 n = 0
 while True:
-    store.submit_reflection(code=created.code, prompt_id="kept", token=new_token(), text=f"kept {n}")
+    phone = store.join(code=created.code, client=f"phone {n}")
+    store.submit_reflection(code=created.code, prompt_id="kept", token=phone, text=f"kept {n}")
     print("ACK", n, flush=True)
     n += 1
 """
@@ -131,15 +135,21 @@ def test_ending_a_workshop_leaves_none_of_its_text_in_the_files(store, tmp_path,
     code, key = created.code, created.facilitator_key
     for n in range(30):
         store.submit_reflection(
-            token=new_token(), code=code, prompt_id="barrier", text=f"Pomegranate secret {n}"
+            token=store.join(code=code),
+            code=code,
+            prompt_id="barrier",
+            text=f"Pomegranate secret {n}",
         )
     # A long one spills onto overflow pages.
     store.submit_reflection(
-        token=new_token(), code=code, prompt_id="barrier", text="Pomegranate lantern " * 45
+        token=store.join(code=code),
+        code=code,
+        prompt_id="barrier",
+        text="Pomegranate lantern " * 45,
     )
-    store.answer(code=code, prompt_id="closeness", token=new_token(), value=4)
+    store.answer(code=code, prompt_id="closeness", token=store.join(code=code), value=4)
     store.submit_reflection(
-        token=new_token(), code=other.code, prompt_id="barrier", text="Kiwi stays"
+        token=store.join(code=other.code), code=other.code, prompt_id="barrier", text="Kiwi stays"
     )
     secrets = [b"Pomegranate", b"Zanzibar", b"Quokka", key.encode(), b"What gets in the way"]
     before = b"".join(file_bytes(path).values())
@@ -209,9 +219,14 @@ def test_on_postgresql_ending_or_purging_leaves_no_row_version_with_the_text(
         words = "Kiwi stays" if made is kept else "Pomegranate"
         for n in range(30):
             pg_store.submit_reflection(
-                code=made.code, prompt_id="barrier", token=new_token(), text=f"{words} {n}"
+                code=made.code,
+                prompt_id="barrier",
+                token=pg_store.join(code=made.code, client=f"{made.code} {n}"),
+                text=f"{words} {n}",
             )
-    pg_store.submit_reflection(code=ended.code, prompt_id="barrier", token=new_token(), text=long)
+    pg_store.submit_reflection(
+        code=ended.code, prompt_id="barrier", token=pg_store.join(code=ended.code), text=long
+    )
     markers = [b"Pomegranate", b"Zanzibar", b"Quokka", b"Tamarind"]
     assert set(row_versions_holding(pg_store, markers)) >= {"reflections", "workshops"}
 
@@ -246,9 +261,14 @@ def test_ending_a_workshop_deletes_every_row_it_owned(any_store, new_workshop):
     created, other = new_workshop(any_store), new_workshop(any_store)
     for made in (created, other):
         any_store.submit_reflection(
-            token=new_token(), code=made.code, prompt_id="barrier", text="something"
+            token=any_store.join(code=made.code),
+            code=made.code,
+            prompt_id="barrier",
+            text="something",
         )
-        any_store.answer(code=made.code, prompt_id="pick", token=new_token(), value="Time")
+        any_store.answer(
+            code=made.code, prompt_id="pick", token=any_store.join(code=made.code), value="Time"
+        )
     any_store.end_workshop(code=created.code, key=created.facilitator_key)
     owned = rows_of(any_store, workshop_id(any_store, created.code))
     assert owned == {
@@ -276,7 +296,10 @@ def test_ending_a_workshop_deletes_every_row_it_owned(any_store, new_workshop):
 def test_purge_deletes_workshops_older_than_the_given_days(any_store, clock, new_workshop):
     old, old_ended = new_workshop(any_store), new_workshop(any_store)
     any_store.submit_reflection(
-        token=new_token(), code=old.code, prompt_id="barrier", text="from last month"
+        token=any_store.join(code=old.code),
+        code=old.code,
+        prompt_id="barrier",
+        text="from last month",
     )
     any_store.end_workshop(code=old_ended.code, key=old_ended.facilitator_key)
     clock.advance(31 * DAY)

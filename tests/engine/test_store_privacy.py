@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from workshop.engine import db
+from workshop.engine import db, identity
 from workshop.engine.errors import BelowThreshold, InvalidInput
 from workshop.engine.privacy import new_token, respondent_id
 
@@ -37,8 +37,14 @@ def test_reflections_hold_no_participant_key_and_no_time(any_store):
 
 
 def test_writers_are_kept_apart_from_what_they_wrote(any_store):
-    # Only which prompt and an HMAC: no reflection id, no position, no time.
-    assert set(columns(any_store, "reflection_writers")) == {"workshop_id", "prompt_id", "writer"}
+    # Only which prompt, an HMAC and how many texts it sent (a phone may send only a few):
+    # no reflection id, no position, no time.
+    assert set(columns(any_store, "reflection_writers")) == {
+        "workshop_id",
+        "prompt_id",
+        "writer",
+        "texts",
+    }
 
 
 def test_answers_hold_only_an_hmac_voter_id_besides_the_answer(any_store):
@@ -54,6 +60,7 @@ def test_no_table_has_a_column_for_anything_personal(any_store):
         "reflections",
         "reflection_writers",
         "answers",
+        "client_throttle",  # an HMAC of an address under the server key, kept for minutes
     }
     for table in tables:
         for name in columns(any_store, table):
@@ -80,22 +87,30 @@ def test_the_only_times_stored_are_the_created_day_and_the_workshops_own_clocks(
         ("workshops", "timer_ends_at"),
         ("workshops", "attempt_window_start"),
         ("workshops", "locked_until"),
+        # a client's wrong tries: when the last was, how long it waits, when it is forgotten
+        ("client_throttle", "last_at"),
+        ("client_throttle", "wait_until"),
+        ("client_throttle", "expires_at"),
     }
     for table in ("reflections", "reflection_writers", "answers"):
         kinds = {type(c["type"]) for c in columns(any_store, table).values()}
         assert not any(issubclass(kind, sa.Float | sa.Date | sa.DateTime) for kind in kinds)
 
 
-def test_rows_hold_the_text_and_an_hmac_but_no_token_key_passcode_or_order(any_store, new_workshop):
+def test_rows_hold_the_text_and_an_hmac_but_no_token_key_passcode_or_order(
+    any_store, clock, new_workshop
+):
     created = new_workshop(any_store)
-    token = new_token()
-    writers = [new_token() for _ in range(10)]
-    ids = [
-        any_store.submit_reflection(
-            code=created.code, prompt_id="barrier", token=writers[n % 10], text=f"note {n}"
+    token = any_store.join(code=created.code)
+    writers = [any_store.join(code=created.code) for _ in range(10)]
+    ids = []
+    for n in range(20):
+        clock.advance(identity.SECONDS_BETWEEN_TEXTS / 2)
+        ids.append(
+            any_store.submit_reflection(
+                code=created.code, prompt_id="barrier", token=writers[n % 10], text=f"note {n}"
+            )
         )
-        for n in range(20)
-    ]
     any_store.answer(code=created.code, prompt_id="pick", token=token, value="Time")
     with any_store.engine.connect() as connection:
         everything = {
@@ -110,9 +125,9 @@ def test_rows_hold_the_text_and_an_hmac_but_no_token_key_passcode_or_order(any_s
     assert stored_answer["voter"] == respondent_id(
         workshop["secret"], prompt_id="pick", token=token
     )
-    # One marker per browser that wrote, however many texts it sent, and nothing else.
-    assert [set(row) for row in everything["reflection_writers"]] == [
-        {"workshop_id", "prompt_id", "writer"}
+    # One marker per phone that wrote, with how many texts it sent, and nothing else.
+    assert [dict(row, writer=None) for row in everything["reflection_writers"]] == [
+        {"workshop_id": workshop["id"], "prompt_id": "barrier", "writer": None, "texts": 2}
     ] * 10
     assert {row["writer"] for row in everything["reflection_writers"]} == {
         respondent_id(workshop["secret"], prompt_id="barrier", token=t) for t in writers
@@ -125,7 +140,8 @@ def test_rows_hold_the_text_and_an_hmac_but_no_token_key_passcode_or_order(any_s
 
 def test_one_phone_answers_under_a_different_id_on_every_prompt(any_store, new_workshop):
     created = new_workshop(any_store)
-    code, token = created.code, new_token()
+    code = created.code
+    token = any_store.join(code=code)
     any_store.answer(code=code, prompt_id="closeness", token=token, value=4)
     any_store.answer(code=code, prompt_id="pick", token=token, value="Time")
     any_store.answer(code=code, prompt_id="order", token=token, value=["Play", "Talk", "Touch"])
@@ -154,7 +170,9 @@ def test_below_the_threshold_only_fewer_than_n_comes_out(any_store, new_workshop
     created = new_workshop(any_store)
     code, key = created.code, created.facilitator_key
     for text in ("alpha", "beta"):
-        any_store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text=text)
+        any_store.submit_reflection(
+            token=any_store.join(code=code), code=code, prompt_id="barrier", text=text
+        )
     results = any_store.results(code=code, prompt_id="barrier")
     assert (results.count, results.needed, results.enough) == (2, 3, False)
     assert results.count_label == "fewer than 3"
@@ -165,7 +183,9 @@ def test_below_the_threshold_only_fewer_than_n_comes_out(any_store, new_workshop
     assert (refused.value.count, refused.value.needed) == (2, 3)
     assert any_store.state(code=code).revealed == frozenset()
 
-    any_store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text="gamma")
+    any_store.submit_reflection(
+        token=any_store.join(code=code), code=code, prompt_id="barrier", text="gamma"
+    )
     any_store.reveal(code=code, key=key, prompt_id="barrier")
     results = any_store.results(code=code, prompt_id="barrier")
     assert results.revealed and results.count_label == "3 answers"
@@ -178,10 +198,12 @@ def test_below_the_threshold_only_fewer_than_n_comes_out(any_store, new_workshop
 def test_a_scale_below_the_threshold_shows_no_distribution_or_mean(any_store, new_workshop):
     code = new_workshop(any_store).code
     for value in (1, 5):
-        any_store.answer(code=code, prompt_id="closeness", token=new_token(), value=value)
+        any_store.answer(
+            code=code, prompt_id="closeness", token=any_store.join(code=code), value=value
+        )
     results = any_store.results(code=code, prompt_id="closeness")
     assert (results.count_label, results.distribution, results.mean) == ("fewer than 3", None, None)
-    any_store.answer(code=code, prompt_id="closeness", token=new_token(), value=5)
+    any_store.answer(code=code, prompt_id="closeness", token=any_store.join(code=code), value=5)
     results = any_store.results(code=code, prompt_id="closeness")
     assert results.distribution == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 2}
     assert results.mean == pytest.approx(11 / 3)
@@ -191,7 +213,10 @@ def test_a_sensitive_prompt_needs_five_responses(any_store, new_workshop):
     created = new_workshop(any_store)
     for n in range(4):
         any_store.submit_reflection(
-            token=new_token(), code=created.code, prompt_id="hard-part", text=f"hard {n}"
+            token=any_store.join(code=created.code),
+            code=created.code,
+            prompt_id="hard-part",
+            text=f"hard {n}",
         )
     assert any_store.results(code=created.code, prompt_id="hard-part").count_label == (
         "fewer than 5"
@@ -199,17 +224,21 @@ def test_a_sensitive_prompt_needs_five_responses(any_store, new_workshop):
     with pytest.raises(BelowThreshold):
         any_store.reveal(code=created.code, key=created.facilitator_key, prompt_id="hard-part")
     any_store.submit_reflection(
-        token=new_token(), code=created.code, prompt_id="hard-part", text="hard 4"
+        token=any_store.join(code=created.code),
+        code=created.code,
+        prompt_id="hard-part",
+        text="hard 4",
     )
     any_store.reveal(code=created.code, key=created.facilitator_key, prompt_id="hard-part")
 
 
-def test_one_phone_sending_another_and_another_counts_as_one_person(any_store, new_workshop):
+def test_one_phone_sending_another_and_another_counts_as_one_person(any_store, clock, new_workshop):
     created = new_workshop(any_store)
     code, key = created.code, created.facilitator_key
-    phone = new_token()
-    for n in range(6):
+    phone = any_store.join(code=code)
+    for n in range(5):
         any_store.submit_reflection(code=code, prompt_id="hard-part", token=phone, text=f"me {n}")
+        clock.advance(identity.SECONDS_BETWEEN_TEXTS)
     results = any_store.results(code=code, prompt_id="hard-part")
     assert (results.count, results.enough, results.count_label) == (1, False, "fewer than 5")
     assert results.reflections is None
@@ -217,21 +246,23 @@ def test_one_phone_sending_another_and_another_counts_as_one_person(any_store, n
         any_store.reveal(code=code, key=key, prompt_id="hard-part")
     assert (refused.value.count, refused.value.needed) == (1, 5)
     # Its texts are all kept; four more people open the wall.
-    assert any_store.response_count(code=code, prompt_id="hard-part") == 6
+    assert any_store.response_count(code=code, prompt_id="hard-part") == 5
     for n in range(4):
         any_store.submit_reflection(
-            code=code, prompt_id="hard-part", token=new_token(), text=f"us {n}"
+            code=code, prompt_id="hard-part", token=any_store.join(code=code), text=f"us {n}"
         )
     any_store.reveal(code=code, key=key, prompt_id="hard-part")
     results = any_store.results(code=code, prompt_id="hard-part")
-    assert (results.count, results.count_label, len(results.reflections)) == (5, "5 answers", 10)
+    assert (results.count, results.count_label, len(results.reflections)) == (5, "5 answers", 9)
 
 
 def test_people_and_visible_texts_both_have_to_reach_the_threshold(any_store, new_workshop):
     created = new_workshop(any_store)
     code, key = created.code, created.facilitator_key
     for text in ("one", "two", "three"):
-        any_store.submit_reflection(code=code, prompt_id="barrier", token=new_token(), text=text)
+        any_store.submit_reflection(
+            code=code, prompt_id="barrier", token=any_store.join(code=code), text=text
+        )
     queue = any_store.moderation_queue(code=code, key=key, prompt_id="barrier")
     any_store.hide_reflection(code=code, key=key, reflection_id=queue[0].id)
     # Three people wrote, but only two texts can be shown.
@@ -242,7 +273,9 @@ def test_people_and_visible_texts_both_have_to_reach_the_threshold(any_store, ne
 
 def test_a_text_without_a_usable_token_is_refused(any_store, new_workshop):
     code = new_workshop(any_store).code
-    for token in (None, "", "short", 12):
+    other = new_workshop(any_store).code
+    made_up = (None, "", "short", 12, new_token(), new_token() + "." + new_token())
+    for token in (*made_up, any_store.join(code=other)):
         with pytest.raises(InvalidInput, match="reload"):
             any_store.submit_reflection(code=code, prompt_id="barrier", token=token, text="hi")
     assert any_store.response_count(code=code, prompt_id="barrier") == 0
@@ -251,7 +284,9 @@ def test_a_text_without_a_usable_token_is_refused(any_store, new_workshop):
 def test_a_workshop_can_ask_for_a_higher_threshold(any_store, new_workshop):
     code = new_workshop(any_store, min_reveal=4).code
     for n in range(3):
-        any_store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text=f"n{n}")
+        any_store.submit_reflection(
+            token=any_store.join(code=code), code=code, prompt_id="barrier", text=f"n{n}"
+        )
     assert any_store.results(code=code, prompt_id="barrier").count_label == "fewer than 4"
 
 
@@ -259,7 +294,9 @@ def test_hidden_reflections_never_show_and_do_not_count(any_store, new_workshop)
     created = new_workshop(any_store)
     code, key = created.code, created.facilitator_key
     for text in ("kind", "warm", "honest", "cruel"):
-        any_store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text=text)
+        any_store.submit_reflection(
+            token=any_store.join(code=code), code=code, prompt_id="barrier", text=text
+        )
     by_text = {
         r.text: r.id for r in any_store.moderation_queue(code=code, key=key, prompt_id="barrier")
     }
@@ -297,7 +334,9 @@ def test_reflections_come_back_shuffled_and_stay_in_that_order_between_reads(
     code = new_workshop(any_store).code
     texts = [f"reflection {n:02d}" for n in range(30)]
     for text in texts:
-        any_store.submit_reflection(token=new_token(), code=code, prompt_id="barrier", text=text)
+        any_store.submit_reflection(
+            token=any_store.join(code=code), code=code, prompt_id="barrier", text=text
+        )
     first = any_store.results(code=code, prompt_id="barrier").reflections
     assert sorted(first) == texts
     assert first != texts
@@ -307,7 +346,9 @@ def test_reflections_come_back_shuffled_and_stay_in_that_order_between_reads(
 def test_word_results_count_lower_cased_trimmed_words(any_store, new_workshop):
     code = new_workshop(any_store).code
     for word in (" Calm", "calm!", "CALM", "tired"):
-        any_store.submit_reflection(token=new_token(), code=code, prompt_id="arrival", text=word)
+        any_store.submit_reflection(
+            token=any_store.join(code=code), code=code, prompt_id="arrival", text=word
+        )
     results = any_store.results(code=code, prompt_id="arrival")
     assert results.words == [("calm", 3), ("tired", 1)]
     assert results.reflections is None
@@ -322,14 +363,18 @@ def revealed_wall(store, created, prompt_id="barrier", texts=("kind", "warm", "h
     store.go_to_stage(code=code, key=key, index=1)
     store.set_prompt(code=code, key=key, prompt_id=prompt_id)
     for text in texts:
-        store.submit_reflection(code=code, prompt_id=prompt_id, token=new_token(), text=text)
+        store.submit_reflection(
+            code=code, prompt_id=prompt_id, token=store.join(code=code), text=text
+        )
     store.reveal(code=code, key=key, prompt_id=prompt_id)
     return code, key
 
 
 def test_a_text_sent_after_the_reveal_waits_for_the_facilitator(any_store, new_workshop):
     code, key = revealed_wall(any_store, new_workshop(any_store))
-    any_store.submit_reflection(code=code, prompt_id="barrier", token=new_token(), text="late")
+    any_store.submit_reflection(
+        code=code, prompt_id="barrier", token=any_store.join(code=code), text="late"
+    )
     results = any_store.results(code=code, prompt_id="barrier")
     assert sorted(results.reflections) == ["honest", "kind", "warm"]
     queue = any_store.moderation_queue(code=code, key=key, prompt_id="barrier")
@@ -346,7 +391,9 @@ def test_a_text_sent_after_the_reveal_waits_for_the_facilitator(any_store, new_w
 
 def test_a_held_text_kept_hidden_is_no_longer_new(any_store, new_workshop):
     code, key = revealed_wall(any_store, new_workshop(any_store))
-    late = any_store.submit_reflection(code=code, prompt_id="barrier", token=new_token(), text="x")
+    late = any_store.submit_reflection(
+        code=code, prompt_id="barrier", token=any_store.join(code=code), text="x"
+    )
     any_store.hide_reflection(code=code, key=key, reflection_id=late)
     (stored,) = [
         r for r in any_store.moderation_queue(code=code, key=key, prompt_id="barrier") if r.hidden
@@ -373,7 +420,9 @@ def test_moving_on_takes_the_wall_down_until_revealed_again(any_store, new_works
     # Off the wall, yet still what the room was shown (the summary keeps it).
     assert (results.revealed, results.shared, results.enough) == (False, True, True)
     # New texts go straight in again, for the facilitator to look at before revealing.
-    any_store.submit_reflection(code=code, prompt_id="barrier", token=new_token(), text="later")
+    any_store.submit_reflection(
+        code=code, prompt_id="barrier", token=any_store.join(code=code), text="later"
+    )
     queue = any_store.moderation_queue(code=code, key=key, prompt_id="barrier")
     assert not any(r.held or r.hidden for r in queue)
     any_store.reveal(code=code, key=key, prompt_id="barrier")

@@ -237,10 +237,12 @@ def test_an_answer_the_prompt_does_not_take_is_refused(
     prompt_id, value, message, any_store, new_workshop
 ):
     code = new_workshop(any_store).code
+    token = any_store.join(code=code)
+    before = any_store.version(code=code)
     with pytest.raises(InvalidInput) as refused:
-        any_store.answer(code=code, prompt_id=prompt_id, token=new_token(), value=value)
+        any_store.answer(code=code, prompt_id=prompt_id, token=token, value=value)
     assert str(refused.value) == message
-    assert any_store.version(code=code) == 1
+    assert any_store.version(code=code) == before
 
 
 @pytest.mark.parametrize(
@@ -255,25 +257,27 @@ def test_an_answer_the_prompt_does_not_take_is_refused(
 )
 def test_text_the_prompt_does_not_take_is_refused(prompt_id, text, message, store, new_workshop):
     code = new_workshop(store).code
+    token = store.join(code=code)
+    before = store.version(code=code)
     with pytest.raises(InvalidInput) as refused:
-        store.submit_reflection(token=new_token(), code=code, prompt_id=prompt_id, text=text)
+        store.submit_reflection(token=token, code=code, prompt_id=prompt_id, text=text)
     assert str(refused.value) == message
-    assert store.version(code=code) == 1
+    assert store.version(code=code) == before
 
 
 def test_an_answer_without_a_usable_token_is_refused(store, new_workshop):
     code = new_workshop(store).code
-    for token in (None, "", "short"):
+    for token in (None, "", "short", new_token(), "x" * 43 + "." + "y" * 43):
         with pytest.raises(InvalidInput, match="reload"):
             store.answer(code=code, prompt_id="pick", token=token, value="Time")
 
 
 def test_answering_again_changes_the_answer_instead_of_adding_one(any_store, new_workshop):
     code = new_workshop(any_store, min_reveal=1).code
-    token = new_token()
+    token = any_store.join(code=code)
     any_store.answer(code=code, prompt_id="pick", token=token, value="Time")
     any_store.answer(code=code, prompt_id="pick", token=token, value="Phones")
-    any_store.answer(code=code, prompt_id="pick", token=new_token(), value="Phones")
+    any_store.answer(code=code, prompt_id="pick", token=any_store.join(code=code), value="Phones")
     assert any_store.response_count(code=code, prompt_id="pick") == 2
     results = any_store.results(code=code, prompt_id="pick")
     assert results.distribution == {"Time": 0, "Stress": 0, "Phones": 2}
@@ -286,7 +290,9 @@ def test_a_ranking_counts_first_places(any_store, new_workshop):
         ("Play", "Talk", "Touch"),
         ["Talk", "Play", "Touch"],
     ):
-        any_store.answer(code=code, prompt_id="order", token=new_token(), value=ranking)
+        any_store.answer(
+            code=code, prompt_id="order", token=any_store.join(code=code), value=ranking
+        )
     results = any_store.results(code=code, prompt_id="order")
     assert results.distribution == {"Talk": 2, "Touch": 0, "Play": 1}
 
@@ -294,7 +300,7 @@ def test_a_ranking_counts_first_places(any_store, new_workshop):
 def test_hiding_a_reflection_that_is_not_there_is_refused(any_store, new_workshop):
     created, other = new_workshop(any_store), new_workshop(any_store)
     elsewhere = any_store.submit_reflection(
-        token=new_token(), code=other.code, prompt_id="barrier", text="theirs"
+        token=any_store.join(code=other.code), code=other.code, prompt_id="barrier", text="theirs"
     )
     for reflection_id in (elsewhere, "no-such-id", None, 12):
         with pytest.raises(InvalidInput, match="no longer there"):
@@ -316,7 +322,7 @@ def test_an_exercise_that_collects_nothing_has_no_results_to_reveal(any_store, n
 def test_a_reflection_is_stored_cleaned(any_store, new_workshop):
     created = new_workshop(any_store)
     reflection_id = any_store.submit_reflection(
-        token=new_token(),
+        token=any_store.join(code=created.code),
         code=created.code,
         prompt_id="barrier",
         text="  \u202eno time\u202c\r\n\r\n\r\nat all\t ",
@@ -330,9 +336,15 @@ def test_a_reflection_is_stored_cleaned(any_store, new_workshop):
 # -- the version every screen polls ------------------------------------------------------------
 
 
+PHONES: dict[str, list[str]] = {}
+"""Phones that joined each workshop before its versions are counted."""
+
+
 def send(target, code: str, text: str) -> str:
-    """A reflection on "barrier" from a browser of its own."""
-    return target.submit_reflection(code=code, prompt_id="barrier", token=new_token(), text=text)
+    """A reflection on "barrier" from a phone of its own."""
+    return target.submit_reflection(
+        code=code, prompt_id="barrier", token=PHONES[code].pop(), text=text
+    )
 
 
 CHANGES = [
@@ -341,11 +353,12 @@ CHANGES = [
     ("go_to_stage", lambda s, c, k: s.go_to_stage(code=c, key=k, index=1)),
     ("set_slide", lambda s, c, k: s.set_slide(code=c, key=k, index=2)),
     ("set_prompt", lambda s, c, k: s.set_prompt(code=c, key=k, prompt_id="barrier")),
+    ("join", lambda s, c, k: s.join(code=c)),
     ("submit_reflection", lambda s, c, k: send(s, c, "a")),
     ("submit again", lambda s, c, k: send(s, c, "b")),
     ("submit a third", lambda s, c, k: send(s, c, "c")),
-    ("answer", lambda s, c, k: s.answer(code=c, prompt_id="pick", token="t" * 43, value="Time")),
-    ("change answer", lambda s, c, k: s.answer(code=c, prompt_id="pick", token="t" * 43, value="Stress")),
+    ("answer", lambda s, c, k: s.answer(code=c, prompt_id="pick", token=PHONES[c][0], value="Time")),
+    ("change answer", lambda s, c, k: s.answer(code=c, prompt_id="pick", token=PHONES[c][0], value="Stress")),
     ("timer_start", lambda s, c, k: s.timer_start(code=c, key=k, seconds=60)),
     ("timer_pause", lambda s, c, k: s.timer_pause(code=c, key=k)),
     ("timer_extend", lambda s, c, k: s.timer_extend(code=c, key=k, seconds=30)),
@@ -366,6 +379,7 @@ CHANGES = [
 def test_every_change_bumps_the_version_by_one(any_store, clock, new_workshop):
     created = new_workshop(any_store)
     code, key = created.code, created.facilitator_key
+    PHONES[code] = [any_store.join(code=code) for _ in range(4)]
     for name, change in CHANGES:
         before = any_store.version(code=code)
         change(any_store, code, key)

@@ -18,7 +18,6 @@ from pypdf import PdfReader
 from workshop.content.loader import get_content
 from workshop.content.planning import build_plan
 from workshop.engine.errors import AccessDenied
-from workshop.engine.privacy import new_token
 from workshop.engine.store import Store
 from workshop.printing import charts, report
 from workshop.printing import summary as summaries
@@ -60,36 +59,36 @@ def filled(tmp_path) -> Filled:
     plan = build_plan(content, [(m.id, m.minutes) for m in content.modules])
     made = store.create_workshop(title="Tuesday group", stages=plan, passcode="open sesame")
     code, key = made.code, made.facilitator_key
-    for i, value in enumerate([3, 4, 4, 6]):
-        store.answer(code=code, prompt_id="checkin-open", token=f"open-token-{i:08d}", value=value)
-    for i, value in enumerate([6, 7, 8]):
-        store.answer(
-            code=code, prompt_id="checkin-close", token=f"close-token-{i:08d}", value=value
-        )
+    for value in [3, 4, 4, 6]:
+        store.answer(code=code, prompt_id="checkin-open", token=store.join(code=code), value=value)
+    for value in [6, 7, 8]:
+        store.answer(code=code, prompt_id="checkin-close", token=store.join(code=code), value=value)
     for word in ["Marzipan", "marzipan!", "Kestrel"]:
-        store.submit_reflection(code=code, prompt_id="arrival-word", token=new_token(), text=word)
-    options = content.exercises["mechanical-or-close"].options
-    for i, option in enumerate([options[2], options[2], options[0]]):
-        store.answer(
-            code=code, prompt_id="mechanical-or-close", token=f"vote-token-{i:010d}", value=option
+        store.submit_reflection(
+            code=code, prompt_id="arrival-word", token=store.join(code=code), text=word
         )
-    for i in range(4):
+    options = content.exercises["mechanical-or-close"].options
+    for option in [options[2], options[2], options[0]]:
+        store.answer(
+            code=code, prompt_id="mechanical-or-close", token=store.join(code=code), value=option
+        )
+    for _ in range(4):
         store.answer(
             code=code,
             prompt_id="barrier-resonates",
-            token=f"barrier-token-{i:08d}",
+            token=store.join(code=code),
             value=content.exercises["barrier-resonates"].options[1],
         )
     store.submit_reflection(
-        code=code, prompt_id="barrier-reflection", token=new_token(), text=BELOW
+        code=code, prompt_id="barrier-reflection", token=store.join(code=code), text=BELOW
     )
     for text in HELD_BACK:
         store.submit_reflection(
-            code=code, prompt_id="felt-understood", token=new_token(), text=text
+            code=code, prompt_id="felt-understood", token=store.join(code=code), text=text
         )
     for text in ["Cook together on Sunday", "Walk after dinner", HIDDEN, "<b>Phones</b> away"]:
         store.submit_reflection(
-            code=code, prompt_id="one-thing-this-week", token=new_token(), text=text
+            code=code, prompt_id="one-thing-this-week", token=store.join(code=code), text=text
         )
     queue = store.moderation_queue(code=code, key=key, prompt_id="one-thing-this-week")
     hidden = next(r.id for r in queue if r.text == HIDDEN)
@@ -245,7 +244,7 @@ def test_spreadsheet_cells_cannot_become_formulas(filled):
     store.set_prompt(code=code, key=filled.key, prompt_id="felt-understood")
     for text in ["=HYPERLINK(1)", "+SUM(A1)", "plain"]:
         store.submit_reflection(
-            code=code, prompt_id="felt-understood", token=new_token(), text=text
+            code=code, prompt_id="felt-understood", token=store.join(code=code), text=text
         )
     store.reveal(code=code, key=filled.key, prompt_id="felt-understood")
     exported = report.report_bytes(store=store, code=code, key=filled.key, fmt="csv")

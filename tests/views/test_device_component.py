@@ -1,21 +1,24 @@
-"""The device token a phone keeps in localStorage: what the server accepts from a browser."""
+"""The phone identity a browser keeps in localStorage: what the page takes from a browser."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
 from workshop.components.device import valid_token
-from workshop.engine import privacy
+from workshop.engine import identity, privacy
 
 
-def test_a_token_the_app_makes_is_accepted_as_it_is():
-    token = privacy.new_token()
+def test_an_identity_the_server_mints_is_taken_as_it_is():
+    token = identity.mint(privacy.new_secret())
     assert valid_token(token) == token
 
 
-def test_anything_but_43_url_safe_characters_is_refused():
-    good = privacy.new_token()
+def test_anything_not_shaped_like_a_minted_identity_is_refused():
+    good = identity.mint(privacy.new_secret())
     for bad in (
+        privacy.new_token(),
+        good.replace(".", ""),
+        good.replace(".", ".."),
         None,
         42,
         "",

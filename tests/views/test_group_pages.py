@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from workshop.engine.errors import BelowThreshold
+from workshop.engine.identity import SendPace
 from workshop.engine.store import PromptSpec, StagePlan, Store
+from workshop.views.common import store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSCODE = "a quiet room"
@@ -47,6 +50,10 @@ build_pages()
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
+
+
+def texts_and_errors(at: AppTest) -> str:
+    return texts(at) + "\n".join(e.value for e in at.error)
 
 
 def texts(at: AppTest) -> str:
@@ -134,6 +141,8 @@ def test_one_phone_sending_another_and_another_cannot_open_the_wall_alone(app_db
     console = facilitator_creates_workshop()
     code = console.session_state["fac_code"]
     console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    # Here only the count matters, not the pace a phone may send at (tested below).
+    store().pace = SendPace(gap=0)
     phone = _session("join", code=code)
     for word in ("hopeful", "tired", "calm", "warm"):
         send_word(phone, code, word)
@@ -148,6 +157,25 @@ def test_one_phone_sending_another_and_another_cannot_open_the_wall_alone(app_db
     console.run()
     assert "3 answers" in texts(console)
     assert not console.button(key="fac_reveal").disabled
+
+
+def test_a_phone_is_told_plainly_how_many_texts_it_may_send_and_how_fast(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    phone = _session("join", code=code)
+    said = "up to 5 answers to this question; after the first 2, one every 3 seconds"
+    assert said in texts(phone)
+    send_word(phone, code, "hopeful")
+    send_word(phone, code, "tired")
+    box = f"join_done_{code}_arrival-word"
+    phone.button(key=f"{box}_again").click().run()
+    phone.text_input(key=f"{box}_text").input("sleepy")
+    phone.button(key=f"{box}_send").click().run()
+    assert "That was quick: please wait" in texts_and_errors(phone)
+    assert phone.text_input(key=f"{box}_text").value == "sleepy"  # nothing lost
+    console.run()
+    assert "Moderate (2)" in [e.label for e in console.expander]
 
 
 def test_a_participant_can_pass_on_any_prompt(app_db):
@@ -176,18 +204,22 @@ def test_the_screen_refuses_a_missing_or_wrong_key(app_db):
     assert "Open this screen from the facilitator console" in texts(screen)
 
 
-def test_guessing_codes_from_one_phone_is_slowed_down_and_said_plainly(app_db):
-    phone = _session("join", code="ZZZZZZ")
-    for guess in ("ZZZZZY", "ZZZZZX", "ZZZZZW", "ZZZZZV"):
-        phone.text_input(key="join_retry_code").input(guess).run()
-        phone.button(key="join_retry").click().run()
-        assert "couldn't find a workshop" in texts(phone)
+def test_guessing_codes_from_many_sessions_is_slowed_down_and_said_plainly(app_db):
+    """Each new session used to start with a fresh throttle. AppTest sessions all come from
+    this machine: one address, as a script opening websocket after websocket would be."""
     console = facilitator_creates_workshop()
-    phone.text_input(key="join_retry_code").input(console.session_state["fac_code"]).run()
-    phone.button(key="join_retry").click().run()
-    assert "Please wait 60 seconds" in texts(phone)
-    assert "Please wait" in texts(phone)
+    code = console.session_state["fac_code"]
+    guesses = [c for c in (f"QQQQ{a}{b}" for a in "ACDEF" for b in "GHJK") if c != code]
+    for guess in guesses[:20]:
+        phone = _session("join", code=guess)
+        assert "couldn't find a workshop" in texts(phone)
+    phone = _session("join", code=code)
+    waiting = re.search(r"Please wait (\d+) seconds", texts(phone))
+    assert waiting and 0 < int(waiting.group(1)) <= 30  # the first wait is 30 s
     assert "Welcome" not in texts(phone)
+    phone.text_input(key="join_retry_code").input(code).run()
+    phone.button(key="join_retry").click().run()
+    assert "Please wait" in texts(phone) and "Welcome" not in texts(phone)
 
 
 def test_a_word_sent_after_the_reveal_waits_in_the_console_until_shown(app_db):
@@ -203,6 +235,7 @@ def test_a_word_sent_after_the_reveal_waits_in_the_console_until_shown(app_db):
     assert "calm" in texts(_session("screen", code=code, key=screen_key))
 
     phones[0].run()
+    store().pace = SendPace(gap=0)  # the same phone again, without waiting its 3 seconds
     send_word(phones[0], code, "Zebra-late")
     assert "the facilitator reads yours before it joins them" in texts(phones[0])
     assert "zebra-late" not in texts(_session("screen", code=code, key=screen_key)).lower()
@@ -314,3 +347,55 @@ def test_a_phone_sees_the_content_note_first_and_can_continue_or_skip(app_db):
     skipping.button(key=f"join_note_{code}_{sensitive.index}_skip").click().run()
     assert "You're skipping this part" in texts(skipping)
     assert not [r for r in skipping.radio if r.key and "barrier-resonates" in r.key]
+
+
+def test_the_console_counts_people_and_phones_and_says_why_the_wall_came_down(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    # Without a browser the phones join when they first send (in a browser: on opening).
+    for word in ("hopeful", "tired", "calm"):
+        send_word(_session("join", code=code), code, word)
+    console.run()
+    assert "answers from 3 people · 3 phones joined" in texts(console)
+    console.button(key="fac_reveal").click().run()
+    assert "answers from 3 people · 3 phones joined" in texts(console)
+
+    (hide, *_) = [b for b in console.button if b.label == "Hide"]
+    hide.click().run()
+    assert not console.exception, console.exception
+    warning = "\n".join(w.value for w in console.warning)
+    assert "came off the wall by themselves" in warning
+    assert "fewer than 3 people's answers were left" in warning
+    assert "answers from 2 people · 3 phones joined" in texts(console)
+    assert console.button(key="fac_reveal").disabled
+
+
+def test_a_thousand_held_texts_leave_the_console_a_bounded_page(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
+    writer = Store(app_db)
+    for n in range(1003):
+        phone = writer.join(code=code, client=f"phone {n}")
+        writer.submit_reflection(code=code, prompt_id="arrival-word", token=phone, text=f"w{n}")
+        if n == 2:
+            writer.reveal(code=code, key=key, prompt_id="arrival-word")
+    writer.close()
+
+    console.run()
+    assert not console.exception, console.exception
+    shown = texts(console)
+    assert "1000 new · showing 20" in shown
+    listed = [e.value for e in console.text if e.value.startswith("w")]
+    assert len(listed) == 20 + 3
+    assert len(console.button) < 70  # the page's own buttons and two per listed text
+
+    console.button(key="fac_keep_all_new").click().run()
+    assert not console.exception, console.exception
+    assert "New since the reveal" not in texts(console)
+    assert "Moderate (1003)" in [e.label for e in console.expander]
+    assert "1–20 of 1003" in texts(console)
+    assert len([e for e in console.text if e.value.startswith("w")]) == 20
+    console.button(key="fac_mod_ahead").click().run()
+    assert "21–40 of 1003" in texts(console)

@@ -73,8 +73,8 @@ def test_the_closing_check_in_stands_beside_the_opening_one_on_the_projector(app
         passcode="quiet room",
     )
     code, key = created.code, created.facilitator_key
-    for phone, (before, after) in enumerate([(3, 7), (4, 8), (4, 6)]):
-        token = f"phone-token-{phone:08d}"
+    for before, after in [(3, 7), (4, 8), (4, 6)]:
+        token = app_store.join(code=code)
         app_store.answer(code=code, prompt_id="checkin-open", token=token, value=before)
         app_store.answer(code=code, prompt_id="checkin-close", token=token, value=after)
     app_store.next_stage(code=code, key=key)

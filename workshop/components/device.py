@@ -1,61 +1,55 @@
-"""A participant's device token, kept in the browser's localStorage.
+"""A participant's phone identity, kept in the browser's localStorage.
 
-A phone that reloads the join page gets a new Streamlit session; without a token that
+A phone that reloads the join page gets a new Streamlit session; without something that
 outlives the session, the reloaded phone would count as a new person (its answer counted
-twice, its texts adding a writer to a sensitive prompt's reveal threshold). The browser
-keeps 32 random bytes (URL-safe base64, 43 characters) under ``bedrock-device`` and sends
-them to the server once per session.
+twice, its texts adding a writer to a sensitive prompt's reveal threshold). The server mints
+the identity and signs it (``engine/identity.py``); the browser only keeps what it was given
+under ``bedrock-device`` and hands it back once per session. A token the browser makes up,
+or one a script sends, is worth nothing: the server checks its signature and mints a new one
+(counted as another phone) instead.
 
-The token is per browser and per origin, not per workshop: the store only ever keeps an
-HMAC of it under each workshop's own secret, so answers in two workshops cannot be linked.
-It never goes into a URL, the page or a log.
+The token never goes into a URL, the page or a log; the store keeps only an HMAC of it.
 """
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-STORAGE_KEY = "bedrock-device"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
-"""256 random bits as URL-safe base64 without padding."""
+from workshop.engine.identity import TOKEN_PATTERN
 
-# The browser reads the stored token, makes and stores a new one when it is missing or
-# malformed, and sends it once: ``have`` says the server holds one already. Storage can be
-# refused (private modes, blocked cookies); then nothing is sent and the session's own
-# token is used.
+STORAGE_KEY = "bedrock-device"
+
+# The browser sends what it keeps, once per session ("" when it keeps nothing, or storage is
+# refused, as in some private modes); ``have`` says the server has bound this session to a
+# phone already. ``keep`` is an identity the server just minted, for the browser to keep.
 JS = f"""
 const STORAGE_KEY = "{STORAGE_KEY}";
-const VALID = /^[A-Za-z0-9_-]{{43}}$/;
-
-function newToken() {{
-  const bytes = new Uint8Array(32);
-  crypto.getRandomValues(bytes);
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
-}}
+const VALID = /^[A-Za-z0-9_-]{{43}}[.][A-Za-z0-9_-]{{43}}$/;
 
 function storedToken() {{
   try {{
-    let token = window.localStorage.getItem(STORAGE_KEY);
-    if (typeof token !== "string" || !VALID.test(token)) {{
-      token = newToken();
-      window.localStorage.setItem(STORAGE_KEY, token);
-      if (window.localStorage.getItem(STORAGE_KEY) !== token) return null;
-    }}
-    return token;
+    const token = window.localStorage.getItem(STORAGE_KEY);
+    return typeof token === "string" && VALID.test(token) ? token : "";
   }} catch (refused) {{
-    return null;
+    return "";
+  }}
+}}
+
+function keep(token) {{
+  try {{
+    if (VALID.test(token) && window.localStorage.getItem(STORAGE_KEY) !== token) {{
+      window.localStorage.setItem(STORAGE_KEY, token);
+    }}
+  }} catch (refused) {{
+    // Nothing kept: a reload of this page will join as a new phone.
   }}
 }}
 
 export default function (component) {{
   const {{ data, setStateValue }} = component;
+  if (data && data.keep) keep(data.keep);
   if (data && data.have) return;
-  const token = storedToken();
-  if (token !== null) setStateValue("token", token);
+  setStateValue("token", storedToken());
 }}
 """
 
@@ -63,27 +57,38 @@ _mount = st.components.v2.component("bedrock_device", html="", js=JS)
 
 
 def valid_token(value: object) -> str | None:
-    """``value`` if it is a well-formed device token (43 URL-safe base64 characters),
-    else None. Pure."""
+    """``value`` if it is shaped like an identity the server mints (a nonce and a signature,
+    each 43 URL-safe base64 characters, joined by a dot), else None. Pure: whether the server
+    really signed it is for :func:`workshop.engine.identity.verify` to say."""
     if isinstance(value, str) and TOKEN_PATTERN.fullmatch(value):
         return value
     return None
 
 
-def device_token(*, key: str) -> str | None:
-    """The token this browser keeps in localStorage, or None until the browser has sent one
-    (the first run of a session) or when it cannot keep one.
-
-    Mounts one invisible element; keep ``key`` the same on every run of the page. The
-    browser's first answer reruns the script.
-    """
+def sent_token(*, key: str) -> str | None:
+    """What this browser handed over for the element mounted under ``key``: None until it
+    has answered (the first run of a session), "" when it keeps nothing usable, else the
+    token it keeps. Read before :func:`device_token` mounts the element, so the page can
+    decide what the browser should keep on this very run."""
     held = st.session_state.get(key)
-    known = valid_token(held.get("token") if hasattr(held, "get") else None)
+    sent = held.get("token") if hasattr(held, "get") else None
+    if sent is None:
+        return None
+    return valid_token(sent) or ""
+
+
+def device_token(*, key: str, have: bool = False, keep: str | None = None) -> str | None:
+    """Mount the invisible element that hands over the browser's kept token (see
+    :func:`sent_token`, which this returns). ``have``: the session is bound to a phone
+    already, so the browser need not send anything; ``keep``: an identity the server just
+    minted, for the browser to keep. Keep ``key`` the same on every run of the page. The
+    browser's first answer reruns the script."""
     result = _mount(
         key=key,
-        data={"have": known is not None},
+        data={"have": have, "keep": valid_token(keep)},
         width="stretch",
         height="content",
         on_token_change=lambda: None,
     )
-    return valid_token(result.get("token"))
+    sent = result.get("token")
+    return None if sent is None else (valid_token(sent) or "")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from workshop.content import images
 from workshop.content.model import (
     EXERCISE_KINDS,
     Content,
@@ -320,6 +321,7 @@ def _check_exercise(tree: _Tree, path: Path, source: Source) -> None:
                 f"a couple at home reads this, and '{words}' only fits a group in a room: "
                 "say it as you would to two people on their own",
             )
+    _check_images(tree, source, data, ())
     exercise = check_model(source, model, {**data, "path": source.rel})
     if model is not _Exercise and not any(p.level == "error" for p in source.problems):
         entry.exercise = exercise  # type: ignore[assignment]
@@ -338,6 +340,9 @@ def _check_module(
         source.add((), message, line=2)
         return
     check_unknown_keys(source, Module, data)
+    _check_images(tree, source, data, ())
+    if text is not None:
+        _check_slide_images(tree, source, text)
     listed = data.get("exercises")
     listed = listed if isinstance(listed, list) else []
     _check_references(tree, source, listed)
@@ -361,6 +366,38 @@ def _check_module(
     )
     if isinstance(module, Module):
         tree.modules.append(module)
+
+
+def _check_images(tree: _Tree, source: Source, value: object, path: Path_) -> None:
+    """Every Markdown image in the text fields of ``value`` (read from ``source``) must be a
+    file in the workshop folder. A line of a multi-line text is counted from its key's line."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_images(tree, source, item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_images(tree, source, item, (*path, index))
+    elif isinstance(value, str) and "![" in value:
+        first = source.line(path)
+        multi_line = "\n" in value.strip("\n")
+        for image in images.images(value):
+            message = images.problem(image.src, root=tree.root)
+            if message is None:
+                continue
+            line = first + image.line + 1 if first is not None and multi_line else first
+            source.add(path, message, line=line)
+
+
+def _check_slide_images(tree: _Tree, source: Source, text: str) -> None:
+    """Every Markdown image below a module's front matter must be a file in the workshop
+    folder; each problem names its own line."""
+    lines = text.splitlines()
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), len(lines))
+    body = "\n".join(lines[closing + 1 :])
+    for image in images.images(body):
+        message = images.problem(image.src, root=tree.root)
+        if message is not None:
+            source.add(("slides",), message, line=closing + 2 + image.line)
 
 
 def _is_sensitive(entry: _ExerciseFile) -> bool:

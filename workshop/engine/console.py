@@ -89,11 +89,15 @@ def previous_stage(current: int, _count: int) -> int:
 
 
 def take_down(connection: Connection, row: Row) -> None:
-    """Take every revealed result of the workshop off the wall (they stay shared)."""
+    """Take every revealed result of the workshop off the wall (they stay shared), and
+    forget any wall the threshold rule took down: the room has moved on."""
     connection.execute(
         prompts.update()
-        .where(prompts.c.workshop_id == row.id, prompts.c.revealed.is_(True))
-        .values(revealed=False)
+        .where(
+            prompts.c.workshop_id == row.id,
+            sa.or_(prompts.c.revealed.is_(True), prompts.c.taken_down.is_(True)),
+        )
+        .values(revealed=False, taken_down=False)
     )
 
 

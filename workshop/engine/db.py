@@ -13,7 +13,7 @@ import random
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from workshop.engine import privacy
 from workshop.engine.errors import (
     AccessDenied,
     InvalidInput,
+    ServerKeyMissing,
     StorageUnavailable,
     WorkshopEnded,
     WorkshopNotFound,
@@ -57,25 +58,36 @@ def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, server_key: bytes | None = None) -> Engine:
     """An engine for the normalised ``url``. For an SQLite file its folder is created, and
     every connection gets WAL journaling, a busy timeout, foreign keys, secure deletion and
-    full syncing; write transactions take the write lock up front (``BEGIN IMMEDIATE``)."""
+    full syncing; write transactions take the write lock up front (``BEGIN IMMEDIATE``).
+    ``server_key`` (see :mod:`workshop.engine.serverkey`) rides along with every connection,
+    for the key checks made inside transactions (:func:`server_key`)."""
     parsed = make_url(normalise_url(url))
     backend = parsed.get_backend_name()
+    options = {"execution_options": {"bedrock_server_key": server_key}} if server_key else {}
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, pool_size=8, max_overflow=8, pool_timeout=60)
+        engine = sa.create_engine(parsed, pool_size=8, max_overflow=8, pool_timeout=60, **options)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
         return sa.create_engine(
-            parsed, pool_size=5, max_overflow=5, pool_timeout=60, pool_pre_ping=True
+            parsed, pool_size=5, max_overflow=5, pool_timeout=60, pool_pre_ping=True, **options
         )
     raise StorageUnavailable(f"Bedrock cannot use a '{parsed.drivername}' database.")
+
+
+def server_key(connection: Connection) -> bytes:
+    """The server key of the store this connection belongs to."""
+    key = connection.get_execution_options().get("bedrock_server_key")
+    if not key:
+        raise ServerKeyMissing()
+    return key
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -201,11 +213,12 @@ def checkpoint(engine: Engine) -> bool:
     return False
 
 
-def vacuum(engine: Engine) -> bool:
+def vacuum(engine: Engine, tables: Sequence[str] | None = None) -> bool:
     """On PostgreSQL, ``VACUUM`` every table that holds workshop data, outside any
     transaction, so the space of deleted rows (and their index entries) is reclaimed now
     rather than whenever autovacuum comes by. Rows still visible to a transaction open
-    elsewhere at that moment stay until a later vacuum. Returns whether it ran; a database
+    elsewhere at that moment stay until a later vacuum. ``tables`` narrows it to some of
+    them. Returns whether it ran; a database
     that refuses (unreachable, read-only) gives False rather than an error, since the
     deletion itself is already committed and autovacuum will reclaim the space later. A
     no-op (True) on SQLite, where :func:`checkpoint` and secure_delete apply."""
@@ -213,7 +226,7 @@ def vacuum(engine: Engine) -> bool:
         return True
     try:
         with autocommit(engine) as connection:
-            connection.exec_driver_sql("VACUUM " + ", ".join(WORKSHOP_TABLES))
+            connection.exec_driver_sql("VACUUM " + ", ".join(tables or WORKSHOP_TABLES))
     except sa.exc.SQLAlchemyError:  # unreachable, read-only, or no connection free in time
         return False
     return True
@@ -361,6 +374,33 @@ for _column in (
 # migration 5
 reflections.append_column(sa.Column("held", sa.Boolean, nullable=False))
 prompts.append_column(sa.Column("shared", sa.Boolean, nullable=False))
+# migration 6
+workshops.append_column(sa.Column("phones_joined", sa.Integer, nullable=False))
+reflection_writers.append_column(sa.Column("texts", sa.Integer, nullable=False))
+prompts.append_column(sa.Column("taken_down", sa.Boolean, nullable=False))
+
+
+def _v7_tables(meta: sa.MetaData) -> sa.MetaData:
+    """The table the seventh migration creates. Never edit: add a migration instead."""
+    # Failures per client (wrong passcodes, unknown codes, new workshops), shared by every
+    # server. A client is an HMAC of its address under the server key, never the address,
+    # and a row is deleted once it is forgotten (``expires_at``), within minutes.
+    sa.Table(
+        "client_throttle",
+        meta,
+        sa.Column("scope", sa.String(16), primary_key=True),
+        sa.Column("client", sa.String(64), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_at", sa.Float, nullable=False),
+        sa.Column("wait_until", sa.Float, nullable=False),
+        sa.Column("expires_at", sa.Float, nullable=False),
+        sa.Index("client_throttle_by_expiry", "expires_at"),
+    )
+    return meta
+
+
+_v7_tables(metadata)
+client_throttle = metadata.tables["client_throttle"]
 
 WORKSHOP_TABLES = (
     "answers",
@@ -371,6 +411,9 @@ WORKSHOP_TABLES = (
     "workshops",
 )
 """Tables holding a workshop's data, children first (the order to delete in)."""
+# The columns of migration 2 (attempt_window_start, attempt_failures, locked_until, lockouts)
+# counted wrong passcodes per workshop; since migration 7 tries are counted per client in
+# ``client_throttle`` and those columns are no longer read.
 
 # ---------------------------------------------------------------------------------------------
 # Migrations: append only; never edit one that has shipped.
@@ -436,6 +479,30 @@ def _v5_held_and_shared(connection: Connection) -> None:
     connection.exec_driver_sql("UPDATE prompts SET shared = revealed")
 
 
+def _v6_phones_and_limits(connection: Connection) -> None:
+    """How many phones joined each workshop, how many texts each writer sent to a prompt
+    (a phone may send only a few), and whether a prompt's wall was taken down because too
+    few people's texts were left on it. A workshop already running counts as many phones
+    as the most people who answered one of its prompts, so its counts stay as they were."""
+    false = "0" if is_sqlite(connection) else "FALSE"
+    _add_columns(connection, "workshops", [("phones_joined", "INTEGER NOT NULL DEFAULT 0")])
+    _add_columns(connection, "reflection_writers", [("texts", "INTEGER NOT NULL DEFAULT 1")])
+    _add_columns(connection, "prompts", [("taken_down", f"BOOLEAN NOT NULL DEFAULT {false}")])
+    connection.exec_driver_sql(
+        "UPDATE workshops SET phones_joined = (SELECT COALESCE(MAX(n), 0) FROM ("
+        " SELECT COUNT(*) AS n FROM reflection_writers r WHERE r.workshop_id = workshops.id"
+        " GROUP BY r.prompt_id"
+        " UNION ALL SELECT COUNT(*) AS n FROM answers a WHERE a.workshop_id = workshops.id"
+        " GROUP BY a.prompt_id) AS counted)"
+    )
+
+
+def _v7_client_throttle(connection: Connection) -> None:
+    """Failures counted per client instead of per workshop, so that nobody's wrong passcodes
+    can lock a counsellor out of their own console."""
+    _v7_tables(sa.MetaData()).create_all(connection, checkfirst=False)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -449,6 +516,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "slide_index", _v3_slide_index),
     Migration(4, "reflection_writers", _v4_reflection_writers),
     Migration(5, "held_and_shared", _v5_held_and_shared),
+    Migration(6, "phones_and_limits", _v6_phones_and_limits),
+    Migration(7, "client_throttle", _v7_client_throttle),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -510,7 +579,10 @@ def schema_version(engine: Engine) -> int:
 def find_workshop(connection: Connection, code: object, *, lock: bool = False) -> Row:
     """The live workshop with join code ``code``; with ``lock`` its row stays locked until
     the transaction ends (PostgreSQL; SQLite writers are serialised anyway). Raises
-    WorkshopNotFound or WorkshopEnded."""
+    WorkshopNotFound (at once, without a query, for a code that cannot be one) or
+    WorkshopEnded."""
+    if not privacy.is_code(code):
+        raise WorkshopNotFound()
     query = sa.select(workshops).where(workshops.c.code == privacy.normalise_code(code))
     if lock:
         query = query.with_for_update(key_share=True)
@@ -528,7 +600,9 @@ def facilitator_workshop(
     """Like :func:`find_workshop`, and raises AccessDenied unless ``key`` is the workshop's
     facilitator key."""
     row = find_workshop(connection, code, lock=lock)
-    if not privacy.key_matches(secret=row.secret, label="facilitator", key=key):
+    if not privacy.key_matches(
+        secret=row.secret, label="facilitator", key=key, server_key=server_key(connection)
+    ):
         raise AccessDenied()
     return row
 
@@ -554,6 +628,29 @@ def find_prompt(connection: Connection, workshop_id: int, prompt_id: object) -> 
     if row is None:
         raise InvalidInput("That question is not part of this workshop.")
     return row
+
+
+ORDERED_TABLES = ("answers", "reflection_writers", "reflections")
+"""Tables whose rows arrive one by one from people, in an order that must not stay readable."""
+
+
+def reshuffle(connection: Connection, workshop_id: int) -> None:
+    """Rewrite the workshop's answers, writer markers and reflections in a new random order:
+    delete them and insert them again, shuffled, in this one transaction. Afterwards neither
+    where a row sits in the database file (SQLite's cells and pages, PostgreSQL's row
+    positions) nor its transaction id (PostgreSQL's ``xmin``, now the same for every row)
+    follows the order people wrote in. The old row versions are gone once the write-ahead
+    log is truncated (:func:`checkpoint`) or the tables vacuumed (:func:`vacuum`)."""
+    shuffle = secrets.SystemRandom().shuffle
+    for name in ORDERED_TABLES:
+        table = metadata.tables[name]
+        mine = table.c.workshop_id == workshop_id
+        rows = [dict(row._mapping) for row in connection.execute(sa.select(table).where(mine))]
+        if not rows:
+            continue
+        shuffle(rows)
+        connection.execute(table.delete().where(mine))
+        connection.execute(table.insert(), rows)
 
 
 def delete_rows(connection: Connection, workshop_ids: list[int]) -> None:

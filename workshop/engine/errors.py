@@ -6,6 +6,8 @@ display and never contains a secret, a passcode or database details.
 
 from __future__ import annotations
 
+import math
+
 
 class BedrockError(Exception):
     """Base of every error the workshop engine raises on purpose."""
@@ -37,12 +39,14 @@ class AccessDenied(BedrockError):
 
 
 class TooManyAttempts(BedrockError):
-    """Too many wrong passcodes in a short time; try again after ``retry_after`` seconds."""
+    """Too many tries from one client in a short time (wrong passcodes, unknown codes, new
+    workshops); try again after ``retry_after`` seconds."""
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = max(0.0, float(retry_after))
         super().__init__(
-            f"Too many wrong passcodes. Please wait {self.retry_after:.0f} seconds and try again."
+            f"Too many tries in a short time. Please wait {math.ceil(self.retry_after)} "
+            "seconds and try again."
         )
 
 
@@ -69,3 +73,21 @@ class StorageUnavailable(BedrockError):
     """The database cannot be reached or is not usable by this version of Bedrock."""
 
     message = "The workshop's storage is not available right now. Please try again shortly."
+
+
+class TooManyPhones(BedrockError):
+    """Too many new phones joined from one network in a short time; another can join after
+    ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(0.0, float(retry_after))
+        super().__init__(
+            "Many phones joined from this network just now. Please wait "
+            f"{max(1, round(self.retry_after))} seconds and try again; your answer is still here."
+        )
+
+
+class ServerKeyMissing(BedrockError):
+    """The server key (see :mod:`workshop.engine.serverkey`) is not set, or is unusable."""
+
+    message = "The server key is not set."

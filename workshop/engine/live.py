@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop.engine import privacy
+from workshop.engine.errors import WorkshopNotFound
 from workshop.engine.store import Results, Store, WorkshopState
 
 
@@ -33,7 +35,8 @@ class LiveCache:
     """Version, state and results of each workshop, shared by every session of this process.
 
     Read-only towards the database. Errors from the store (unknown or ended workshop,
-    storage down) pass through untouched, and nothing is cached for them.
+    storage down) pass through untouched, and nothing is cached for them: the cache holds
+    only workshops that exist, and a code that cannot be one is refused before any lookup.
     """
 
     def __init__(
@@ -57,6 +60,8 @@ class LiveCache:
         )
 
     def _entry(self, code: str) -> _Entry:
+        if not privacy.is_code(code):  # nothing is kept, or even looked up, for such a code
+            raise WorkshopNotFound()
         asked = self._clock()
         with self._lock:
             entry = self._entries.get(code)
@@ -69,7 +74,11 @@ class LiveCache:
                 if self._usable(code, entry, asked):
                     return entry
             started = self._clock()
-            version = self.store.version(code=code)
+            try:
+                version = self.store.version(code=code)
+            except WorkshopNotFound:
+                self._drop(code, reading)
+                raise
             with self._lock:
                 entry = self._entries.get(code)
                 if entry is None or entry.version != version:
@@ -78,6 +87,19 @@ class LiveCache:
                 else:
                     entry.read_at = started
                 return entry
+
+    def _drop(self, code: str, reading: threading.Lock) -> None:
+        """Keep nothing for a code that names no workshop (any more)."""
+        with self._lock:
+            self._entries.pop(code, None)
+            self._stale_before.pop(code, None)
+            if self._reading.get(code) is reading:
+                del self._reading[code]
+
+    def codes(self) -> set[str]:
+        """The codes this cache holds anything for (every one names a workshop)."""
+        with self._lock:
+            return set(self._entries) | set(self._reading) | set(self._stale_before)
 
     def version(self, code: str) -> int:
         """The workshop's version, at most ``ttl`` seconds old."""
@@ -108,7 +130,8 @@ class LiveCache:
         """Make the next read of this workshop check the database, so a change made here is
         seen at once (a read already under way when this is called does not count)."""
         with self._lock:
-            self._stale_before[code] = self._clock()
+            if code in self._entries or code in self._reading:
+                self._stale_before[code] = self._clock()
 
 
 def signature(state: WorkshopState) -> tuple[Any, ...]:

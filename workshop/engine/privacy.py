@@ -141,7 +141,14 @@ def normalise_code(code: object) -> str:
     """A join code as typed, made comparable: upper case, spaces and dashes removed."""
     if not isinstance(code, str):
         return ""
-    return re.sub(r"[\s-]", "", code).upper()
+    return re.sub(r"[\s-]", "", code[:100]).upper()
+
+
+def is_code(code: object) -> bool:
+    """Whether ``code`` (as typed) can be a join code at all: six letters and digits of
+    :data:`CODE_ALPHABET`. Anything else is refused before it is looked up."""
+    normal = normalise_code(code)
+    return len(normal) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in normal)
 
 
 def respondent_id(secret: str, *, prompt_id: str, token: str) -> str:
@@ -154,18 +161,72 @@ def respondent_id(secret: str, *, prompt_id: str, token: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def derive_key(secret: str, label: str) -> str:
-    """A key derived from the workshop secret for one role (``facilitator`` or ``screen``):
-    256 bits of HMAC-SHA256 as URL-safe text."""
-    digest = hmac.new(secret.encode(), f"bedrock:{label}".encode(), hashlib.sha256).digest()
+def derive_key(secret: str, label: str, *, server_key: bytes) -> str:
+    """A key for one role (``facilitator`` or ``screen``) of one workshop: 256 bits of
+    HMAC-SHA256 under :func:`workshop_key`, from the workshop secret (in the database) and the
+    server key (outside it), as URL-safe text. Neither alone gives it."""
+    material = workshop_key(secret, server_key=server_key)
+    digest = hmac.new(material, f"bedrock:{label}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def key_matches(*, secret: str, label: str, key: object) -> bool:
+def key_matches(*, secret: str, label: str, key: object, server_key: bytes) -> bool:
     """Whether ``key`` is the key for ``label``, compared in constant time."""
     if not secret or not isinstance(key, str):
         return False
-    return hmac.compare_digest(derive_key(secret, label).encode(), key.encode())
+    expected = derive_key(secret, label, server_key=server_key)
+    return hmac.compare_digest(expected.encode(), key.encode())
+
+
+RECOVERY_GROUPS = 4
+_RECOVERY_BYTES = 15  # 120 bits, 24 base32 letters and digits
+
+
+def recovery_key(secret: str, *, code: str, server_key: bytes) -> str:
+    """The workshop's recovery key: its join code and 120 bits of HMAC under the workshop
+    secret and the server key, as ``ABC123-XXXXXX-XXXXXX-XXXXXX-XXXXXX`` (easy to print or
+    read out). It opens the console without the passcode."""
+    material = workshop_key(secret, server_key=server_key)
+    digest = hmac.new(material, f"bedrock:recovery:{code}".encode(), hashlib.sha256).digest()
+    tag = base64.b32encode(digest[:_RECOVERY_BYTES]).decode()
+    size = len(tag) // RECOVERY_GROUPS
+    return "-".join([code, *(tag[i : i + size] for i in range(0, len(tag), size))])
+
+
+def split_recovery_key(typed: object) -> tuple[str, str] | None:
+    """The join code and the rest of a recovery key as typed (any case, spaces or dashes),
+    or None when it cannot be one."""
+    if not isinstance(typed, str):
+        return None
+    normal = re.sub(r"[\s-]", "", typed[:200]).upper()
+    code, tag = normal[:CODE_LENGTH], normal[CODE_LENGTH:]
+    if not is_code(code) or len(tag) != _RECOVERY_BYTES * 8 // 5:
+        return None
+    return code, tag
+
+
+def recovery_matches(secret: str, *, typed: object, server_key: bytes) -> bool:
+    """Whether ``typed`` is this workshop's recovery key (constant-time)."""
+    parts = split_recovery_key(typed)
+    if parts is None or not secret:
+        return False
+    expected = recovery_key(secret, code=parts[0], server_key=server_key).replace("-", "")
+    return hmac.compare_digest(expected.encode(), "".join(parts).encode())
+
+
+def same_secret(typed: object, expected: str) -> bool:
+    """Whether ``typed`` is ``expected`` (the organiser passcode, say), compared in constant
+    time: the time taken tells nothing of how much of it was right, nor of its length."""
+    if not isinstance(typed, str) or not expected:
+        return False
+    digest = hashlib.sha256
+    return hmac.compare_digest(digest(typed.encode()).digest(), digest(expected.encode()).digest())
+
+
+def workshop_key(secret: str, *, server_key: bytes) -> bytes:
+    """The key material of one workshop: an HMAC of its secret (in the database) under the
+    server key (outside it), so neither alone gives any key."""
+    return hmac.new(server_key, f"bedrock:workshop:{secret}".encode(), hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:

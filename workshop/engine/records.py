@@ -56,6 +56,8 @@ class Created:
     code: str
     facilitator_key: str
     screen_key: str
+    recovery_key: str = ""
+    """Opens the console without the passcode: shown to the counsellor once, to keep."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ class WorkshopState:
     prompts: dict[str, PromptSpec]
     stage_started_at: float | None
     slide_index: int = 0
+    phones_joined: int = 0
+    """Phones given an identity for this workshop: the most people any prompt can count."""
+    taken_down: frozenset[str] = frozenset()
+    """Prompts whose wall came down by itself because hiding texts left fewer people than
+    the threshold (until the facilitator reveals or hides them again, or moves on)."""
 
     def elapsed(self, index: int, now: float) -> float:
         """Seconds spent on stage ``index``, including the running stage up to ``now``."""
@@ -109,6 +116,19 @@ class Reflection:
     held: bool = False
     """Sent while its prompt was on the wall, so kept off it (``hidden`` too) until the
     facilitator shows it."""
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One page of a prompt's moderation queue: the first ``new`` texts held back since the
+    reveal (of ``new_total``), and one page of the others, hidden or not (``seen``, from
+    ``seen_offset``, of ``seen_total``). Both in random-id order, the same between calls."""
+
+    new: list[Reflection]
+    new_total: int
+    seen: list[Reflection]
+    seen_total: int
+    seen_offset: int = 0
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ one for `bedrock handouts`, in HTML or PDF."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from workshop.content.loader import get_content
@@ -31,7 +32,8 @@ def handout_bytes(*, fmt: str, document: str = "handouts", content: Content | No
 
 def write_handouts(*, out: Path, content: Content, formats: tuple[str, ...] = ("html", "pdf")):
     """Write every document into ``out`` (created if needed): handouts-all, one handout per
-    stage (NN-id) and facilitator-guide, in each format. Returns the paths written."""
+    stage (NN-id) and facilitator-guide, in each format, each readable by this user only.
+    Returns the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     names = {"handouts": "handouts-all", "guide": "facilitator-guide"}
     names |= {m.id: f"handout-{m.order:02d}-{m.id}" for m in content.modules}
@@ -39,6 +41,17 @@ def write_handouts(*, out: Path, content: Content, formats: tuple[str, ...] = ("
     for document, name in names.items():
         for fmt in formats:
             path = out / f"{name}.{fmt}"
-            path.write_bytes(handout_bytes(fmt=fmt, document=document, content=content))
+            write_private(path, handout_bytes(fmt=fmt, document=document, content=content))
             written.append(path)
     return written
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable and writable by this user only (mode 0600), also
+    when the file already exists with wider permissions: what a workshop produced is not for
+    everyone who can log in to the machine."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        if hasattr(os, "fchmod"):
+            os.fchmod(out.fileno(), 0o600)
+        out.write(data)

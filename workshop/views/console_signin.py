@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
+from workshop.views.client import client_address
 from workshop.views.common import DEFAULT_SUPPORT, content, store
 
 
@@ -50,10 +52,12 @@ def reopen() -> None:
         if st.form_submit_button("Open the console", type="primary", key="fac_reopen_go"):
             code = code.strip().upper()
             try:
-                _signed_in(code, store().open_console(code=code, passcode=passcode))
+                key = store().open_console(code=code, passcode=passcode, client=client_address())
+                _signed_in(code, key)
             except TooManyAttempts as wait:
                 st.error(
-                    f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again."
+                    f"Too many tries from your network. Please wait {wait.retry_after:.0f} "
+                    "seconds and try again, or open the console with your recovery key below."
                 )
             except (AccessDenied, WorkshopNotFound):
                 st.error("That code and passcode don't match an open workshop.")
@@ -61,17 +65,45 @@ def reopen() -> None:
                 st.error("That workshop has ended and its data was deleted.")
             except BedrockError as problem:  # storage down, read-only or full
                 st.error(str(problem))
+    recover = st.expander("Lost the passcode, or asked to wait? Use the recovery key")
+    with recover, st.form("fac_recover"):
+        typed = st.text_input(
+            "Recovery key",
+            type="password",
+            max_chars=60,
+            key="fac_recovery_key",
+            help="Shown once when the workshop was created, like ABC123-XXXXXX-…",
+        )
+        if st.form_submit_button("Open with the recovery key", key="fac_recover_go"):
+            try:
+                _signed_in(*store().open_with_recovery_key(recovery_key=typed))
+            except AccessDenied:
+                st.error("That recovery key doesn't open an open workshop.")
+            except BedrockError as problem:  # storage down, read-only or full
+                st.error(str(problem))
+
+
+def recovery_notice() -> None:
+    """Right after creating a workshop: its recovery key, shown this once, until put away."""
+    recovery = st.session_state.get("fac_recovery")
+    if not recovery:
+        return
+    with st.container(border=True, key="fac_recovery_box"):
+        st.markdown(
+            "**Your recovery key.** Print it or save it now: it is shown only this once. It "
+            "opens this console without the passcode, whatever anyone else tries; keep it as "
+            "safe as the passcode."
+        )
+        st.code(recovery, language=None)
+        if st.button("I have saved it", key="fac_recovery_done"):
+            st.session_state.pop("fac_recovery", None)
+            st.rerun()
 
 
 def new_workshop() -> None:
     required = organiser_passcode()
     if required and not st.session_state.get("fac_organiser_ok"):
-        typed = st.text_input("Organiser passcode", type="password", key="fac_org")
-        if st.button("Continue", key="fac_org_go"):
-            if typed == required:
-                st.session_state.fac_organiser_ok = True
-                st.rerun()
-            st.error("That organiser passcode isn't right.")
+        _organiser_gate(required)
         return
 
     modules = content().modules
@@ -141,11 +173,46 @@ def new_workshop() -> None:
                     passcode=passcode,
                     min_reveal=int(min_reveal),
                     support_text=support.strip(),
+                    client=client_address() or "local",
                 )
+            except TooManyAttempts as wait:
+                st.error(
+                    "Many workshops were created from your network just now. Please wait "
+                    f"{wait.retry_after:.0f} seconds and try again; nothing you entered is lost."
+                )
+                return
             except BedrockError as problem:  # storage down, read-only or full
                 st.error(str(problem))
                 return
+            st.session_state.fac_recovery = created.recovery_key
             _signed_in(created.code, created.facilitator_key)
+
+
+def _organiser_gate(required: str) -> None:
+    """Ask for the deployment's organiser passcode; wrong ones make this client wait."""
+    typed = st.text_input("Organiser passcode", type="password", key="fac_org")
+    if st.button("Continue", key="fac_org_go"):
+        try:
+            store().check_organiser(typed=typed, required=required, client=client_address())
+        except TooManyAttempts as wait:
+            st.error(f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again.")
+        except AccessDenied:
+            st.error("That organiser passcode isn't right.")
+        except BedrockError as problem:  # storage down
+            st.error(str(problem))
+        else:
+            st.session_state.fac_organiser_ok = True
+            st.rerun()
+
+
+def open_to_anyone(url: str | None) -> bool:
+    """Whether anyone who reaches this server can create workshops: no organiser passcode is
+    set, and the app is not being opened on this machine (``url``: the address the browser
+    shows)."""
+    if organiser_passcode():
+        return False
+    host = (urlsplit(url or "").hostname or "localhost").lower()
+    return not (host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost"))
 
 
 def _plan_problem(rows: pd.DataFrame, passcode: str, again: str) -> str | None:

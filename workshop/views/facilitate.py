@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from workshop.engine.store import WorkshopState
 
 REFRESH_SECONDS = 1.5
+QUEUE_PAGE = 20
+"""Texts the console lists at once, of the new ones and of the others."""
 
 # The app's entry asks for the centred layout and the console for the wide one in the same
 # run; when both reach the browser together it can keep the centred one, and the console
@@ -104,6 +106,7 @@ def _console(code: str, key: str) -> None:
         return
     now = time.time()
     s = store()
+    signin.recovery_notice()
     flash = st.session_state.pop("fac_flash", None)
     if flash:
         st.warning(flash)
@@ -305,7 +308,16 @@ def _live_responses(code: str, prompt_id: str) -> None:
     if not collects:
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
+    # What the threshold rests on: one phone counts once, so a room's threshold is only as
+    # good as the phones the counsellor can see in the room.
+    st.caption(people_and_phones(results.count, state.phones_joined))
     revealed = prompt_id in state.revealed
+    if prompt_id in state.taken_down and not revealed:
+        st.warning(
+            "The answers came off the wall by themselves: after hiding, fewer than "
+            f"{results.needed} people's answers were left to show, and the wall never shows "
+            "fewer. Restore a text or wait for more answers, then reveal again."
+        )
     if revealed:
         if st.button("Hide results from the room", key="fac_unreveal"):
             _act(s.unreveal, prompt_id=prompt_id)
@@ -325,27 +337,90 @@ def _live_responses(code: str, prompt_id: str) -> None:
     results_view.show(results, spec, opening=opening)
 
 
+def people_and_phones(people: int, phones: int) -> str:
+    """ "answers from 4 people · 12 phones joined"."""
+    who = "1 person" if people == 1 else f"{people} people"
+    joined = "1 phone" if phones == 1 else f"{phones} phones"
+    return f"answers from {who} · {joined} joined"
+
+
+def _turn_page(page_key: str, offset: int) -> None:
+    st.session_state[page_key] = offset
+
+
 def _moderation(code: str, key: str, prompt_id: str) -> None:
+    """The texts to moderate, a page at a time: however many arrive (one phone can send only
+    a few, but a room can send hundreds), the console draws at most QUEUE_PAGE texts held
+    back since the reveal and QUEUE_PAGE others, each with its buttons, plus the totals and
+    one-click actions for all the new ones."""
+    page_key = f"fac_mod_page_{prompt_id}"
     try:
-        queue = store().moderation_queue(code=code, key=key, prompt_id=prompt_id)
+        queue = store().moderation_page(
+            code=code,
+            key=key,
+            prompt_id=prompt_id,
+            new_limit=QUEUE_PAGE,
+            seen_offset=st.session_state.get(page_key, 0),
+            seen_limit=QUEUE_PAGE,
+        )
     except BedrockError:  # the database went away mid-refresh: the next one tries again
         return
-    new = [item for item in queue if item.held]
-    if new:
+    if queue.new_total:
         # Sent while the answers were up: nothing reaches the wall before it is read here.
         st.markdown("**New since the reveal — not on the wall yet**")
-        for item in new:
+        shown = len(queue.new)
+        st.caption(
+            f"{queue.new_total} new · showing {shown}"
+            if queue.new_total > shown
+            else f"{queue.new_total} new"
+        )
+        everything, nothing = st.columns(2)
+        if everything.button(
+            f"Show all {queue.new_total} new",
+            key="fac_show_all_new",
+            width="stretch",
+            help="Puts every new text on the wall, also the ones not listed here.",
+        ):
+            _act(store().show_all_new, prompt_id=prompt_id)
+        if nothing.button(
+            f"Keep all {queue.new_total} new hidden",
+            key="fac_keep_all_new",
+            width="stretch",
+            help="None of them reaches the wall; each can still be restored under Moderate.",
+        ):
+            _act(store().keep_all_new_hidden, prompt_id=prompt_id)
+        for item in queue.new:
             text_col, show_col, keep_col = st.columns([4, 1, 1], vertical_alignment="center")
             text_col.text(item.text)
             if show_col.button("Show", key=f"fac_show_{item.id}", width="stretch"):
                 _act(store().hide_reflection, reflection_id=item.id, hidden=False)
             if keep_col.button("Keep hidden", key=f"fac_keep_{item.id}", width="stretch"):
                 _act(store().hide_reflection, reflection_id=item.id, hidden=True)
-    seen = [item for item in queue if not item.held]
-    if not seen:
+    if not queue.seen_total:
         return
-    with st.expander(f"Moderate ({len(seen)})", expanded=False):
-        for item in seen:
+    with st.expander(f"Moderate ({queue.seen_total})", expanded=False):
+        first = queue.seen_offset
+        if queue.seen_total > QUEUE_PAGE:
+            back, where, ahead = st.columns([1, 2, 1], vertical_alignment="center")
+            last = first + len(queue.seen)
+            where.caption(f"{first + 1}–{last} of {queue.seen_total}")
+            # Turning the page only changes what this console lists: set before the rerun
+            # the click makes, so it needs no rerun of its own.
+            back.button(
+                "◀ Earlier",
+                key="fac_mod_back",
+                disabled=first == 0,
+                on_click=_turn_page,
+                args=(page_key, max(0, first - QUEUE_PAGE)),
+            )
+            ahead.button(
+                "Later ▶",
+                key="fac_mod_ahead",
+                disabled=last >= queue.seen_total,
+                on_click=_turn_page,
+                args=(page_key, first + QUEUE_PAGE),
+            )
+        for item in queue.seen:
             text_col, button_col = st.columns([5, 1], vertical_alignment="center")
             with text_col:
                 if item.hidden:

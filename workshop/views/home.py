@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workshop.views.console_signin import open_to_anyone
 from workshop.views.links import PAGES, link
 
 
@@ -39,6 +40,11 @@ def _landing() -> None:
     with left.container(border=True):
         st.markdown("#### Run a group workshop")
         st.caption("For counsellors: slides, timers, anonymous reflections and polls.")
+        if open_to_anyone(st.context.url):
+            st.warning(
+                "Anyone who can reach this server can create workshops on it. Whoever runs "
+                "it should set an organiser passcode (BEDROCK_ORGANISER_PASSCODE)."
+            )
         link("facilitate", "Open the facilitator console", icon=":material/co_present:")
     with right.container(border=True):
         st.markdown("#### Look through the material")

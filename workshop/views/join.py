@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
 
 from workshop.components.countdown import countdown
-from workshop.components.device import device_token
+from workshop.components.device import device_token, sent_token
+from workshop.components.listen import live_fragment, wait_for_change
 from workshop.content.model import Module
-from workshop.engine import privacy
-from workshop.engine.access import LookupThrottle
-from workshop.engine.errors import BedrockError, InvalidInput, WorkshopEnded, WorkshopNotFound
+from workshop.engine.errors import (
+    BedrockError,
+    InvalidInput,
+    TooManyAttempts,
+    TooManyPhones,
+    WorkshopEnded,
+    WorkshopNotFound,
+)
+from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
 from workshop.views import results as results_view
+from workshop.views.client import client_address
 from workshop.views.common import (
     content,
     content_note,
@@ -32,6 +41,9 @@ FOLLOW_SECONDS = 6
 
 DEVICE_KEY = "join_device_token"
 """The key of the invisible element that hands over the browser's stored token."""
+TEXT_KINDS = {"reflection", "word", "timed-writing"}
+LISTEN_KEY = "join_listen"
+"""The key of the invisible element that waits for the workshop to move."""
 
 # Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
 # confuses there (tapping Send is what counts); the character count next to it stays.
@@ -42,7 +54,7 @@ PHONE_CSS = """
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
-.st-key-join_device_token{display:none}
+.st-key-join_device_token,.st-key-join_listen{display:none}
 </style>
 """
 
@@ -50,24 +62,14 @@ PHONE_CSS = """
 def page() -> None:
     """``/?code=ABC123``: join without a name and follow the facilitator's stages."""
     code = str(st.query_params.get("code", "")).strip().upper()
-    throttle = st.session_state.get("join_throttle", LookupThrottle())
-    wait = throttle.wait(time.time())
-    if wait > 0:
-        _code_box(
-            f"That's a lot of codes in a short time. Please wait {wait:.0f} seconds, "
-            "then type the code on the screen again."
-        )
-        return
-    not_found = "We couldn't find a workshop with that code. Check the code on the screen."
-    if code == st.session_state.get("join_unknown_code"):
-        _code_box(not_found)  # a rerun of the same page is not another guess
+    refused = _admit(code)
+    if refused:
+        _code_box(refused)
         return
     try:
         state = live().state(code)
-    except WorkshopNotFound:
-        st.session_state.join_throttle = throttle.failed(time.time())
-        st.session_state.join_unknown_code = code
-        _code_box(not_found)
+    except WorkshopNotFound:  # deleted since
+        _code_box(NOT_FOUND)
         return
     except WorkshopEnded:
         st.title("Thank you")
@@ -87,8 +89,6 @@ def page() -> None:
     else:
         st.session_state.join_last_state = state
 
-    if "join_token" not in st.session_state:
-        st.session_state.join_token = privacy.new_token()
     st.session_state.join_seen = signature(state)
     # While the room's answers are up, follow later changes too (a late answer, one the
     # facilitator hides), not only changes of stage, prompt or reveal; at most every
@@ -98,9 +98,12 @@ def page() -> None:
     st.session_state.join_drawn_at = time.time()
 
     st.html(PHONE_CSS)
-    # The browser's own token, kept across reloads, once it has sent it; until then (or
-    # when the browser keeps no storage) this session's token.
-    st.session_state.join_device = device_token(key=DEVICE_KEY)
+    phone = _phone(code, sent_token(key=DEVICE_KEY))
+    device_token(
+        key=DEVICE_KEY,
+        have=phone is not None,
+        keep=st.session_state.get("join_keep", {}).get(code),
+    )
     stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
@@ -109,7 +112,7 @@ def page() -> None:
     with help_:
         support_panel(state.support_text)
     st.header(stage.title)
-    _live_strip(code)
+    _follow(code)
 
     module = _stage_module(state)
     choice = content_note(module, state_key=f"join_note_{code}_{state.stage_index}")
@@ -127,14 +130,24 @@ def page() -> None:
     _prompt(code, state, state.prompts[state.current_prompt])
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+def _follow(code: str) -> None:
+    """The live strip, run again when the workshop moves; every REFRESH_SECONDS where the
+    browser cannot wait for that."""
+    live_fragment(_live_strip, key=LISTEN_KEY, every=REFRESH_SECONDS)(code)
+
+
 def _live_strip(code: str) -> None:
-    """Polls the workshop; redraws the page only when the stage, prompt or reveal changed."""
+    """Follows the workshop; redraws the page only when the stage, prompt or reveal changed."""
     try:
         state = live().state(code)
     except BedrockError:
+        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
         st.caption("Reconnecting…")
         return
+    # While answers are up, the version drawn is the whole page's, so a late answer is
+    # followed after FOLLOW_SECONDS as below.
+    drawn = st.session_state.get("join_seen_version") or state.version
+    wait_for_change(key=LISTEN_KEY, code=code, version=drawn, every=REFRESH_SECONDS)
     seen_version = st.session_state.get("join_seen_version")
     drawn_at = st.session_state.get("join_drawn_at", 0.0)
     moved = (
@@ -146,6 +159,61 @@ def _live_strip(code: str) -> None:
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
         countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
+
+
+def _phone(code: str, offered: str | None) -> str | None:
+    """This session's identity in workshop ``code``: bound on first use and never changed
+    for the rest of the session, whatever the browser sends later, so one session is at
+    most one person. Bound once the browser has handed over what it keeps (``offered``;
+    None while it has not answered yet): its own identity if the server signed it, else a
+    new one (counted as a phone joined), which the browser is then asked to keep. None
+    while it cannot be bound (not answered yet, too many new phones from this network,
+    storage out of reach); Send binds it then."""
+    phones = st.session_state.setdefault("join_phones", {})
+    if code in phones or offered is None:
+        return phones.get(code)
+    try:
+        return _bind(code, offered)
+    except BedrockError:
+        return None
+
+
+def _bind(code: str, offered: str) -> str:
+    """Bind this session to the phone identity the store gives for ``offered``. Raises
+    TooManyPhones and the store's other errors."""
+    token = store().join(code=code, offered=offered or None, client=client_address() or "")
+    st.session_state.setdefault("join_phones", {})[code] = token
+    if token != offered:
+        st.session_state.setdefault("join_keep", {})[code] = token
+    return token
+
+
+NOT_FOUND = "We couldn't find a workshop with that code. Check the code on the screen."
+
+
+def _admit(code: str) -> str | None:
+    """Whether this session may show workshop ``code``; when not, what to tell the person.
+    A code this session already found is not looked up again, nor is a rerun of the same
+    unknown code another guess; any other lookup goes through :meth:`Store.look_up`, which
+    counts unknown codes against this client's address across sessions and servers."""
+    if code and code == st.session_state.get("join_admitted"):
+        return None
+    if code == st.session_state.get("join_unknown_code"):
+        return NOT_FOUND
+    try:
+        store().look_up(code=code, client=client_address())
+    except WorkshopNotFound:
+        st.session_state.join_unknown_code = code
+        return NOT_FOUND
+    except TooManyAttempts as wait:
+        return (
+            "That's a lot of codes in a short time from your network. Please wait "
+            f"{math.ceil(wait.retry_after)} seconds, then type the code on the screen again."
+        )
+    except BedrockError:  # ended, or storage out of reach: the page says which
+        return None
+    st.session_state.join_admitted = code
+    return None
 
 
 def _code_box(message: str) -> None:
@@ -222,7 +290,7 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
             del st.session_state[done_key]
             st.rerun()
         return
-    if done == "sent" and spec.kind in {"reflection", "word", "timed-writing"}:
+    if done == "sent" and spec.kind in TEXT_KINDS:
         st.success("Sent, anonymously. Thank you.")
         if revealed:
             st.caption(
@@ -269,6 +337,11 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         st.caption("Nothing to send for this one: it's for you and your partner.")
         return
 
+    if kind in TEXT_KINDS:
+        st.caption(
+            f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
+            f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
+        )
     if st.session_state.get(done_key) == "sent":
         st.success("Sent, anonymously. You can change your answer until the next stage.")
     send, skip = st.columns(2)
@@ -283,9 +356,9 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
 
 
 def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
-    token = st.session_state.get("join_device") or st.session_state.join_token
     try:
-        if spec.kind in {"reflection", "word", "timed-writing"}:
+        token = st.session_state.get("join_phones", {}).get(code) or _bind(code, "")
+        if spec.kind in TEXT_KINDS:
             store().submit_reflection(
                 code=code, prompt_id=spec.id, token=token, text=str(value or "")
             )
@@ -293,7 +366,7 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
             if value is None or value == []:
                 raise InvalidInput("Choose an answer first, or pass.")
             store().answer(code=code, prompt_id=spec.id, token=token, value=value)
-    except InvalidInput as problem:
+    except (InvalidInput, TooManyPhones) as problem:
         st.session_state[f"{done_key}_error"] = str(problem)
         st.rerun()
     except BedrockError:
@@ -303,7 +376,7 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
         )
         st.rerun()
     st.session_state[done_key] = "sent"
-    if spec.kind in {"reflection", "word", "timed-writing"}:
+    if spec.kind in TEXT_KINDS:
         st.session_state.pop(f"{done_key}_text", None)
     live().forget(code)
     st.rerun()

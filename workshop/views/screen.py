@@ -10,17 +10,21 @@ import segno
 import streamlit as st
 
 from workshop.components.countdown import countdown
+from workshop.components.listen import live_fragment, wait_for_change
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.views import results as results_view
 from workshop.views.common import content, live, paragraphs, store
 
 REFRESH_SECONDS = 1
+LISTEN_KEY = "screen_listen"
+"""The key of the invisible element that waits for the workshop to move."""
 
 # The app's menu bar is hidden: it has nothing for the room, and it would cover the top
 # of the QR code and the stage line.
 SCREEN_CSS = """
 <style>
 [data-testid="stHeader"]{display:none}
+.st-key-screen_listen{display:none}
 .block-container{max-width:100%;padding:2rem 3rem}
 [data-testid="stCaptionContainer"]{font-size:1.4rem}
 .bedrock-count{font-size:2rem;color:#5b4a42}
@@ -70,7 +74,13 @@ def page() -> None:
         _check_again(code, key)
         return
     st.html(SCREEN_CSS)
-    _screen(code)
+    _follow(code)
+
+
+def _follow(code: str) -> None:
+    """The screen, drawn again when the workshop moves; every REFRESH_SECONDS where the
+    browser cannot wait for that."""
+    live_fragment(_screen, key=LISTEN_KEY, every=REFRESH_SECONDS)(code)
 
 
 @st.fragment(run_every=3)
@@ -85,7 +95,6 @@ def _check_again(code: str, key: str) -> None:
     st.rerun(scope="app")
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
 def _screen(code: str) -> None:
     try:
         state = live().state(code)
@@ -98,8 +107,12 @@ def _screen(code: str) -> None:
         st.title("Thank you for coming")
         return
     except BedrockError:
+        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
         st.subheader("Reconnecting…")
         return
+    wait_for_change(
+        key=LISTEN_KEY, code=code, version=state.version, every=REFRESH_SECONDS, spread=0.2
+    )
     stage = state.stages[state.stage_index]
     try:
         module = content().module(stage.module_id)

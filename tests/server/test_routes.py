@@ -1,0 +1,136 @@
+"""The health check and the long poll, over HTTP, on a real `bedrock serve`."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from workshop.engine.store import Store
+
+
+def _workshop(url: str, new_workshop) -> tuple[Store, str, str, int]:
+    store = Store(url)
+    created = new_workshop(store)
+    return store, created.code, created.facilitator_key, store.version(code=created.code)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_health_says_ok_when_the_database_answers_and_is_migrated(backend, request, bedrock_server):
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    server = bedrock_server(url)
+
+    status, headers, body = server.get("/api/health")
+
+    assert (status, body) == (200, b"ok\n")
+    assert headers["cache-control"] == "no-store"
+
+
+def test_health_says_unavailable_while_the_database_cannot_be_reached(bedrock_server):
+    from tests.server.conftest import free_port
+
+    server = bedrock_server(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing")
+
+    status, _headers, body = server.get("/api/health")
+
+    assert (status, body) == (503, b"unavailable\n")
+    assert "127.0.0.1" not in body.decode()
+
+
+def test_health_says_unavailable_for_a_database_set_up_by_a_newer_bedrock(
+    sqlite_url, tmp_path, bedrock_server
+):
+    Store(sqlite_url).close()
+    with sqlite3.connect(tmp_path / "bedrock.db") as connection:
+        connection.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'later')")
+
+    server = bedrock_server(sqlite_url)
+
+    assert server.get("/api/health")[0] == 503
+    # The page still comes up and explains itself; only the health check says "not me".
+    assert server.get("/_stcore/health")[0] == 200
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_waiting_screen_is_told_within_two_seconds_of_a_change(
+    backend, request, bedrock_server, new_workshop
+):
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    store, code, key, version = _workshop(url, new_workshop)
+    server = bedrock_server(url)
+
+    # Nothing changes: the answer is held for the whole hold, then gives the same version.
+    started = time.monotonic()
+    assert server.get_json(f"/api/wait?code={code}&seen={version}&hold=2") == (
+        200,
+        {"version": version},
+    )
+    assert time.monotonic() - started >= 1.9
+
+    answers: list[tuple[float, object]] = []
+
+    def listen() -> None:
+        status, body = server.get_json(f"/api/wait?code={code}&seen={version}&hold=25")
+        answers.append((time.monotonic(), (status, body)))
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    time.sleep(0.5)  # let the request reach the server; a late one only answers sooner
+    store.next_stage(code=code, key=key)
+    changed = time.monotonic()
+    listener.join(timeout=30)
+
+    answered, reply = answers[0]
+    assert reply == (200, {"version": store.version(code=code)})
+    assert 0 <= answered - changed < 2.0
+    store.close()
+
+
+def test_an_unknown_code_gets_the_same_shape_after_the_same_hold_and_nothing_else(
+    sqlite_url, bedrock_server, new_workshop
+):
+    store, code, _key, version = _workshop(sqlite_url, new_workshop)
+    server = bedrock_server(sqlite_url)
+    unknown = "ZZZZZ9" if code != "ZZZZZ9" else "ZZZZZ8"
+
+    def timed(path: str):
+        started = time.monotonic()
+        status, headers, body = server.get(path)
+        return time.monotonic() - started, status, headers, body
+
+    with ThreadPoolExecutor(2) as pool:
+        known_reply = pool.submit(timed, f"/api/wait?code={code}&seen={version}&hold=2")
+        unknown_reply = pool.submit(timed, f"/api/wait?code={unknown}&seen={version}&hold=2")
+    known_took, known_status, known_headers, known_body = known_reply.result()
+    unknown_took, unknown_status, unknown_headers, unknown_body = unknown_reply.result()
+
+    assert (known_status, unknown_status) == (200, 200)
+    assert known_body == f'{{"version":{version}}}'.encode()
+    assert unknown_body == b'{"version":null}'
+    assert abs(known_took - unknown_took) < 0.5
+    assert known_headers.keys() == unknown_headers.keys()
+    store.close()
+
+
+def test_an_address_trying_unknown_codes_is_refused_for_a_while(
+    sqlite_url, bedrock_server, new_workshop
+):
+    store, code, _key, version = _workshop(sqlite_url, new_workshop)
+    server = bedrock_server(sqlite_url)
+
+    with ThreadPoolExecutor(5) as pool:
+        guesses = list(pool.map(lambda n: server.get(f"/api/wait?code=NOPE{n}&hold=1"), range(5)))
+    assert [status for status, _h, _b in guesses] == [200] * 5
+
+    # The sixth guess is refused at once, and so is a real code from the same address:
+    # nothing can be learnt from the refusal.
+    for path in ("/api/wait?code=NOPE9&hold=1", f"/api/wait?code={code}&seen={version}&hold=1"):
+        started = time.monotonic()
+        status, headers, body = server.get(path)
+        assert (status, body) == (429, b'{"version":null}')
+        assert 50 <= int(headers["retry-after"]) <= 61
+        assert time.monotonic() - started < 0.5
+    store.close()

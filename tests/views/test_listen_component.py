@@ -1,0 +1,44 @@
+"""The listening element: what reaches the browser, and how a page's live fragment polls
+until the browser says it is listening."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from workshop.components.listen import JS, listen_data
+
+
+def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
+    data = listen_data(code="AB-12<script>", version=17, every=2, spread=0.5)
+    assert data == {
+        "endpoint": "/api/wait",
+        "code": "AB12script",
+        "version": 17,
+        "gap_ms": 2000,
+        "spread_ms": 500,
+        "hold_s": 25,
+    }
+    assert listen_data(code="ABC123", version="17", every=1, spread=0)["version"] is None
+
+
+def test_the_browser_code_never_writes_markup():
+    assert "innerHTML" not in JS and "insertAdjacentHTML" not in JS
+
+
+def _page() -> None:
+    import streamlit as st
+
+    from workshop.components.listen import listening, live_fragment, wait_for_change
+
+    def strip() -> None:
+        wait_for_change(key="test_listen", code="ABC123", version=3, every=2)
+        st.write(f"listening: {listening('test_listen')}")
+
+    live_fragment(strip, key="test_listen", every=2)()
+
+
+def test_until_the_browser_answers_the_page_polls_as_before():
+    at = AppTest.from_function(_page, default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert "listening: False" in at.markdown[0].value
+    assert at.session_state["test_listen_registered"] is False

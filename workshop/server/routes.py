@@ -1,0 +1,158 @@
+"""The HTTP routes Bedrock adds beside Streamlit's own, and the lifespan that runs the
+process's version watcher.
+
+- ``GET /api/health``: 200 when the database answers and holds every migration, else 503;
+  for a load balancer's health checks. Says nothing else.
+- ``GET /api/wait?code=ABC123&seen=17&hold=25``: a long poll for phones and projectors.
+  Answers ``{"version": N}`` as soon as the workshop's version differs from ``seen``, or
+  after ``hold`` seconds (at most 25) without a change. It reveals nothing but that number.
+  A code of no workshop is held just as long and answered ``{"version": null}``, and counts
+  against the asking address like an unknown code on the join page: after five in a minute
+  the address is refused (429) for a minute, then for twice as long each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from functools import partial
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from workshop.engine.access import LookupThrottle
+from workshop.engine.errors import BedrockError
+from workshop.engine.privacy import normalise_code
+from workshop.engine.store import Store
+from workshop.server.watcher import VersionWatcher
+
+WAIT_PATH = "/api/wait"
+HEALTH_PATH = "/api/health"
+LONGEST_HOLD = 25.0
+"""Seconds a quiet long poll is held: below the usual 30-60 s proxy and mobile-network idle
+timeouts, so the connection is answered before anything in between gives up on it."""
+MAX_CODE = 12
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class AddressThrottle:
+    """Unknown workshop codes asked about per client address, in this process's memory only
+    (addresses are never written anywhere). At most ``limit`` addresses are remembered;
+    beyond that the oldest is forgotten first."""
+
+    def __init__(self, *, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._by_address: dict[str, LookupThrottle] = {}
+
+    def wait(self, address: str, now: float) -> float:
+        """Seconds this address must wait before asking again (0 when it may ask now)."""
+        throttle = self._by_address.get(address)
+        return throttle.wait(now) if throttle else 0.0
+
+    def failed(self, address: str, now: float) -> None:
+        """Count one unknown code from ``address``."""
+        throttle = self._by_address.pop(address, LookupThrottle())
+        self._by_address[address] = throttle.failed(now)
+        while len(self._by_address) > self.limit:
+            self._by_address.pop(next(iter(self._by_address)))
+
+
+class Listening:
+    """What the routes share within one server process: the store, the watcher, the
+    throttle. The store is opened on first need, so a server started while the database is
+    away comes up, reports itself unhealthy, and recovers on its own."""
+
+    def __init__(self, *, url: str | None = None, every: float = 1.0) -> None:
+        self.url = url
+        self._store: Store | None = None
+        self.watcher = VersionWatcher(self._read_versions, every=every)
+        self.throttle = AddressThrottle()
+
+    def store(self) -> Store:
+        """The process's store for these routes (blocking; call from a worker thread)."""
+        if self._store is None:
+            self._store = Store(self.url)
+        return self._store
+
+    def _read_versions(self, codes: list[str]) -> dict[str, int]:
+        return self.store().versions(codes=codes)
+
+    def close(self) -> None:
+        """Close the store's pooled connections."""
+        if self._store is not None:
+            self._store.close()
+
+    def routes(self) -> list[Route]:
+        """Bedrock's own routes, to serve beside Streamlit's."""
+        return [
+            Route(HEALTH_PATH, partial(health, self), methods=["GET", "HEAD"]),
+            Route(WAIT_PATH, partial(wait_for_change, self), methods=["GET"]),
+        ]
+
+    @asynccontextmanager
+    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
+        """For ``st.App``: runs the watcher while the server is up."""
+        task = asyncio.create_task(self.watcher.run(), name="bedrock-version-watcher")
+        try:
+            yield None
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+            await asyncio.to_thread(self.close)
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from. Behind a proxy on a trusted address (uvicorn's
+    ``FORWARDED_ALLOW_IPS``, 127.0.0.1 by default) this is the address the proxy forwarded."""
+    return request.client.host if request.client else "unknown"
+
+
+def _number(text: str | None) -> int | None:
+    if text is None or not text.lstrip("-").isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+async def wait_for_change(listening: Listening, request: Request) -> Response:
+    """The long poll. Read-only."""
+    now = time.time()
+    address = client_address(request)
+    refused_for = listening.throttle.wait(address, now)
+    if refused_for > 0:
+        return JSONResponse(
+            {"version": None},
+            status_code=429,
+            headers={**NO_STORE, "Retry-After": str(int(refused_for) + 1)},
+        )
+    code = normalise_code(request.query_params.get("code", ""))[:MAX_CODE]
+    seen = _number(request.query_params.get("seen"))
+    hold = _number(request.query_params.get("hold"))
+    hold_seconds = LONGEST_HOLD if hold is None else min(LONGEST_HOLD, max(1.0, float(hold)))
+    try:
+        version = await listening.watcher.known(code) if code else None
+    except BedrockError:
+        return JSONResponse({"version": None}, status_code=503, headers=NO_STORE)
+    if version is None:
+        listening.throttle.failed(address, time.time())
+        await asyncio.sleep(hold_seconds)
+        return JSONResponse({"version": None}, headers=NO_STORE)
+    version = await listening.watcher.wait(code, seen=seen, hold=hold_seconds)
+    return JSONResponse({"version": version}, headers=NO_STORE)
+
+
+async def health(listening: Listening, request: Request) -> Response:
+    """200 "ok" when the database answers and its schema is current; 503 otherwise."""
+    try:
+        current = await asyncio.wait_for(
+            asyncio.to_thread(lambda: listening.store().schema_current()), timeout=5
+        )
+    except Exception:  # unreachable, timed out, or unreadable: simply not healthy
+        current = False
+    if current:
+        return Response("ok\n", media_type="text/plain", headers=NO_STORE)
+    return Response("unavailable\n", status_code=503, media_type="text/plain", headers=NO_STORE)

@@ -1,0 +1,146 @@
+"""One watcher per server process: reads the version of every workshop a screen is waiting
+on, once a second in one query, and wakes the waiting connections when it moved.
+
+However many phones and projectors wait on one server, the database sees one small query a
+second from it (none while nobody waits), so a phone that has nothing new to show costs no
+query and no script run. A change made on another server is seen within the same second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from workshop.engine.errors import BedrockError
+from workshop.engine.privacy import normalise_code
+
+log = logging.getLogger(__name__)
+
+GONE = None
+"""The version reported for a workshop that no longer exists (deleted after it ended)."""
+
+
+@dataclass
+class _Watched:
+    version: int | None
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    waiters: int = 0
+    idle_since: float = 0.0
+
+
+class VersionWatcher:
+    """Workshop versions as this process last read them, and the connections waiting on them.
+
+    ``read_versions(codes)`` returns ``{code: version}`` for the codes that exist (a blocking
+    call, run in a worker thread); it may raise BedrockError while the database is away, and
+    the watcher then keeps what it knew and tries again next round.
+    """
+
+    def __init__(
+        self,
+        read_versions: Callable[[list[str]], dict[str, int]],
+        *,
+        every: float = 1.0,
+        keep_idle: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._read = read_versions
+        self.every = every
+        self.keep_idle = keep_idle
+        self._clock = clock
+        self._watched: dict[str, _Watched] = {}
+        self._first_reads: dict[str, asyncio.Future[int | None]] = {}
+        self.rounds = 0
+        """How many rounds have read the database (for tests and the benchmark)."""
+
+    @property
+    def waiting(self) -> int:
+        """How many connections are waiting right now."""
+        return sum(entry.waiters for entry in self._watched.values())
+
+    async def known(self, code: str) -> int | None:
+        """The workshop's version, or None when there is no such workshop. A workshop not yet
+        watched is read at once; many first askers share that one read."""
+        code = normalise_code(code)
+        entry = self._watched.get(code)
+        if entry is not None:
+            return entry.version
+        pending = self._first_reads.get(code)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_future()
+            self._first_reads[code] = pending
+            try:
+                found = await asyncio.to_thread(self._read, [code])
+            except BaseException as error:
+                pending.set_exception(error)
+                pending.exception()  # retrieved here, so an unshared failure is not logged
+                raise
+            finally:
+                self._first_reads.pop(code, None)
+            version = found.get(code)
+            if version is not None and code not in self._watched:
+                self._watched[code] = _Watched(version=version, idle_since=self._clock())
+            pending.set_result(version)
+            return version
+        return await asyncio.shield(pending)
+
+    async def wait(self, code: str, *, seen: int | None, hold: float) -> int | None:
+        """The workshop's version as soon as it differs from ``seen``, or after ``hold``
+        seconds without a change. Call :meth:`known` first: an unwatched code answers at
+        once."""
+        entry = self._watched.get(normalise_code(code))
+        if entry is None:
+            return GONE
+        if entry.version != seen:
+            return entry.version
+        entry.waiters += 1
+        try:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(entry.changed.wait(), timeout=hold)
+            return entry.version
+        finally:
+            entry.waiters -= 1
+            if entry.waiters == 0:
+                entry.idle_since = self._clock()
+
+    async def read_once(self) -> None:
+        """One round: read the versions of the workshops someone waits on, wake their
+        waiters where it moved, and stop watching workshops nobody asked about for a while."""
+        now = self._clock()
+        for code, entry in list(self._watched.items()):
+            if entry.waiters == 0 and now - entry.idle_since > self.keep_idle:
+                del self._watched[code]
+        codes = [code for code, entry in self._watched.items() if entry.waiters > 0]
+        if not codes:
+            return
+        try:
+            found = await asyncio.to_thread(self._read, codes)
+        except BedrockError:
+            return  # the database is away for a moment: keep what we knew, try next round
+        self.rounds += 1
+        for code in codes:
+            entry = self._watched.get(code)
+            if entry is None:
+                continue
+            version = found.get(code, GONE)
+            if version != entry.version:
+                entry.version = version
+                changed, entry.changed = entry.changed, asyncio.Event()
+                changed.set()
+            if version is GONE:
+                del self._watched[code]
+
+    async def run(self) -> None:
+        """Read a round every ``every`` seconds until cancelled."""
+        while True:
+            started = self._clock()
+            try:
+                await self.read_once()
+            except Exception as error:  # never let one bad round stop every screen's updates
+                # Only the kind of error: its text could carry the join codes asked about.
+                log.warning("reading workshop versions failed (%s)", type(error).__name__)
+            await asyncio.sleep(max(0.05, self.every - (self._clock() - started)))
