@@ -934,6 +934,8 @@ def test_a_couple_prompt_speaking_to_a_group_is_an_error(content_dir):
         "in a room: say it as you would to two people on their own"
     )
     assert problem.startswith("exercises/weekly-ritual.yaml:")
+
+
 # ------------------------------------------------------------------ images
 
 
