@@ -58,6 +58,8 @@ SCALE = "checkin-open"
 """The scale the facilitator switches to halfway (on stage index 0)."""
 PASSCODE = "bench-passcode-1"
 REVEALED_NOTE = "The answers are up on the screen now."
+COUNT_LABEL = "People who answered"
+"""The label of the console's live count of answers."""
 """What a phone shows under the prompt once the facilitator has revealed its answers."""
 
 FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
@@ -575,7 +577,7 @@ class Facilitator:
         except KeyError as missing:
             raise RuntimeError(f"the reopen form has no widget {missing}") from None
         console = await self._run(ws, page_hash=form.page_hash, widgets=widgets)
-        if "Answers" not in console.metrics or not console.fragment_id:
+        if COUNT_LABEL not in console.metrics or not console.fragment_id:
             raise RuntimeError("signing in did not open the console's live answers")
         self.signed_in.set()
         page_hash, fragment, interval = console.page_hash, console.fragment_id, console.interval
@@ -598,10 +600,10 @@ class Facilitator:
             fragment = drawn.fragment_id or fragment
             now = time.time()
             self.tick_latencies.append((sent, now - sent))
-            self.seen.append((now, self._showing(drawn), _count(drawn.metrics.get("Answers"))))
+            self.seen.append((now, self._showing(drawn), _count(drawn.metrics.get(COUNT_LABEL))))
         await self.last_look.wait()
         drawn = await self._run(ws, page_hash=page_hash, fragment_id=fragment)
-        self.final_count = _count(drawn.metrics.get("Answers"))
+        self.final_count = _count(drawn.metrics.get(COUNT_LABEL))
 
     async def _switch_to_scale(self, ws: ClientConnection, console: Drawn) -> Drawn:
         back = console.widgets.get("◀ Stage")

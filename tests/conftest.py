@@ -4,6 +4,10 @@ clock that moves only when a test moves it.
 PostgreSQL comes from env TEST_DATABASE_URL (default: the local test database). When it
 cannot be reached the PostgreSQL half of the suite is skipped, with the reason, unless env CI
 is set: then those tests fail, because CI must run both backends.
+
+Property tests (Hypothesis) search at random on a developer's machine, a new search each run,
+and remember what failed. With env CI set they run the "ci" profile: derandomized, the same
+inputs every run, so a bug they find fails every CI run instead of one in several.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.pool import NullPool
 
 from workshop.engine.db import normalise_url
@@ -25,6 +30,9 @@ PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Every store and every app server a test starts shares one server key, as the servers of one
 # deployment do; PostgreSQL stores need it. CI may set its own.
 os.environ.setdefault("BEDROCK_SERVER_KEY", secrets.token_urlsafe(32))
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 class Clock:

@@ -3,12 +3,12 @@
 Fixtures
 --------
 ``chromium``   session-wide Playwright ``Browser`` on ``/usr/bin/chromium``.
-``run_app``    ``run_app(script, env=None, *, port=None) -> App``: starts ``streamlit run``
-               from the repo root on ``port`` (default: a free one) with a fresh SQLite
-               ``DATABASE_URL`` unless ``env`` names one; servers stop when the test module
-               ends. ``App.kill()`` ends a server with SIGKILL, ``App.stop()`` politely;
-               ``run_app(app.script, env=app.env, port=app.port)`` starts it again on the same
-               port and database.
+``run_app``    ``run_app(script, env=None, *, port=None, address="127.0.0.1") -> App``:
+               starts ``streamlit run`` from the repo root on ``port`` (default: a free one),
+               listening on ``address``, with a fresh SQLite ``DATABASE_URL`` unless ``env``
+               names one; servers stop when the test module ends. ``App.kill()`` ends a
+               server with SIGKILL, ``App.stop()`` politely; ``run_app(app.script,
+               env=app.env, port=app.port)`` starts it again on the same port and database.
 ``phone``, ``tablet``, ``projector``, ``desktop``
                ``factory(**context_options) -> BrowserContext``; contexts close after the test.
 
@@ -241,12 +241,15 @@ def serve(
     workdir: Path,
     env: Mapping[str, str] | None = None,
     port: int | None = None,
+    address: str = "127.0.0.1",
 ) -> Iterator[App]:
     """Run ``script`` with ``streamlit run`` from the repo root until the block ends.
 
     ``env`` adds to (or overrides) this process's environment; ``DATABASE_URL`` defaults
-    to a new SQLite file in ``workdir``. ``port`` defaults to a free one. Fails the test
-    with the server log if the server does not answer its health check.
+    to a new SQLite file in ``workdir``. ``port`` defaults to a free one. ``address`` is
+    the one the server listens on (``"0.0.0.0"``: every network of this machine, as on a
+    laptop in a venue). Fails the test with the server log if the server does not answer
+    its health check.
     """
     script = Path(script)
     if not script.is_absolute():
@@ -271,7 +274,7 @@ def serve(
         "--server.headless",
         "true",
         "--server.address",
-        "127.0.0.1",
+        address,
         "--server.port",
         str(port),
         "--browser.gatherUsageStats",
@@ -304,15 +307,21 @@ def serve(
 
 @pytest.fixture(scope="module")
 def run_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., App]]:
-    """``run_app(script, env=None, *, port=None) -> App``; every server started stops after
-    the module."""
+    """``run_app(script, env=None, *, port=None, address="127.0.0.1") -> App``; every server
+    started stops after the module."""
     with ExitStack() as stack:
 
         def start(
-            script: Path | str, env: Mapping[str, str] | None = None, *, port: int | None = None
+            script: Path | str,
+            env: Mapping[str, str] | None = None,
+            *,
+            port: int | None = None,
+            address: str = "127.0.0.1",
         ) -> App:
             workdir = tmp_path_factory.mktemp("app")
-            return stack.enter_context(serve(script, workdir=workdir, env=env, port=port))
+            return stack.enter_context(
+                serve(script, workdir=workdir, env=env, port=port, address=address)
+            )
 
         yield start
 

@@ -9,3 +9,6 @@ OscillatorNode.prototype.start = function (...args) {
   return originalStart.apply(this, args);
 };
 """
+
+ONE_CHIME = 2
+"""Sounds one chime starts: two soft notes."""

@@ -63,6 +63,7 @@ def test_switching_the_chime_off_opens_a_silent_projector(app, desktop, group):
     console, _code = group.create(desktop(**LAPTOP), app)
     link = console.get_by_role("link", name="Open projector screen")
     assert "chime=0" not in (link.get_attribute("href") or "")
+    console.get_by_text("Projector settings").click()
     console.get_by_text("Soft chime on the projector when time is up").click()
     expect(console.get_by_role("link", name="Open projector screen")).to_have_attribute(
         "href", re.compile(r"&chime=0$")

@@ -199,8 +199,13 @@ def test_three_phones_answer_and_the_facilitator_reveals_on_the_projector(
     click(console, "Reveal to the room")
     expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible()
     assert main_width(console) > 1200
-    for page in (console, screen, phones[0]):
+    for page in (screen, phones[0]):
         assert wall(page) == sorted(REFLECTIONS)
+    # The console lists each text once, in its moderation list, not again as cards.
+    expect(console.locator(".bedrock-card")).to_have_count(0)
+    console.get_by_text("Moderate (3)").click()
+    for text in REFLECTIONS:
+        expect(console.get_by_text(text, exact=True)).to_be_visible()
     expect(phones[0].get_by_text("The answers are up on the screen now.")).to_be_visible()
 
     # The console opens where the new-workshop form was scrolled to; show its top.

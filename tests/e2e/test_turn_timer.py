@@ -1,41 +1,33 @@
 """The couple's turn timer in Chromium on a tablet, and the couple's screens on a phone.
 
 The page gets Playwright's paused clock; the app's clock reads a file the test moves in step
-with it, so the browser's countdown and the server's phase agree, as they do in real use.
+with it (``tests/e2e/clocks.py``), so the browser's countdown and the server's phase agree, as
+they do in real use, and every display can be checked to the second.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.sounds import COUNT_SOUNDS
+from tests.e2e.clocks import ServerClock, click, in_sync, move, open_paired, press
+from tests.e2e.sounds import COUNT_SOUNDS, ONE_CHIME
 
 APP = """
 import os
-import time
-from pathlib import Path
 
 import streamlit as st
 
+from tests.e2e.clocks import read_clock
 from workshop.couple import evening
 from workshop.content.loader import get_content
 from workshop.views import together, together_common
 
-CLOCK = Path(os.environ["BEDROCK_TEST_CLOCK"])
-
-
-def test_clock() -> float:
-    text = CLOCK.read_text().strip() if CLOCK.exists() else ""
-    return float(text) if text else time.time()
-
-
-together_common.clock = test_clock
+together_common.clock = lambda: read_clock(os.environ["BEDROCK_TEST_CLOCK"])
 st.set_page_config(page_title="Bedrock", layout="centered")
 wanted = st.query_params.get("at")
 if wanted and "together_names" not in st.session_state:
@@ -48,21 +40,6 @@ if wanted and "together_names" not in st.session_state:
                 )
 together.page()
 """
-
-
-class ServerClock:
-    """The app's clock, kept equal to the page's paused clock."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.now = 0.0
-
-    def set(self, now: float) -> None:
-        self.now = now
-        self.path.write_text(repr(now))
-
-    def clear(self) -> None:
-        self.path.write_text("")
 
 
 @pytest.fixture(scope="module")
@@ -87,31 +64,12 @@ def server_clock(clock_file: Path):
 
 def open_page(context: BrowserContext, url: str, wait_ready, server: ServerClock | None) -> Page:
     """Open ``url``; with ``server``, the page's clock is paused and the app's follows it."""
-    page = context.new_page()
     if server is not None:
-        now = time.time()
-        page.clock.install(time=now)
-        page.clock.pause_at(now + 1)
-        server.set(now + 1)
+        return open_paired(context, url, wait_ready, server)
+    page = context.new_page()
     page.goto(url)
     wait_ready(page)
     return page
-
-
-def press(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    # Streamlit sends the click from a timer, which the paused page clock holds back.
-    page.clock.run_for(50)
-
-
-def move(page: Page, server: ServerClock, seconds: float) -> None:
-    """Time jumps ahead on the server and on the page alike.
-
-    A jump, not a run: every reply from the server then meets the page at the same time, so
-    the countdown's measured offset between the two clocks stays zero.
-    """
-    server.set(server.now + seconds)
-    page.clock.fast_forward(int(seconds * 1000))
 
 
 def test_the_turn_timer_moves_through_its_phases_on_a_tablet(
@@ -124,7 +82,7 @@ def test_the_turn_timer_moves_through_its_phases_on_a_tablet(
     expect(page.get_by_text("Sam is A and speaks first; Alex is B.")).to_be_visible()
     shot(page, "together-tablet-turns-ready")
 
-    press(page, "Start")
+    press(page, server_clock, "Start")
     headline = page.locator(".together-turn")
     digits = page.locator(".bc-digits").first
     expect(headline).to_have_text("Sam speaks")
@@ -139,37 +97,38 @@ def test_the_turn_timer_moves_through_its_phases_on_a_tablet(
     move(page, server_clock, 2)  # the soft one-minute cue
     expect(digits).to_have_text("0:59")
     expect(page.get_by_role("timer").first).to_have_attribute("data-urgent", "true")
-    assert page.evaluate("window.__soundsStarted") > 0
+    assert page.evaluate("window.__soundsStarted") == ONE_CHIME, "the cue sounds once"
     shot(page, "together-tablet-turns-last-minute")
 
     move(page, server_clock, 60)  # the phase ends: the server's next look moves it on
     expect(headline).to_have_text("Alex says back what they heard")
-    expect(digits).to_have_text(re.compile(r"^(1:00|0:59)$"))
+    expect(digits).to_have_text("0:59")
     box = headline.bounding_box()
     assert box is not None and box["height"] >= 30, "who holds the floor is in big type"
 
-    press(page, "Pause")
+    press(page, server_clock, "Pause")  # 58.95 s left
     expect(page.get_by_role("timer").first).to_contain_text("Paused")
-    paused_at = digits.text_content()
-    move(page, server_clock, 20)
-    expect(digits).to_have_text(paused_at or "")
+    expect(digits).to_have_text("0:59")
+    move(page, server_clock, 20, reruns=False)  # a paused timer does not poll
+    expect(digits).to_have_text("0:59")
 
-    press(page, "Skip phase")
+    press(page, server_clock, "Skip phase")
     expect(headline).to_have_text("Swap: Alex speaks next")
     expect(digits).to_have_text("0:15")
-    press(page, "Resume")
+    press(page, server_clock, "Resume")
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
-    move(page, server_clock, 16)
+    move(page, server_clock, 16)  # the 15-second swap is over
     expect(headline).to_have_text("Alex speaks")
+    expect(digits).to_have_text("1:59")
     shot(page, "together-tablet-turns-swapped")
 
     sounds = page.evaluate("window.__soundsStarted")
-    page.get_by_text("Soft sounds").click()
-    page.clock.run_for(50)
+    click(page, server_clock, lambda: page.get_by_text("Soft sounds").click())
+    in_sync(page, server_clock)
     expect(page.get_by_label("Soft sounds")).not_to_be_checked()
     expect(page.get_by_text("Sounds are off: the timers stay silent.")).to_be_visible()
-    move(page, server_clock, 62)
-    expect(digits).to_have_text(re.compile(r"^0:5\d$"))
+    move(page, server_clock, 62)  # past Alex's one-minute mark: 56.95 s left
+    expect(digits).to_have_text("0:57")
     assert page.evaluate("window.__soundsStarted") == sounds, "muted: no cue"
     assert errors == []
 
@@ -204,21 +163,20 @@ def test_a_private_answer_is_hidden_from_the_other_partner_and_the_break_resumes
     app, phone, wait_ready, shot, server_clock
 ) -> None:
     page = open_page(phone(), app.at("at=felt-understood"), wait_ready, server_clock)
-    press(page, "I'm ready: show my question")
+    press(page, server_clock, "I'm ready: show my question", countdowns=0)
     box = page.get_by_label("Your answer")
     box.fill("A private thought")
     shot(page, "together-phone-entry")
-    press(page, "Done")
+    press(page, server_clock, "Done", countdowns=0)
     expect(page.get_by_text("Alex's turn")).to_be_visible()
     expect(page.get_by_text("A private thought")).to_have_count(0)
     shot(page, "together-phone-handover")
 
-    page.get_by_role("button", name="Take a break").click()
-    page.clock.run_for(50)
-    press(page, "Start the break")
+    press(page, server_clock, "Take a break", countdowns=0)
+    press(page, server_clock, "Start the break")
     expect(page.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible()
     shot(page, "together-phone-break")
-    press(page, "We're ready to carry on")
+    press(page, server_clock, "We're ready to carry on", countdowns=0)
     expect(page.get_by_text("Alex's turn")).to_be_visible()
 
     page.get_by_text("Our plan, saving and wiping").click()

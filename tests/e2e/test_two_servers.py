@@ -44,7 +44,8 @@ def test_a_phone_on_one_server_reaches_the_console_on_another_and_the_wall_on_th
     expect(group.answers(console)).to_have_text("3 answers", timeout=group.live_ms)
     print(f"\n[figure] phone on A to console on B: {time.monotonic() - acknowledged:.2f} s")
     # The facilitator on B reads them before deciding to show them; the room does not yet.
-    on_console = console.locator(".bedrock-card")
+    console.get_by_text(f"Moderate ({len(SENT)})").click()
+    on_console = console.get_by_test_id("stExpanderDetails").get_by_test_id("stText")
     expect(on_console).to_have_count(len(SENT), timeout=group.live_ms)
     assert sorted(on_console.all_inner_texts()) == sorted(SENT)
     expect(screen.get_by_text("3 answers")).to_be_visible(timeout=group.live_ms)

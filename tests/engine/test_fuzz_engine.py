@@ -6,14 +6,15 @@ Each test states how many inputs it tries (``max_examples``); the README quotes 
 
 from __future__ import annotations
 
+import math
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workshop.engine.errors import BedrockError, WorkshopNotFound
-from workshop.engine.store import Store
+from workshop.engine.store import PromptSpec, StagePlan, Store
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -37,10 +38,28 @@ texts = st.one_of(
     st.sampled_from(HOSTILE),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
 )
+# Numbers at the edges of what SQLite, PostgreSQL and a float hold.
+EDGES = [
+    2**31,
+    -(2**31) - 1,
+    2**63 - 1,
+    2**63,
+    -(2**63) - 1,
+    2**64,
+    10**400,
+    -(10**400),
+    1e308,
+    -1e308,
+    5e-324,
+    math.nan,
+    math.inf,
+    -math.inf,
+]
 anything = st.one_of(
     texts,
     st.none(),
     st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from(EDGES),
     st.floats(allow_nan=True, allow_infinity=True),
     st.lists(texts, max_size=5),
     st.booleans(),
@@ -135,12 +154,49 @@ def test_facilitator_actions_with_any_arguments_keep_the_workshop_whole(
 
 @FUZZ
 @given(title=texts, support=texts, passcode=texts, min_reveal=anything)
+@example(title="0", support="", passcode="0000", min_reveal=9_223_372_036_854_775_808)
+@example(title="0", support="", passcode="0000", min_reveal=-(2**63) - 1)
+@example(title="0", support="", passcode="0000", min_reveal=math.inf)
 def test_creating_a_workshop_from_any_text_is_clean_or_clearly_refused(
     store, new_workshop, title, support, passcode, min_reveal
 ):
     try:
         created = new_workshop(
             store, title=title, support_text=support, passcode=passcode, min_reveal=min_reveal
+        )
+    except BedrockError as error:
+        assert str(error)
+        return
+    healthy(store, created.code)
+
+
+@FUZZ
+@given(
+    minutes=anything,
+    min_reveal=anything,
+    max_chars=anything,
+    scale_min=anything,
+    scale_max=anything,
+)
+@example(minutes=5, min_reveal=2**63, max_chars=1000, scale_min=1, scale_max=5)
+@example(minutes=5, min_reveal=None, max_chars=2**64, scale_min=1, scale_max=5)
+@example(minutes=5, min_reveal=None, max_chars=1000, scale_min=-(2**63) - 1, scale_max=5)
+@example(minutes=math.nan, min_reveal=None, max_chars=1000, scale_min=1, scale_max=5)
+def test_a_plan_with_any_numbers_is_clean_or_clearly_refused(
+    store, minutes, min_reveal, max_chars, scale_min, scale_max
+):
+    scale = PromptSpec(
+        id="s",
+        kind="scale",
+        title="S",
+        min_reveal=min_reveal,
+        scale_min=scale_min,
+        scale_max=scale_max,
+    )
+    words = PromptSpec(id="w", kind="reflection", title="W", max_chars=max_chars)
+    try:
+        created = store.create_workshop(
+            title="Group", stages=[StagePlan("m", "M", minutes, (scale, words))], passcode="pass"
         )
     except BedrockError as error:
         assert str(error)

@@ -96,6 +96,16 @@ def test_words_are_counted_lower_cased_and_trimmed():
     assert word_counts(answers) == [("calm", 3), ("tired", 2), ("a bit tired", 1), ("hopeful", 1)]
 
 
+def test_words_come_back_as_typed_not_clipped_at_their_edges():
+    answers = ["<b>tired</b>", "<b>tired</b>", ":red[calm]", "$x$", "Hopeful!", "hopeful!"]
+    assert word_counts(answers) == [
+        ("<b>tired</b>", 2),
+        ("hopeful!", 2),
+        ("$x$", 1),
+        (":red[calm]", 1),
+    ]
+
+
 @pytest.mark.parametrize(
     ("count", "needed", "label"),
     [

@@ -294,7 +294,7 @@ def test_the_console_and_a_phone_wait_for_the_database_and_come_back(
     phone.run()
     assert not at.exception and not phone.exception
     assert "Stage 1 of 3" in "\n".join(c.value for c in at.caption)
-    assert "Welcome" in "\n".join(h.value for h in phone.header)
+    assert "Welcome" in "\n".join(h.proto.body for h in phone.get("html"))  # the stage line
 
 
 def test_an_export_that_cannot_be_made_downloads_a_note_saying_why(store, new_workshop) -> None:

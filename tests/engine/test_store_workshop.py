@@ -65,7 +65,7 @@ SCALE = PromptSpec(id="s", kind="scale", title="S", scale_min=1, scale_max=5)
         ({"title": "   "}, "Workshop title: Please write something before sending."),
         ({"title": "x" * 121}, "Workshop title: Please keep it to 120 characters or fewer"),
         ({"passcode": "abc"}, "Please choose a passcode of at least 4 characters."),
-        ({"min_reveal": 0}, "The reveal threshold must be a whole number of at least 1."),
+        ({"min_reveal": 0}, "The reveal threshold must be a whole number from 1 to 1000."),
         ({"stages": []}, "A workshop needs at least one stage."),
         (
             {"stages": [StagePlan("m", "M", 5, (PromptSpec(id="p", kind="poll", title="P"),))]},
@@ -73,7 +73,7 @@ SCALE = PromptSpec(id="s", kind="scale", title="S", scale_min=1, scale_max=5)
         ),
         (
             {"stages": [StagePlan("m", "M", 5, (PromptSpec(id="p", kind="scale", title="P"),))]},
-            "Prompt 'p': a scale needs whole numbers scale_min < scale_max.",
+            "Prompt 'p': a scale needs whole numbers scale_min < scale_max, between -1000 and 1000,",
         ),
         (
             {
@@ -94,7 +94,10 @@ SCALE = PromptSpec(id="s", kind="scale", title="S", scale_min=1, scale_max=5)
             },
             "Prompt 's' is defined twice, differently.",
         ),
-        ({"stages": [StagePlan("m", "M", -1)]}, "Stage 'M': minutes must be between 0 and 1440."),
+        (
+            {"stages": [StagePlan("m", "M", -1)]},
+            "Stage 'M': minutes must be a number from 0 to 1440.",
+        ),
     ],
 )
 def test_a_workshop_that_cannot_run_is_refused_with_a_reason(changes, message, store):

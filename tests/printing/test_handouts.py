@@ -73,6 +73,32 @@ def test_markdown_is_escaped_before_it_is_formatted():
     )
 
 
+def test_raw_html_and_images_in_slide_text_print_as_text():
+    page = markdown_html(
+        "# Closeness\n\n<script>alert(1)</script>\n\nSee ![a map](http://example.org/t.png) "
+        "and <b onclick=x>this</b>, *gently*."
+    )
+    assert "<script" not in page and "<b " not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "example.org" not in page  # a printed page loads nothing from elsewhere
+    assert "See a map and &lt;b onclick=x&gt;this&lt;/b&gt;, <em>gently</em>." in page
+    assert "<h3>Closeness</h3>" in page  # below the page's own h1 and h2
+
+
+def test_slide_markdown_reaches_the_pdf_as_formatting_not_marks(content):
+    slide = content.module("welcome").slides[0]
+    body = "- **Close** and *warm*\n- 2--3 times a week, `__init__` stays\n- <i>raw</i>"
+    module = content.module("welcome").model_copy(
+        update={"slides": [slide.model_copy(update={"body": body})]}
+    )
+    changed = content.model_copy(update={"modules": [module, *content.modules[1:]]})
+    text = pdf_text(handouts_pdf.handouts(changed, module_id="welcome"))
+    assert "Close and warm" in text
+    assert "2--3 times a week, __init__ stays" in text
+    assert "<i>raw</i>" in text
+    assert "**" not in text and "*warm*" not in text
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "html"])
 def test_facilitator_guide_has_agenda_safety_and_every_stage(content, fmt):
     data = handout_bytes(fmt=fmt, document="guide", content=content)

@@ -8,6 +8,7 @@ prompt that is not revealed to the room when the summary is made.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from dataclasses import dataclass
@@ -270,3 +271,88 @@ def test_checkin_chart_leaves_out_a_checkin_below_its_threshold(filled):
     few = store.results(code=code, prompt_id="barrier-resonates")  # below its threshold
     only_opening = charts.checkin_frame(opening, few, lo=1, hi=10)
     assert set(only_opening["moment"]) == {"Opening"}
+
+
+def test_printed_charts_are_the_apps_charts_with_their_values_as_text(filled):
+    html_page = report.report_bytes(
+        store=filled.store, code=filled.code, key=filled.key, fmt="html"
+    ).decode()
+    figures = html_page.count('<figure class="keep chart"><svg role="img"')
+    assert figures == 4  # both check-ins side by side, then each alone, and the vote
+    assert 'aria-label="Opening and closing check-in"' in html_page
+    pdf = report.report_bytes(store=filled.store, code=filled.code, key=filled.key, fmt="pdf")
+    images = [image for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+    assert len(images) == 4
+    text = pdf_text(pdf)
+    for page in (html.unescape(html_page), text):
+        shown = page.replace("\u2068", "").replace("\u2069", "")  # invisible isolates
+        assert "answers at each point: 3 → 1, 4 → 2, 6 → 1." in shown
+        assert "answers at each point: 6 → 1, 7 → 1, 8 → 1." in shown
+        assert "Feeling appreciated: 2;" in shown  # the vote's bars, as text too
+
+
+def test_a_chart_for_print_shows_its_labels_as_escaped_text():
+    frame = charts.rows_frame([("<b>Phones</b> away", 2), ("美玲", 1)])
+    svg = charts.to_svg(charts.bar_chart(frame))
+    assert "<b>" not in svg and "&lt;b&gt;Phones&lt;/b&gt; away" in svg
+    assert "美玲" in svg and ">2<" in svg and ">1<" in svg  # counts drawn as text
+    png = charts.to_png(charts.bar_chart(frame))
+    assert png.startswith(b"\x89PNG") and charts.png_size(png)[0] > 100
+
+
+def test_charts_rendered_side_by_side_come_back_in_their_places():
+    made = [charts.bar_chart(charts.rows_frame([(f"Answer {n}", n)])) for n in range(1, 5)]
+    svgs = charts.render_all([None, made[0], made[1], None, made[2], made[3]], charts.to_svg)
+    assert svgs[0] is None and svgs[3] is None
+    for svg, n in zip([svgs[1], svgs[2], svgs[4], svgs[5]], range(1, 5), strict=True):
+        assert f"Answer {n}" in svg
+
+
+def test_a_prompt_revealed_before_the_room_moved_on_is_exported_as_revealed(filled):
+    s, code, key = filled.store, filled.code, filled.key
+    s.go_to_stage(code=code, key=key, index=0)
+    s.set_prompt(code=code, key=key, prompt_id="arrival-word")
+    s.reveal(code=code, key=key, prompt_id="arrival-word")
+    s.next_stage(code=code, key=key)  # takes the wall down without withdrawing it
+    s.set_prompt(code=code, key=key, prompt_id="felt-understood")
+    s.reveal(code=code, key=key, prompt_id="felt-understood")
+    s.unreveal(code=code, key=key, prompt_id="felt-understood")  # withdrawn on purpose
+    data = json.loads(every_format(filled)["json"])
+    words = exported_prompt(data, "arrival-word")
+    assert words["revealed"] is True and words["words"]
+    withdrawn = exported_prompt(data, "felt-understood")
+    assert withdrawn["revealed"] is False and "reflections" not in withdrawn
+
+
+RANKINGS = [
+    ["Trust", "Deeper intimacy", "Open, honest communication"],
+    ["Trust", "Open, honest communication", "Deeper intimacy"],
+    ["Open, honest communication", "Deeper intimacy", "Trust"],
+]
+
+
+def test_a_ranking_is_summarised_by_its_whole_order_not_only_first_places(filled):
+    for i, ranking in enumerate(RANKINGS):
+        filled.store.answer(
+            code=filled.code,
+            prompt_id="what-matters-most",
+            token=filled.store.join(code=filled.code, client=f"rank {i}"),
+            value=ranking,
+        )
+    exports = every_format(filled)
+    ranked = exported_prompt(json.loads(exports["json"]), "what-matters-most")
+    # Borda count: 2 points for a first place, 1 for a second, none for the last.
+    assert ranked["order"] == [
+        {"option": "Trust", "points": 4, "mean_rank": 1.67, "first_places": 2},
+        {"option": "Open, honest communication", "points": 3, "mean_rank": 2.0, "first_places": 1},
+        {"option": "Deeper intimacy", "points": 2, "mean_rank": 2.33, "first_places": 0},
+    ]
+    rows = [
+        (r["answer"], r["count"])
+        for r in csv.DictReader(io.StringIO(exports["csv"]))
+        if r["exercise"] == "What matters most right now"
+    ]
+    assert rows == [("Trust", "4"), ("Open, honest communication", "3"), ("Deeper intimacy", "2")]
+    for fmt in ("html", "pdf"):
+        assert "Points for the whole order" in exports[fmt], fmt
+        assert "Deeper intimacy" in exports[fmt], fmt

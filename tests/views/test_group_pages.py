@@ -347,6 +347,10 @@ def test_a_phone_sees_the_content_note_first_and_can_continue_or_skip(app_db):
     skipping.button(key=f"join_note_{code}_{sensitive.index}_skip").click().run()
     assert "You're skipping this part" in texts(skipping)
     assert not [r for r in skipping.radio if r.key and "barrier-resonates" in r.key]
+    # Ready again: the same stage, this time with its question.
+    skipping.button(key=f"join_note_{code}_{sensitive.index}_back").click().run()
+    assert "You're skipping this part" not in texts(skipping)
+    assert skipping.radio(key=f"join_done_{code}_barrier-resonates_choice") is not None
 
 
 def test_the_console_counts_people_and_phones_and_says_why_the_wall_came_down(app_db):
@@ -399,3 +403,32 @@ def test_a_thousand_held_texts_leave_the_console_a_bounded_page(app_db):
     assert len([e for e in console.text if e.value.startswith("w")]) == 20
     console.button(key="fac_mod_ahead").click().run()
     assert "21–40 of 1003" in texts(console)
+
+
+def test_a_public_address_setting_that_is_no_web_address_is_named_on_the_console(
+    app_db, monkeypatch
+):
+    monkeypatch.setenv("BEDROCK_PUBLIC_URL", "ftp://workshop.example.org")
+    console = facilitator_creates_workshop()
+    warnings = " ".join(e.value for e in console.warning)
+    assert "BEDROCK_PUBLIC_URL" in warnings
+    assert "it must start with http:// or https://" in warnings
+
+
+def test_a_plan_filled_in_on_a_phone_never_reaches_the_database(app_db):
+    console = facilitator_creates_workshop()
+    code, key = console.session_state["fac_code"], console.session_state["fac_key"]
+    store = Store(app_db)
+    stage = next(s for s in store.state(code=code).stages if "weekly-ritual" in s.prompt_ids)
+    store.go_to_stage(code=code, key=key, index=stage.index)
+    store.set_prompt(code=code, key=key, prompt_id="weekly-ritual")
+    st.cache_resource.clear()
+    phone = _session("join", code=code)
+    phone.text_area(key=f"join_done_{code}_weekly-ritual_plan_what").input("Quillwort picnic")
+    phone.run()
+    assert not phone.exception
+    assert "Not sent to the room and not saved anywhere" in texts(phone)
+    store.close()
+    raw = Path(app_db.removeprefix("sqlite:///"))
+    for path in raw.parent.glob(raw.name + "*"):  # the file and its write-ahead log
+        assert b"Quillwort" not in path.read_bytes()

@@ -23,9 +23,16 @@ def test_landing_page_offers_the_three_paths():
 
 def test_typing_a_code_on_the_landing_page_puts_it_in_the_link():
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.text_input(key="home_code").input("abc234").run()
+    at.text_input(key="home_code").input("abc234")
     at.button(key="home_join").click().run()
     assert at.query_params["code"] == "ABC234"
+
+
+def test_join_with_an_empty_code_box_says_what_to_type():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.button(key="home_join").click().run()
+    assert "code" not in at.query_params
+    assert "Type the six-letter code" in " ".join(e.value for e in at.error)
 
 
 def test_preview_steps_from_the_first_slide_to_the_last_slide_of_the_last_stage():

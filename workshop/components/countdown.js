@@ -13,6 +13,8 @@
 //
 // The device clock may be wrong by minutes: every data update measures the offset
 // between the server's clock and this device's, so every screen shows the same time.
+// The element's data-server-now attribute names the server moment the display last
+// synced to, so anyone checking that screens agree can see what each one counts from.
 
 const TICK_MS = 250;
 const URGENT_MS = 60_000;
@@ -178,6 +180,7 @@ export default function countdown(component) {
   const data = readData(component.data);
   instance.data = data;
   instance.skew = data.serverNow - Date.now();
+  root.dataset.serverNow = String(data.serverNow);
 
   root.dataset.size = data.size;
   if (instance.elements.label.textContent !== data.label) {

@@ -150,3 +150,32 @@ def turn_skip(turn: Turn, *, exercise: SpeakerListenerExercise, now: float) -> T
 def floor_holder(phase: Phase) -> Literal["A", "B"]:
     """Who is talking: the speaker, the listener while paraphrasing, the next speaker at a swap."""
     return phase.speaker if phase.kind == "speak" else phase.listener
+
+
+def turns_seconds(exercise: SpeakerListenerExercise) -> float:
+    """How long the exercise's turns last as written, swaps included."""
+    return sum(phase.seconds for phase in base_phases(exercise))
+
+
+def room_turn_view(
+    exercise: SpeakerListenerExercise, timer: Timer, *, now: float
+) -> TurnView | None:
+    """The listening turns a room follows on the projector, read from the workshop's one
+    timer: the time it has run so far says which phase the room is in, so the console's
+    Start, Pause and Resume drive the turns, and every screen agrees. None while the timer
+    is idle."""
+    status = timer.status(now)
+    if status == "idle":
+        return None
+    phases = tuple(base_phases(exercise))
+    elapsed = max(0.0, timer.duration - timer.remaining(now))
+    found = phase_at(list(phases), started_at=0.0, now=elapsed)
+    if found is None or status == "over":
+        return TurnView("done", len(phases) - 1, phases[-1], 0.0, phases, None)
+    index, left = found
+    if status == "paused" or timer.ends_at is None:
+        return TurnView("paused", index, phases[index], left, phases, None)
+    # From the stored deadline, so every run (and every screen) gets the same one.
+    through = sum(phase.seconds for phase in phases[: index + 1])
+    ends_at = timer.ends_at - (timer.duration - through)
+    return TurnView("running", index, phases[index], left, phases, ends_at)

@@ -10,32 +10,28 @@ commits.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from workshop.engine import db
+from workshop.engine import db, limits
 from workshop.engine.db import prompts, stages
 from workshop.engine.errors import InvalidInput
 from workshop.engine.timer import Timer
 
-MAX_TIMER = 24 * 3600.0
-MAX_SLIDES = 1000
+MAX_TIMER = float(limits.MAX_TIMER_SECONDS)
+MAX_SLIDES = limits.MAX_SLIDES
 
 Values = dict[str, Any] | None
 
 
 def seconds(value: object, *, positive: bool) -> float:
-    """A timer length or change in seconds, checked. Raises InvalidInput."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise InvalidInput("Please give a number of seconds.")
-    if abs(value) > MAX_TIMER or (positive and value <= 0):
-        raise InvalidInput("A timer runs for more than 0 seconds and at most 24 hours.")
-    return float(value)
+    """A timer length or change in seconds, checked (see :mod:`workshop.engine.limits`).
+    Raises InvalidInput."""
+    return limits.timer_seconds(value, positive=positive)
 
 
 def whole(value: object) -> int:
@@ -68,7 +64,9 @@ def stage_at(wanted: int) -> Callable[[int, int], int]:
 
     def target(_current: int, count: int) -> int:
         if not 0 <= wanted < count:
-            raise InvalidInput(f"There is no stage {wanted + 1}.")
+            # A number far out of any plan is not repeated back at full length.
+            number = f" {wanted + 1}" if -1 <= wanted < limits.MAX_SLIDES else " like that"
+            raise InvalidInput(f"There is no stage{number}.")
         return wanted
 
     return target

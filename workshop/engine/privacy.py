@@ -87,9 +87,22 @@ def word_key(text: str) -> str:
 
 
 def word_counts(texts: Iterable[str]) -> list[tuple[str, int]]:
-    """Frequencies of one-word answers, most frequent first, ties in alphabetical order."""
-    counts = Counter(word_key(t) for t in texts)
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    """Frequencies of one-word answers, most frequent first, ties in alphabetical order.
+
+    Answers that share a :func:`word_key` count together, and are shown as people typed
+    them (lower-cased, spaces collapsed): the most frequent spelling, the bare word when it
+    is among the most frequent. The key only groups; it is never shown, so ``<b>tired</b>``
+    or ``:red[calm]`` come back whole rather than clipped at their edges.
+    """
+    spellings: dict[str, Counter[str]] = {}
+    for text in texts:
+        typed = " ".join(text.lower().split())
+        spellings.setdefault(word_key(text), Counter())[typed] += 1
+    shown = []
+    for key, typed in spellings.items():
+        best = min(typed.items(), key=lambda item: (-item[1], item[0] != key, item[0]))[0]
+        shown.append((best, typed.total()))
+    return sorted(shown, key=lambda item: (-item[1], item[0]))
 
 
 def reveal_threshold(*, min_reveal: int | None, sensitive: bool, default: int) -> int:

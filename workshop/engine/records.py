@@ -10,10 +10,10 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Literal
 
-from workshop.engine import privacy
+from workshop.engine import limits, privacy
 from workshop.engine.errors import InvalidInput
 from workshop.engine.timer import Timer
 
@@ -160,6 +160,10 @@ class Results:
     """Whether the room was shown these results and they were not taken down since: a
     reveal sets it, "unreveal" clears it, moving on (which takes the wall down without
     saying so) keeps it."""
+    points: dict[str, int] | None = None
+    """ranking only: every option's Borda count, highest first (ties in option order). Each
+    ranking gives its first place one point fewer than the number of options, and each
+    place below one point less, down to none for the last, so the whole order counts."""
 
 
 def check_spec(spec: object) -> PromptSpec:
@@ -171,14 +175,12 @@ def check_spec(spec: object) -> PromptSpec:
         raise InvalidInput("Every prompt needs an id of 1 to 100 characters.")
     if spec.kind not in KINDS:
         raise InvalidInput(f"{where}: unknown kind '{spec.kind}'.")
-    if spec.min_reveal is not None and (
-        isinstance(spec.min_reveal, bool)
-        or not isinstance(spec.min_reveal, int)
-        or spec.min_reveal < 1
-    ):
-        raise InvalidInput(f"{where}: min_reveal must be a whole number of at least 1.")
-    if not isinstance(spec.max_chars, int) or not 1 <= spec.max_chars <= 20000:
-        raise InvalidInput(f"{where}: max_chars must be between 1 and 20000.")
+    min_reveal = (
+        None
+        if spec.min_reveal is None
+        else limits.reveal_threshold(spec.min_reveal, where=f"{where}: min_reveal")
+    )
+    max_chars = limits.max_chars(spec.max_chars, where=where)
     options = tuple(spec.options)
     if spec.kind in ("choice", "ranking") and (
         len(options) < 2
@@ -186,15 +188,22 @@ def check_spec(spec: object) -> PromptSpec:
         or not all(isinstance(o, str) and o for o in options)
     ):
         raise InvalidInput(f"{where}: needs at least two different options.")
-    if spec.kind == "scale" and not (
-        isinstance(spec.scale_min, int)
-        and isinstance(spec.scale_max, int)
-        and spec.scale_min < spec.scale_max
-    ):
-        raise InvalidInput(f"{where}: a scale needs whole numbers scale_min < scale_max.")
+    # Only a scale has ends; on any other prompt they mean nothing and are not kept.
+    scale_min, scale_max = (
+        limits.scale(spec.scale_min, spec.scale_max, where=where)
+        if spec.kind == "scale"
+        else (None, None)
+    )
     if not isinstance(spec.title, str):
         raise InvalidInput(f"{where}: the title must be text.")
-    return replace(spec, options=options)
+    return replace(
+        spec,
+        options=options,
+        min_reveal=min_reveal,
+        max_chars=max_chars,
+        scale_min=scale_min,
+        scale_max=scale_max,
+    )
 
 
 def check_plan(plan: Sequence[StagePlan]) -> tuple[list[StagePlan], list[PromptSpec]]:
@@ -211,8 +220,7 @@ def check_plan(plan: Sequence[StagePlan]) -> tuple[list[StagePlan], list[PromptS
             and isinstance(stage.title, str)
         ):
             raise InvalidInput("Every stage must be a StagePlan with a module id and a title.")
-        if not isinstance(stage.minutes, Real) or not 0 <= stage.minutes <= 24 * 60:
-            raise InvalidInput(f"Stage '{stage.title}': minutes must be between 0 and 1440.")
+        limits.stage_minutes(stage.minutes, where=f"Stage '{stage.title}'")
         for spec in map(check_spec, stage.prompts):
             if specs.setdefault(spec.id, spec) != spec:
                 raise InvalidInput(f"Prompt '{spec.id}' is defined twice, differently.")
@@ -278,6 +286,21 @@ def tally(
         distribution = {str(n): points[n] for n in range(spec.scale_min, spec.scale_max + 1)}
         return replace(results, distribution=distribution, mean=sum(answers) / len(answers))
     if spec.kind == "ranking":
-        answers = [ranking[0] for ranking in answers]
+        return replace(results, **_ranking_tally(spec.options, answers))
     chosen = Counter(answers)
     return replace(results, distribution={option: chosen[option] for option in spec.options})
+
+
+def _ranking_tally(options: Sequence[str], rankings: Sequence[Sequence[str]]) -> dict[str, dict]:
+    """First places per option, and every option's Borda count, highest first."""
+    last = len(options) - 1
+    points: Counter[str] = Counter()
+    for ranking in rankings:
+        for place, option in enumerate(ranking):
+            points[option] += last - place
+    firsts = Counter(ranking[0] for ranking in rankings)
+    order = sorted(options, key=lambda option: -points[option])  # stable: ties keep order
+    return {
+        "distribution": {option: firsts[option] for option in options},
+        "points": {option: points[option] for option in order},
+    }

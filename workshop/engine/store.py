@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from workshop.engine import access, console, db, identity, privacy, responses, serverkey
+from workshop.engine import access, console, db, identity, limits, privacy, responses, serverkey
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
 from workshop.engine.errors import (
@@ -174,7 +174,8 @@ class Store:
         client: str | None = None,
     ) -> Created:
         """Create a live workshop on its first stage, with a fresh join code unique among
-        stored workshops. Writes the workshop, its stages and prompts. Raises InvalidInput.
+        stored workshops. Writes the workshop, its stages and prompts. Raises InvalidInput,
+        also for any number outside :mod:`workshop.engine.limits`.
 
         ``client`` is the web client asking (an address; see :func:`access.client_label`):
         each one may create 10 workshops, then waits before each further one, longer each
@@ -187,8 +188,7 @@ class Store:
         support = "" if not support_text else privacy.clean_text(support_text, max_chars=2000)
         if not isinstance(passcode, str) or not MIN_PASSCODE <= len(passcode) <= 200:
             raise InvalidInput(f"Please choose a passcode of at least {MIN_PASSCODE} characters.")
-        if isinstance(min_reveal, bool) or not isinstance(min_reveal, int) or min_reveal < 1:
-            raise InvalidInput("The reveal threshold must be a whole number of at least 1.")
+        threshold = limits.reveal_threshold(min_reveal)
         plan, specs = check_plan(stages)
         secret = privacy.new_secret()
         passcode_hash = privacy.hash_passcode(passcode)  # slow on purpose: outside the lock
@@ -215,7 +215,7 @@ class Store:
                     version=1,
                     title=clean_title,
                     support_text=support,
-                    min_reveal=min_reveal,
+                    min_reveal=threshold,
                     secret=secret,
                     passcode_hash=passcode_hash,
                     created_on=today,
@@ -748,9 +748,7 @@ class Store:
         """Delete every workshop, live or ended, created more than ``older_than_days`` days
         before today (UTC), with all its rows, and scrub the bytes as :meth:`end_workshop`
         does. Returns how many workshops were deleted."""
-        days = console.whole(older_than_days)
-        if days < 0:
-            raise InvalidInput("older_than_days cannot be negative.")
+        days = limits.purge_days(older_than_days)
         today = datetime.fromtimestamp(self.clock(), UTC).date()
         cutoff = today - timedelta(days=days)
 

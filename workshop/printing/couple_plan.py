@@ -227,31 +227,31 @@ def _html_entry(entry: PlanEntry) -> str:
     return f'<div class="{side}"><div class="label">{label}</div><ul>{items}</ul></div>'
 
 
-def plan_pdf(document: PlanDocument, *, font_dir: str | Path | None = None) -> bytes:
-    """The plan as an A4 PDF, in DejaVu Sans when installed (in ``font_dir``, by default
-    :data:`workshop.printing.FONT_DIR`), else a core font.
+def plan_pdf(
+    document: PlanDocument,
+    *,
+    font_dir: str | Path | None = None,
+    fallback_dir: str | Path | None = None,
+) -> bytes:
+    """The plan as an A4 PDF in DejaVu Sans with fallback fonts for every script (by default
+    from :data:`workshop.printing.fonts.FONT_DIR` and ``FALLBACK_DIR``), else a core font;
+    a character no font has is noted at the end.
 
     Reads the font files; writes nothing.
     """
-    from fpdf import FPDF  # the PDF library loads only when a PDF is asked for
+    from workshop.printing import fonts  # the PDF library loads only when a PDF is asked for
 
-    from workshop.printing.document import FONT_DIR, add_dejavu
-
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = fonts.WorldPDF(
+        font_dir=fonts.FONT_DIR if font_dir is None else font_dir,
+        fallback_dir=fonts.FALLBACK_DIR if fallback_dir is None else fallback_dir,
+        styles=("B",),
+        format="A4",
+        unit="mm",
+    )
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(auto=True, margin=16)
-    if add_dejavu(pdf, font_dir=FONT_DIR if font_dir is None else font_dir, styles=("B",)):
-        family = "DejaVu"
-
-        def text(value: str) -> str:
-            return value
-    else:
-        family = "Helvetica"
-
-        def text(value: str) -> str:
-            return value.encode("latin-1", "replace").decode("latin-1")
-
-    bullet = "•" if family == "DejaVu" else "-"
+    family, text = pdf.family, pdf.text_of
+    bullet = "•" if pdf.unicode else "-"
     pdf.set_title(document.title)
     pdf.add_page()
     pdf.set_text_color(138, 75, 60)
@@ -271,7 +271,11 @@ def plan_pdf(document: PlanDocument, *, font_dir: str | Path | None = None) -> b
         pdf.set_x(x)
         pdf.set_font(family, "B", 9.5)
         if len(entry.lines) == 1:
-            label_width = min(width / 2, pdf.get_string_width(text(entry.label)) + 2.5)
+            label = text(entry.label)
+            # Line breaking measures letter by letter, before shaping joins a vowel sign to
+            # its consonant: make room for the wider of the two, or "अनु" breaks in two.
+            letters = sum(pdf.get_string_width(letter) for letter in label)
+            label_width = min(width / 2, max(pdf.get_string_width(label), letters) + 2.5)
             top = pdf.get_y()
             pdf.multi_cell(label_width, 4.6, text(entry.label), align="L")
             below_label = pdf.get_y()
@@ -303,4 +307,4 @@ def plan_pdf(document: PlanDocument, *, font_dir: str | Path | None = None) -> b
     if not document.sections:
         pdf.set_font(family, "", 10)
         pdf.multi_cell(0, 5, "Nothing shared yet.", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return pdf.finish()

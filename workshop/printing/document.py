@@ -1,106 +1,100 @@
-"""Printable pages: a small safe Markdown for our own slide text, HTML pages with print CSS,
-bar charts as inline SVG, and a PDF document class (fpdf2) with the same look.
+"""Printable pages: our own slide text read as Markdown (markdown-it, raw HTML off), HTML
+pages with print CSS, and a PDF document class (fpdf2) with the same look that places the
+app's charts as images.
 
 User text goes through :func:`html.escape` (HTML) or is written as plain text (PDF); only
-the workshop's own content is read as Markdown, and even then the text is escaped first.
+the workshop's own content is read as Markdown, and raw HTML in it comes out as text.
 Nothing here reads a database; the PDF class reads font files.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from markdown_it import MarkdownIt
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""Where Debian's fonts-dejavu-core puts DejaVu Sans; without it PDFs use a core font."""
+from workshop.printing import charts
+from workshop.printing.fonts import FALLBACK_DIR, FONT_DIR, WorldPDF
 
 INK = (43, 36, 33)
 MUTED = (112, 102, 96)
 RULE = (214, 205, 198)
 FIRST = (138, 75, 60)
-"""The bar colour, as in :data:`workshop.charts.BAR`."""
-SECOND = (46, 111, 122)
-"""The second series (the closing check-in), as in :data:`workshop.charts.SECOND`."""
-
-
-def hex_colour(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
+"""The accent colour of headings and notes, as the bars in :data:`workshop.printing.charts.BAR`."""
 
 
 # -- Markdown (our own content only) -------------------------------------------------------
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
+
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    """An image in slide text prints as its description: a printed page loads nothing."""
+    return html.escape(tokens[idx].content, quote=False)
 
 
-def inline_html(text: str) -> str:
-    """One line of Markdown as HTML: escaped, then **bold** and *italic*."""
-    escaped = html.escape(text, quote=False)
-    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    return _ITALIC.sub(r"<em>\1</em>", escaped)
+_MD = MarkdownIt("commonmark", {"html": False})
+"""CommonMark with raw HTML switched off: markup in the content comes out as escaped text."""
+_MD.add_render_rule("image", _image_as_text)
+
+HEADING_SHIFT = 2
+"""A slide's "#" heading sits below the page's own headings (h1, h2): it becomes an h3."""
 
 
 def markdown_html(source: str) -> str:
-    """A slide body as HTML: headings, bullet lists and paragraphs, with bold and italic.
-    Everything else stays literal text."""
-    out: list[str] = []
-    paragraph: list[str] = []
-    in_list = False
+    """Slide text (Markdown) as HTML: headings (shifted below the page's own), lists,
+    paragraphs, emphasis and links; raw HTML is shown as escaped text, images as their
+    description."""
+    tokens = _MD.parse(source)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
+    return _MD.renderer.render(tokens, _MD.options, {}).strip()
 
-    def flush() -> None:
-        nonlocal in_list
-        if paragraph:
-            out.append(f"<p>{inline_html(' '.join(paragraph))}</p>")
-            paragraph.clear()
-        if in_list:
-            out.append("</ul>")
-            in_list = False
 
-    for line in source.splitlines():
-        bullet, heading = _BULLET.match(line), _HEADING.match(line)
-        if bullet:
-            if paragraph:
-                flush()
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{inline_html(bullet.group(1).strip())}</li>")
-        elif heading:
-            flush()
-            level = min(len(heading.group(1)) + 2, 6)
-            out.append(f"<h{level}>{inline_html(heading.group(2).strip())}</h{level}>")
-        elif not line.strip():
-            flush()
-        else:
-            if in_list:
-                flush()
-            paragraph.append(line.strip())
-    flush()
-    return "\n".join(out)
+def inline_html(text: str) -> str:
+    """One line of Markdown (emphasis, code, links) as HTML, with no paragraph around it."""
+    return _MD.renderInline(text).strip()
 
 
 def markdown_lines(source: str) -> list[tuple[str, str]]:
-    """A slide body as (kind, text) lines for PDF: kind is "bullet", "heading" or "text";
-    the text keeps its **bold** marks."""
+    """Slide text as (kind, Markdown) blocks for print: kind is "bullet" (a list item),
+    "heading" or "text" (a paragraph); the Markdown keeps its emphasis, one line per block."""
     lines: list[tuple[str, str]] = []
-    for line in source.splitlines():
-        if not line.strip():
-            continue
-        if bullet := _BULLET.match(line):
-            lines.append(("bullet", bullet.group(1).strip()))
-        elif heading := _HEADING.match(line):
-            lines.append(("heading", heading.group(2).strip()))
-        else:
-            lines.append(("text", line.strip()))
+    kinds: list[str] = []
+    for token in _MD.parse(source):
+        if token.type == "list_item_open":
+            kinds.append("bullet")
+        elif token.type == "heading_open":
+            kinds.append("heading")
+        elif token.type in ("list_item_close", "heading_close"):
+            kinds.pop()
+        elif token.type == "inline" and token.content.strip():
+            text = " ".join(token.content.split())
+            lines.append((kinds[-1] if kinds else "text", text))
     return lines
+
+
+_PDF_MARKS = {"strong_open": "**", "strong_close": "**", "em_open": "__", "em_close": "__"}
+_PDF_ESCAPE = re.compile(r"(\\|\*\*|__|~~|--)")
+
+
+def pdf_markup(text: str) -> str:
+    """One line of Markdown as fpdf2's own markup (``**bold**``, ``__italic__``): links and
+    code become their text, and anything else that fpdf2 would read as a mark is escaped."""
+    out: list[str] = []
+    for block in _MD.parseInline(text):
+        for token in block.children or ():
+            if token.type in _PDF_MARKS:
+                out.append(_PDF_MARKS[token.type])
+            elif token.type in ("text", "code_inline", "image"):
+                out.append(_PDF_ESCAPE.sub(r"\\\1", token.content))
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return "".join(out)
 
 
 # -- HTML pages ----------------------------------------------------------------------------
@@ -125,14 +119,8 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--
          vertical-align: top; }
 th { font-size: .9rem; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-table.bars td { border: none; padding: .15rem .4rem; }
-table.bars td.num { width: 3rem; }
-table.bars svg { display: block; width: 100%; height: 1rem; }
 figure { margin: .5rem 0 1rem; }
 figcaption { color: var(--muted); font-size: .9rem; }
-.legend span { display: inline-block; margin-right: 1.2rem; }
-.swatch { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem;
-          vertical-align: -1px; }
 ul.texts { list-style: none; padding: 0; }
 ul.texts li { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px solid var(--rule);
               padding: .2rem .7rem; margin: .5rem 0; }
@@ -160,139 +148,34 @@ def page(*, title: str, body: str, css: str = "") -> str:
     )
 
 
-def bars_html(
-    rows: Sequence[tuple[str, int]],
-    *,
-    colour: tuple[int, int, int] = FIRST,
-    label_width: str = "45%",
-) -> str:
-    """Counts as horizontal bars in a table: the label, a bar scaled to the largest, the count
-    (``label_width`` is a CSS width for the label column)."""
-    top = max((count for _, count in rows), default=0) or 1
-    fill = hex_colour(colour)
-    cells = []
-    for label, count in rows:
-        width = 100 * count / top
-        bar = (
-            f'<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
-            f'<rect x="0" y="1" width="{width:.2f}" height="8" fill="{fill}"/></svg>'
-        )
-        cells.append(
-            f'<tr><td class="label" style="width:{label_width}">{html.escape(label)}</td>'
-            f"<td>{bar}</td>"
-            f'<td class="num">{count}</td></tr>'
-        )
-    return f'<table class="bars keep">{"".join(cells)}</table>'
-
-
-def columns_svg(
-    points: Sequence[str],
-    series: Sequence[tuple[str, Sequence[int], tuple[int, int, int]]],
-    *,
-    label: str,
-) -> str:
-    """Grouped columns: for each point on the x axis one column per series, side by side,
-    with their counts above them and a legend. ``label`` describes the chart for screen
-    readers."""
-    width, height, base, top_pad = 640, 260, 220, 24
-    top = max((max(values, default=0) for _, values, _ in series), default=0) or 1
-    slot = width / max(len(points), 1)
-    column = min(28.0, (slot - 10) / max(len(series), 1))
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{html.escape(label)}" font-size="15" fill="{hex_colour(INK)}">',
-        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="{hex_colour(RULE)}"/>',
-    ]
-    for i, point in enumerate(points):
-        left = i * slot + (slot - column * len(series)) / 2
-        for j, (_, values, colour) in enumerate(series):
-            value = values[i]
-            bar = (base - top_pad) * value / top
-            x = left + j * column
-            parts.append(
-                f'<rect x="{x:.1f}" y="{base - bar:.1f}" width="{column - 2:.1f}" '
-                f'height="{bar:.1f}" fill="{hex_colour(colour)}"/>'
-            )
-            if value:
-                parts.append(
-                    f'<text x="{x + (column - 2) / 2:.1f}" y="{base - bar - 5:.1f}" '
-                    f'text-anchor="middle" font-size="13">{value}</text>'
-                )
-        parts.append(
-            f'<text x="{i * slot + slot / 2:.1f}" y="{base + 22}" text-anchor="middle">'
-            f"{html.escape(point)}</text>"
-        )
-    parts.append("</svg>")
-    legend = "".join(
-        f'<span><i class="swatch" style="background:{hex_colour(colour)}"></i>'
-        f"{html.escape(name)}</span>"
-        for name, _, colour in series
-    )
-    return f'<figure class="keep">{"".join(parts)}<div class="legend">{legend}</div></figure>'
-
-
 # -- PDF -----------------------------------------------------------------------------------
 
-_PLAIN = str.maketrans(
-    {
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
-        "\u201a": "'", "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u2022": "-",
-        "\u00a0": " ", "\u2192": "->", "\u2610": "[ ]", "\u2212": "-",
-    }
-)  # fmt: skip
 
+class PrintDocument(WorldPDF):
+    """An A4 document in DejaVu Sans with fallback fonts for every script (see
+    :class:`workshop.printing.fonts.WorldPDF`), with a footer naming the document and the
+    page."""
 
-def plain(text: str) -> str:
-    """Text a core PDF font can show (Latin-1): typographic marks become ASCII ones and
-    accents the core font lacks are dropped; anything else becomes '?'."""
-    out = []
-    for char in text.translate(_PLAIN):
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
-        out.append(base or "?")
-    return "".join(out)
-
-
-_STYLE_FILES = {"B": "Bold", "I": "Oblique", "BI": "BoldOblique"}
-
-
-def add_dejavu(
-    pdf: FPDF, *, font_dir: Path | str | None, styles: Sequence[str] = ("B", "I", "BI")
-) -> bool:
-    """Register DejaVu Sans from ``font_dir`` as the family "DejaVu", regular and ``styles``
-    (a style whose file is missing uses the regular one). Reads the font files; returns
-    False, registering nothing, when the regular file is not there."""
-    regular = Path(font_dir, "DejaVuSans.ttf") if font_dir else None
-    if regular is None or not regular.is_file():
-        return False
-    pdf.add_font("DejaVu", "", regular)
-    for style in styles:
-        path = regular.with_name(f"DejaVuSans-{_STYLE_FILES[style]}.ttf")
-        pdf.add_font("DejaVu", style, path if path.is_file() else regular)
-    return True
-
-
-class PrintDocument(FPDF):
-    """An A4 document in DejaVu Sans (falling back to Helvetica with :func:`plain` text when
-    the font files are missing), with a footer naming the document and the page."""
-
-    def __init__(self, *, title: str, footer: str, font_dir: Path | None = FONT_DIR) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    def __init__(
+        self,
+        *,
+        title: str,
+        footer: str,
+        font_dir: Path | None = FONT_DIR,
+        fallback_dir: Path | None = FALLBACK_DIR,
+    ) -> None:
+        super().__init__(
+            font_dir=font_dir, fallback_dir=fallback_dir,
+            orientation="portrait", unit="mm", format="A4",
+        )  # fmt: skip
         self.footer_text = footer
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=18)
         self.set_title(title)
         self.set_creator("Bedrock")
-        self.unicode = add_dejavu(self, font_dir=font_dir)
-        self.family = "DejaVu" if self.unicode else "helvetica"
         self.set_font(self.family, size=10.5)
         self.set_text_color(*INK)
         self.alias_nb_pages()
-
-    def text_of(self, text: str) -> str:
-        return text if self.unicode else plain(text)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -345,10 +228,13 @@ class PrintDocument(FPDF):
         markdown: bool = False,
         indent: float = 0,
     ) -> None:
-        """A wrapped paragraph. ``markdown`` (our own content only) shows **bold**."""
+        """A wrapped paragraph. ``markdown`` (our own content only) reads ``text`` as one
+        line of Markdown and shows its emphasis."""
         self.set_font(self.family, style, size)
         self.set_text_color(*colour)
         self.set_x(self.l_margin + indent)
+        if markdown:
+            text = pdf_markup(text)
         self.multi_cell(
             self.inner_width - indent, size * 0.5, self.text_of(text), align="L",
             markdown=markdown,
@@ -367,84 +253,32 @@ class PrintDocument(FPDF):
         self.set_x(self.l_margin + 2)
         self.cell(mark_width, 5.25, self.text_of(mark))
         self.set_xy(self.l_margin + 2 + mark_width, y)
+        if markdown:
+            text = pdf_markup(text)
         self.multi_cell(
             self.inner_width - 2 - mark_width, 5.25, self.text_of(text), align="L",
             markdown=markdown, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
         )  # fmt: skip
         self.space(0.6)
 
-    def bars(
-        self,
-        rows: Sequence[tuple[str, int]],
-        *,
-        colour: tuple[int, int, int] = FIRST,
-        label_width: float = 72,
-    ) -> None:
-        """Counts as horizontal bars: wrapped label, bar scaled to the largest, count."""
-        top = max((count for _, count in rows), default=0) or 1
-        bar_room = self.inner_width - label_width - 14
-        self.set_font(self.family, size=9.5)
-        for label, count in rows:
-            text = self.text_of(label)
-            lines = self.multi_cell(label_width, 4.6, text, dry_run=True, output="LINES")
-            height = max(6.0, 4.6 * len(lines) + 1.4)
-            self.keep(height)
-            x, y = self.l_margin, self.get_y()
-            self.set_xy(x, y + 0.7)
-            self.multi_cell(label_width, 4.6, text, align="L")
-            width = bar_room * count / top
-            self.set_fill_color(*colour)
-            if width > 0:
-                self.rect(x + label_width + 2, y + 1, width, 4, style="F")
-            self.set_xy(x + label_width + 3 + width, y + 0.7)
-            self.cell(12, 4.6, str(count))
-            self.set_xy(x, y + height)
-        self.set_font(self.family, size=10.5)
-        self.space(2)
+    CHART_MM_PER_PX = 0.24
+    """Millimetres per chart pixel: a chart's 14 px labels print at about 9.5 pt."""
 
-    def columns(
-        self,
-        points: Sequence[str],
-        series: Sequence[tuple[str, Sequence[int], tuple[int, int, int]]],
-        *,
-        height: float = 52,
-    ) -> None:
-        """Grouped columns, one per series at each point, counts above, a legend below."""
-        self.keep(height + 22)
-        top = max((max(values, default=0) for _, values, _ in series), default=0) or 1
-        x0, y0 = self.l_margin, self.get_y() + 4
-        base = y0 + height
-        slot = self.inner_width / max(len(points), 1)
-        column = min(7.0, (slot - 3) / max(len(series), 1))
-        self.set_draw_color(*RULE)
-        self.set_line_width(0.3)
-        self.line(x0, base, x0 + self.inner_width, base)
-        self.set_font(self.family, size=8)
-        for i, point in enumerate(points):
-            left = x0 + i * slot + (slot - column * len(series)) / 2
-            for j, (_, values, colour) in enumerate(series):
-                bar = (height - 6) * values[i] / top
-                x = left + j * column
-                self.set_fill_color(*colour)
-                if bar > 0:
-                    self.rect(x, base - bar, column - 0.8, bar, style="F")
-                if values[i]:
-                    self.set_xy(x - 2, base - bar - 4.2)
-                    self.cell(column + 3.2, 4, str(values[i]), align="C")
-            self.set_font(self.family, size=10)
-            self.set_xy(x0 + i * slot, base + 1)
-            self.cell(slot, 5, self.text_of(point), align="C")
-            self.set_font(self.family, size=8)
-        self.set_xy(x0, base + 8)
-        self.set_font(self.family, size=9.5)
-        for name, _, colour in series:
-            self.set_fill_color(*colour)
-            self.rect(self.get_x(), self.get_y() + 1, 3.5, 3.5, style="F")
-            self.set_x(self.get_x() + 5)
-            label = self.text_of(name)
-            self.cell(self.get_string_width(label) + 8, 5.5, label)
-        self.set_xy(x0, base + 16)
-        self.set_font(self.family, size=10.5)
+    def chart_size(self, png: bytes) -> tuple[float, float]:
+        """How wide and tall a chart image prints, in mm: at the size of its text, narrowed
+        to the text width when wider."""
+        width, height = charts.png_size(png)
+        w = min(width * self.CHART_MM_PER_PX / charts.PNG_SCALE, self.inner_width)
+        return w, height * w / width
+
+    def chart(self, png: bytes) -> None:
+        """A chart rendered by :func:`workshop.printing.charts.to_png`, at the size of its
+        text (narrowed to the text width when wider), on one page."""
+        w, h = self.chart_size(png)
+        self.keep(h + 2)
+        y = self.get_y() + 1
+        self.image(io.BytesIO(png), x=self.l_margin, y=y, w=w, h=h)
+        self.set_y(y + h + 1.5)
 
     def table_of(
         self,
@@ -484,4 +318,8 @@ class PrintDocument(FPDF):
         self.space(3)
 
     def to_bytes(self) -> bytes:
+        """The PDF's bytes, ending with a note on any character no font could draw."""
+        if note := self.lost_note():
+            self.space(4)
+            self.paragraph(note, size=9.5, style="B", colour=FIRST)
         return bytes(self.output())

@@ -24,8 +24,8 @@ def to_html(summary: Summary) -> str:
 
 
 def to_pdf(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
-    """The summary as a PDF: the same sections as :func:`to_html`, bars drawn in the PDF.
-    Reads the font files."""
+    """The summary as a PDF: the same sections as :func:`to_html`, the app's charts as images
+    with their values as text. Reads the font files."""
     return summary_print.to_pdf(summary, font_dir=font_dir)
 
 

@@ -37,7 +37,7 @@ WITHHELD_NOUNS = {"reflection": "Reflections", "word": "Words", "timed-writing":
 KIND_LABELS = {
     "scale": "Scale",
     "choice": "Choice",
-    "ranking": "Ranking (first place)",
+    "ranking": "Ranking (points for the whole order)",
     "word": "Words",
     "reflection": "Reflection",
     "timed-writing": "Written list",
@@ -65,11 +65,14 @@ class PromptSummary:
 
     @property
     def rows(self) -> list[tuple[str, int]]:
-        """(answer, count) rows: scale points, options, first places or every word; empty
-        below the threshold and for written answers."""
+        """(answer, count) rows: scale points, options, every word, or for a ranking every
+        option's points (its Borda count), highest first; empty below the threshold and for
+        written answers."""
         r = self.results
         if not r.enough:
             return []
+        if r.points is not None:
+            return list(r.points.items())
         if r.words is not None:
             frame = charts.words_frame(r, top=len(r.words))
         elif r.distribution is None:
@@ -264,6 +267,24 @@ def to_csv(summary: Summary) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _ranking_data(r: Results, options: int) -> dict[str, object]:
+    """A ranking's whole order: per option (highest first) its points, its average place
+    (1 is first) and how many put it first. ``distribution`` holds the points too."""
+    people = max(r.count, 1)
+    firsts = r.distribution or {}
+    return {
+        "order": [
+            {
+                "option": option,
+                "points": points,
+                "mean_rank": round(options - points / people, 2),
+                "first_places": firsts.get(option, 0),
+            }
+            for option, points in (r.points or {}).items()
+        ]
+    }
+
+
 def to_data(summary: Summary) -> dict[str, object]:
     """The summary as plain data (what the JSON export holds)."""
 
@@ -277,7 +298,9 @@ def to_data(summary: Summary) -> dict[str, object]:
             "count": r.count if r.enough else None,
             "needed": r.needed,
             "enough": r.enough,
-            "revealed": r.revealed,
+            # Shown to the room at some point and not taken down on purpose: moving on to
+            # the next stage takes a wall off the screen but it was still revealed.
+            "revealed": r.shared,
         }
         if p.note:
             data["note"] = p.note
@@ -285,6 +308,8 @@ def to_data(summary: Summary) -> dict[str, object]:
             data["distribution"] = dict(p.rows)
         if r.enough and r.mean is not None:
             data["mean"] = round(r.mean, 2)
+        if r.enough and r.points is not None:
+            data.update(_ranking_data(r, len(p.options)))
         if r.enough and r.words is not None:
             data["words"] = [[w, n] for w, n in r.words]
         if r.enough and r.reflections is not None:

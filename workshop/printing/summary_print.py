@@ -1,23 +1,18 @@
-"""The printable workshop summary: one self-contained HTML page (charts as inline SVG, print
-CSS) and a PDF with the same sections (bars drawn with fpdf2). Built only from a
-:class:`workshop.printing.summary.Summary`; user text is escaped in HTML and plain text in the PDF."""
+"""The printable workshop summary: one self-contained HTML page (print CSS) and a PDF with
+the same sections. Charts are the app's own (:mod:`workshop.printing.charts`), rendered as
+inline SVG for the page and as images in the PDF, each followed by its values as text. Built
+only from a :class:`workshop.printing.summary.Summary`; user text is escaped in HTML and plain
+text in the PDF."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
+import altair as alt
+
 from workshop.printing import charts
-from workshop.printing.document import (
-    FIRST,
-    FONT_DIR,
-    MUTED,
-    SECOND,
-    PrintDocument,
-    bars_html,
-    columns_svg,
-    page,
-)
+from workshop.printing.document import FONT_DIR, MUTED, PrintDocument, page
 from workshop.printing.summary import KIND_LABELS, TOP_WORDS, PromptSummary, Summary
 
 OPENING, CLOSING = charts.OPENING, charts.CLOSING
@@ -73,28 +68,62 @@ def caption(prompt: PromptSummary) -> str:
             parts.append(f"average {r.mean:.1f}")
         return "; ".join(parts)
     if prompt.kind == "ranking":
-        return "How many people put each one first."
+        return "Points for the whole order: a first place scores most, a last place none."
     if prompt.kind == "word" and r.words and len(r.words) > TOP_WORDS:
         return f"The {TOP_WORDS} most frequent of {len(r.words)} different words."
     return ""
 
 
-def checkin(summary: Summary) -> tuple[list[str], list[tuple[str, list[int], tuple]], list[str]]:
-    """The side-by-side check-in: scale points, a series per check-in with enough answers,
-    and one line per check-in saying what it shows (or that it is not shown)."""
+PRINT_WIDTH = 380
+"""The plot width of a printed chart in chart pixels (labels add to it)."""
+
+
+def prompt_chart(p: PromptSummary) -> alt.TopLevelMixin | None:
+    """The app's chart of a prompt's results, sized for paper; ``None`` when there is nothing
+    to chart (too few answers, written answers, no words)."""
+    rows = p.chart_rows
+    if not rows:
+        return None
+    colour = charts.SECOND if p.prompt_id == CLOSING else charts.BAR
+    frame = charts.rows_frame(rows)
+    if p.kind == "scale":
+        chart = charts.bar_chart(frame, horizontal=False, colour=colour)
+        return chart.properties(width=PRINT_WIDTH + 120, height=110)
+    return charts.bar_chart(frame, colour=colour).properties(
+        width=PRINT_WIDTH, height=24 * len(rows)
+    )
+
+
+def scale_values(rows: list[tuple[str, int]]) -> str:
+    """How many answered at each chosen point of a scale, e.g. '3 → 1, 4 → 2'."""
+    return ", ".join(f"{point} \u2192 {count}" for point, count in rows if count) or "none"
+
+
+def values_text(p: PromptSummary) -> str:
+    """What the chart of a prompt shows, as text (so nothing rests on the picture alone)."""
+    if p.kind == "scale":
+        return f"Answers at each point: {scale_values(p.chart_rows)}."
+    # Each label is isolated (U+2068 … U+2069), so a word in a right-to-left script keeps
+    # its count on its own side: "أمل: 1", not "1 :أمل".
+    return "; ".join(f"\u2068{label}\u2069: {count}" for label, count in p.chart_rows) + "."
+
+
+def checkin(summary: Summary) -> tuple[alt.TopLevelMixin | None, list[str]]:
+    """The side-by-side check-in: the app's chart of every check-in with enough answers
+    (``None`` when neither has), and one line per check-in saying what it shows, with its
+    values, or that it is not shown."""
     found = [summary.prompt(OPENING), summary.prompt(CLOSING)]
     scale = next((p.scale for p in found if p is not None and p.scale), None)
     if scale is None:
-        return [], [], []
+        return None, []
     frame = charts.checkin_frame(
         *(p.results if p else None for p in found), lo=scale[0], hi=scale[1]
     )
-    points = [str(n) for n in range(scale[0], scale[1] + 1)]
-    series, lines = [], []
+    lines = []
     labels = next((p.scale_labels for p in found if p is not None and p.scale_labels), None)
     if labels:
         lines.append(f"{scale[0]} = {labels[0]}, {scale[1]} = {labels[1]}.")
-    for moment, prompt, colour in zip(charts.CHECKIN_MOMENTS, found, (FIRST, SECOND), strict=True):
+    for moment, prompt in zip(charts.CHECKIN_MOMENTS, found, strict=True):
         if prompt is None:
             lines.append(f"{moment} check-in: not part of this workshop.")
             continue
@@ -102,23 +131,41 @@ def checkin(summary: Summary) -> tuple[list[str], list[tuple[str, list[int], tup
         if not r.enough:
             lines.append(f"{moment} check-in: {prompt.responses}, so it is not shown.")
             continue
-        counts = frame[frame["moment"] == moment].set_index("point")["count"]
-        series.append((f"{moment} ({r.count_label})", [int(counts[p]) for p in points], colour))
-        lines.append(f"{moment} check-in: {r.count_label}, average {r.mean:.1f}.")
-    return points, series, lines
+        rows = frame[frame["moment"] == moment]
+        counts = scale_values(list(zip(rows["point"], rows["count"], strict=True)))
+        lines.append(
+            f"{moment} check-in: {r.count_label}, average {r.mean:.1f}; "
+            f"answers at each point: {counts}."
+        )
+    if frame.empty:
+        return None, lines
+    chart = charts.checkin_chart(frame).properties(width=PRINT_WIDTH + 160, height=140)
+    return chart, lines
 
 
-def _prompt_html(p: PromptSummary) -> str:
+def _charts(summary: Summary, chart: alt.TopLevelMixin | None, render):
+    """The check-in chart and each prompt's chart (by prompt id), rendered side by side."""
+    prompts = summary.prompts
+    wanted = [chart, *(None if p.note else prompt_chart(p) for p in prompts)]
+    done = charts.render_all(wanted, render)
+    return done[0], {p.prompt_id: image for p, image in zip(prompts, done[1:], strict=True)}
+
+
+def _chart_html(svg: str, label: str) -> str:
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return f'<figure class="keep chart">{svg}</figure>'
+
+
+def _prompt_html(p: PromptSummary, svg: str | None) -> str:
     e = html.escape
     out = [f'<div class="keep"><h4>{e(p.title)}</h4>']
     out.append(f'<p class="muted">{e(KIND_LABELS[p.kind])} \u00b7 {e(p.responses)}</p>')
     if p.note:
         out.append(f"<p><em>{e(p.note)}</em></p></div>")
         return "".join(out)
-    if p.chart_rows:
-        colour = SECOND if p.prompt_id == CLOSING else FIRST
-        width = {"scale": "3rem", "word": "30%"}.get(p.kind, "45%")
-        out.append(bars_html(p.chart_rows, colour=colour, label_width=width))
+    if svg is not None:
+        out.append(_chart_html(svg, e(p.title)))
+        out.append(f'<p class="values">{e(values_text(p))}</p>')
         if text := caption(p):
             out.append(f'<p class="muted">{e(text)}</p>')
     out.append("</div>")
@@ -126,6 +173,12 @@ def _prompt_html(p: PromptSummary) -> str:
         items = "".join(f"<li>{e(t)}</li>" for t in p.texts)
         out.append(f'<ul class="texts">{items}</ul>')
     return "".join(out)
+
+
+CHART_CSS = """
+figure.chart svg { display: block; max-width: 100%; height: auto; }
+p.values { font-size: .9rem; margin-top: 0; }
+"""
 
 
 def to_html(summary: Summary) -> str:
@@ -143,12 +196,13 @@ def to_html(summary: Summary) -> str:
     for row in timing_rows(summary):
         cells = "".join(f'<td class="num">{e(v)}</td>' for v in row[1:])
         body.append(f"<tr><td>{e(row[0])}</td>{cells}</tr>")
-    points, series, lines = checkin(summary)
+    chart, lines = checkin(summary)
+    checkin_svg, svgs = _charts(summary, chart, charts.to_svg)
     body.append("</tbody></table></section>")
     if lines:
         body.append('<section class="keep"><h2>Opening and closing check-in</h2>')
-        if series:
-            body.append(columns_svg(points, series, label="Opening and closing check-in"))
+        if checkin_svg is not None:
+            body.append(_chart_html(checkin_svg, "Opening and closing check-in"))
         body += [f"<p>{e(line)}</p>" for line in lines]
         body.append("</section>")
     body.append("<section><h2>Responses</h2>")
@@ -166,40 +220,37 @@ def to_html(summary: Summary) -> str:
     for stage in summary.stages:
         if stage.prompts:
             body.append(f"<h3>{e(stage.label)}</h3>")
-            body += [_prompt_html(p) for p in stage.prompts]
+            body += [_prompt_html(p, svgs[p.prompt_id]) for p in stage.prompts]
     body.append("</section>")
-    return page(title=f"{summary.title}: workshop summary", body="\n".join(body))
+    return page(title=f"{summary.title}: workshop summary", body="\n".join(body), css=CHART_CSS)
 
 
 # -- PDF ---------------------------------------------------------------------------------
 
 
-def _height(p: PromptSummary) -> float:
+def _height(pdf: PrintDocument, p: PromptSummary, png: bytes | None) -> float:
     """Roughly how tall a prompt's block starts out, in mm: its title, its count line and its
     whole chart (a chart is never split across pages), or its first few reflections."""
     if p.note:
         return 24
-    rows = len(p.chart_rows) * (8 if p.kind in ("choice", "ranking") else 6)
+    chart = pdf.chart_size(png)[1] + 12 if png else 0
     return min(
-        24 + rows + (8 if caption(p) else 0) + 7 * min(len(p.results.reflections or []), 3), 150
+        24 + chart + (8 if caption(p) else 0) + 7 * min(len(p.results.reflections or []), 3),
+        220,
     )
 
 
-def _prompt_pdf(pdf: PrintDocument, p: PromptSummary) -> None:
-    pdf.keep(_height(p))
+def _prompt_pdf(pdf: PrintDocument, p: PromptSummary, png: bytes | None) -> None:
+    pdf.keep(_height(pdf, p, png))
     pdf.heading(p.title, level=3)
     pdf.paragraph(f"{KIND_LABELS[p.kind]} \u00b7 {p.responses}", size=9.5, colour=MUTED)
     if p.note:
         pdf.paragraph(p.note, style="I")
         pdf.space(2)
         return
-    if p.chart_rows:
-        label_width = {"scale": 18, "word": 45}.get(p.kind, 72)
-        pdf.bars(
-            p.chart_rows,
-            colour=SECOND if p.prompt_id == CLOSING else FIRST,
-            label_width=label_width,
-        )
+    if png:
+        pdf.chart(png)
+        pdf.paragraph(values_text(p), size=9.5)
         if text := caption(p):
             pdf.paragraph(text, size=9.5, colour=MUTED)
     for text in p.texts:
@@ -230,12 +281,13 @@ def to_pdf(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
         right=(1, 2, 3),
     )
 
-    points, series, lines = checkin(summary)
+    chart, lines = checkin(summary)
+    png, pngs = _charts(summary, chart, charts.to_png)
     if lines:
-        pdf.keep(90)
+        pdf.keep(30 + (pdf.chart_size(png)[1] if png else 0))
         pdf.heading("Opening and closing check-in")
-        if series:
-            pdf.columns(points, series)
+        if png:
+            pdf.chart(png)
         for line in lines:
             pdf.paragraph(line)
 
@@ -251,12 +303,13 @@ def to_pdf(summary: Summary, *, font_dir: Path | None = FONT_DIR) -> bytes:
     )
 
     first = next((p for p in summary.prompts), None)
-    pdf.keep(30 + (_height(first) if first else 0))
+    pdf.keep(30 + (_height(pdf, first, pngs[first.prompt_id]) if first else 0))
     pdf.heading("Results by stage")
     for stage in summary.stages:
         if stage.prompts:
-            pdf.keep(14 + _height(stage.prompts[0]))
+            lead = stage.prompts[0]
+            pdf.keep(14 + _height(pdf, lead, pngs[lead.prompt_id]))
             pdf.heading(stage.label, level=2)
             for p in stage.prompts:
-                _prompt_pdf(pdf, p)
+                _prompt_pdf(pdf, p, pngs[p.prompt_id])
     return pdf.to_bytes()

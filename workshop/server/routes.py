@@ -17,6 +17,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -24,7 +25,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from workshop.engine.access import LookupThrottle
 from workshop.engine.errors import BedrockError
 from workshop.engine.privacy import normalise_code
 from workshop.engine.store import Store
@@ -37,6 +37,34 @@ LONGEST_HOLD = 25.0
 timeouts, so the connection is answered before anything in between gives up on it."""
 MAX_CODE = 12
 NO_STORE = {"Cache-Control": "no-store"}
+UNKNOWN_TRIES = 5
+"""Unknown codes one address may ask about within ``TRY_WINDOW`` seconds before it waits."""
+TRY_WINDOW = 60.0
+FIRST_WAIT = 60.0
+LONGEST_WAIT = 3600.0
+
+
+@dataclass(frozen=True)
+class LookupThrottle:
+    """Unknown codes asked about from one address. Pure: the caller passes ``now``. Up to
+    ``UNKNOWN_TRIES`` within ``TRY_WINDOW`` seconds; the next starts a wait of ``FIRST_WAIT``
+    seconds, doubling with each further run, up to ``LONGEST_WAIT``."""
+
+    failures: tuple[float, ...] = ()
+    locked_until: float = 0.0
+    lockouts: int = 0
+
+    def wait(self, now: float) -> float:
+        """Seconds before another code may be asked about (0 when one may be now)."""
+        return max(0.0, self.locked_until - now)
+
+    def failed(self, now: float) -> LookupThrottle:
+        """The throttle after one more unknown code at ``now``."""
+        recent = tuple(t for t in self.failures if 0 <= now - t < TRY_WINDOW) + (now,)
+        if len(recent) < UNKNOWN_TRIES:
+            return replace(self, failures=recent)
+        wait = min(LONGEST_WAIT, FIRST_WAIT * 2**self.lockouts)
+        return LookupThrottle(locked_until=now + wait, lockouts=self.lockouts + 1)
 
 
 class AddressThrottle:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from workshop.components.countdown import countdown
 from workshop.content.model import Module
+from workshop.couple.turn_timer import room_turn_view, turns_seconds
 from workshop.engine.errors import (
     AccessDenied,
     BedrockError,
@@ -18,7 +19,8 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.views import console_export
+from workshop.printing.wall import DEFAULT_TURN_SECONDS
+from workshop.views import console_export, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
 from workshop.views.common import (
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 1.5
 QUEUE_PAGE = 20
 """Texts the console lists at once, of the new ones and of the others."""
+RESPONSES_HEIGHT = 520
+"""Pixels the answers, moderation and results take on the console before they scroll."""
 
 # The app's entry asks for the centred layout and the console for the wide one in the same
 # run; when both reach the browser together it can keep the centred one, and the console
@@ -120,7 +124,7 @@ def _console(code: str, key: str) -> None:
     chime = st.session_state.get("fac_chime", True)
     head[1].link_button(
         "Open projector screen",
-        f"screen?code={code}&key={screen_key}" + ("" if chime else "&chime=0"),
+        f"screen?code={code}&key={screen_key}" + ("" if chime else "&chime=0") + _turn_query(),
         icon=":material/tv:",
         width="stretch",
         help="Opens in a new tab: move it to the projector and make it full screen.",
@@ -142,6 +146,7 @@ def _console(code: str, key: str) -> None:
                 st.session_state.fac_flash = "Workshop ended; its data is deleted."
                 st.rerun()
 
+    room_link.console_note(room_link.base("/facilitate"), code)
     _agenda(state, now)
     stage = state.stages[state.stage_index]
     module = stage_module(stage.module_id)
@@ -184,6 +189,7 @@ def _console(code: str, key: str) -> None:
         if not last:
             upcoming = state.stages[state.stage_index + 1]
             st.caption(f"Next up: {upcoming.title} ({upcoming.minutes:g} min)")
+        _projector_settings()
     with right:
         _timer_controls(state, now)
         _prompt_controls(state)
@@ -233,6 +239,7 @@ def _timer_controls(state, now: float) -> None:
     status = state.timer.status(now)
     if status != "idle":
         countdown(timer=state.timer, now=now, key="fac_timer", size="large")
+    _turns_note(state, now)
     minutes = st.number_input(
         "Minutes", min_value=0.5, max_value=120.0, value=float(_suggested_minutes(state)), step=0.5
     )
@@ -251,20 +258,60 @@ def _timer_controls(state, now: float) -> None:
         _act(s.timer_extend, seconds=-60)
     if status != "idle" and st.button("Reset timer"):
         _act(s.timer_reset)
-    st.toggle(
-        "Soft chime on the projector when time is up",
-        value=True,
-        key="fac_chime",
-        help="Takes effect on a projector screen opened after the change.",
-    )
+
+
+def _projector_settings() -> None:
+    """Settings of the projector screen, set once before opening it: out of the way of the
+    controls used every minute."""
+    with st.expander("Projector settings", icon=":material/tune:"):
+        st.caption("They take effect on a projector screen opened after the change.")
+        st.toggle("Soft chime on the projector when time is up", value=True, key="fac_chime")
+        st.number_input(
+            "Seconds each page of a long wall stays up",
+            min_value=10,
+            max_value=120,
+            value=DEFAULT_TURN_SECONDS,
+            step=5,
+            key="fac_wall_turn",
+            help="A wall with more cards than fit the projector shows them a page at a time.",
+        )
+
+
+def _turn_query() -> str:
+    """The wall's page time for the projector's link, when it is not the default."""
+    turn = int(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
+    return "" if turn == DEFAULT_TURN_SECONDS else f"&turn={turn}"
 
 
 def _suggested_minutes(state) -> float:
+    turns = room_turns.turns_exercise(state.current_prompt)
+    if turns is not None:  # the turns as written, swaps included
+        return turns_seconds(turns) / 60
     if state.current_prompt:
         exercise = content().exercises.get(state.current_prompt)
         if exercise:
             return exercise.minutes
     return 5.0
+
+
+def _turns_note(state, now: float) -> None:
+    """With listening turns on the phones, what Start does, and where the room is."""
+    turns = room_turns.turns_exercise(state.current_prompt)
+    if turns is None:
+        return
+    turn = room_turn_view(turns, state.timer, now=now)
+    if turn is None:
+        st.caption(
+            "Start runs the listening turns on the projector: who speaks, saying back, swap, "
+            f"{turns.rounds} rounds, with the rules card. Pause and resume them here."
+        )
+    elif turn.status == "done":
+        st.caption("Listening turns: done.")
+    else:
+        st.caption(
+            f"Listening turns: round {turn.phase.round} of {turns.rounds} · "
+            f"{room_turns.phase_line(turn.phase)}"
+        )
 
 
 def _prompt_controls(state: WorkshopState) -> None:
@@ -285,7 +332,10 @@ def _prompt_controls(state: WorkshopState) -> None:
     if chosen != current:
         _act(s.set_prompt, prompt_id=chosen)
     if chosen:
-        _live_responses(state.code, chosen)
+        # However much arrives, it scrolls inside this box: the page keeps its height, so
+        # the slide, stage and timer controls stay where the facilitator left them.
+        with st.container(height=RESPONSES_HEIGHT, border=False, key="fac_responses"):
+            _live_responses(state.code, chosen)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -301,16 +351,13 @@ def _live_responses(code: str, prompt_id: str) -> None:
         return
     spec = state.prompts[prompt_id]
     exercise = content().exercises.get(prompt_id)
-    if exercise is not None:
-        st.caption(exercise.group_prompt)
-    st.metric("Answers", results.count_label)
     collects = spec.kind in {"reflection", "word", "timed-writing", "scale", "choice", "ranking"}
     if not collects:
+        if exercise is not None:
+            st.caption(exercise.group_prompt)
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
-    # What the threshold rests on: one phone counts once, so a room's threshold is only as
-    # good as the phones the counsellor can see in the room.
-    st.caption(people_and_phones(results.count, state.phones_joined))
+    _people_count(results, state.phones_joined)
     revealed = prompt_id in state.revealed
     if prompt_id in state.taken_down and not revealed:
         st.warning(
@@ -332,9 +379,25 @@ def _live_responses(code: str, prompt_id: str) -> None:
         "from one phone count once).",
     ):
         _act(s.reveal, prompt_id=prompt_id)
+    if revealed and results.reflections:
+        turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
+        st.caption(results_view.wall_summary(results.reflections, turn_seconds=turn))
+    # What the phones show, below the count and Reveal, which are used more often.
+    if exercise is not None:
+        st.caption(exercise.group_prompt)
     if spec.kind in {"reflection", "word", "timed-writing"}:
         _moderation(code, key, prompt_id)
-    results_view.show(results, spec, opening=opening)
+    # The texts are in the moderation list above: no second copy of them as cards.
+    results_view.show(results, spec, opening=opening, cards=False)
+
+
+def _people_count(results, phones_joined: int) -> None:
+    """How many people answered, as the room would be told it, and why that can be fewer
+    than the texts waiting to be moderated; and what the threshold rests on: one phone counts
+    once, so a room's threshold is only as good as the phones the counsellor can see."""
+    st.metric("People who answered", results.count_label)
+    st.caption(people_and_phones(results.count, phones_joined))
+    st.caption("Several texts from one phone count once.")
 
 
 def people_and_phones(people: int, phones: int) -> str:
@@ -421,7 +484,7 @@ def _moderation(code: str, key: str, prompt_id: str) -> None:
                 args=(page_key, first + QUEUE_PAGE),
             )
         for item in queue.seen:
-            text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+            text_col, button_col = st.columns([3, 1], vertical_alignment="center")
             with text_col:
                 if item.hidden:
                     st.caption("Hidden from the room:")

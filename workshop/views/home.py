@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workshop.views.code_entry import code_form
 from workshop.views.console_signin import open_to_anyone
 from workshop.views.links import PAGES, link
 
@@ -29,9 +30,9 @@ def _landing() -> None:
     with left.container(border=True):
         st.markdown("#### Join a workshop")
         st.caption("Your counsellor will show a six-letter code. No name, no account.")
-        code = st.text_input("Workshop code", max_chars=6, key="home_code", placeholder="ABC123")
-        if st.button("Join", key="home_join", type="primary", disabled=not code.strip()):
-            st.query_params["code"] = code.strip().upper()
+        code = code_form(box_key="home_code", button_key="home_join")
+        if code:
+            st.query_params["code"] = code
             st.rerun()
     with right.container(border=True):
         st.markdown("#### Go through it together")

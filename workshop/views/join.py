@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import time
 
@@ -10,6 +11,7 @@ import streamlit as st
 from workshop.components.countdown import countdown
 from workshop.components.device import device_token, sent_token
 from workshop.components.listen import live_fragment, wait_for_change
+from workshop.components.paste_limit import paste_limit
 from workshop.content.model import Module
 from workshop.engine.errors import (
     BedrockError,
@@ -22,8 +24,10 @@ from workshop.engine.errors import (
 from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
 from workshop.engine.store import PromptSpec, WorkshopState
+from workshop.views import join_private
 from workshop.views import results as results_view
 from workshop.views.client import client_address
+from workshop.views.code_entry import code_form
 from workshop.views.common import (
     content,
     content_note,
@@ -54,6 +58,7 @@ PHONE_CSS = """
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
+h2.bedrock-stage{font-size:1.05rem;font-weight:600;line-height:1.3;color:#5b4a42;margin:0;padding:0}
 .st-key-join_device_token,.st-key-join_listen{display:none}
 </style>
 """
@@ -72,11 +77,7 @@ def page() -> None:
         _code_box(NOT_FOUND)
         return
     except WorkshopEnded:
-        st.title("Thank you")
-        st.info(
-            "This workshop has ended and its answers have been deleted. Take care of each other."
-        )
-        support_panel()
+        _ended(code)
         return
     except BedrockError:
         # The database is out of reach for a moment: keep drawing the page this phone last
@@ -111,18 +112,17 @@ def page() -> None:
     head.caption(f"Workshop {code} · stage {state.stage_index + 1} of {len(state.stages)}")
     with help_:
         support_panel(state.support_text)
-    st.header(stage.title)
+    # The stage is where the room is; the question, when there is one, leads (below).
+    st.html(f'<h2 class="bedrock-stage">{html.escape(stage.title)}</h2>')
     _follow(code)
 
     module = _stage_module(state)
-    choice = content_note(module, state_key=f"join_note_{code}_{state.stage_index}")
+    note_key = f"join_note_{code}_{state.stage_index}"
+    choice = content_note(module, state_key=note_key)
     if choice is None:
         return
     if choice == "skip":
-        st.info(
-            "You're skipping this part. Take the time you need; the next stage will appear "
-            "here by itself."
-        )
+        _skipping(note_key)
         return
     if state.current_prompt is None:
         st.markdown("Listen in for now. A question will appear here when it's time.")
@@ -136,10 +136,23 @@ def _follow(code: str) -> None:
     live_fragment(_live_strip, key=LISTEN_KEY, every=REFRESH_SECONDS)(code)
 
 
+def _skipping(note_key: str) -> None:
+    """A person sitting out a sensitive stage, with the way back in whenever they like."""
+    st.info(
+        "You're skipping this part. Take the time you need; the next stage will appear "
+        "here by itself."
+    )
+    if st.button("I'm ready to join again", key=f"{note_key}_back"):
+        st.session_state[note_key] = "continue"
+        st.rerun()
+
+
 def _live_strip(code: str) -> None:
     """Follows the workshop; redraws the page only when the stage, prompt or reveal changed."""
     try:
         state = live().state(code)
+    except (WorkshopEnded, WorkshopNotFound):
+        st.rerun(scope="app")  # the facilitator ended it: the whole page says so
     except BedrockError:
         wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
         st.caption("Reconnecting…")
@@ -158,7 +171,27 @@ def _live_strip(code: str) -> None:
     if moved or signature(state) != st.session_state.get("join_seen"):
         st.rerun(scope="app")
     if state.timer.status(time.time()) != "idle":
-        countdown(timer=state.timer, now=time.time(), key="join_timer", size="large")
+        # Beside a question the clock stays small, so the answer box and Send stay in view.
+        size = "small" if state.current_prompt else "large"
+        countdown(timer=state.timer, now=time.time(), key="join_timer", size=size)
+
+
+def _ended(code: str) -> None:
+    """The page for a workshop its facilitator ended. What this phone still held of it
+    (the last state, answers being written) is dropped from the session; only the
+    workshop's own support text is kept, for the panel."""
+    last = st.session_state.get("join_last_state")
+    support = last.support_text if last is not None and last.code == code else ""
+    for name in list(st.session_state):
+        if name == "join_last_state" or str(name).startswith(f"join_done_{code}_"):
+            del st.session_state[name]
+    st.title("Thank you")
+    st.info("This workshop has ended and its answers have been deleted. Take care of each other.")
+    st.markdown(
+        "If tonight brought up something you'd like to talk through, tap **Support** for "
+        "where to turn."
+    )
+    support_panel(support)
 
 
 def _phone(code: str, offered: str | None) -> str | None:
@@ -219,9 +252,9 @@ def _admit(code: str) -> str | None:
 def _code_box(message: str) -> None:
     st.title("Join a workshop")
     st.info(message)
-    typed = st.text_input("Workshop code", max_chars=6, key="join_retry_code", placeholder="ABC123")
-    if st.button("Join", type="primary", disabled=not typed.strip(), key="join_retry"):
-        st.query_params["code"] = typed.strip().upper()
+    typed = code_form(box_key="join_retry_code", button_key="join_retry")
+    if typed:
+        st.query_params["code"] = typed
         st.session_state.pop("join_unknown_code", None)
         st.rerun()
 
@@ -292,7 +325,9 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
         return
     if done == "sent" and spec.kind in TEXT_KINDS:
         st.success("Sent, anonymously. Thank you.")
-        if revealed:
+        # Only a text sent while the answers were up waits for the facilitator; one sent
+        # before the reveal is on the screen already.
+        if revealed and st.session_state.get(f"{done_key}_wall_up"):
             st.caption(
                 "The answers are already up, so the facilitator reads yours before it joins "
                 "them on the screen."
@@ -301,6 +336,7 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
             del st.session_state[done_key]
             st.rerun()
         return
+    st.session_state[f"{done_key}_wall_up"] = revealed  # as it is when Send is tapped
     _answer_input(code, spec, done_key)
 
 
@@ -315,6 +351,7 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             height=160,
             placeholder="Write as much or as little as you like.",
         )
+        paste_limit(box_key=f"{done_key}_text", limit=spec.max_chars)
     elif kind == "word":
         value = st.text_input("One word or a few", max_chars=spec.max_chars, key=f"{done_key}_text")
     elif kind == "scale":
@@ -333,6 +370,9 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             spec.options,
             key=f"{done_key}_rank",
         )
+    elif kind in join_private.KINDS:
+        join_private.private_exercise(content().exercises.get(spec.id), key=done_key)
+        return
     else:
         st.caption("Nothing to send for this one: it's for you and your partner.")
         return

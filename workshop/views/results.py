@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import html
+import time
 
+import pandas as pd
 import streamlit as st
 
 from workshop.engine.store import PromptSpec, Results, WorkshopState
 from workshop.printing import charts
+from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_at, wall_pages
 
 WALL_CSS = """
 <style>
 .bedrock-wall{display:grid;align-items:start;grid-template-columns:repeat(auto-fill,minmax(var(--card,260px),1fr));gap:14px}
 .bedrock-card{background:#fbf5ef;border:1px solid #e6d5c8;border-radius:12px;padding:14px 16px;
   font-size:var(--size,1rem);line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere;color:#2b211d}
+.bedrock-wall-page{font-size:1.4rem;color:#5b4a42;margin-top:.6rem}
 </style>
 """
 
@@ -41,12 +45,46 @@ def _average(text: str, count: str, *, big: bool) -> None:
         st.markdown(f"**{text}** · {count}")
 
 
+def paged_wall(texts: list[str], *, turn_seconds: float = DEFAULT_TURN_SECONDS) -> None:
+    """The projector's wall: as many cards as fit the screen, the pages turning every
+    ``turn_seconds``, with a line saying which cards are up."""
+    pages = wall_pages(texts)
+    number = page_at(len(pages), now=time.time(), turn_seconds=turn_seconds)
+    wall(pages[number], big=True)
+    if len(pages) > 1:
+        first = sum(len(page) for page in pages[:number]) + 1
+        last = first + len(pages[number]) - 1
+        st.html(
+            f'<div class="bedrock-wall-page">Cards {first}–{last} of {len(texts)} · page '
+            f"{number + 1} of {len(pages)}</div>"
+        )
+
+
+def wall_summary(texts: list[str], *, turn_seconds: float) -> str:
+    """For the console: how much of the wall the projector shows at once."""
+    pages = wall_pages(texts)
+    if len(pages) <= 1:
+        return f"On the projector: all {len(texts)} cards at once."
+    most = max(len(page) for page in pages)
+    return (
+        f"On the projector: {len(texts)} cards on {len(pages)} pages (up to {most} at a time), "
+        f"each page up for {turn_seconds:g} seconds."
+    )
+
+
 def show(
-    results: Results, spec: PromptSpec, *, big: bool = False, opening: Results | None = None
+    results: Results,
+    spec: PromptSpec,
+    *,
+    big: bool = False,
+    opening: Results | None = None,
+    turn_seconds: float = DEFAULT_TURN_SECONDS,
+    cards: bool = True,
 ) -> None:
     """Everything a prompt's results may show. Callers decide whether it may be shown now.
     With ``opening`` (the closing check-in's counterpart), the two check-ins stand side by
-    side; a check-in below its threshold adds nothing to that chart."""
+    side; a check-in below its threshold adds nothing to that chart. Without ``cards`` the
+    reflections are left out (the console lists them once, for moderation)."""
     if not results.enough:
         st.caption(
             f"{results.count_label} so far: results appear once {results.needed} have answered."
@@ -70,16 +108,28 @@ def show(
             st.altair_chart(chart, width="stretch")
             if results.mean is not None:
                 _average(f"Average: {results.mean:.1f}", results.count_label, big=big)
+    elif spec.kind == "ranking" and results.points is not None:
+        # The whole order, not only first places: each option's points, highest first.
+        frame = pd.DataFrame(list(results.points.items()), columns=["answer", "count"])
+        chart = charts.bar_chart(frame, big=big).properties(height=height)
+        st.altair_chart(chart, width="stretch")
+        top = len(spec.options) - 1
+        st.caption(
+            f"{results.count} rankings · points for the whole order: {top} for each first "
+            "place, one fewer for each place below, none for the last"
+        )
     elif spec.kind in {"choice", "ranking"}:
         frame = charts.distribution_frame(results, order=list(spec.options))
         chart = charts.bar_chart(frame, big=big).properties(height=height)
         st.altair_chart(chart, width="stretch")
-        label = "first choices" if spec.kind == "ranking" else "answers"
-        st.caption(f"{results.count} {label}")
+        st.caption(f"{results.count} answers")
     elif spec.kind == "word":
         frame = charts.words_frame(results)
         if not frame.empty:
             chart = charts.bar_chart(frame, big=big).properties(height=height)
             st.altair_chart(chart, width="stretch")
-    if results.reflections:
-        wall(results.reflections, big=big)
+    if results.reflections and cards:
+        if big:
+            paged_wall(results.reflections, turn_seconds=turn_seconds)
+        else:
+            wall(results.reflections)

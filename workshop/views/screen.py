@@ -12,7 +12,10 @@ import streamlit as st
 from workshop.components.countdown import countdown
 from workshop.components.listen import live_fragment, wait_for_change
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
+from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
+from workshop.printing.wall import DEFAULT_TURN_SECONDS
 from workshop.views import results as results_view
+from workshop.views import room_link, room_turns
 from workshop.views.common import content, live, paragraphs, store
 
 REFRESH_SECONDS = 1
@@ -33,19 +36,13 @@ h2{font-size:3.2rem !important}
 h3{font-size:2.2rem !important}
 .st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2.6rem;line-height:1.4}
 .bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
-.bedrock-url{font-size:1.4rem;color:#5b4a42}
+.bedrock-url{font-size:1.4rem;color:#5b4a42;overflow-wrap:anywhere}
+.bedrock-link-warning{font-size:1.4rem;line-height:1.35;background:#fdecea;color:#7a1f12;
+  border-left:.5rem solid #b3261e;padding:.8rem 1rem;border-radius:.5rem;margin-top:.8rem}
 .bedrock-note{font-size:1.9rem;line-height:1.4;background:#fbf5ef;border-left:.5rem solid #8a4b3c;
   padding:1rem 1.4rem;border-radius:.5rem;margin-bottom:1rem;white-space:pre-wrap}
 </style>
 """
-
-
-def join_url(code: str) -> str:
-    """The short link participants type or scan, on this server's own address."""
-    base = (st.context.url or "").split("?")[0].rstrip("/")
-    if base.endswith("/screen"):
-        base = base[: -len("/screen")]
-    return f"{base}/?code={code}"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -122,20 +119,30 @@ def _screen(code: str) -> None:
     slide = slides[min(state.slide_index, len(slides) - 1)] if slides else None
     main, side = st.columns([3, 1], gap="large")
     with side:
-        url = join_url(code)
+        link = room_link.base("/screen")
+        url = room_link.join_url(link, code)
         st.image(qr_png(url), width=300)
         st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
-        if state.timer.status(time.time()) != "idle":
-            chime = st.query_params.get("chime") != "0"
+        room_link.wall_warning(link)
+        turns = room_turns.turns_exercise(prompt)
+        turn = room_turns.view(turns, state.timer) if turns else None
+        chime = st.query_params.get("chime") != "0"
+        if turn is None and state.timer.status(time.time()) != "idle":
             countdown(
                 timer=state.timer, now=time.time(), key="screen_timer", size="huge", chime=chime
             )
     with main:
+        if turns is not None and turn is not None and prompt not in state.revealed:
+            st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
+            room_turns.projector(turns, turn, chime=chime)
+            return
         st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
         if prompt and results is not None and prompt in state.revealed:
             spec = state.prompts[prompt]
             st.header(spec.title)
-            results_view.show(results, spec, big=True, opening=opening)
+            results_view.show(
+                results, spec, big=True, opening=opening, turn_seconds=_turn_seconds()
+            )
             return
         if module and module.content_note and state.slide_index == 0:
             note = html.escape(paragraphs(module.content_note))
@@ -148,8 +155,28 @@ def _screen(code: str) -> None:
                 st.markdown(slide.body)
         if prompt and results is not None:
             spec = state.prompts[prompt]
-            count = results.count_label
-            if count[:1].isdigit() or count.startswith("fewer"):
-                count += " so far"
             st.subheader(f"On your phone: {spec.title}")
-            st.html(f'<div class="bedrock-count">{html.escape(count)}</div>')
+            st.html(f'<div class="bedrock-count">{html.escape(_count_line(spec, results))}</div>')
+
+
+def _turn_seconds() -> float:
+    """How long each page of a long wall stays up: the console's choice, carried in this
+    screen's link (10 to 120 seconds)."""
+    try:
+        chosen = int(str(st.query_params.get("turn", "")))
+    except ValueError:
+        return DEFAULT_TURN_SECONDS
+    return float(chosen) if 10 <= chosen <= 120 else DEFAULT_TURN_SECONDS
+
+
+def _count_line(spec, results) -> str:
+    """How many have answered so far; for an exercise that collects nothing, that nothing
+    is collected (a count there would suggest otherwise)."""
+    if spec.kind not in TEXT_KINDS | ANSWER_KINDS:
+        if spec.kind in {"checklist", "plan"}:
+            return "It stays on your phone: nothing is collected."
+        return "Nothing is collected: this one is for you and your partner."
+    count = results.count_label
+    if count[:1].isdigit() or count.startswith("fewer"):
+        count += " so far"
+    return count

@@ -6,7 +6,9 @@ the same deadline, add a minute, or start the timer again; a caption counts this
 session's runs, so a test can wait for a rerun to arrive.
 
 When ``BEDROCK_DEMO_RUNS`` names a file, every script run appends one line to it, so a
-test can tell whether the display moved without the server running the script.
+test can tell whether the display moved without the server running the script. When
+``BEDROCK_TEST_CLOCK`` names a file, the page's clock is the time in it (see
+``tests/e2e/clocks.py``), read once per run, so the buttons and the countdown agree.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 
 import streamlit as st
 
+from tests.e2e.clocks import read_clock
 from workshop.components.countdown import countdown
 from workshop.engine.timer import Timer, extend, pause, start
 
@@ -27,7 +30,14 @@ if runs_file:
 params = st.query_params
 left = float(params.get("left", "90"))
 wanted = params.get("state", "running")
-now = time.time()
+
+
+def clock() -> float:
+    clock_file = os.environ.get("BEDROCK_TEST_CLOCK")
+    return read_clock(clock_file) if clock_file else time.time()
+
+
+now = clock()
 
 if "timer" not in st.session_state:
     timer = start(Timer(), seconds=left, now=now)
@@ -41,11 +51,11 @@ if "timer" not in st.session_state:
 
 
 def _add_a_minute() -> None:
-    st.session_state.timer = extend(st.session_state.timer, seconds=60, now=time.time())
+    st.session_state.timer = extend(st.session_state.timer, seconds=60, now=clock())
 
 
 def _start_again() -> None:
-    st.session_state.timer = start(Timer(), seconds=left, now=time.time())
+    st.session_state.timer = start(Timer(), seconds=left, now=clock())
 
 
 countdown(

@@ -1,0 +1,527 @@
+"""The group workshop as a real room lives it, in Chromium: joining from a phone, the end of
+the evening reaching every phone, the link on the wall, and the smaller things a counsellor
+and the phones notice.
+
+One app server (the real ``app.py`` on a fresh SQLite file) serves every test here. Waits are
+``expect`` with a timeout, never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from workshop.engine.address import network_address
+
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+FIRST_STAGE = "Welcome and ground rules"
+LIVE_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def app(run_app):
+    return run_app("app.py")
+
+
+def test_one_tap_or_enter_joins_from_the_landing_page_and_from_the_retry_box(
+    app, desktop, phone, wait_ready, group
+) -> None:
+    _console, code = group.create(desktop(**LAPTOP), app)
+
+    # One tap on Join, with the keyboard still up over the code just typed.
+    tapped = phone().new_page()
+    tapped.goto(app.at())
+    wait_ready(tapped)
+    tapped.get_by_label("Workshop code").fill(code.lower())
+    tapped.get_by_role("button", name="Join", exact=True).tap(timeout=5_000)
+    expect(tapped.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+    # Enter on the keyboard.
+    entered = phone().new_page()
+    entered.goto(app.at())
+    wait_ready(entered)
+    entered.get_by_label("Workshop code").fill(code)
+    entered.get_by_label("Workshop code").press("Enter")
+    expect(entered.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+    # A mistyped link, then the right code in the box that offers another try: one tap.
+    retry = phone().new_page()
+    retry.goto(app.at("code=ZZZZZZ"))
+    wait_ready(retry)
+    expect(retry.get_by_text("We couldn't find a workshop with that code.")).to_be_visible()
+    retry.get_by_label("Workshop code").fill(code)
+    retry.get_by_role("button", name="Join", exact=True).tap(timeout=5_000)
+    expect(retry.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+    # Join with nothing typed says what to do, and stays put.
+    empty = phone().new_page()
+    empty.goto(app.at())
+    wait_ready(empty)
+    empty.get_by_role("button", name="Join", exact=True).tap()
+    expect(empty.get_by_text("Type the six-letter code from the screen first.")).to_be_visible()
+
+
+def end_workshop(console) -> None:
+    """The facilitator ends the workshop and deletes everything, from the console."""
+    console.get_by_role("button", name="End workshop").click()
+    console.get_by_text("I have exported what I need").click()
+    console.get_by_role("button", name="End and delete everything").click()
+    expect(console.get_by_text("Workshop ended; its data is deleted.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+
+
+def test_ending_the_workshop_reaches_every_open_phone_within_seconds(
+    app, desktop, phone, wait_ready, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    writing = group.join(phone(), app, code)
+    sent = group.join(phone(), app, code)
+    group.send(sent, "They listened without fixing anything.")
+    writing.get_by_label("Your answer (anonymous)").fill("Half a sentence not sent yet")
+
+    end_workshop(console)
+    # Phones ask every 2 seconds: each one shows the ended page within a few seconds,
+    # without a reload, with the support panel still one tap away.
+    for page in (writing, sent):
+        expect(page.get_by_text("This workshop has ended")).to_be_visible(timeout=8_000)
+        expect(page.get_by_role("button", name="Send")).to_have_count(0)
+        expect(page.get_by_text("A time I felt understood")).to_have_count(0)
+        page.get_by_role("button", name="Support").click()
+        expect(page.get_by_text("not a crisis service")).to_be_visible()
+    shot(writing, "room-phone-ended")
+
+
+WALL_WARNING = "Phones can't open this link"
+
+
+def test_a_link_on_the_wall_that_only_opens_on_this_computer_is_flagged_on_both_screens(
+    app, desktop, projector, group, shot
+) -> None:
+    # This server listens on 127.0.0.1 only: no phone can reach it whatever the wall says.
+    console, code = group.create(desktop(**LAPTOP), app)
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-url")).to_have_text(f"{app.url}/?code={code}")
+    expect(screen.get_by_text(WALL_WARNING)).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("it only opens on this computer")).to_be_visible()
+    expect(console.get_by_text("--server.address 0.0.0.0")).to_be_visible()
+    shot(screen, "room-screen-loopback")
+    shot(console, "room-console-loopback")
+
+
+def test_a_laptop_on_the_venue_network_puts_its_network_address_on_the_wall(
+    run_app, desktop, projector, phone, group, wait_ready, shot
+) -> None:
+    address = network_address()
+    assert address, "this machine has no network address to offer"
+    laptop = run_app("app.py", address="0.0.0.0")
+    # The counsellor opens the console on the laptop itself, as the README first says.
+    console, code = group.create(desktop(**LAPTOP), laptop)
+    expected = f"http://{address}:{laptop.port}/?code={code}"
+    expect(console.get_by_text(f"Phones join at {expected}")).to_be_visible()
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-url")).to_have_text(expected, timeout=LIVE_MS)
+    expect(screen.get_by_text(WALL_WARNING)).to_have_count(0)
+    shot(screen, "room-screen-network")
+    # And a phone can open what the wall shows.
+    page = phone().new_page()
+    page.goto(expected)
+    wait_ready(page)
+    expect(page.get_by_role("heading", name=FIRST_STAGE)).to_be_visible(timeout=LIVE_MS)
+
+
+def test_the_operators_public_address_is_the_one_on_the_wall(
+    run_app, desktop, projector, group
+) -> None:
+    hosted = run_app("app.py", env={"BEDROCK_PUBLIC_URL": "https://bedrock.example.org/"})
+    console, code = group.create(desktop(**LAPTOP), hosted)
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-url")).to_have_text(
+        f"https://bedrock.example.org/?code={code}", timeout=LIVE_MS
+    )
+    expect(screen.get_by_text(WALL_WARNING)).to_have_count(0)
+    expect(console.get_by_text("it only opens on this computer")).to_have_count(0)
+
+
+def send_word(page, word: str) -> None:
+    page.get_by_label("One word or a few").fill(word)
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+
+
+def test_word_answers_come_back_on_the_wall_as_typed(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.ask(console, "Arrival word")
+    screen = group.screen(projector(), console)
+    phones = [group.join(phone(), app, code) for _ in range(3)]
+    for page, word in zip(phones, ("<b>tired</b>", ":red[calm]", ":Red[calm] "), strict=True):
+        send_word(page, word)
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    for page in (screen, phones[0], console):
+        labels = page.get_by_test_id("stVegaLiteChart").locator(".role-axis-label text")
+        expect(labels).to_have_count(2, timeout=LIVE_MS)
+        shown = labels.evaluate_all("els => els.map(e => e.textContent)")
+        assert sorted(shown) == [":red[calm]", "<b>tired</b>"]
+    shot(screen, "room-screen-words")
+
+    # The room moves on, taking the chart off the wall; the export still says it was revealed.
+    group.stage(console, 2)
+    group.click(console, "Export")
+    with console.expect_download() as download:
+        console.get_by_role("button", name="Answers (JSON)").click()
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
+    (word,) = [p for s in data["stages"] for p in s["prompts"] if p["title"] == "Arrival word"]
+    assert word["revealed"] is True
+    assert sorted(w for w, _n in word["words"]) == [":red[calm]", "<b>tired</b>"]
+
+
+def test_pasting_more_than_the_box_holds_keeps_the_first_600_characters_and_says_so(
+    app, desktop, phone, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    page = group.join(phone(permissions=["clipboard-read", "clipboard-write"]), app, code)
+    long_text = "".join(f"sentence {n:04d} of a long letter. " for n in range(160))[:5000]
+    assert len(long_text) == 5000
+    page.evaluate("text => navigator.clipboard.writeText(text)", long_text)
+    box = page.get_by_label("Your answer (anonymous)")
+    box.click()
+    page.keyboard.press("Control+V")
+    expect(box).to_have_value(long_text[:600])
+    expect(page.get_by_text("600/600")).to_be_visible()
+    expect(
+        page.get_by_text("The box holds 600 characters, so it kept the first 600 of the 5000")
+    ).to_be_visible()
+    shot(page, "room-phone-paste")
+    group.click(page, "Send")
+    expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("Moderate (1)")).to_be_visible(timeout=LIVE_MS)
+
+
+def rank(page, order: list[str]) -> None:
+    """Tap the options of a ranking in order, then send."""
+    box = page.get_by_label("Tap them in order, most important first")
+    for option in order:
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("Sent, anonymously.")).to_be_visible(timeout=LIVE_MS)
+
+
+def test_a_ranking_on_the_wall_shows_the_whole_order(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 6):
+        group.stage(console, number)
+    group.ask(console, "What matters most right now")
+    screen = group.screen(projector(), console)
+    rankings = [
+        ["Trust", "Deeper intimacy", "Open, honest communication"],
+        ["Trust", "Open, honest communication", "Deeper intimacy"],
+        ["Open, honest communication", "Deeper intimacy", "Trust"],
+    ]
+    for order in rankings:
+        rank(group.join(phone(), app, code), order)
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    chart = screen.get_by_test_id("stVegaLiteChart")
+    labels = chart.locator(".role-axis-label text")
+    expect(labels).to_have_count(3, timeout=LIVE_MS)
+    # Highest points first; first places alone would put Deeper intimacy at 0.
+    assert labels.evaluate_all("els => els.map(e => e.textContent)") == [
+        "Trust",
+        "Open, honest communication",
+        "Deeper intimacy",
+    ]
+    bars = chart.locator("[aria-roledescription='bar']")
+    assert sorted(bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")) == [
+        "count: 2; answer: Deeper intimacy",
+        "count: 3; answer: Open, honest communication",
+        "count: 4; answer: Trust",
+    ]
+    expect(screen.get_by_text("points for the whole order")).to_be_visible()
+    shot(screen, "room-screen-ranking")
+
+
+def test_someone_who_skipped_the_sensitive_stage_can_come_back_in(
+    app, desktop, phone, group
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 8):
+        group.stage(console, number)
+    group.ask(console, "Which barrier resonates most")
+    page = group.join(phone(), app, code)
+    expect(page.get_by_text("Before this part")).to_be_visible()
+    group.click(page, "Skip this part")
+    expect(page.get_by_text("You're skipping this part.")).to_be_visible()
+    expect(page.get_by_text("Choose one")).to_have_count(0)
+    group.click(page, "I'm ready to join again")
+    expect(page.get_by_text("Choose one")).to_be_visible()
+    expect(page.get_by_text("You're skipping this part.")).to_have_count(0)
+
+
+CUT_OFF = """e => [e, ...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)"""
+
+
+def test_the_console_counts_people_plainly_and_its_moderation_buttons_are_whole(
+    app, desktop, phone, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    page = group.join(phone(), app, code)
+    group.send(page, "First thing I noticed.")
+    group.send(page, "A second thought from the same phone.")
+    # Two texts, one person: the count says people, and why the two differ.
+    expect(console.get_by_text("Moderate (2)")).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("People who answered")).to_be_visible()
+    expect(group.answers(console)).to_have_text("fewer than 3")
+    expect(console.get_by_text("Several texts from one phone count once")).to_be_visible()
+
+    console.get_by_text("Moderate (2)").click()
+    console.get_by_role("button", name="Hide", exact=True).first.click()
+    restore = console.get_by_role("button", name="Restore", exact=True)
+    expect(restore).to_be_visible(timeout=LIVE_MS)
+    assert not restore.evaluate(CUT_OFF), "the Restore button's label is cut off"
+    hide = console.get_by_role("button", name="Hide", exact=True)
+    assert not hide.evaluate(CUT_OFF)
+    shot(console, "room-console-moderation")
+
+
+FONT_SIZE = "e => parseFloat(getComputedStyle(e).fontSize)"
+
+
+def test_on_the_phone_the_question_leads_and_send_stays_in_view_while_the_timer_runs(
+    app, desktop, phone, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    group.click(console, "Start")
+    page = group.join(phone(), app, code)
+    expect(page.locator(".bc-digits")).to_be_visible(timeout=LIVE_MS)
+    question = page.get_by_role("heading", name="A time I felt understood")
+    stage = page.get_by_role("heading", name="What is emotional connection?")
+    assert question.evaluate(FONT_SIZE) > stage.evaluate(FONT_SIZE)
+    send = page.get_by_role("button", name="Send", exact=True)
+    expect(send).to_be_in_viewport(ratio=1)
+    shot(page, "room-phone-reflection-timer")
+
+
+HELD = "the facilitator reads yours before it joins them"
+
+
+def test_a_phone_whose_text_is_already_on_the_wall_is_not_told_it_waits(
+    app, desktop, phone, group
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    phones = [group.join(phone(), app, code) for _ in range(3)]
+    for n, page in enumerate(phones):
+        group.send(page, f"Sent before the reveal, number {n}.")
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    first = phones[0]
+    expect(first.get_by_text("The answers are up on the screen now.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(first.locator(".bedrock-card", has_text="number 0")).to_be_visible()
+    expect(first.get_by_text(HELD)).to_have_count(0)
+    # A text sent now, with the answers up, does wait for the facilitator, and is told so.
+    group.send(first, "Sent while the answers are up.")
+    expect(first.get_by_text(HELD)).to_be_visible()
+
+
+def ask_private(console, title: str) -> None:
+    """Put an exercise that collects nothing on the phones."""
+    console.get_by_text(title, exact=True).click()
+    expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(1, timeout=LIVE_MS)
+    expect(console.get_by_text("Nothing is collected for this exercise")).to_be_visible(
+        timeout=LIVE_MS
+    )
+
+
+def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 7):
+        group.stage(console, number)
+    screen = group.screen(projector(), console)
+    page = group.join(phone(), app, code)
+
+    ask_private(console, "Our weekly time together")
+    expect(group.answers(console)).to_have_count(0)
+    expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(screen.get_by_text("so far")).to_have_count(0)
+    for label in ("What will we do?", "When?", "For how long?", "How will we protect it?"):
+        expect(page.get_by_label(label)).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_text("Nothing to send")).to_have_count(0)
+    page.get_by_label("What will we do?").fill("A slow walk by the river")
+    page.get_by_label("When?").fill("Sunday mornings")
+    page.get_by_label("For how long?").click()  # a box hands over its words on leaving it
+    expect(page.get_by_text("Not sent to the room and not saved anywhere.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download a copy").click()
+    kept = download.value.path().read_text(encoding="utf-8")
+    assert "A slow walk by the river" in kept and "Sunday mornings" in kept
+    shot(page, "room-phone-plan")
+
+    for number in (7, 8):
+        group.stage(console, number)
+    ask_private(console, "Things to try this week")
+    expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    item = page.get_by_role("checkbox", name="Thank my partner for something specific")
+    expect(item).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_role("checkbox")).to_have_count(7)
+    page.get_by_text("Thank my partner for something specific").click()
+    expect(item).to_be_checked()
+    expect(page.get_by_role("button", name="Download a copy")).to_be_visible()
+    shot(page, "room-phone-checklist")
+
+
+def test_listening_turns_run_on_the_projector_from_the_console(
+    app, desktop, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    for number in range(2, 7):
+        group.stage(console, number)
+    screen = group.screen(projector(), console)
+    ask_private(console, "Listening turns")
+    expect(console.get_by_text("Start runs the listening turns on the projector")).to_be_visible()
+    # The turns as written: 2 rounds of 2 + 1 minutes each way, and three 15-second swaps.
+    expect(console.get_by_label("Minutes")).to_have_value("12.75")
+    group.click(console, "Start")
+
+    expect(screen.get_by_text("Round 1 of 2", exact=True)).to_be_visible(timeout=LIVE_MS)
+    expect(screen.get_by_text("A speaks · B listens", exact=True)).to_be_visible()
+    expect(screen.get_by_text("Next: B says back what they heard (1 min)")).to_be_visible()
+    expect(screen.get_by_text("The listener says back what they heard")).to_be_visible()
+    digits = screen.locator(".bc-digits")
+    expect(digits).to_have_count(1)
+    expect(digits).to_have_text(re.compile(r"^(2:00|1:[0-5]\d)$"), timeout=LIVE_MS)
+    expect(
+        console.get_by_text("Listening turns: round 1 of 2 · A speaks · B listens")
+    ).to_be_visible(timeout=LIVE_MS)
+    shot(screen, "room-screen-turns")
+
+    group.click(console, "Pause")
+    expect(console.get_by_role("button", name="Resume")).to_be_visible(timeout=LIVE_MS)
+    frozen = digits.inner_text()
+    expect(screen.locator(".bedrock-countdown")).to_have_attribute(
+        "data-state", "paused", timeout=LIVE_MS
+    )
+    expect(digits).to_have_text(frozen)
+
+
+SNAPSHOT = """() => [
+  document.querySelector('.bedrock-wall-page').innerText,
+  [...document.querySelectorAll('.bedrock-card')].map(
+    e => [e.innerText, e.getBoundingClientRect().bottom])
+]"""
+STORY = "They listened to the whole story before saying anything at all."
+WALL_TEXTS = [f"{n:02d}. {STORY[: 30 + 7 * (n % 8)]}".strip() for n in range(42)]
+
+
+def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_projector(
+    app, desktop, projector, group, shot
+) -> None:
+    from workshop.engine.privacy import new_token
+    from workshop.engine.store import Store
+
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    store = Store(app.database_url)
+    try:
+        for text in WALL_TEXTS:
+            store.submit_reflection(
+                code=code, prompt_id="felt-understood", token=new_token(), text=text
+            )
+    finally:
+        store.close()
+    expect(group.answers(console)).to_have_text("42 answers", timeout=LIVE_MS)
+    console.get_by_text("Projector settings").click()
+    turn = console.get_by_role("spinbutton", name="Seconds each page of a long wall stays up")
+    turn.fill("10")
+    turn.press("Enter")
+    expect(console.get_by_role("link", name="Open projector screen")).to_have_attribute(
+        "href", re.compile(r"&turn=10$"), timeout=LIVE_MS
+    )
+    group.click(console, "Reveal to the room")
+    expect(
+        console.get_by_text(re.compile(r"On the projector: 42 cards on \d pages"))
+    ).to_be_visible(timeout=LIVE_MS)
+    screen = group.screen(projector(), console)
+    indicator = screen.locator(".bedrock-wall-page")
+    expect(indicator).to_contain_text("of 42", timeout=LIVE_MS)
+    pages = int(re.search(r"page \d+ of (\d+)", indicator.inner_text()).group(1))
+    assert pages >= 2
+    seen: set[str] = set()
+    for _ in range(pages):
+        # One look at the page, so a page turning meanwhile cannot mix two pages up.
+        label, cards = screen.evaluate(SNAPSHOT)
+        assert cards, label
+        for text, bottom in cards:
+            assert bottom <= 1080, f"{text!r} runs off the screen on {label}"
+        seen |= {text for text, _bottom in cards}
+        if len(seen) < len(WALL_TEXTS):
+            expect(indicator).not_to_have_text(label, timeout=15_000)
+    shot(screen, "room-screen-wall-pages")
+    assert seen == set(WALL_TEXTS)
+
+
+def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_texts(
+    app, desktop, group, shot
+) -> None:
+    from workshop.engine.privacy import new_token
+    from workshop.engine.store import Store
+
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    store = Store(app.database_url)
+    try:
+        for text in WALL_TEXTS[:40]:
+            store.submit_reflection(
+                code=code, prompt_id="felt-understood", token=new_token(), text=text
+            )
+    finally:
+        store.close()
+    expect(group.answers(console)).to_have_text("40 answers", timeout=LIVE_MS)
+    group.click(console, "Reveal to the room")
+    expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    console.get_by_text("Moderate (40)").click()
+    expect(console.get_by_text(WALL_TEXTS[39], exact=True)).to_have_count(1)
+    # Each text is listed once, in the moderation list; no second copy as cards.
+    expect(console.locator(".bedrock-card")).to_have_count(0)
+    console.get_by_test_id("stMain").evaluate("e => e.scrollTo(0, 0)")
+    for control in (
+        console.get_by_role("button", name="Stage ▶"),
+        console.get_by_role("button", name="Slide ▶"),
+        console.get_by_role("button", name="Start"),
+        console.get_by_test_id("stRadio").get_by_text("A time I felt understood"),
+        console.get_by_role("button", name="Hide results from the room"),
+    ):
+        expect(control).to_be_in_viewport(ratio=1)
+    height = console.get_by_test_id("stMain").evaluate("e => e.scrollHeight")
+    assert height < 1400, f"the console grew to {height} px"
+    shot(console, "room-console-revealed-40")
