@@ -869,6 +869,73 @@ def test_validate_reports_instead_of_raising_on_any_file(content_dir, text, data
     assert any(p.path == "modules/05-odd.md" for p in problems)
 
 
+# ------------------------------------------------------------------ the room and the couple at home
+
+
+def test_a_slide_can_carry_the_words_a_couple_at_home_reads(content_dir):
+    edit(
+        content_dir,
+        "modules/00-welcome.md",
+        "- Pass whenever you like\n",
+        "- Pass whenever you like\n- What is said here stays here\n\n::: at home\n"
+        "## Our agreements\n\n- Either of us can pass\n",
+    )
+    slide = load_content(content_dir).modules[0].slides[1]
+    assert slide.body == "- Pass whenever you like\n- What is said here stays here"
+    assert slide.for_home() == ("Our agreements", "- Either of us can pass")
+    assert load_content(content_dir).modules[0].slides[0].for_home() == (
+        "Hello",
+        "Why we are here.",
+    )
+
+
+def test_a_slide_speaking_to_a_group_needs_a_version_for_couples_at_home(content_dir):
+    edit(content_dir, "modules/00-welcome.md", "Why we are here.", "Answers are anonymous.")
+    assert errors(content_dir) == [
+        "modules/00-welcome.md:11: slides[0]: this slide says 'anonymous', which only fits a "
+        "group in a room, so it needs a version for couples at home: add a line '::: at home' "
+        "and their words below it"
+    ]
+
+
+def test_the_version_for_couples_at_home_may_not_speak_to_a_group(content_dir):
+    edit(
+        content_dir,
+        "modules/00-welcome.md",
+        "- Pass whenever you like\n",
+        "- Pass whenever you like\n\n::: at home\n- Vote for your favourite\n",
+    )
+    assert errors(content_dir) == [
+        "modules/00-welcome.md:23: slides[1]: the version for couples at home says 'Vote', "
+        "which only fits a group in a room: say it as you would to two people on their own"
+    ]
+
+
+def test_an_empty_version_for_couples_at_home_is_an_error(content_dir):
+    edit(
+        content_dir, "modules/00-welcome.md", "- Pass whenever you like\n", "- Pass\n::: at home\n"
+    )
+    assert errors(content_dir) == [
+        "modules/00-welcome.md:21: slides[1]: '::: at home' is followed by nothing: write what "
+        "a couple at home reads below it, or remove the line"
+    ]
+
+
+def test_a_couple_prompt_speaking_to_a_group_is_an_error(content_dir):
+    edit(
+        content_dir,
+        "exercises/weekly-ritual.yaml",
+        "couple_prompt: Plan a ritual together.",
+        "couple_prompt: Plan it; nobody sees who wrote what.",
+    )
+    (problem,) = errors(content_dir)
+    assert problem.endswith(
+        "couple_prompt: a couple at home reads this, and 'nobody sees who' only fits a group "
+        "in a room: say it as you would to two people on their own"
+    )
+    assert problem.startswith("exercises/weekly-ritual.yaml:")
+
+
 # ------------------------------------------------------------------ images
 
 

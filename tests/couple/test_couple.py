@@ -354,9 +354,11 @@ def test_the_one_minute_cue_is_set_only_for_a_running_phase_longer_than_that():
 # --- the break --------------------------------------------------------------------------------
 
 
-def test_a_break_lasts_at_least_twenty_minutes():
-    with pytest.raises(ValueError, match="at least 20"):
+def test_a_break_lasts_from_twenty_minutes_to_an_hour():
+    with pytest.raises(ValueError, match="from 20 to 60 minutes"):
         evening.take_break(CoupleProgress(), minutes=10, now=T0)
+    with pytest.raises(ValueError, match="from 20 to 60 minutes"):
+        evening.take_break(CoupleProgress(), minutes=60 * 24 * 365, now=T0)
 
 
 def test_a_break_pauses_every_timer_and_comes_back_to_the_same_place():
@@ -549,3 +551,163 @@ def test_the_plan_pdf_holds_the_shared_words_in_dejavu_and_falls_back_to_a_core_
     fallback = couple_plan.plan_pdf(document, font_dir=str(tmp_path))
     plain = "".join(p.extract_text() for p in PdfReader(io.BytesIO(fallback)).pages)
     assert "Crêpes, ?ódz" in plain  # a letter the core font lacks keeps its base letter
+
+
+# --- the tab's copy, absurd files, who-is-who ---------------------------------------------------
+
+
+def test_the_tab_keeps_the_whole_evening_names_and_unsent_words_included():
+    copy = savefile.TabCopy(
+        progress=_rich_progress(),
+        names=Names(a="美玲", b="Anu"),
+        drafts={"together_plan_ritual_what": "a walk, not saved yet"},
+        notes={"end": "skip"},
+    )
+    back = savefile.from_tab(savefile.to_tab(copy), content=CONTENT, now=T0 + 30)
+    assert back == copy
+    assert savefile.from_tab("", content=CONTENT, now=T0) == savefile.TabCopy()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[]",
+        '{"progress": {"stage": 99}}',
+        '{"progress": {}, "names": {"a": "Sam", "b": "sam"}}',
+        '{"progress": {}, "extra": 1}',
+        '{"progress": {"rest": {"started_at": 1e300, "until": 1e300}}}',
+    ],
+)
+def test_what_a_tab_sends_back_is_checked_like_a_file(text):
+    with pytest.raises(ProgressFileError, match="^What this tab kept could not be read"):
+        savefile.from_tab(text, content=CONTENT, now=T0)
+
+
+def test_unsent_words_from_the_tab_are_cut_to_size():
+    text = json.dumps({"drafts": {"together_value_memory_A": "x" * 400_000}})
+    copy = savefile.from_tab(text, content=CONTENT, now=T0)
+    assert len(copy.drafts["together_value_memory_A"]) == savefile.DRAFT_CHARS
+
+
+def _file(**fields) -> bytes:
+    return json.dumps({"format": "bedrock-couple-progress", "version": 1, **fields}).encode()
+
+
+def test_a_break_ending_in_the_year_5000_is_brought_back_to_at_most_an_hour():
+    year_5000 = 95_617_584_000.0
+    loaded = savefile.from_file(_file(rest={"started_at": T0, "until": year_5000}), content=CONTENT)
+    settled, message = savefile.settle(loaded, now=T0 + 60)
+    assert settled.rest is not None and settled.rest.until == T0 + 60 + 3600
+    assert evening.break_left(settled, now=T0 + 60) == 3600
+    assert message and "set back to now" in message and "5000" not in message
+    assert savefile.settle(settled, now=T0 + 60) == (settled, None)
+
+
+def test_a_turn_timer_started_in_the_future_starts_again():
+    turn = {"started_at": 95_617_584_000.0}
+    loaded = savefile.from_file(_file(turns={"turns": turn}), content=CONTENT)
+    settled, message = savefile.settle(loaded, now=T0)
+    assert settled.turns == {} and message
+
+
+def test_a_plan_line_of_400000_characters_is_refused_calmly():
+    with pytest.raises(ProgressFileError) as refused:
+        savefile.from_file(_file(plans={"ritual": {"what": "x" * 400_000}}), content=CONTENT)
+    assert str(refused.value) == (
+        "This progress file does not fit this workshop: a line of its plan is longer than "
+        "Bedrock ever writes. It may come from a different version of it. Nothing was changed."
+    )
+
+
+def test_a_turn_timer_with_years_added_is_refused():
+    turn = {"started_at": T0, "adjust": {"0": 1e9}}
+    with pytest.raises(ProgressFileError, match="more time added than Bedrock allows"):
+        savefile.from_file(_file(turns={"turns": turn}), content=CONTENT)
+
+
+def test_swapping_partners_moves_every_answer_to_the_other_name():
+    progress = _rich_progress()
+    swapped = evening.swap_partners(progress)
+    assert evening.shared_answers(swapped, exercise_id="memory") == {
+        "A": None,
+        "B": "the picnic",
+    }
+    assert evening.swap_partners(swapped) == progress
+
+
+def test_first_words_show_what_each_partner_shared_to_tell_them_apart():
+    progress = _rich_progress()
+    words = evening.first_words(progress, content=CONTENT)
+    assert "the picnic" in words["A"]
+    long = evening.first_words(progress, content=CONTENT, chars=5)
+    assert len(long["A"]) <= 5
+
+
+def test_who_answers_first_takes_turns_and_can_be_swapped_before_anyone_answers():
+    firsts = [
+        evening.first_partner(CoupleProgress(), exercise_id=e, content=CONTENT)
+        for e in ("open", "word", "memory", "pick", "order", "thanks", "try", "close")
+    ]
+    assert firsts == ["A", "B", "A", "B", "A", "B", "A", "B"]
+    swapped = evening.choose_first(CoupleProgress(), exercise_id="open", partner="B")
+    assert evening.first_partner(swapped, exercise_id="open", content=CONTENT) == "B"
+    assert evening.next_to_answer(swapped, exercise_id="open", first="B") == "B"
+    answered = evening.pass_answer(swapped, exercise_id="open", partner="B")
+    assert evening.choose_first(answered, exercise_id="open", partner="A") == answered
+
+
+def test_keep_to_myself_can_be_undone_until_the_reveal_which_then_forgets_the_words():
+    word = EX["word"]
+    progress = evening.submit_answer(
+        CoupleProgress(), exercise=word, partner="A", value="tired", share=False
+    )
+    progress = evening.submit_answer(
+        progress, exercise=word, partner="B", value="calm", share=False
+    )
+    assert evening.ready_to_reveal(progress, exercise_id="word")
+    changed = evening.choose(progress, exercise_id="word", partner="A", share=True)
+    shown = evening.reveal(changed, exercise_id="word")
+    assert evening.shared_answers(shown, exercise_id="word") == {"A": "tired", "B": None}
+    assert evening.answer_of(shown, exercise_id="word", partner="B") == evening.Answer(
+        status="private"
+    )
+    assert "calm" not in shown.model_dump_json()
+    after = evening.choose(shown, exercise_id="word", partner="B", share=True)
+    assert evening.shared_answers(after, exercise_id="word")["B"] is None, "too late after"
+
+
+def test_the_file_holds_no_answer_before_its_reveal_whatever_was_chosen():
+    word = EX["word"]
+    progress = evening.submit_answer(
+        CoupleProgress(), exercise=word, partner="A", value="tired", share=True
+    )
+    progress = evening.submit_answer(
+        progress, exercise=word, partner="B", value="calm", share=False
+    )
+    data = savefile.to_file(progress, now=T0)
+    assert b"tired" not in data and b"calm" not in data
+    shown = savefile.to_file(evening.reveal(progress, exercise_id="word"), now=T0)
+    assert b"tired" in shown and b"calm" not in shown
+
+
+def test_a_check_in_that_went_down_or_apart_asks_for_care():
+    def both(progress, exercise, a, b):
+        for partner, value in (("A", a), ("B", b)):
+            progress = evening.submit_answer(
+                progress, exercise=EX[exercise], partner=partner, value=value, share=True
+            )
+        return evening.reveal(progress, exercise_id=exercise)
+
+    same = both(CoupleProgress(), "open", 6, 6)
+    assert evening.checkin_care(same, content=CONTENT) is None
+    assert evening.checkin_care(both(CoupleProgress(), "open", 6, 4), content=CONTENT) == "apart"
+    assert evening.checkin_care(both(same, "close", 7, 7), content=CONTENT) is None
+    assert evening.checkin_care(both(same, "close", 5, 7), content=CONTENT) == "lower"
+    assert evening.checkin_care(both(same, "close", 8, 7), content=CONTENT) == "apart"
+
+
+def test_a_pause_for_tonight_is_suggested_near_each_hour_of_the_path():
+    assert evening.pause_points(CONTENT) == {2}  # stages of 20, 40, 20 minutes: at 60
+    assert evening.pause_points(CONTENT, every_minutes=30) == {1, 2}
+    assert evening.pause_points(CONTENT, every_minutes=200) == set()

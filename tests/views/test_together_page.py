@@ -110,6 +110,13 @@ def click(at: AppTest, key: str) -> AppTest:
 
 
 def submit(at: AppTest, form: str, label: str) -> AppTest:
+    """Press ``label`` in a form, in a private entry (``together_form_<id>_<partner>``) or
+    under the plan (``together_plan_<id>``)."""
+    if form.startswith("together_form_"):
+        action = {"Done": "together_done_", "Pass": "together_pass_"}[label]
+        return click(at, form.replace("together_form_", action))
+    if form.startswith("together_plan_"):
+        return click(at, form.replace("together_plan_", "together_plan_save_"))
     next(b for b in at.button if b.proto.form_id == form and b.label == label).click().run()
     assert not at.exception, at.exception
     return at
@@ -160,21 +167,29 @@ def fill(at: AppTest, exercise, partner: str, value) -> None:
 
 
 def answer(at: AppTest, exercise_id: str, a, b, *, share=(True, True)) -> AppTest:
-    """Both partners answer in turn (``None`` passes), choose, and reveal."""
+    """Both partners answer in turn (``None`` passes), each choosing privately whether to show
+    theirs, and the couple reveals."""
     exercise = CONTENT.exercises[exercise_id]
     go_to(at, exercise_id)
-    for partner, value in (("A", a), ("B", b)):
+    given = {"A": (a, share[0]), "B": (b, share[1])}
+    for _ in range(2):
+        partner = next(
+            p for p in "AB" if any(k.key == f"together_open_{exercise_id}_{p}" for k in at.button)
+        )
+        value, shares = given[partner]
         click(at, f"together_open_{exercise_id}_{partner}")
         form = f"together_form_{exercise_id}_{partner}"
         if value is None:
             submit(at, form, "Pass")
             continue
         fill(at, exercise, partner, value)
+        if not shares:
+            show = f"together_value_{exercise_id}_{partner}_show"
+            next(g for g in at.button_group if g.key == show).set_value("Keep it to myself")
         submit(at, form, "Done")
-        assert not any(b.proto.form_id == form for b in at.button), "the entry is hidden once done"
-    for partner, value, shares in (("A", a, share[0]), ("B", b, share[1])):
-        if value is not None:
-            click(at, f"together_{'share' if shares else 'keep'}_{exercise_id}_{partner}")
+        assert not any(b.key == f"together_done_{exercise_id}_{partner}" for b in at.button), (
+            "the entry is hidden once done"
+        )
     return click(at, f"together_reveal_{exercise_id}")
 
 
@@ -349,6 +364,7 @@ def test_the_reveal_shows_shared_answers_side_by_side_as_plain_text(evening):
 def test_check_ins_show_each_partner_s_own_two_numbers_and_a_chart(evening):
     text = evening["seen"]["checkin_close"]
     assert "Sam: 6 → 8" in text and "Alex: 4 → 5" in text
+    assert "Your numbers are different." in text and "lower than at the start" not in text
     assert "Opening check-in" in text and "Closing check-in" in text  # the chart's data
     for word in ("better", "worse", "average", "improved"):
         assert word not in text.lower()
@@ -385,11 +401,28 @@ def test_the_plan_download_holds_what_they_shared_and_not_what_they_kept(evening
     printable = download(at, "together_plan_html").decode("utf-8")
     pdf = download(at, "together_plan_pdf")
     assert pdf.startswith(b"%PDF")
-    for shared in ("A slow walk", "Cook on Friday", "the tea", "curious"):
+    for shared in ("A slow walk", "Cook on Friday"):
         assert shared in markdown.replace("\\", "") and shared in printable
+    for earlier in ("the tea", "curious", "Barriers"):
+        assert earlier not in markdown and earlier not in printable, (
+            "commitments only, unless chosen"
+        )
     for secret in PRIVATE:
         assert secret not in markdown and secret not in printable
     assert "Sam and Alex" in printable
+
+
+def test_earlier_answers_go_into_the_plan_one_by_one_when_the_couple_choose_them(evening):
+    at = evening["at"]
+    extra = at.multiselect(key="together_plan_extra")
+    assert CONTENT.exercises["gratitude-list"].title in extra.options
+    assert CONTENT.exercises["one-thing-this-week"].title not in extra.options, "always in"
+    extra.set_value(["gratitude-list"]).run()
+    markdown = download(at, "together_plan_md").decode("utf-8").replace("\\", "")
+    assert "the tea" in markdown and "curious" not in markdown
+    for secret in PRIVATE:
+        assert secret not in markdown
+    extra.set_value([]).run()
 
 
 def test_a_whole_evening_leaves_the_database_and_the_data_folder_untouched(evening):
@@ -446,6 +479,22 @@ def test_continuing_from_a_saved_file_restores_the_place_and_shared_answers(cloc
     assert not fresh.exception
     assert progress_of(fresh) == progress_of(at)
     assert "Welcome back" in page_text(fresh)
+    text = page_text(fresh)
+    assert "Who was the first partner last time?" in text
+    assert "The first partner last time shared: “7”" in text
+    assert not any(b.key == "together_next" for b in fresh.button), "asked before going on"
+
+
+def test_continuing_with_names_in_the_other_order_keeps_each_answer_with_its_writer(clock):
+    at = start(_app(clock))
+    answer(at, "checkin-open", 7, 3)
+    saved = download(at, "together_save")
+    fresh = start(_app(clock), a="Alex", b="Sam")
+    fresh.get("file_uploader")[0].set_value(("ours.json", saved, "application/json"))
+    fresh.run()
+    click(fresh, "together_first_B")
+    shown = couple.shared_answers(progress_of(fresh), exercise_id="checkin-open")
+    assert shown == {"A": 3, "B": 7}, "Sam's 7 stays with Sam, now the second name"
 
 
 @pytest.mark.parametrize(
@@ -525,21 +574,38 @@ def test_a_one_minute_exercise_says_minute_not_minutes(clock):
     assert "Exercise · about 1 minute" in [c.value for c in at.caption]
 
 
-def test_the_break_waits_while_a_private_answer_is_open_so_no_words_are_lost(clock):
+def test_a_break_can_be_taken_mid_answer_and_comes_back_to_the_same_words(clock):
     at = start(_app(clock))
     go_to(at, "arrival-word")
-    click(at, "together_open_arrival-word_A")
-    assert not any(b.key == "together_break_go" for b in at.button)
-    assert at.button(key="together_break_wait").disabled
-    assert "Press Done or Pass first, then take your break." in [c.value for c in at.caption]
-    at.text_input(key="together_value_arrival-word_A").set_value("half a thought")
-    submit(at, "together_form_arrival-word_A", "Done")
-    assert not any(b.key == "together_break_wait" for b in at.button)
+    click(at, "together_open_arrival-word_B")
+    at.text_input(key="together_value_arrival-word_B").set_value("half a thought").run()
+    click(at, "together_break_go")
+    assert not any(t.key == "together_value_arrival-word_B" for t in at.text_input)
+    clock.now += 20 * 60
+    click(at, "together_break_end")
+    assert at.text_input(key="together_value_arrival-word_B").value == "half a thought"
+    submit(at, "together_form_arrival-word_B", "Done")
+    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="B")
+    assert answer_a == couple.Answer(status="shared", value="half a thought")
+    assert (
+        together_common.DRAFTS not in at.session_state
+        or not at.session_state[together_common.DRAFTS]
+    ), "sent words are no longer kept as a draft"
+
+
+def test_typed_plan_words_survive_a_break_and_back_and_next(clock):
+    at = start(_app(clock))
+    go_to(at, "weekly-ritual")
+    key = "together_plan_weekly-ritual_what"
+    at.text_area(key=key).set_value("A slow walk, not yet saved").run()
     click(at, "together_break_go")
     clock.now += 20 * 60
     click(at, "together_break_end")
-    answer_a = couple.answer_of(progress_of(at), exercise_id="arrival-word", partner="A")
-    assert answer_a == couple.Answer(status="pending", value="half a thought")
+    assert at.text_area(key=key).value == "A slow walk, not yet saved"
+    click(at, "together_next")
+    click(at, "together_back")
+    assert at.text_area(key=key).value == "A slow walk, not yet saved"
+    assert "weekly-ritual" not in progress_of(at).plans
 
 
 def test_names_are_only_ever_shown_as_text(clock):
@@ -548,11 +614,11 @@ def test_names_are_only_ever_shown_as_text(clock):
     at = start(_app(clock), a=first, b=second)
     answer(at, "checkin-open", 5, 6)
     go_to(at, "arrival-word")
-    click(at, "together_open_arrival-word_A")
-    submit(at, "together_form_arrival-word_A", "Pass")
+    click(at, "together_open_arrival-word_B")
+    submit(at, "together_form_arrival-word_B", "Pass")
     bodies = " ".join(h.proto.body for h in at.get("html"))
-    assert html.escape(f"{second}'s turn") in bodies
-    assert html.escape(first) in bodies
+    assert html.escape(f"{first}'s turn") in bodies
+    assert html.escape(second) in bodies
     assert "<img src=x" not in bodies
     labels = [b.label for b in at.button] + [e.value for e in [*at.markdown, *at.caption]]
     labels += [p.proto.text for p in at.get("progress")]
@@ -592,3 +658,77 @@ def test_the_couple_path_imports_nothing_that_stores():
                 assert not names & {"store", "Store", "live"}, path
             elif isinstance(node, ast.Import):
                 assert all("store" not in alias.name for alias in node.names), path
+
+
+# --- the couple's own words: no group talk, safety first ---------------------------------------
+
+
+def test_walking_every_card_of_the_couple_path_shows_no_words_meant_for_a_group(clock):
+    from workshop.content.model import GROUP_ONLY
+
+    at = start(_app(clock))
+    seen: list[str] = [page_text(at)]
+    for _ in range(120):
+        spot = couple.current_item(progress_of(at), content=CONTENT)
+        if spot is None:
+            break
+        module, _item = spot
+        note = f"together_note_{module.id}_go"
+        click(at, note if any(b.key == note for b in at.button) else "together_next")
+        seen.append(page_text(at))
+    assert couple.current_item(progress_of(at), content=CONTENT) is None, "reached the end"
+    # What a person can read: every element's text, without the widgets' internal ids.
+    walked = "\n".join(
+        line
+        for line in "\n".join(seen).splitlines()
+        if not line.strip().startswith(("id:", "form_id:"))
+    )
+    assert "Thank you for giving each other this time" in walked, "the couple's own slide"
+    assert "Your choice, then your conversation" in walked
+    found = sorted({m.group(0).lower() for m in GROUP_ONLY.finditer(walked)})
+    assert found == [], found
+
+
+def test_before_they_begin_a_short_note_says_who_this_is_not_for_and_where_help_is(clock):
+    at = _app(clock)
+    at.run()
+    text = page_text(at)
+    assert "afraid" in text and "controlled" in text and "in confidence" in text
+    assert 'label: "Support"' in text, "the help button reads like any other button"
+    for word in ("abuse", "violence", "hotline"):
+        assert f'label: "{word}' not in text.lower()
+    assert "domestic-abuse helpline" in text and "couples therapists" in text
+    assert "local emergency number" in text
+    from workshop.content.guidance import HOME_SUPPORT
+
+    assert not any(ch.isdigit() for ch in HOME_SUPPORT), "no phone number is made up"
+
+
+def test_the_support_text_at_home_can_be_set_by_whoever_runs_the_app(clock, monkeypatch):
+    monkeypatch.setenv("BEDROCK_HOME_SUPPORT", "Call the Linden Clinic: <b>0123</b>")
+    at = start(_app(clock))
+    text = page_text(at)
+    assert "Call the Linden Clinic: <b>0123</b>" in text, "shown as plain text"
+    assert "domestic-abuse helpline" not in text
+
+
+def test_a_closing_check_in_lower_than_the_opening_one_gets_a_word_of_care(clock):
+    at = start(_app(clock))
+    answer(at, "checkin-open", 7, 7)
+    assert "Your numbers are different" not in notes(at)
+    answer(at, "checkin-close", 5, 7)
+    assert "One of your numbers is lower than at the start" in notes(at)
+
+
+def test_a_good_place_to_pause_for_tonight_is_suggested_once_near_halfway(clock):
+    at = start(_app(clock))
+    text = "A good place to pause for tonight"
+    assert text not in notes(at)
+    go_to(at, "listening-turns")
+    stage = progress_of(at).stage
+    assert stage in couple.pause_points(CONTENT)
+    at.session_state[together.PROGRESS] = progress_of(at).model_copy(update={"item": 0})
+    at.run()
+    assert text in notes(at) and "Continue from a file" in notes(at)
+    click(at, "together_next")
+    assert text not in notes(at)

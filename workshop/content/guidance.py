@@ -3,6 +3,7 @@ shown by the facilitator guide (HTML and PDF) and available to any page that wan
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -118,3 +119,41 @@ SAFETY = (
         ),
     ),
 )
+
+
+# --- a couple at home -------------------------------------------------------------------------
+
+HOME_SUPPORT_VARIABLE = "BEDROCK_HOME_SUPPORT"
+"""Set this to the support text couples at home see (plain text: a local helpline, a
+directory you trust). It replaces ``HOME_SUPPORT`` entirely."""
+
+HOME_SUPPORT = """\
+You can stop at any time, for tonight or for good.
+
+If anyone is in danger right now, call your local emergency number.
+
+If you feel afraid of your partner, or controlled by them, a domestic-abuse helpline where \
+you live can listen in confidence and help you think about what is safe. Your doctor can \
+point you to one.
+
+If you would like help with your relationship, look for a directory of couples therapists \
+in your country, or ask your doctor.
+
+If old hurts come up for one of you, your doctor or your own therapist is a good place to \
+start."""
+"""What the Support button shows a couple at home, unless ``BEDROCK_HOME_SUPPORT`` is set.
+Kinds of help only: a phone number would be wrong in most places it is read."""
+
+BEFORE_YOU_BEGIN = (
+    "This evening is for couples who feel safe with each other. If one of you feels afraid "
+    "of the other, or controlled by them, please leave these exercises aside: talking "
+    "openly can make things harder at home. You can talk to someone in confidence instead; "
+    "the Support button shows where."
+)
+"""The short note a couple reads before they begin."""
+
+
+def home_support_text(environ: dict[str, str] | None = None) -> str:
+    """The support text for couples at home: ``BEDROCK_HOME_SUPPORT`` when set, else ours."""
+    given = (environ if environ is not None else os.environ).get(HOME_SUPPORT_VARIABLE, "")
+    return given.strip() or HOME_SUPPORT

@@ -79,6 +79,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, use_attribute_docstrings=True)
 
 
+GROUP_ONLY = re.compile(
+    r"\b(anonymous(ly)?|nobody sees who|vote|voting|stays here|thank you for coming|"
+    r"on your phones?|the room)\b",
+    re.IGNORECASE,
+)
+"""Words that only make sense to a group in a room: a couple at home, who reveal their answers
+to each other by name, must never read them."""
+
+HOME_MARKER = "::: at home"
+"""The line in a slide that starts the couple's own version of it."""
+
+
+def group_only_words(text: str) -> str | None:
+    """The first words in ``text`` meant only for a group in a room, or ``None``. Pure."""
+    found = GROUP_ONLY.search(text)
+    return found.group(0) if found else None
+
+
 class Slide(_Model):
     """One slide of a stage, as the presenter shows it."""
 
@@ -88,6 +106,15 @@ class Slide(_Model):
     """The Markdown under the heading, shown on the screen."""
     notes: str = ""
     """Presenter notes: everything after a line `???`; never shown to participants."""
+    home_title: str = ""
+    """The heading a couple at home reads instead, when it differs: a `## ` line under
+    `::: at home`."""
+    home_body: str = ""
+    """What a couple at home reads instead of the body: the lines under `::: at home`."""
+
+    def for_home(self) -> tuple[str, str]:
+        """The title and body a couple at home reads."""
+        return (self.home_title or self.title, self.home_body or self.body)
 
 
 class Module(_Model):

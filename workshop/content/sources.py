@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from workshop.content.model import Problem, Slide
+from workshop.content.model import HOME_MARKER, Problem, Slide, group_only_words
 
 Path_ = tuple[str | int, ...]
 Lines = dict[Path_, int]
@@ -316,6 +316,48 @@ def read_module(source: Source, text: str) -> list[Slide]:
     return parse_slides(source, lines[closing + 1 :], first_line=closing + 2)
 
 
+def _check_audiences(
+    source: Source,
+    index: int,
+    start: int,
+    shown: list[str],
+    home: list[str],
+    at_home: int | None,
+) -> None:
+    """A slide that speaks to a group needs a version for couples at home, and that version
+    may not speak to a group itself."""
+    if at_home is not None and not any(line.strip() for line in home):
+        source.add(
+            ("slides", index),
+            f"'{HOME_MARKER}' is followed by nothing: write what a couple at home reads below "
+            "it, or remove the line",
+            line=start + at_home,
+        )
+    for offset, line in enumerate(home):
+        words = group_only_words(line)
+        if words:
+            source.add(
+                ("slides", index),
+                f"the version for couples at home says '{words}', which only fits a group in "
+                "a room: say it as you would to two people on their own",
+                line=start + (at_home or 0) + 1 + offset,
+            )
+            return
+    if at_home is not None:
+        return
+    for offset, line in enumerate(shown):
+        words = group_only_words(line)
+        if words:
+            source.add(
+                ("slides", index),
+                f"this slide says '{words}', which only fits a group in a room, so it needs a "
+                f"version for couples at home: add a line '{HOME_MARKER}' and their words "
+                "below it",
+                line=start + offset,
+            )
+            return
+
+
 def parse_slides(source: Source, lines: list[str], *, first_line: int) -> list[Slide]:
     """Split Markdown into slides on lines '---'; the title is the first '## ' line, notes follow '???'."""
     chunks: list[tuple[int, list[str]]] = [(first_line, [])]
@@ -330,6 +372,12 @@ def parse_slides(source: Source, lines: list[str], *, first_line: int) -> list[S
             continue
         split = next((i for i, line in enumerate(chunk) if line.rstrip() == "???"), len(chunk))
         shown, notes = chunk[:split], chunk[split + 1 :]
+        at_home = next(
+            (i for i, line in enumerate(shown) if line.strip().lower() == HOME_MARKER), None
+        )
+        home: list[str] = []
+        if at_home is not None:
+            shown, home = shown[:at_home], shown[at_home + 1 :]
         heading = next((i for i, line in enumerate(shown) if line.startswith("## ")), None)
         if heading is None:
             first = next(i for i, line in enumerate(chunk) if line.strip())
@@ -340,11 +388,18 @@ def parse_slides(source: Source, lines: list[str], *, first_line: int) -> list[S
                 line=start + first,
             )
             continue
+        home_heading = next((i for i, line in enumerate(home) if line.startswith("## ")), None)
+        home_title = home[home_heading][3:].strip() if home_heading is not None else ""
+        if home_heading is not None:
+            home = home[:home_heading] + home[home_heading + 1 :]
+        _check_audiences(source, len(slides), start, shown, home, at_home)
         slides.append(
             Slide(
                 title=shown[heading][3:].strip(),
                 body="\n".join(shown[:heading] + shown[heading + 1 :]).strip(),
                 notes="\n".join(notes).strip(),
+                home_title=home_title,
+                home_body="\n".join(home).strip(),
             )
         )
     if not slides and not source.problems:

@@ -26,6 +26,7 @@ from workshop.content.model import (
     PlanField,
     Problem,
     _Exercise,
+    group_only_words,
 )
 from workshop.content.sources import (
     Path_,
@@ -311,6 +312,15 @@ def _check_exercise(tree: _Tree, path: Path, source: Source) -> None:
     else:
         model = EXERCISE_KINDS[kind]
         check_unknown_keys(source, model, data, kind=kind)
+    for name in ("couple_prompt", "title"):
+        text = data.get(name)
+        words = group_only_words(text) if isinstance(text, str) else None
+        if words:
+            source.add(
+                (name,),
+                f"a couple at home reads this, and '{words}' only fits a group in a room: "
+                "say it as you would to two people on their own",
+            )
     _check_images(tree, source, data, ())
     exercise = check_model(source, model, {**data, "path": source.rel})
     if model is not _Exercise and not any(p.level == "error" for p in source.problems):

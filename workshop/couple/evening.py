@@ -5,8 +5,10 @@ in as ``now``. Every change returns a new ``CoupleProgress`` and leaves the old 
 
 Privacy rules this module enforces, so no page has to remember them:
 
-- an answer kept private loses its words the moment its writer keeps it (only "private" is
-  remembered), and a passed answer never had any;
+- each partner chooses privately, while answering, whether to show their answer; an answer
+  they keep ("keeping") holds its words only until the reveal, so the choice can still be
+  changed, and loses them at the reveal (only "private" is remembered); a passed answer
+  never had any;
 - only answers whose writer chose to share them, after the couple pressed Reveal, come out of
   ``shared_answers`` and the check-ins (and so out of the plan document,
   :mod:`workshop.printing.couple_plan`).
@@ -37,6 +39,9 @@ FILE_MARKER = "bedrock-couple-progress"
 FILE_VERSION = 1
 MIN_BREAK_MINUTES = 20
 BREAK_CHOICES = (20, 30, 45, 60)
+MAX_BREAK_MINUTES = max(BREAK_CHOICES)
+PLAN_CHARS = 500
+"""The most a line of the couple's plan holds."""
 NAME_CHARS = 30
 LIST_ITEM_CHARS = 300
 PRIVATE_KINDS = frozenset(
@@ -65,6 +70,42 @@ class Names(_Model):
         return self.a if partner == "A" else self.b
 
 
+def swap_partners(progress: CoupleProgress) -> CoupleProgress:
+    """``progress`` with partners A and B exchanged everywhere: for a couple who, continuing
+    from a file, typed their names in the other order."""
+
+    def other(partner: Partner) -> Partner:
+        return "B" if partner == "A" else "A"
+
+    new = progress.model_copy(deep=True)
+    new.answers = {
+        eid: {other(p): a for p, a in given.items()} for eid, given in new.answers.items()
+    }
+    new.writing = {eid: {other(p): w for p, w in c.items()} for eid, c in new.writing.items()}
+    new.answering = None if new.answering is None else other(new.answering)
+    return new
+
+
+def first_words(
+    progress: CoupleProgress, *, content: Content, chars: int = 60
+) -> dict[Partner, str]:
+    """For telling the partners apart after continuing from a file: the start of what each
+    one shared so far (their first shared words and numbers), or ``""`` when nothing."""
+    pieces: dict[Partner, list[str]] = {"A": [], "B": []}
+    for module in content.modules:
+        for exercise in content.exercises_for(module.id):
+            for partner, value in shared_answers(progress, exercise_id=exercise.id).items():
+                if value is None:
+                    continue
+                text = ", ".join(value) if isinstance(value, list) else str(value)
+                pieces[partner].append(f"“{text}”")
+    shown: dict[Partner, str] = {}
+    for partner, parts in pieces.items():
+        text = " · ".join(parts)
+        shown[partner] = text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+    return shown
+
+
 def clean_names(*, a: str, b: str) -> Names:
     """Trimmed names, with the defaults for blanks; raises ``InvalidAnswer`` for two equal names."""
     first = " ".join(a.split())[:NAME_CHARS] or "Partner A"
@@ -79,15 +120,16 @@ def clean_names(*, a: str, b: str) -> Names:
 class Answer(_Model):
     """One partner's answer to one exercise."""
 
-    status: Literal["pending", "passed", "shared", "private"]
-    """pending: written, share or keep not chosen yet; passed; shared; private (words dropped)."""
+    status: Literal["pending", "passed", "shared", "keeping", "private"]
+    """pending: written, share or keep not chosen yet; passed; shared (shown at the reveal);
+    keeping (to be kept; words dropped at the reveal); private (kept, words dropped)."""
     value: AnswerValue | None = None
 
     @model_validator(mode="after")
     def _words_fit_status(self) -> Answer:
         if self.status in ("passed", "private") and self.value is not None:
             raise ValueError(f"a {self.status} answer carries no words")
-        if self.status in ("pending", "shared") and self.value is None:
+        if self.status in ("pending", "shared", "keeping") and self.value is None:
             raise ValueError(f"a {self.status} answer needs its words")
         return self
 
@@ -119,6 +161,10 @@ class CoupleProgress(_Model):
     answers: dict[str, dict[Partner, Answer]] = {}
     answering: Partner | None = None
     """Whose private entry is open right now (the other partner is looking away)."""
+    choosing: Partner | None = None
+    """Who is changing, privately, whether to show their answer (the other looks away)."""
+    first: dict[str, Partner] = {}
+    """Who answers first, by exercise, where the couple chose it (otherwise they alternate)."""
     revealed: list[str] = []
     plans: dict[str, dict[str, str]] = {}
     writing: dict[str, dict[Partner, Writing]] = {}
@@ -194,7 +240,8 @@ def skip_stage(progress: CoupleProgress, *, content: Content) -> CoupleProgress:
 
 
 def _moved(progress: CoupleProgress, stage: int, item: int) -> CoupleProgress:
-    return progress.model_copy(update={"stage": stage, "item": item, "answering": None}, deep=True)
+    update = {"stage": stage, "item": item, "answering": None, "choosing": None}
+    return progress.model_copy(update=update, deep=True)
 
 
 @dataclass(frozen=True)
@@ -227,6 +274,25 @@ def where(progress: CoupleProgress, *, content: Content) -> Where:
     later = sum(m.minutes for m in modules[progress.stage + 1 :])
     left = module.minutes - done_here + later
     return Where(progress.stage + 1, len(modules), left, min(1.0, (total - left) / total), False)
+
+
+def pause_points(content: Content, *, every_minutes: float = 60.0) -> set[int]:
+    """The stages at whose start a pause for tonight is suggested: the stage boundaries
+    nearest each ``every_minutes`` of the path (one, near halfway, in a two-hour path)."""
+    modules = content.modules
+    starts: list[float] = []
+    elapsed = 0.0
+    for module in modules:
+        starts.append(elapsed)
+        elapsed += module.minutes
+    points: set[int] = set()
+    mark = every_minutes
+    while mark < elapsed - every_minutes / 4:
+        nearest = min(range(1, len(modules)), key=lambda i: abs(starts[i] - mark), default=None)
+        if nearest is not None:
+            points.add(nearest)
+        mark += every_minutes
+    return points
 
 
 def _about(minutes: float) -> str:
@@ -287,10 +353,41 @@ def answer_of(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -
     return progress.answers.get(exercise_id, {}).get(partner)
 
 
-def next_to_answer(progress: CoupleProgress, *, exercise_id: str) -> Partner | None:
-    """The first partner who has not answered (nor passed) yet; ``None`` when both have."""
+def first_partner(progress: CoupleProgress, *, exercise_id: str, content: Content) -> Partner:
+    """Who answers ``exercise_id`` first: their choice if they made one, else taking turns
+    (within a stage from one private exercise to the next, and each stage opening with the
+    other partner than the one before)."""
+    if exercise_id in progress.first:
+        return progress.first[exercise_id]
+    for stage, module in enumerate(content.modules):
+        private = [e.id for e in content.exercises_for(module.id) if e.kind in PRIVATE_KINDS]
+        if exercise_id in private:
+            return PARTNERS[(stage + private.index(exercise_id)) % 2]
+    return "A"
+
+
+def other_partner(partner: Partner) -> Partner:
+    """The other one."""
+    return "B" if partner == "A" else "A"
+
+
+def choose_first(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> CoupleProgress:
+    """``partner`` answers ``exercise_id`` first; no change once someone has answered."""
+    if progress.answers.get(exercise_id):
+        return progress
+    new = progress.model_copy(deep=True)
+    new.first[exercise_id] = partner
+    return new
+
+
+def next_to_answer(
+    progress: CoupleProgress, *, exercise_id: str, first: Partner = "A"
+) -> Partner | None:
+    """The next partner (``first``, then the other) who has not answered nor passed yet;
+    ``None`` when both have."""
     given = progress.answers.get(exercise_id, {})
-    return next((p for p in PARTNERS if p not in given), None)
+    order = (first, other_partner(first))
+    return next((p for p in order if p not in given), None)
 
 
 def open_entry(
@@ -307,14 +404,21 @@ def open_entry(
 
 
 def submit_answer(
-    progress: CoupleProgress, *, exercise: Exercise, partner: Partner, value: object
+    progress: CoupleProgress,
+    *,
+    exercise: Exercise,
+    partner: Partner,
+    value: object,
+    share: bool | None = None,
 ) -> CoupleProgress:
-    """Record ``partner``'s answer (pending their share/keep choice) and close the entry.
+    """Record ``partner``'s answer and close the entry: to be shown at the reveal
+    (``share=True``), kept (``False``), or pending their choice (``None``).
 
     Raises ``InvalidAnswer`` when the value does not fit the exercise.
     """
     cleaned = clean_answer(exercise, value)
-    return _answered(progress, exercise.id, partner, Answer(status="pending", value=cleaned))
+    status = "pending" if share is None else ("shared" if share else "keeping")
+    return _answered(progress, exercise.id, partner, Answer(status=status, value=cleaned))
 
 
 def pass_answer(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> CoupleProgress:
@@ -340,15 +444,22 @@ def waiting_for_choice(progress: CoupleProgress, *, exercise_id: str) -> list[Pa
 def choose(
     progress: CoupleProgress, *, exercise_id: str, partner: Partner, share: bool
 ) -> CoupleProgress:
-    """Share the answer at the reveal, or keep it: a kept answer's words are dropped for good."""
+    """Show the answer at the reveal, or keep it; can be changed until the reveal, which
+    drops a kept answer's words for good. Closes the private choice."""
     answer = answer_of(progress, exercise_id=exercise_id, partner=partner)
-    if answer is None or answer.status != "pending":
-        return progress
-    new = progress.model_copy(deep=True)
-    new.answers[exercise_id][partner] = (
-        Answer(status="shared", value=answer.value) if share else Answer(status="private")
-    )
+    new = progress.model_copy(update={"choosing": None}, deep=True)
+    if answer is None or answer.status not in ("pending", "shared", "keeping"):
+        return new
+    if exercise_id in progress.revealed:
+        return new
+    status = "shared" if share else "keeping"
+    new.answers[exercise_id][partner] = Answer(status=status, value=answer.value)
     return new
+
+
+def open_choice(progress: CoupleProgress, *, partner: Partner | None) -> CoupleProgress:
+    """Show ``partner`` their own show-or-keep choice, privately (``None`` closes it)."""
+    return progress.model_copy(update={"choosing": partner}, deep=True)
 
 
 def ready_to_reveal(progress: CoupleProgress, *, exercise_id: str) -> bool:
@@ -364,8 +475,11 @@ def reveal(progress: CoupleProgress, *, exercise_id: str) -> CoupleProgress:
         raise ValueError("both partners answer and choose before the reveal")
     if exercise_id in progress.revealed:
         return progress
-    new = progress.model_copy(deep=True)
+    new = progress.model_copy(update={"choosing": None}, deep=True)
     new.revealed.append(exercise_id)
+    for partner, answer in new.answers.get(exercise_id, {}).items():
+        if answer.status == "keeping":
+            new.answers[exercise_id][partner] = Answer(status="private")
     return new
 
 
@@ -396,8 +510,7 @@ def set_plan(
     """Keep the plan the couple filled in together (only the exercise's own fields, trimmed)."""
     if exercise.kind != "plan":
         raise InvalidAnswer("Only a plan exercise has a plan.")
-    limit = 500
-    kept = {f.name: values.get(f.name, "").strip()[:limit] for f in exercise.fields}  # type: ignore[union-attr]
+    kept = {f.name: values.get(f.name, "").strip()[:PLAN_CHARS] for f in exercise.fields}  # type: ignore[union-attr]
     if not any(kept.values()):
         raise InvalidAnswer("Fill in at least one line of your plan.")
     new = progress.model_copy(deep=True)
@@ -434,6 +547,24 @@ def checkins(progress: CoupleProgress, *, content: Content) -> list[Checkin]:
     return points
 
 
+def checkin_care(progress: CoupleProgress, *, content: Content) -> Literal["lower", "apart"] | None:
+    """What the latest shared check-in asks for: ``"lower"`` when someone's number went down
+    since their first one, ``"apart"`` when the two numbers of the latest moment differ,
+    else ``None``."""
+    points = checkins(progress, content=content)
+    if not points:
+        return None
+    moments = list(dict.fromkeys(c.exercise_id for c in points))
+    latest = [c for c in points if c.exercise_id == moments[-1]]
+    if len(moments) > 1:
+        first = {c.partner: c.value for c in points if c.exercise_id == moments[0]}
+        if any(c.value < first.get(c.partner, c.value) for c in latest):
+            return "lower"
+    if len(latest) == 2 and latest[0].value != latest[1].value:
+        return "apart"
+    return None
+
+
 # --- the speaker-listener turn timer (its rules: workshop.couple.turn_timer) ----------------------
 
 
@@ -465,8 +596,8 @@ def writing_timer(progress: CoupleProgress, *, exercise_id: str, partner: Partne
 
 def take_break(progress: CoupleProgress, *, minutes: float, now: float) -> CoupleProgress:
     """Pause everything for ``minutes`` (at least 20): every turn and writing timer stops."""
-    if minutes < MIN_BREAK_MINUTES:
-        raise ValueError(f"a break lasts at least {MIN_BREAK_MINUTES} minutes")
+    if not MIN_BREAK_MINUTES <= minutes <= MAX_BREAK_MINUTES:
+        raise ValueError(f"a break lasts from {MIN_BREAK_MINUTES} to {MAX_BREAK_MINUTES} minutes")
     new = progress.model_copy(deep=True)
     new.turns = {eid: turn_pause(turn, now=now) for eid, turn in new.turns.items()}
     for clocks in new.writing.values():

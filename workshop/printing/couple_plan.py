@@ -50,10 +50,35 @@ class PlanDocument:
     sections: tuple[PlanSection, ...]
 
 
+def optional_answers(progress: CoupleProgress, *, content: Content) -> dict[str, str]:
+    """Exercises whose shared answers the couple may add to their plan, by id, with titles:
+    everything shared before the last stage (which holds their commitments)."""
+    last_stage = content.modules[-1].id if content.modules else ""
+    found: dict[str, str] = {}
+    for module in content.modules:
+        if module.id == last_stage:
+            continue
+        for exercise in content.exercises_for(module.id):
+            if exercise.kind not in ("scale", "plan") and _shared_entries(
+                progress, exercise, Names()
+            ):
+                found[exercise.id] = exercise.title
+    return found
+
+
 def plan_document(
-    progress: CoupleProgress, *, content: Content, names: Names, today: date
+    progress: CoupleProgress,
+    *,
+    content: Content,
+    names: Names,
+    today: date,
+    answers: frozenset[str] | None = None,
 ) -> PlanDocument:
-    """Gather only what they shared (and the plan they wrote together): commitments first."""
+    """Gather only what they shared (and the plan they wrote together): commitments first.
+
+    ``answers``: the ids of earlier exercises whose shared answers they chose to add (see
+    :func:`optional_answers`); ``None`` adds them all. Commitments (their plan, the last
+    stage) and check-ins are always in."""
     last_stage = content.modules[-1].id if content.modules else ""
     commitments: list[PlanSection] = []
     closing: list[PlanSection] = []
@@ -72,9 +97,12 @@ def plan_document(
                 if entries:
                     commitments.append(PlanSection(exercise.title, entries))
                 continue
+            is_last = module.id == last_stage
+            if not is_last and answers is not None and exercise.id not in answers:
+                continue
             entries = _shared_entries(progress, exercise, names)
             if entries:
-                target = closing if module.id == last_stage else earlier
+                target = closing if is_last else earlier
                 target.append(PlanSection(exercise.title, entries))
     points = checkins(progress, content=content)
     if points:

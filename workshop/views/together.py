@@ -1,7 +1,8 @@
 """Together: a couple goes through the workshop side by side on one device, at their own pace.
 
-Everything the couple types lives in this browser session only: nothing from this page is
-written to the database or to any file on the server. Saving is a download to their device.
+Everything the couple types lives in their browser tab (and in the server's memory only
+while that tab is open): nothing from this page is written to the database or to any file
+on the server. Saving is a download to their device.
 Their words are always rendered as escaped text, and names never go into widget labels
 (labels are Markdown).
 
@@ -18,6 +19,7 @@ from datetime import date
 import streamlit as st
 
 from workshop.components.countdown import countdown
+from workshop.content.guidance import BEFORE_YOU_BEGIN, home_support_text
 from workshop.content.model import Exercise, Module, SpeakerListenerExercise
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress, Names
@@ -26,21 +28,28 @@ from workshop.printing import couple_plan
 from workshop.views.common import content, content_note, support_panel
 from workshop.views.together_answers import checkins, private
 from workshop.views.together_common import (
+    CONFIRM_WHO,
     MESSAGE,
+    NAMES,
     PROGRESS,
     change,
     current_progress,
+    forget_drafts,
+    generation,
+    keep_in_tab,
     nav,
     note,
     now,
+    prefill,
+    remember_draft,
     save_progress,
     show_message,
     sound_on,
     styled_text,
+    wipe_session,
 )
 from workshop.views.together_turns import turns
 
-NAMES = "together_names"
 UPLOAD = "together_upload"
 WIPE_ASK = "together_wipe_ask"
 BREAK_MINUTES = "together_break_minutes"
@@ -60,7 +69,7 @@ CALMING = (
 STYLE = """
 <style>
 .st-key-together button { min-height: 3rem; font-size: 1.05rem; }
-.st-key-together_cue_box { display: none; }
+.st-key-together_cue_box, [class*="st-key-tab_together_store"] { display: none; }
 .together-name { font-weight: 700; font-size: 1.15rem; margin: 0 0 0.25rem; overflow-wrap: anywhere; }
 .together-turn { font-size: clamp(1.6rem, 6vw, 2.6rem); font-weight: 700; line-height: 1.15;
   text-align: center; margin: 0.5rem 0 0.25rem; overflow-wrap: anywhere; }
@@ -68,6 +77,8 @@ STYLE = """
   overflow-wrap: anywhere; }
 .together-big { font-size: 3rem; font-weight: 700; line-height: 1.1; }
 .together-back { font-size: clamp(2rem, 8vw, 3.2rem); font-weight: 700; text-align: center; }
+.together-topic { font-size: 0.95rem; line-height: 1.4; color: rgba(49, 51, 63, 0.85);
+  margin: 0 0 0.25rem; }
 .bedrock-text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.1rem; }
 .together-note { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0;
   white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -82,10 +93,14 @@ STYLE = """
 def page() -> None:
     """The couple path: names, then every stage card by card, with the break always one tap away."""
     st.html(STYLE)
+    keep_in_tab()
     with st.container(key="together"):
         names = st.session_state.get(NAMES)
         if names is None:
             _names_screen()
+            return
+        if st.session_state.get(CONFIRM_WHO):
+            _confirm_who(names)
             return
         progress = current_progress()
         _header(progress)
@@ -106,6 +121,13 @@ def page() -> None:
             del st.session_state[f"together_note_{module.id}"]
             save_progress(evening.skip_stage(progress, content=content()))
             st.rerun()
+        if item.index == 0 and progress.stage in evening.pause_points(content()):
+            note(
+                "info",
+                "A good place to pause for tonight, if you like. To carry on another day, "
+                'open "Our plan, saving and wiping" below, save your progress, and choose '
+                "Continue from a file next time.",
+            )
         if item.kind == "slide":
             _slide(module, item.index)
             nav(progress)
@@ -124,10 +146,14 @@ def _names_screen() -> None:
     st.title("Together")
     st.markdown(
         "Go through the workshop side by side on this device, at your own pace. "
-        "Some questions you answer privately, then choose together what to show each other. "
-        "**Nothing you write is stored:** it is held only while this page is open, and "
-        "forgotten when you close it or wipe everything."
+        "Some questions you each answer privately, and choose what to show the other. "
+        "**Nothing you write is stored on our server:** this browser tab keeps it, so a "
+        "reload brings you back to the same place, and forgets it when you close the tab or "
+        "wipe everything."
     )
+    with st.container(border=True):
+        st.markdown("**Before you begin**")
+        st.text(BEFORE_YOU_BEGIN)
     with st.form("together_names_form", border=True):
         st.markdown("**What shall we call you?**")
         left, right = st.columns(2)
@@ -159,29 +185,53 @@ def _set_names() -> None:
     st.session_state[NAMES] = names
 
 
+def _confirm_who(names: Names) -> None:
+    """After continuing from a file (which holds no names): who was the first partner?"""
+    _top_bar(with_break=False)
+    show_message()
+    progress = current_progress()
+    st.subheader("Who was the first partner last time?")
+    st.markdown(
+        "Your file does not keep your names, only who was first and who was second. "
+        "So that each of you sees your own answers, say who was first."
+    )
+    hints = evening.first_words(progress, content=content())
+    for partner, label in (("A", "The first partner"), ("B", "The second partner")):
+        shown = hints[partner]
+        if shown:
+            styled_text("together-sub", f"{label} last time shared: {shown}")
+    left, right = st.columns(2)
+    for column, partner in ((left, "A"), (right, "B")):
+        with column.container(border=True):
+            styled_text("together-name", names.of(partner))
+            st.button(
+                "I was first",
+                key=f"together_first_{partner}",
+                type="primary",
+                width="stretch",
+                on_click=_first_was,
+                args=(partner,),
+            )
+
+
+def _first_was(partner: str) -> None:
+    if partner == "B":
+        save_progress(evening.swap_partners(current_progress()))
+    st.session_state[CONFIRM_WHO] = False
+
+
 def _header(progress: CoupleProgress) -> None:
     here = evening.where(progress, content=content())
-    writing = progress.answering is not None
-    _top_bar(with_break=progress.rest is None, break_waits=writing)
-    if writing and progress.rest is None:
-        st.caption("Press Done or Pass first, then take your break.")
+    _top_bar(with_break=progress.rest is None)
     st.progress(here.fraction, text=here.label)
 
 
-def _top_bar(*, with_break: bool, break_waits: bool = False) -> None:
-    """Title, Support and the break; with ``break_waits`` (a private entry is open, and its
-    unsent words would be lost) the break button shows but cannot be pressed."""
+def _top_bar(*, with_break: bool) -> None:
+    """Title, Support and the break (which can be taken at any moment: typed words wait)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown("**Together**", width="stretch")
-        support_panel()
-        if with_break and break_waits:
-            st.button(
-                "Take a break",
-                key="together_break_wait",
-                icon=":material/self_improvement:",
-                disabled=True,
-            )
-        elif with_break:
+        support_panel(home_support_text())
+        if with_break:
             _break_chooser()
 
 
@@ -205,11 +255,8 @@ def _break_chooser() -> None:
 
 def _start_break() -> None:
     minutes = st.session_state.get(BREAK_MINUTES) or evening.MIN_BREAK_MINUTES
-    save_progress(
-        evening.take_break(
-            current_progress(), minutes=max(evening.MIN_BREAK_MINUTES, minutes), now=now()
-        )
-    )
+    minutes = min(evening.MAX_BREAK_MINUTES, max(evening.MIN_BREAK_MINUTES, minutes))
+    save_progress(evening.take_break(current_progress(), minutes=minutes, now=now()))
 
 
 def _break_screen(progress: CoupleProgress) -> None:
@@ -243,11 +290,11 @@ def _break_screen(progress: CoupleProgress) -> None:
 
 
 def _slide(module: Module, index: int) -> None:
-    slide = module.slides[index]
+    title, body = module.slides[index].for_home()
     with st.container(border=True):
         st.caption(f"{module.title} · {index + 1} of {len(module.slides)}")
-        st.subheader(slide.title)
-        st.markdown(slide.body)
+        st.subheader(title)
+        st.markdown(body)
 
 
 # --- exercises ------------------------------------------------------------------------------
@@ -256,9 +303,9 @@ def _slide(module: Module, index: int) -> None:
 def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     turn_started = exercise.id in progress.turns
     if turn_started:
-        st.subheader(exercise.title)
-        with st.expander("What to talk about"):
-            st.markdown(exercise.couple_prompt)
+        # The topic stays in sight, small, while the timer runs.
+        st.markdown(f"**{exercise.title}**")
+        st.html(f'<div class="together-topic">{html.escape(exercise.couple_prompt)}</div>')
     else:
         with st.container(border=True):
             unit = "minute" if exercise.minutes == 1 else "minutes"
@@ -284,18 +331,26 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
 
 def _plan(progress: CoupleProgress, exercise: Exercise) -> None:
     saved = progress.plans.get(exercise.id, {})
-    with st.form(f"together_plan_{exercise.id}", border=True):
+    with st.container(border=True):
         for field in exercise.fields:
+            key = f"together_plan_{exercise.id}_{field.name}"
+            prefill(key, saved.get(field.name, ""))
             st.text_area(
                 field.label,
-                value=saved.get(field.name, ""),
                 placeholder=field.hint,
                 max_chars=300,
                 height=80,
-                key=f"together_plan_{exercise.id}_{field.name}",
+                key=key,
+                on_change=remember_draft,
+                args=(key,),
             )
-        st.form_submit_button(
-            "Save our plan", type="primary", width="stretch", on_click=_save_plan, args=(exercise,)
+        st.button(
+            "Save our plan",
+            key=f"together_plan_save_{exercise.id}",
+            type="primary",
+            width="stretch",
+            on_click=_save_plan,
+            args=(exercise,),
         )
     if saved:
         st.caption('Saved on this screen. It will be in "Our plan" when you download it.')
@@ -306,7 +361,10 @@ def _save_plan(exercise: Exercise) -> None:
         f.name: st.session_state.get(f"together_plan_{exercise.id}_{f.name}", "") or ""
         for f in exercise.fields
     }
+    before = current_progress()
     change(lambda p: evening.set_plan(p, exercise=exercise, values=values))()
+    if current_progress() is not before:
+        forget_drafts(f"together_plan_{exercise.id}_")
 
 
 # --- the end, and saving ---------------------------------------------------------------------
@@ -328,11 +386,26 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
     today = date.fromtimestamp(now())
     workshop = content()
 
-    def plan() -> couple_plan.PlanDocument:
-        return couple_plan.plan_document(progress, content=workshop, names=names, today=today)
-
     with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
-        st.markdown("**Our plan**: what you shared and the plan you wrote, on one page.")
+        st.markdown(
+            "**Our plan**: the plan you wrote, what you chose for this week and your "
+            "check-ins. Add earlier answers only if you both want them there."
+        )
+        optional = couple_plan.optional_answers(progress, content=workshop)
+        chosen = st.multiselect(
+            "Also put these answers in our plan",
+            list(optional),
+            format_func=lambda eid: optional.get(eid, eid),
+            key="together_plan_extra",
+            placeholder="None: commitments only",
+        )
+        extra = frozenset(chosen)
+
+        def plan() -> couple_plan.PlanDocument:
+            return couple_plan.plan_document(
+                progress, content=workshop, names=names, today=today, answers=extra
+            )
+
         with st.container(horizontal=True, gap="small"):
             st.download_button(
                 "Plan (PDF)",
@@ -386,14 +459,14 @@ def _continue_uploader() -> None:
     st.file_uploader(
         "Continue from a file",
         type=["json"],
-        key=UPLOAD,
+        key=f"{UPLOAD}_{generation()}",
         on_change=_load_file,
         max_upload_size=1,
     )
 
 
 def _load_file() -> None:
-    uploaded = st.session_state.get(UPLOAD)
+    uploaded = st.session_state.get(f"{UPLOAD}_{generation()}")
     if uploaded is None:
         return
     try:
@@ -401,9 +474,12 @@ def _load_file() -> None:
     except savefile.ProgressFileError as error:
         st.session_state[MESSAGE] = ("error", str(error))
         return
+    loaded, settled = savefile.settle(loaded, now=now())
     save_progress(loaded)
+    st.session_state[CONFIRM_WHO] = True
     label = evening.where(loaded, content=content()).label
-    st.session_state[MESSAGE] = ("success", f"Welcome back. You are at {label}.")
+    welcome = f"Welcome back. You are at {label}."
+    st.session_state[MESSAGE] = ("success", f"{welcome} {settled}" if settled else welcome)
 
 
 def _wipe() -> None:
@@ -436,7 +512,5 @@ def _cancel_wipe() -> None:
 
 
 def _wipe_all() -> None:
-    for key in list(st.session_state.keys()):
-        if str(key).startswith("together"):
-            del st.session_state[key]
+    wipe_session()
     st.session_state[MESSAGE] = ("success", "Everything from this session has been wiped.")

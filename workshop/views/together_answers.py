@@ -1,8 +1,10 @@
-"""Together: the exercises each partner answers alone, then the share-or-keep choice and the
-reveal side by side, with the check-ins chart.
+"""Together: the exercises each partner answers alone (choosing there, privately, whether to
+show their answer), then the reveal side by side, with the check-ins chart.
 
-The other partner looks away while one answers. An answer kept private is forgotten at once
-(see :mod:`workshop.couple.evening`); their words are always rendered as escaped text.
+The other partner looks away while one answers or changes their choice. Who goes first
+takes turns from one exercise to the next, or the couple swap it. A kept answer's words are
+forgotten at the reveal (see :mod:`workshop.couple.evening`); their words are always rendered
+as escaped text.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ from workshop.couple.evening import CoupleProgress, Names, Partner
 from workshop.printing.couple_plan import answer_lines
 from workshop.views.common import content, user_text
 from workshop.views.together_common import (
+    PROGRESS,
     change,
+    forget_drafts,
     nav,
+    note,
     now,
+    prefill,
+    remember_draft,
     sound_on,
     styled_text,
 )
@@ -38,10 +45,14 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     if progress.answering is not None:
         _entry(progress, exercise, names, progress.answering)
         return
-    turn = evening.next_to_answer(progress, exercise_id=eid)
+    if progress.choosing is not None:
+        _private_choice(progress, exercise, names, progress.choosing)
+        return
+    first = evening.first_partner(progress, exercise_id=eid, content=content())
+    turn = evening.next_to_answer(progress, exercise_id=eid, first=first)
     if turn is not None:
         _answered_so_far(progress, exercise, names)
-        other = "B" if turn == "A" else "A"
+        other = evening.other_partner(turn)
         with st.container(border=True):
             styled_text("together-turn", f"{names.of(turn)}'s turn")
             styled_text("together-sub", f"{names.of(other)}, please look away for a moment.")
@@ -54,9 +65,19 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
                     lambda p: evening.open_entry(p, exercise=exercise, partner=turn, now=now())
                 ),
             )
+            if not progress.answers.get(eid):
+                st.button(
+                    "Swap who goes first",
+                    key=f"together_swap_first_{eid}",
+                    type="tertiary",
+                    icon=":material/swap_horiz:",
+                    on_click=change(
+                        lambda p: evening.choose_first(p, exercise_id=eid, partner=other)
+                    ),
+                )
         nav(progress, next_label="Skip this exercise", next_primary=False)
         return
-    _share_choices(progress, exercise, names)
+    _before_reveal(progress, exercise, names)
     nav(progress, next_label="Skip this exercise", next_primary=False)
 
 
@@ -81,26 +102,55 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
             chime=sound_on(),
             label="time to write",
         )
-    with st.form(f"together_form_{eid}_{partner}", clear_on_submit=True, border=True):
+    with st.container(border=True, key=f"together_form_{eid}_{partner}"):
         _entry_widget(exercise, key)
-        st.caption("Only you see this now. Afterwards you choose whether to show it.")
-        done, skip = st.columns(2)
-        done.form_submit_button(
-            "Done", type="primary", width="stretch", on_click=_submit, args=(exercise, partner, key)
+        st.segmented_control(
+            "At the reveal",
+            SHOW_OR_KEEP,
+            default=SHOW_OR_KEEP[0],
+            required=True,
+            key=f"{key}_show",
         )
-        skip.form_submit_button(
-            "Pass",
+        st.caption("Only you see this now, and only you know which you chose.")
+        done, skip = st.columns(2)
+        done.button(
+            "Done",
+            key=f"together_done_{eid}_{partner}",
+            type="primary",
             width="stretch",
-            on_click=change(lambda p: evening.pass_answer(p, exercise_id=eid, partner=partner)),
+            on_click=_submit,
+            args=(exercise, partner, key),
+        )
+        skip.button(
+            "Pass",
+            key=f"together_pass_{eid}_{partner}",
+            width="stretch",
+            on_click=_pass,
+            args=(eid, partner, key),
         )
 
 
 def _entry_widget(exercise: Exercise, key: str) -> None:
     kind = exercise.kind
     if kind == "reflection":
-        st.text_area("Your answer", max_chars=exercise.max_chars, height=180, key=key)
+        prefill(key)
+        st.text_area(
+            "Your answer",
+            max_chars=exercise.max_chars,
+            height=180,
+            key=key,
+            on_change=remember_draft,
+            args=(key,),
+        )
     elif kind == "word":
-        st.text_input("Your word", max_chars=exercise.max_chars, key=key)
+        prefill(key)
+        st.text_input(
+            "Your word",
+            max_chars=exercise.max_chars,
+            key=key,
+            on_change=remember_draft,
+            args=(key,),
+        )
     elif kind == "scale":
         st.pills("Your number", list(range(exercise.min, exercise.max + 1)), key=key)
         st.caption(f"{exercise.min} = {exercise.min_label} · {exercise.max} = {exercise.max_label}")
@@ -119,8 +169,14 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
             st.checkbox(item, key=f"{key}_{number}")
     elif kind == "timed-writing":
         for number in range(exercise.target):
+            line = f"{key}_{number}"
+            prefill(line)
             st.text_input(
-                f"{number + 1}.", max_chars=evening.LIST_ITEM_CHARS, key=f"{key}_{number}"
+                f"{number + 1}.",
+                max_chars=evening.LIST_ITEM_CHARS,
+                key=line,
+                on_change=remember_draft,
+                args=(line,),
             )
 
 
@@ -133,38 +189,48 @@ def _entry_value(exercise: Exercise, key: str) -> object:
     return state.get(key)
 
 
+SHOW_OR_KEEP = ("Show it", "Keep it to myself")
+
+
 def _submit(exercise: Exercise, partner: Partner, key: str) -> None:
     value = _entry_value(exercise, key)
-    change(lambda p: evening.submit_answer(p, exercise=exercise, partner=partner, value=value))()
+    share = st.session_state.get(f"{key}_show", SHOW_OR_KEEP[0]) != SHOW_OR_KEEP[1]
+    change(
+        lambda p: evening.submit_answer(
+            p, exercise=exercise, partner=partner, value=value, share=share
+        )
+    )()
+    if evening.answer_of(st.session_state[PROGRESS], exercise_id=exercise.id, partner=partner):
+        forget_drafts(key)
 
 
-def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+def _pass(exercise_id: str, partner: Partner, key: str) -> None:
+    change(lambda p: evening.pass_answer(p, exercise_id=exercise_id, partner=partner))()
+    forget_drafts(key)
+
+
+def _before_reveal(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     eid = exercise.id
-    labels = {"shared": "Will share", "private": "Keeps it private", "passed": "Passed"}
     with st.container(border=True):
-        st.markdown("**You have both answered.** Would each of you like to share yours?")
-        st.caption("Either choice is fine. An answer kept private is forgotten right away.")
+        st.markdown("**You have both answered.**")
+        st.caption(
+            "Each of you chose privately whether to show yours. Changed your mind? Tap your "
+            "name's button while the other looks away."
+        )
         for partner in evening.PARTNERS:
             answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
             assert answer is not None
-            styled_text("together-name", names.of(partner))
-            if answer.status != "pending":
-                st.caption(labels[answer.status])
-                continue
-            with st.container(horizontal=True, gap="small"):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                styled_text("together-name", names.of(partner))
+                if answer.status == "passed":
+                    st.caption("Passed")
+                    continue
+                waiting = answer.status == "pending"
                 st.button(
-                    "Share",
-                    key=f"together_share_{eid}_{partner}",
-                    icon=":material/visibility:",
-                    width="stretch",
-                    on_click=change(_chooser(eid, partner, share=True)),
-                )
-                st.button(
-                    "Keep to myself",
-                    key=f"together_keep_{eid}_{partner}",
+                    "Choose what to show" if waiting else "Change my choice",
+                    key=f"together_change_{eid}_{partner}",
                     icon=":material/lock:",
-                    width="stretch",
-                    on_click=change(_chooser(eid, partner, share=False)),
+                    on_click=change(lambda p, who=partner: evening.open_choice(p, partner=who)),
                 )
         ready = evening.ready_to_reveal(progress, exercise_id=eid)
         st.button(
@@ -175,6 +241,36 @@ def _share_choices(progress: CoupleProgress, exercise: Exercise, names: Names) -
             disabled=not ready,
             on_click=change(lambda p: evening.reveal(p, exercise_id=eid)),
         )
+
+
+def _private_choice(
+    progress: CoupleProgress, exercise: Exercise, names: Names, partner: Partner
+) -> None:
+    eid = exercise.id
+    answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
+    other = evening.other_partner(partner)
+    styled_text("together-sub", f"{names.of(other)}, please look away for a moment.")
+    with st.container(border=True):
+        styled_text("together-name", f"{names.of(partner)}, only you see this")
+        if answer is not None and answer.status == "shared":
+            st.markdown("Right now, your answer **will be shown** at the reveal.")
+        elif answer is not None and answer.status == "keeping":
+            st.markdown("Right now, you **keep it to yourself**: it is forgotten at the reveal.")
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                "Show it at the reveal",
+                key=f"together_share_{eid}_{partner}",
+                icon=":material/visibility:",
+                width="stretch",
+                on_click=change(_chooser(eid, partner, share=True)),
+            )
+            st.button(
+                "Keep it to myself",
+                key=f"together_keep_{eid}_{partner}",
+                icon=":material/lock:",
+                width="stretch",
+                on_click=change(_chooser(eid, partner, share=False)),
+            )
 
 
 def _chooser(
@@ -217,8 +313,28 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
     )
 
 
+CARE = {
+    "lower": (
+        "One of your numbers is lower than at the start. That can happen when real things "
+        "come up, and it is not a failure. Be gentle with each other tonight: sit together "
+        "for a while, or do something calm. If it keeps weighing on you, the Support button "
+        "lists places to turn to."
+    ),
+    "apart": (
+        "Your numbers are different. That is common: two people can feel differently about "
+        "the same moment. If you like, ask each other gently what your number means, and "
+        "listen without correcting."
+    ),
+}
+"""A word of care for check-ins that moved apart or down, instead of a plain thank-you."""
+
+
 def checkins(progress: CoupleProgress, names: Names) -> None:
-    """The check-in numbers they shared, with a line chart once there are two moments."""
+    """The check-in numbers they shared, with a line chart once there are two moments, and a
+    word of care when a number went down or the two differ."""
+    care = evening.checkin_care(progress, content=content())
+    if care is not None:
+        note("info", CARE[care])
     points = evening.checkins(progress, content=content())
     order = list(dict.fromkeys(c.title for c in points))
     if len(order) < 2:

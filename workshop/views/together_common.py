@@ -1,8 +1,11 @@
-"""What every screen of the Together page shares: the page's clock, the couple's progress in
-the session, messages, escaped text lines and the Back/Next row.
+"""What every screen of the Together page shares: the page's clock, the couple's evening
+(kept in the browser tab, held by the server only while the tab is open), words typed but
+not yet sent, messages, escaped text lines and the Back/Next row.
 
-Everything lives in this browser session only; nothing is written to the database or to a
-file on the server.
+Nothing is written to the database or to a file on the server. The browser tab keeps the
+whole evening in its own ``sessionStorage`` (:mod:`workshop.components.tab_store`), so a
+reload comes back to the same card; the server's session is marked so that nobody can
+resume it once the tab has gone, which ends it and everything it held.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ import time
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from workshop.couple import evening
+from workshop.components.tab_store import new_ask, tab_store
+from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress
 from workshop.views.common import content
 
@@ -23,11 +29,138 @@ clock: Callable[[], float] = time.time
 PROGRESS = "together_progress"
 SOUND = "together_sound"
 MESSAGE = "together_message"
+NAMES = "together_names"
+DRAFTS = "together_drafts"
+CONFIRM_WHO = "together_confirm_who"
+NOTE_PREFIX = "together_note_"
+GENERATION = "tab_together_generation"
+"""Bumped by Wipe: the tab storage and the file uploader start again under new keys."""
+ASK = "tab_together_ask"
+READ = "tab_together_read"
 
 
 def now() -> float:
     """The page's clock reading, in epoch seconds."""
     return clock()
+
+
+def generation() -> int:
+    """How many times this tab's evening has been wiped (part of some widget keys)."""
+    return int(st.session_state.get(GENERATION, 0))
+
+
+def keep_in_tab() -> None:
+    """Hand the evening to the browser tab and, once per server session, take it back.
+
+    The first run of a session asks the tab what it kept; the browser's answer reruns the
+    page, which continues the evening from it (boxes drawn before it get their kept words).
+    Every later run writes the evening to the tab (or clears the tab when nothing is left
+    of it). Also marks this server session as one nobody can resume after the tab closes.
+
+    Without a browser (the script run bare, as in page tests) there is no tab to ask.
+    """
+    if not Runtime.exists():
+        return
+    _forget_session_when_tab_closes()
+    key = f"tab_together_store_{generation()}"
+    if not st.session_state.get(READ):
+        ask = st.session_state.setdefault(ASK, new_ask())
+        text = tab_store(key=key, ask=ask, save=None)
+        if text is None:
+            return
+        st.session_state[READ] = True
+        try:
+            kept = savefile.from_tab(text, content=content(), now=now())
+        except savefile.ProgressFileError as error:
+            st.session_state[MESSAGE] = ("warning", str(error))
+            kept = savefile.TabCopy()
+        _restore(kept)
+        return
+    copy = tab_copy()
+    empty = copy == savefile.TabCopy()
+    tab_store(key=key, ask=None, save=None if empty else savefile.to_tab(copy), wipe=empty)
+
+
+def _forget_session_when_tab_closes() -> None:
+    context = get_script_run_ctx()
+    if context is not None:
+        Runtime.instance().mark_session_nonresumable(context.session_id)
+
+
+def tab_copy() -> savefile.TabCopy:
+    """Everything of the evening this session holds, as the tab keeps it."""
+    state = st.session_state
+    notes = {
+        str(k)[len(NOTE_PREFIX) :]: str(v)
+        for k, v in state.items()
+        if str(k).startswith(NOTE_PREFIX) and v in ("continue", "skip")
+    }
+    return savefile.TabCopy(
+        progress=state.get(PROGRESS, CoupleProgress()),
+        names=state.get(NAMES),
+        drafts=dict(state.get(DRAFTS, {})),
+        notes=notes,
+        confirm_who=bool(state.get(CONFIRM_WHO, False)),
+    )
+
+
+def _restore(kept: savefile.TabCopy) -> None:
+    state = st.session_state
+    if kept == savefile.TabCopy():
+        return
+    state[PROGRESS] = kept.progress
+    if kept.names is not None:
+        state[NAMES] = kept.names
+    state[DRAFTS] = dict(kept.drafts)
+    for key, value in kept.drafts.items():
+        if key.startswith("together_") and isinstance(value, str):
+            state[key] = value  # a box drawn empty before the tab answered
+    for stage_id, choice in kept.notes.items():
+        state[f"{NOTE_PREFIX}{stage_id}"] = choice
+    state[CONFIRM_WHO] = kept.confirm_who
+
+
+def wipe_session() -> None:
+    """Forget the whole evening in this session, and have the tab forget it too."""
+    following = generation() + 1
+    for key in list(st.session_state.keys()):
+        if str(key).startswith(("together", "tab_together")):
+            del st.session_state[key]
+    st.session_state[GENERATION] = following
+    st.session_state[READ] = True
+
+
+# --- words typed but not sent yet -----------------------------------------------------------
+
+
+def draft(key: str, default: str = "") -> str:
+    """What was typed into the box ``key`` and not yet saved (``default`` when nothing)."""
+    value = st.session_state.get(DRAFTS, {}).get(key)
+    return value if isinstance(value, str) else default
+
+
+def prefill(key: str, default: str = "") -> None:
+    """Before drawing the box ``key``: give it its kept words (or ``default``) when it has
+    no value of its own yet. Draw it without ``value=`` and with ``on_change=remember_draft``."""
+    if key not in st.session_state:
+        st.session_state[key] = draft(key, default)
+
+
+def remember_draft(key: str) -> None:
+    """A box's ``on_change``: keep what was typed, so a break, Back, Next or a reload keeps it."""
+    value = st.session_state.get(key)
+    drafts = dict(st.session_state.get(DRAFTS, {}))
+    if isinstance(value, str) and value:
+        drafts[key] = value
+    else:
+        drafts.pop(key, None)
+    st.session_state[DRAFTS] = drafts
+
+
+def forget_drafts(prefix: str) -> None:
+    """Drop the unsent words of every box whose key starts with ``prefix`` (once sent)."""
+    drafts = st.session_state.get(DRAFTS, {})
+    st.session_state[DRAFTS] = {k: v for k, v in drafts.items() if not k.startswith(prefix)}
 
 
 def current_progress() -> CoupleProgress:

@@ -107,7 +107,8 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         timer=view.timer(),
         now=moment,
         key="together_turn_clock",
-        size="huge",
+        # Large, not huge: the timer, its controls and the topic fit one laptop screen.
+        size="large",
         chime=sound_on(),
         label=f"Round {phase.round} of {exercise.rounds}",
     )
