@@ -369,7 +369,11 @@ class GroupPages:
         console.get_by_label("Workshop passcode (to reopen this console)").fill(self.passcode)
         console.get_by_label("Passcode again").fill(self.passcode)
         self.click(console, "Create workshop")
-        return console, self.console_code(console)
+        code = self.console_code(console)
+        # The recovery key is shown once at the top; a counsellor saves it and puts it away.
+        self.click(console, "I have saved it")
+        expect(console.get_by_role("button", name="I have saved it")).to_have_count(0)
+        return console, code
 
     def console_code(self, console: Page) -> str:
         """The join code in the console's heading, once the console is up."""
