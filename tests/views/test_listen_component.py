@@ -9,8 +9,9 @@ from workshop.components.listen import JS, listen_data
 
 
 def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
-    data = listen_data(code="AB-12<script>", version=17, every=2, spread=0.5)
+    data = listen_data(code="AB-12<script>", version=17, every=2, spread=0.5, listening=True)
     assert data == {
+        "listening": True,
         "endpoint": "/api/wait",
         "code": "AB12script",
         "version": 17,

@@ -103,7 +103,10 @@ export default function listener(component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   let instance = instances.get(parentElement);
   if (!instance) {
-    instance = { listening: undefined, controller: null, drawnAt: Date.now() };
+    // Start from what the server last heard, so an element drawn again does not report it
+    // again (each report costs the page a run).
+    const known = typeof data.listening === "boolean" ? data.listening : undefined;
+    instance = { listening: known, controller: null, drawnAt: Date.now() };
     instances.set(parentElement, instance);
   }
   instance.data = data;

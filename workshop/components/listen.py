@@ -51,9 +51,14 @@ def endpoint() -> str:
     return f"/{base}{WAIT_PATH}" if base else WAIT_PATH
 
 
-def listen_data(*, code: str, version: int | None, every: float, spread: float) -> dict[str, Any]:
-    """What the browser receives. Pure apart from reading the base URL path."""
+def listen_data(
+    *, code: str, version: int | None, every: float, spread: float, listening: bool = False
+) -> dict[str, Any]:
+    """What the browser receives. Pure apart from reading the base URL path. ``listening``
+    is what the server last heard from the element, so an element drawn again (a full rerun
+    of the page) does not report the same thing again and cost another run."""
     return {
+        "listening": bool(listening),
         "endpoint": endpoint(),
         "code": "".join(ch for ch in code if ch.isalnum())[:12],
         "version": version if isinstance(version, int) else None,
@@ -72,7 +77,9 @@ def wait_for_change(
     (one full rerun) when the browser reports the endpoint came or went."""
     result = _mount(
         key=key,
-        data=listen_data(code=code, version=version, every=every, spread=spread),
+        data=listen_data(
+            code=code, version=version, every=every, spread=spread, listening=listening(key)
+        ),
         width="stretch",
         height="content",
         on_listening_change=lambda: None,

@@ -218,6 +218,9 @@ def _bind(code: str, offered: str) -> str:
     st.session_state.setdefault("join_phones", {})[code] = token
     if token != offered:
         st.session_state.setdefault("join_keep", {})[code] = token
+        # Joining moved the workshop's version: what this run draws from now on reads it
+        # fresh, so the page does not find itself out of date a moment later.
+        live().forget(code)
     return token
 
 
