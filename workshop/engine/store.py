@@ -439,6 +439,12 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------
 
+    def phones_joined(self, *, code: str) -> int:
+        """How many phones have joined the workshop: one small query, for the console, which
+        reads it fresh because joining does not move the version. Raises WorkshopNotFound.
+        Read-only."""
+        return self._read(lambda c: db.find_workshop(c, code).phones_joined)
+
     def version(self, *, code: str) -> int:
         """The workshop's change counter: one indexed query. An ended workshop still answers
         (its version moved when it ended), so a polling screen notices and calls
@@ -585,8 +591,8 @@ class Store:
     def join(self, *, code: str, offered: object = None, client: str = "") -> str:
         """This phone's identity in the workshop: ``offered`` when the server issued it for
         this workshop (a phone that reloaded), else a newly minted one, which adds one to
-        the workshop's phones joined (bumping its version). New identities are limited per
-        ``client`` address (see :class:`identity.JoinLimiter`): raises TooManyPhones with the
+        the workshop's phones joined (without moving its version; see :meth:`phones_joined`).
+        New identities are limited per ``client`` address (see :class:`identity.JoinLimiter`): raises TooManyPhones with the
         seconds to wait when this address had too many just now. Also WorkshopNotFound /
         WorkshopEnded."""
         secret = self._read(lambda c: db.find_workshop(c, code).secret)
@@ -598,7 +604,13 @@ class Store:
 
         def work(connection: Connection) -> str:
             row = db.find_workshop(connection, code, lock=True)
-            db.bump(connection, row.id, phones_joined=workshops.c.phones_joined + 1)
+            # Not a change any screen draws: counting a phone leaves the version alone, so a
+            # room filling up does not wake every waiting phone once per arrival.
+            connection.execute(
+                workshops.update()
+                .where(workshops.c.id == row.id)
+                .values(phones_joined=workshops.c.phones_joined + 1)
+            )
             return identity.mint(row.secret)
 
         return self._write(work)

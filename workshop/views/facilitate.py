@@ -357,7 +357,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
             st.caption(exercise.group_prompt)
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
-    _people_count(results, state.phones_joined)
+    _people_count(results, store().phones_joined(code=code))
     revealed = prompt_id in state.revealed
     if prompt_id in state.taken_down and not revealed:
         st.warning(
