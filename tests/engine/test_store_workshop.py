@@ -356,7 +356,6 @@ CHANGES = [
     ("go_to_stage", lambda s, c, k: s.go_to_stage(code=c, key=k, index=1)),
     ("set_slide", lambda s, c, k: s.set_slide(code=c, key=k, index=2)),
     ("set_prompt", lambda s, c, k: s.set_prompt(code=c, key=k, prompt_id="barrier")),
-    ("join", lambda s, c, k: s.join(code=c)),
     ("submit_reflection", lambda s, c, k: send(s, c, "a")),
     ("submit again", lambda s, c, k: send(s, c, "b")),
     ("submit a third", lambda s, c, k: send(s, c, "c")),
@@ -388,6 +387,16 @@ def test_every_change_bumps_the_version_by_one(any_store, clock, new_workshop):
         change(any_store, code, key)
         assert any_store.version(code=code) == before + 1, name
         clock.advance(1)
+
+
+def test_a_phone_joining_is_counted_without_moving_the_version(any_store, new_workshop):
+    """Screens redraw when the version moves; a room filling up must not wake them all."""
+    code = new_workshop(any_store).code
+    before = any_store.version(code=code)
+    for _ in range(3):
+        any_store.join(code=code)
+    assert any_store.version(code=code) == before
+    assert any_store.phones_joined(code=code) == 3
 
 
 def test_what_changes_nothing_leaves_the_version_alone(any_store, new_workshop):
