@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from tests.e2e.own_loop import in_own_loop
 from workshop.engine.errors import StorageUnavailable
 from workshop.server.watcher import VersionWatcher
 
@@ -40,7 +41,7 @@ def test_a_hundred_waiters_on_one_workshop_cost_one_query_a_round(store, new_wor
         runner.cancel()
         return version, answers
 
-    version, answers = asyncio.run(scenario())
+    version, answers = in_own_loop(scenario())
 
     assert answers == [version] * 100
     assert reads.queries <= 1 + 7  # the first look, then about five rounds in one second
@@ -57,7 +58,7 @@ def test_nothing_is_read_while_nobody_waits(store, new_workshop):
         await asyncio.sleep(0.5)
         runner.cancel()
 
-    asyncio.run(scenario())
+    in_own_loop(scenario())
 
     assert reads.queries == 1
 
@@ -80,7 +81,7 @@ def test_waiters_are_woken_when_the_version_moves(store, new_workshop):
         runner.cancel()
         return version, answers, time.monotonic() - changed
 
-    version, answers, took = asyncio.run(scenario())
+    version, answers, took = in_own_loop(scenario())
 
     assert answers == [store.version(code=created.code)] * 3
     assert answers[0] != version
@@ -102,7 +103,7 @@ def test_waiters_hear_none_when_the_workshop_is_deleted(store, new_workshop, clo
         runner.cancel()
         return answer, await watcher.known(created.code)
 
-    assert asyncio.run(scenario()) == (None, None)
+    assert in_own_loop(scenario()) == (None, None)
 
 
 def test_a_database_away_for_a_moment_leaves_waiters_waiting(store, new_workshop):
@@ -123,7 +124,7 @@ def test_a_database_away_for_a_moment_leaves_waiters_waiting(store, new_workshop
         runner.cancel()
         return still_waiting, answer
 
-    still_waiting, answer = asyncio.run(scenario())
+    still_waiting, answer = in_own_loop(scenario())
 
     assert still_waiting
     assert answer == store.version(code=created.code)
@@ -137,7 +138,7 @@ def test_many_first_askers_share_one_read(store, new_workshop):
     async def scenario():
         return await asyncio.gather(*(watcher.known(code) for _ in range(50)))
 
-    answers = asyncio.run(scenario())
+    answers = in_own_loop(scenario())
 
     assert set(answers) == {store.version(code=code)}
     assert reads.queries == 1
