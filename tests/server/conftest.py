@@ -1,7 +1,7 @@
 """A real Bedrock server (``bedrock serve``) on a free port, for tests over HTTP.
 
-``bedrock_server(database_url) -> Server``: starts ``python -m workshop.cli serve`` from a
-folder outside the project, waits until Streamlit answers, and stops it after the test.
+``bedrock_server(database_url, **settings) -> Server``: starts ``python -m workshop.cli serve`` from a
+folder outside the project (``settings`` are extra environment variables), waits until Streamlit answers, and stops it after the test.
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def free_port() -> int:
 def bedrock_server(tmp_path) -> Iterator[Callable[[str], Server]]:
     started: list[Server] = []
 
-    def start(database_url: str) -> Server:
+    def start(database_url: str, **settings: str) -> Server:
         port = free_port()
         log_path = tmp_path / f"server-{port}.log"
-        env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO)}
+        env = {**os.environ, **settings, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO)}
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(
                 [sys.executable, "-m", "workshop.cli", "serve", "--server.port", str(port)]

@@ -142,3 +142,58 @@ def test_many_first_askers_share_one_read(store, new_workshop):
 
     assert set(answers) == {store.version(code=code)}
     assert reads.queries == 1
+
+
+def test_on_postgresql_a_change_from_another_server_wakes_waiters_long_before_the_round(
+    pg_url, new_workshop
+):
+    """The round is a minute; the database's notice of a commit on another server wakes the
+    waiters at once."""
+    import threading
+
+    from workshop.engine.store import Store
+
+    here, elsewhere = Store(pg_url), Store(pg_url)
+    created = new_workshop(elsewhere)
+    reads = CountingReads(here)
+    watcher = VersionWatcher(reads, every=60)
+    stopping = threading.Event()
+
+    async def scenario():
+        version = await watcher.known(created.code)
+        loop = asyncio.get_running_loop()
+        listener = threading.Thread(
+            target=here.listen_for_changes,
+            args=(lambda: loop.call_soon_threadsafe(watcher.nudge), stopping.is_set),
+            kwargs={"every": 0.2},
+        )
+        listener.start()
+        runner = asyncio.create_task(watcher.run())
+        waiting = asyncio.create_task(watcher.wait(created.code, seen=version, hold=30))
+        await asyncio.sleep(1.0)  # the listener is listening, the first round is done
+        rounds_before = reads.queries
+        await asyncio.to_thread(
+            elsewhere.next_stage, code=created.code, key=created.facilitator_key
+        )
+        changed = time.monotonic()
+        answer = await waiting
+        took = time.monotonic() - changed
+        runner.cancel()
+        stopping.set()
+        await asyncio.to_thread(listener.join, 5)
+        return version, answer, took, reads.queries - rounds_before, listener.is_alive()
+
+    try:
+        version, answer, took, rounds, still_listening = in_own_loop(scenario())
+    finally:
+        here.close()
+        elsewhere.close()
+
+    assert answer == version + 1
+    assert took < 5.0  # not the 60 s round: the notice woke it
+    assert rounds <= 3
+    assert not still_listening  # stops when asked
+
+
+def test_sqlite_has_no_notices_and_the_listener_returns_at_once(store):
+    assert store.listen_for_changes(lambda: None, lambda: False) is False

@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -37,6 +37,9 @@ from workshop.engine.errors import (
 T = TypeVar("T")
 
 DEFAULT_URL = "sqlite:///data/bedrock.db"
+
+CHANGES_CHANNEL = "bedrock_changes"
+"""PostgreSQL notification channel on which a committed change to any workshop is announced."""
 
 # ---------------------------------------------------------------------------------------------
 # URLs and engines
@@ -608,12 +611,55 @@ def facilitator_workshop(
 
 
 def bump(connection: Connection, workshop_id: int, **values: object) -> None:
-    """Set ``values`` on the workshop row and add one to its version."""
-    connection.execute(
+    """Set ``values`` on the workshop row and add one to its version. On PostgreSQL the same
+    statement announces the change to every server listening (:func:`listen_for_changes`),
+    delivered when the transaction commits."""
+    statement = (
         workshops.update()
         .where(workshops.c.id == workshop_id)
         .values(version=workshops.c.version + 1, **values)
     )
+    if not is_sqlite(connection):
+        statement = statement.returning(sa.func.pg_notify(CHANGES_CHANNEL, ""))
+    connection.execute(statement)
+
+
+def announce_change(connection: Connection) -> None:
+    """Tell every server listening that some workshop changed (PostgreSQL; delivered at
+    commit). The notice carries nothing: listeners read the versions they wait on."""
+    if not is_sqlite(connection):
+        connection.execute(sa.select(sa.func.pg_notify(CHANGES_CHANNEL, "")))
+
+
+def listen_for_changes(
+    engine: Engine, changed: Callable[[], None], stop: Callable[[], bool], *, every: float = 1.0
+) -> bool:
+    """On PostgreSQL, call ``changed()`` each time a transaction that changed a workshop
+    commits, on any server, until ``stop()`` is true (checked every ``every`` seconds).
+    Holds one connection of its own, outside the pool. Returns False at once on SQLite
+    (one server owns the file and sees its own changes); raises StorageUnavailable when the
+    connection is lost, so the caller can try again."""
+    if is_sqlite(engine):
+        return False
+    pooled = engine.raw_connection()
+    listener = pooled.driver_connection
+    pooled.detach()  # held for as long as the server runs: not the pool's to share
+    try:
+        listener.autocommit = True
+        listener.execute(f"LISTEN {CHANGES_CHANNEL}")
+        while not stop():
+            if any(True for _ in listener.notifies(timeout=every)):
+                changed()
+        return True
+    except DBAPIError as error:
+        raise StorageUnavailable() from error
+    except Exception as error:  # psycopg's own errors, outside SQLAlchemy's wrapping
+        if type(error).__module__.startswith("psycopg"):
+            raise StorageUnavailable() from error
+        raise
+    finally:
+        with suppress(Exception):
+            listener.close()
 
 
 def find_prompt(connection: Connection, workshop_id: int, prompt_id: object) -> Row:

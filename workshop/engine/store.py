@@ -118,6 +118,14 @@ class Store:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def listen_for_changes(
+        self, changed: Callable[[], None], stop: Callable[[], bool], *, every: float = 1.0
+    ) -> bool:
+        """Call ``changed()`` whenever any server commits a change to a workshop, until
+        ``stop()`` (PostgreSQL's LISTEN; see :func:`db.listen_for_changes`). Returns False
+        at once when the database cannot announce changes (SQLite)."""
+        return db.listen_for_changes(self.engine, changed, stop, every=every)
+
     # -- helpers --------------------------------------------------------------------------
 
     def _key(self, secret: str, label: str) -> str:
@@ -771,6 +779,7 @@ class Store:
             if ids:
                 db.delete_rows(connection, ids)
                 connection.execute(workshops.delete().where(workshops.c.id.in_(ids)))
+                db.announce_change(connection)
             return len(ids)
 
         deleted = self._write(work)

@@ -1,9 +1,12 @@
 """One watcher per server process: reads the version of every workshop a screen is waiting
-on, once a second in one query, and wakes the waiting connections when it moved.
+on, once a second in one query, and wakes the waiting connections when it moved. On
+PostgreSQL the database also says when any server committed a change (LISTEN/NOTIFY), and the
+watcher reads at once instead of at the end of its second.
 
 However many phones and projectors wait on one server, the database sees one small query a
 second from it (none while nobody waits), so a phone that has nothing new to show costs no
-query and no script run. A change made on another server is seen within the same second.
+query and no script run. A change made on another server is seen within the same second,
+or at once on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ log = logging.getLogger(__name__)
 
 GONE = None
 """The version reported for a workshop that no longer exists (deleted after it ended)."""
+SOONEST = 0.05
+"""The shortest pause between two rounds, however often the database says something
+changed: a burst of changes (a room of phones sending at once) costs a few rounds, not one
+each."""
 
 
 @dataclass
@@ -54,6 +61,7 @@ class VersionWatcher:
         self._clock = clock
         self._watched: dict[str, _Watched] = {}
         self._first_reads: dict[str, asyncio.Future[int | None]] = {}
+        self._nudged = asyncio.Event()
         self.rounds = 0
         """How many rounds have read the database (for tests and the benchmark)."""
 
@@ -134,13 +142,25 @@ class VersionWatcher:
             if version is GONE:
                 del self._watched[code]
 
+    def nudge(self) -> None:
+        """Read the next round now instead of at the end of the second: the database said
+        something changed. Call from the watcher's own event loop (from another thread, via
+        ``loop.call_soon_threadsafe``). Nudges within :data:`SOONEST` of a round share the
+        next one."""
+        self._nudged.set()
+
     async def run(self) -> None:
-        """Read a round every ``every`` seconds until cancelled."""
+        """Read a round every ``every`` seconds, or soon after a :meth:`nudge`, until
+        cancelled."""
         while True:
             started = self._clock()
+            self._nudged.clear()
             try:
                 await self.read_once()
             except Exception as error:  # never let one bad round stop every screen's updates
                 # Only the kind of error: its text could carry the join codes asked about.
                 log.warning("reading workshop versions failed (%s)", type(error).__name__)
-            await asyncio.sleep(max(0.05, self.every - (self._clock() - started)))
+            await asyncio.sleep(SOONEST)
+            with suppress(TimeoutError):
+                left = self.every - (self._clock() - started)
+                await asyncio.wait_for(self._nudged.wait(), timeout=max(0.0, left))
