@@ -3,14 +3,13 @@ connection (a new browser session), all from one address. No browser needed."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 from websockets.asyncio.client import connect
 
 from bench.load import _connect, read_run, rerun_message
 from tests.conftest import PLAN
+from tests.e2e.own_loop import in_own_loop
 from workshop.engine.privacy import new_code
 from workshop.engine.store import Store
 
@@ -42,9 +41,7 @@ def _guess_in_new_sessions(
     async def main() -> list[list[str]]:
         return [await _join(ws_url, c, a) for c, a in zip(codes, addresses, strict=True)]
 
-    # The harness needs an event loop of its own thread (browser tests may hold this one).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+    return in_own_loop(main())
 
 
 def test_a_new_session_for_every_guess_still_gets_throttled(run_app):

@@ -4,12 +4,10 @@ own websocket, telling the server the page's address the way a browser does."""
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from bench.load import _connect, read_run
+from tests.e2e.own_loop import in_own_loop
 
 WARNING = "Anyone who can reach this server can create workshops"
 
@@ -26,8 +24,7 @@ def _home_page(port: int, url: str) -> str:
             assert not drawn.errors, drawn.errors
             return " ".join(drawn.texts)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+    return in_own_loop(main())
 
 
 def test_a_public_server_without_an_organiser_passcode_says_so(run_app):
