@@ -103,6 +103,22 @@ def pg_url(pg_admin) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_database_url(pg_admin) -> Iterator[str]:
+    """The URL of a PostgreSQL database of its own, dropped after the test: for what other
+    sessions in a shared database would disturb. VACUUM keeps any dead row version that a
+    transaction open in the same database might still see, so another test run sharing the
+    test database would leave deleted rows in its pages."""
+    name = f"bedrock_test_{uuid.uuid4().hex[:12]}"
+    with pg_admin.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield pg_admin.url.set(database=name).render_as_string(hide_password=False)
+    with pg_admin.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def pg_store(pg_url, clock) -> Iterator[Store]:
     """A store on a fresh PostgreSQL schema."""
     opened = Store(pg_url, clock=clock)

@@ -198,10 +198,21 @@ def row_versions_holding(store: Store, markers: list[bytes]) -> list[str]:
 
 
 def test_on_postgresql_ending_or_purging_leaves_no_row_version_with_the_text(
-    pg_store, pg_admin, clock, new_workshop
+    pg_database_url, clock, new_workshop
 ):
-    with pg_admin.begin() as connection:
+    # A database of its own: nobody else's open transaction can keep a deleted row visible.
+    engine = sa.create_engine(pg_database_url)
+    with engine.begin() as connection:
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public")
+    engine.dispose()
+    pg_store = Store(pg_database_url, clock=clock)
+    try:
+        _end_and_purge_and_look(pg_store, clock, new_workshop)
+    finally:
+        pg_store.close()
+
+
+def _end_and_purge_and_look(pg_store: Store, clock, new_workshop) -> None:
     question = PromptSpec(id="barrier", kind="reflection", title="Long", max_chars=8000)
     ended = new_workshop(
         pg_store,
