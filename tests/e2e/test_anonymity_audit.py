@@ -172,7 +172,7 @@ def looks_like_a_moment(value: Any) -> bool:
 def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
     run_app, group, desktop, phone, projector
 ) -> None:
-    app = run_app("app.py")
+    app = run_app("server.py")
     urls: list[str] = []
 
     def recorded(factory):

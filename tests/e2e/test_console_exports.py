@@ -15,7 +15,7 @@ LAPTOP = {"viewport": {"width": 1440, "height": 900}, "accept_downloads": True}
 
 @pytest.fixture(scope="module")
 def app(run_app):
-    return run_app("app.py")
+    return run_app("server.py")
 
 
 def test_the_console_exports_what_the_room_saw_then_ends_the_workshop(

@@ -38,7 +38,7 @@ def stored_values(url: str) -> list[object]:
 def test_a_reloaded_phone_changes_its_answer_and_another_phone_is_another_person(
     run_app, group, desktop, phone, shot
 ) -> None:
-    app = run_app("app.py")
+    app = run_app("server.py")
     console, code = group.create(desktop(), app)
     group.ask(console, SCALE)
     store = Store(app.database_url)

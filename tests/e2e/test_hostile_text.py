@@ -69,7 +69,7 @@ SUPPORT = f"Call <i>us</i> on **0123** ![s](http://{ELSEWHERE}/s.png)"
 
 @pytest.fixture(scope="module")
 def app(run_app):
-    return run_app("app.py")
+    return run_app("server.py")
 
 
 class Watch:

@@ -20,8 +20,8 @@ def test_a_phone_on_one_server_reaches_the_console_on_another_and_the_wall_on_th
     run_app, pg_url, group, desktop, phone, projector, page_errors
 ) -> None:
     env = {"DATABASE_URL": pg_url}
-    server_a = run_app("app.py", env=env)
-    server_b = run_app("app.py", env=env)
+    server_a = run_app("server.py", env=env)
+    server_b = run_app("server.py", env=env)
     assert server_a.port != server_b.port
 
     # The facilitator works on server B; the projector and the phones are served by A.
