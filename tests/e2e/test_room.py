@@ -97,6 +97,35 @@ def test_ending_the_workshop_reaches_every_open_phone_within_seconds(
     shot(writing, "room-phone-ended")
 
 
+def test_ticking_the_end_box_keeps_the_popover_open_and_reopen_says_the_workshop_ended(
+    app, desktop, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    # Just signed in again: the console's first run draws a little more than the next one.
+    group.reopen(console, app, code)
+    console.get_by_role("button", name="End workshop").click()
+    console.get_by_text("I have exported what I need").click()
+    end = console.get_by_role("button", name="End and delete everything")
+    # The tick reruns the console: the popover stays open, its button now on.
+    expect(end).to_be_enabled(timeout=LIVE_MS)
+    shot(console, "room-console-end-ticked")
+    end.click()
+    expect(console.get_by_text("Workshop ended; its data is deleted.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    # Trying the ended workshop's code: the answer shows at once, on the tab it was asked on.
+    console.get_by_role("tab", name="Reopen a workshop").click()
+    console.get_by_label("Workshop code").fill(code)
+    console.get_by_label("Workshop passcode", exact=True).fill(group.passcode)
+    group.click(console, "Open the console")
+    expect(console.get_by_text("That workshop has ended and its data was deleted.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(console.get_by_role("tab", name="Reopen a workshop")).to_have_attribute(
+        "aria-selected", "true"
+    )
+
+
 WALL_WARNING = "Phones can't open this link"
 
 

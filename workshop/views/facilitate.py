@@ -61,9 +61,12 @@ def page() -> None:
         _console(code, key)
         return
     st.title("Run a group workshop")
+    # One slot for the note, drawn or not: the tabs below keep their place in the page, so
+    # the tab someone chose stays chosen (with its message) when the note goes away.
     flash = st.session_state.pop("fac_flash", None)
-    if flash:
-        st.info(flash)
+    with st.container():
+        if flash:
+            st.info(flash)
     new, reopen = st.tabs(["New workshop", "Reopen a workshop"])
     with new:
         signin.new_workshop()
@@ -93,9 +96,13 @@ def _act(action, **kwargs) -> None:
 def _console(code: str, key: str) -> None:
     st.set_page_config(layout="wide")
     st.html(CONSOLE_CSS)
+    # What shows only now and then (the scroll to the top, the recovery key, a message) goes
+    # in one slot that is always there: everything below keeps its place from one run to the
+    # next, so an open popover (End workshop) is not drawn afresh, closed, when it goes.
+    notices = st.container()
     if st.session_state.pop("fac_scroll_top", False):
         # The sign-in form ended below the fold; the console starts at its top.
-        st.html(signin.SCROLL_TO_TOP, unsafe_allow_javascript=True)
+        notices.html(signin.SCROLL_TO_TOP, unsafe_allow_javascript=True)
     try:
         store().check_facilitator(code=code, key=key)
         state = live().state(code)
@@ -110,10 +117,11 @@ def _console(code: str, key: str) -> None:
         return
     now = time.time()
     s = store()
-    signin.recovery_notice()
-    flash = st.session_state.pop("fac_flash", None)
-    if flash:
-        st.warning(flash)
+    with notices:
+        signin.recovery_notice()
+        flash = st.session_state.pop("fac_flash", None)
+        if flash:
+            st.warning(flash)
 
     head = st.columns([3, 1, 1, 1], vertical_alignment="center")
     # The title is the facilitator's own text: shown as text, never as Markdown.
