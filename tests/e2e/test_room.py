@@ -373,6 +373,36 @@ def test_a_phone_whose_text_is_already_on_the_wall_is_not_told_it_waits(
     expect(first.get_by_text(HELD)).to_be_visible()
 
 
+def test_a_reloaded_phone_says_what_it_already_sent(app, desktop, phone, group, shot) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.ask(console, "Opening check-in")
+    page = group.join(phone(), app, code)
+    group.click(page, "Send")
+    expect(page.get_by_text("Sent, anonymously.")).to_be_visible(timeout=LIVE_MS)
+    page.reload()
+    expect(page.get_by_text("You've answered this one from this phone already")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(group.answers(console)).to_have_text("fewer than 3", timeout=LIVE_MS)
+
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    group.send(page, "Written before the reload.")
+    group.send(page, "And a second thought.")
+    page.reload()
+    expect(
+        page.get_by_text("You've sent 2 answers to this question from this phone. Thank you.")
+    ).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_label("Your answer (anonymous)")).to_have_count(0)
+    shot(page, "room-phone-reloaded")
+    # It can still send another, and it still counts as one person.
+    group.click(page, "Send another")
+    expect(page.get_by_label("Your answer (anonymous)")).to_be_visible()
+    expect(page.get_by_text("You've answered this one")).to_have_count(0)
+    expect(console.get_by_text("Moderate (2)")).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("answers from 1 person")).to_be_visible()
+
+
 def ask_private(console, title: str) -> None:
     """Put an exercise that collects nothing on the phones."""
     console.get_by_text(title, exact=True).click()

@@ -653,6 +653,13 @@ class Store:
             partial(responses.answer, code=code, prompt_id=prompt_id, token=token, value=value)
         )
 
+    def sent_by(self, *, code: str, prompt_id: str, token: object) -> int:
+        """How many answers this phone (``token``) sent to the prompt: its texts, or 1 for
+        an answer it gave to a scale, choice or ranking; 0 for none or a token the server did
+        not issue. Read from the phone's marker alone, so a reloaded phone can say what it
+        sent; nothing new is stored. Read-only."""
+        return self._read(partial(responses.sent_by, code=code, prompt_id=prompt_id, token=token))
+
     def response_count(self, *, code: str, prompt_id: str) -> int:
         """Visible reflections (texts, however many people wrote them), or answers (one per
         browser), on a prompt. The reveal threshold counts people instead: see
