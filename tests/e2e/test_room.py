@@ -543,6 +543,22 @@ def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_project
     shot(screen, "room-screen-wall-pages")
     assert seen == set(WALL_TEXTS)
 
+    # The console turns the projector's page itself, holds it there, and says which is up.
+    on_screen = console.get_by_text(re.compile(r"^On screen now: "))
+    expect(on_screen).to_contain_text("turning every 10 s")
+    group.click(console, "Page ▶")
+    expect(on_screen).to_contain_text("held here", timeout=LIVE_MS)
+    held = re.search(r"Cards .* of \d+", on_screen.inner_text()).group(0)
+    expect(indicator).to_have_text(held, timeout=LIVE_MS)
+    group.click(console, "◀ Page")
+    expect(on_screen).not_to_contain_text(held, timeout=LIVE_MS)
+    before = re.search(r"Cards .* of \d+", on_screen.inner_text()).group(0)
+    expect(indicator).to_have_text(before, timeout=LIVE_MS)
+    assert before != held
+    shot(console, "room-console-wall-held")
+    group.click(console, "Turn by time")
+    expect(on_screen).to_contain_text("turning every 10 s", timeout=LIVE_MS)
+
 
 def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_texts(
     app, desktop, group, shot

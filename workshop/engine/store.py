@@ -523,6 +523,7 @@ class Store:
                 slide_index=row.slide_index,
                 phones_joined=row.phones_joined,
                 taken_down=frozenset(p.prompt_id for p in prompt_rows if p.taken_down),
+                wall_page=row.wall_page,
             )
 
         return self._read(work)
@@ -552,6 +553,13 @@ class Store:
         """Show slide ``index`` (from 0) of the current stage; pages keep it within the
         stage's slides. Bumps the version when it changes."""
         self._act(code, key, partial(console.slide, index=console.whole(index)))
+
+    def set_wall_page(self, *, code: str, key: str, page: int | None) -> None:
+        """Hold page ``page`` (from 0) of a long wall on the projector, or None: let the
+        pages turn by time again. Another stage or prompt lets them turn again too. Bumps the
+        version when it changes."""
+        held = None if page is None else console.whole(page)
+        self._act(code, key, partial(console.wall_page, page=held))
 
     def set_prompt(self, *, code: str, key: str, prompt_id: str | None) -> None:
         """Put a prompt on everyone's phone (None: none). A change takes every revealed

@@ -19,7 +19,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.printing.wall import DEFAULT_TURN_SECONDS
+from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
 from workshop.views import console_export, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
@@ -388,8 +388,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
     ):
         _act(s.reveal, prompt_id=prompt_id)
     if revealed and results.reflections:
-        turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
-        st.caption(results_view.wall_summary(results.reflections, turn_seconds=turn))
+        _wall_pages(state, results.reflections)
     # What the phones show, below the count and Reveal, which are used more often.
     if exercise is not None:
         st.caption(exercise.group_prompt)
@@ -397,6 +396,34 @@ def _live_responses(code: str, prompt_id: str) -> None:
         _moderation(code, key, prompt_id)
     # The texts are in the moderation list above: no second copy of them as cards.
     results_view.show(results, spec, opening=opening, cards=False)
+
+
+def _wall_pages(state: WorkshopState, texts: list[str]) -> None:
+    """How the wall fits the projector and, for a long one, which page is up, with buttons
+    that turn the projector's page (and hold it there) or let the pages turn by time."""
+    s = store()
+    turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
+    st.caption(results_view.wall_summary(texts))
+    pages = wall_pages(texts)
+    if len(pages) <= 1:
+        return
+    held = state.wall_page
+    number = page_on_screen(len(pages), held=held, now=time.time(), turn_seconds=turn)
+    how = "held here" if held is not None else f"turning every {turn:g} s"
+    st.caption(f"On screen now: {results_view.wall_position(pages, number)} · {how}")
+    back, ahead, timed = st.columns(3)
+    if back.button("◀ Page", key="fac_wall_back", width="stretch"):
+        _act(s.set_wall_page, page=(number - 1) % len(pages))
+    if ahead.button("Page ▶", key="fac_wall_ahead", width="stretch"):
+        _act(s.set_wall_page, page=(number + 1) % len(pages))
+    if timed.button(
+        "Turn by time",
+        key="fac_wall_timed",
+        width="stretch",
+        disabled=held is None,
+        help="The pages turn by themselves again, one every few seconds (Projector settings).",
+    ):
+        _act(s.set_wall_page, page=None)
 
 
 def _people_count(results, phones_joined: int) -> None:

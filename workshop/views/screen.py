@@ -141,7 +141,12 @@ def _screen(code: str) -> None:
             spec = state.prompts[prompt]
             st.header(spec.title)
             results_view.show(
-                results, spec, big=True, opening=opening, turn_seconds=_turn_seconds()
+                results,
+                spec,
+                big=True,
+                opening=opening,
+                turn_seconds=_turn_seconds(),
+                held=state.wall_page,
             )
             return
         if module and module.content_note and state.slide_index == 0:
