@@ -126,6 +126,62 @@ def test_ticking_the_end_box_keeps_the_popover_open_and_reopen_says_the_workshop
     )
 
 
+def luminance(css: str) -> float:
+    """The relative luminance of a CSS ``rgb(...)`` colour (WCAG 2)."""
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_on_white(css: str) -> float:
+    return 1.05 / (luminance(css) + 0.05)
+
+
+TEXT_LOOK = "e => [parseFloat(getComputedStyle(e).fontSize), getComputedStyle(e).color]"
+SLIDE_BOTTOM = """() => Math.max(...[...document.querySelectorAll('.st-key-bedrock_slide li')]
+  .map(e => e.getBoundingClientRect().bottom))"""
+
+
+def test_the_projector_reads_from_the_back_of_the_room_and_closes_with_care(
+    app, desktop, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    screens = {
+        1080: group.screen(projector(), console),
+        720: group.screen(projector(viewport={"width": 1280, "height": 720}), console),
+    }
+    for height, screen in screens.items():
+        line = screen.get_by_text("Stage 2 of 8 · What is emotional connection?", exact=True)
+        expect(line).to_be_visible(timeout=LIVE_MS)
+        size, color = line.evaluate(TEXT_LOOK)
+        assert size >= height / 36, f"the stage line is {size}px high on a {height}px screen"
+        assert contrast_on_white(color) >= 4.5, color
+        # The slide uses the screen: its bullets reach well into its lower half.
+        assert screen.evaluate(SLIDE_BOTTOM) > 0.6 * height
+        body = screen.locator(".st-key-bedrock_slide li").first
+        assert body.evaluate(TEXT_LOOK)[0] >= height / 30
+        shot(screen, f"room-screen-slide-{height}")
+
+    end_workshop(console)
+    for height, screen in screens.items():
+        expect(screen.get_by_role("heading", name="Thank you for coming")).to_be_visible(
+            timeout=LIVE_MS
+        )
+        for said in (
+            "it grows in small moments",
+            "Everything typed on your phones tonight has now been deleted",
+            "Where to find support",
+            "Talk to the counsellor running your session",  # the workshop's support text
+            "not a crisis service",
+        ):
+            expect(screen.get_by_text(said)).to_be_visible()
+        closing = screen.locator(".bedrock-closing")
+        size, color = closing.evaluate(TEXT_LOOK)
+        assert size >= height / 30 and contrast_on_white(color) >= 4.5
+        shot(screen, f"room-screen-ended-{height}")
+
+
 WALL_WARNING = "Phones can't open this link"
 
 
