@@ -654,3 +654,65 @@ def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_text
     height = console.get_by_test_id("stMain").evaluate("e => e.scrollHeight")
     assert height < 1400, f"the console grew to {height} px"
     shot(console, "room-console-revealed-40")
+
+
+ROOM = [
+    # (stage title, the exercise put on the phones, what a phone shows for it)
+    ("Welcome and ground rules", "Opening check-in", "Your answer"),
+    ("What is emotional connection?", "A time I felt understood", "Your answer (anonymous)"),
+    ("Why it matters in a relationship", "What makes closeness feel close", "Choose one"),
+    ("Building emotional connection", "What already helps us", "Nothing to send"),
+    ("Why is emotional connection important?", "What matters most right now", "Tap them"),
+    ("How to cultivate emotional connection", "Our weekly time together", "What will we do?"),
+    ("Overcoming barriers to emotional connection", "Which barrier resonates most", "Choose one"),
+    ("Bringing it together", "Closing check-in", "Your answer"),
+]
+COLLECTS_NOTHING = {"What already helps us", "Our weekly time together"}
+
+
+def test_a_room_of_five_phones_follows_all_eight_stages_on_phones_and_projector(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    screen = group.screen(projector(), console)
+    phones = [group.join(phone(), app, code) for _ in range(5)]
+    for number, (stage, exercise, shown) in enumerate(ROOM, start=1):
+        if number > 1:
+            group.stage(console, number)
+        if exercise in COLLECTS_NOTHING:
+            ask_private(console, exercise)
+        else:
+            group.ask(console, exercise)
+        expect(screen.get_by_text(f"Stage {number} of 8 · {stage}", exact=True)).to_be_visible(
+            timeout=LIVE_MS
+        )
+        expect(screen.get_by_role("heading", name=f"On your phone: {exercise}")).to_be_visible()
+        for page in phones:
+            if stage.startswith("Overcoming"):  # the sensitive stage: its note comes first
+                expect(page.get_by_text("Before this part")).to_be_visible(timeout=LIVE_MS)
+                group.click(page, "Continue")
+            expect(page.get_by_role("heading", name=exercise)).to_be_visible(timeout=LIVE_MS)
+            expect(page.get_by_text(shown).first).to_be_visible()
+        if number in (1, 8):  # both check-ins, from three phones
+            for page in phones[:3]:
+                group.click(page, "Send")
+                expect(page.get_by_text("Sent, anonymously.")).to_be_visible(timeout=LIVE_MS)
+            expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+            expect(console.get_by_text("answers from 3 people · 5 phones joined")).to_be_visible()
+    shot(phones[0], "room-phone-scale")
+
+    # The closing check-in beside the opening one, on the wall and on every phone.
+    group.click(console, "Reveal to the room")
+    expect(screen.get_by_text(re.compile(r"at the opening, .* now"))).to_be_visible(timeout=LIVE_MS)
+    for page in phones:
+        expect(page.get_by_text("The answers are up on the screen now.")).to_be_visible(
+            timeout=LIVE_MS
+        )
+    shot(screen, "room-screen-checkins")
+
+    end_workshop(console)
+    expect(screen.get_by_role("heading", name="Thank you for coming")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    for page in phones:
+        expect(page.get_by_text("This workshop has ended")).to_be_visible(timeout=LIVE_MS)
