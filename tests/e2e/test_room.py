@@ -693,6 +693,10 @@ def test_a_room_of_five_phones_follows_all_eight_stages_on_phones_and_projector(
                 group.click(page, "Continue")
             expect(page.get_by_role("heading", name=exercise)).to_be_visible(timeout=LIVE_MS)
             expect(page.get_by_text(shown).first).to_be_visible()
+        if number == 1:  # the scale's two ends stand under its two ends, even on a phone
+            low = phones[0].get_by_text("1 = Not connected at all").bounding_box()
+            high = phones[0].get_by_text("10 = Deeply connected").bounding_box()
+            assert low and high and abs(low["y"] - high["y"]) < 4 and high["x"] > low["x"]
         if number in (1, 8):  # both check-ins, from three phones
             for page in phones[:3]:
                 group.click(page, "Send")

@@ -62,6 +62,9 @@ PHONE_CSS = """
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
 h2.bedrock-stage{font-size:1.05rem;font-weight:600;line-height:1.3;color:#5b4a42;margin:0;padding:0}
 .st-key-join_device_token,.st-key-join_listen{display:none}
+.bedrock-scale-ends{display:flex;justify-content:space-between;gap:1rem;font-size:.9rem;
+  color:#4a3b34;margin-top:-.6rem}
+.bedrock-scale-ends span:last-child{text-align:right}
 </style>
 """
 
@@ -395,9 +398,10 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         value = st.slider("Your answer", lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
         labels = _scale_labels(spec.id)
         if labels:
-            left, right = st.columns(2)
-            left.caption(f"{lo} = {labels[0]}")
-            right.caption(f"{hi} = {labels[1]}")
+            # Under the slider's two ends, side by side even on a narrow phone.
+            low = html.escape(f"{lo} = {labels[0]}")
+            high = html.escape(f"{hi} = {labels[1]}")
+            st.html(f'<div class="bedrock-scale-ends"><span>{low}</span><span>{high}</span></div>')
     elif kind == "choice":
         value = st.radio("Choose one", spec.options, index=None, key=f"{done_key}_choice")
     elif kind == "ranking":
