@@ -712,6 +712,9 @@ def test_a_room_of_five_phones_follows_all_eight_stages_on_phones_and_projector(
         expect(page.get_by_text("The answers are up on the screen now.")).to_be_visible(
             timeout=LIVE_MS
         )
+    labels = screen.get_by_test_id("stVegaLiteChart").locator(".role-axis-label text")
+    for fill in labels.evaluate_all("els => els.map(e => getComputedStyle(e).fill)"):
+        assert contrast_on_white(fill) >= 4.5, f"a chart label in {fill} is hard to read"
     shot(screen, "room-screen-checkins")
 
     end_workshop(console)
