@@ -97,6 +97,91 @@ def test_ending_the_workshop_reaches_every_open_phone_within_seconds(
     shot(writing, "room-phone-ended")
 
 
+def test_ticking_the_end_box_keeps_the_popover_open_and_reopen_says_the_workshop_ended(
+    app, desktop, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    # Just signed in again: the console's first run draws a little more than the next one.
+    group.reopen(console, app, code)
+    console.get_by_role("button", name="End workshop").click()
+    console.get_by_text("I have exported what I need").click()
+    end = console.get_by_role("button", name="End and delete everything")
+    # The tick reruns the console: the popover stays open, its button now on.
+    expect(end).to_be_enabled(timeout=LIVE_MS)
+    shot(console, "room-console-end-ticked")
+    end.click()
+    expect(console.get_by_text("Workshop ended; its data is deleted.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    # Trying the ended workshop's code: the answer shows at once, on the tab it was asked on.
+    console.get_by_role("tab", name="Reopen a workshop").click()
+    console.get_by_label("Workshop code").fill(code)
+    console.get_by_label("Workshop passcode", exact=True).fill(group.passcode)
+    group.click(console, "Open the console")
+    expect(console.get_by_text("That workshop has ended and its data was deleted.")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(console.get_by_role("tab", name="Reopen a workshop")).to_have_attribute(
+        "aria-selected", "true"
+    )
+
+
+def luminance(css: str) -> float:
+    """The relative luminance of a CSS ``rgb(...)`` colour (WCAG 2)."""
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_on_white(css: str) -> float:
+    return 1.05 / (luminance(css) + 0.05)
+
+
+TEXT_LOOK = "e => [parseFloat(getComputedStyle(e).fontSize), getComputedStyle(e).color]"
+SLIDE_BOTTOM = """() => Math.max(...[...document.querySelectorAll('.st-key-bedrock_slide li')]
+  .map(e => e.getBoundingClientRect().bottom))"""
+
+
+def test_the_projector_reads_from_the_back_of_the_room_and_closes_with_care(
+    app, desktop, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.stage(console, 2)
+    screens = {
+        1080: group.screen(projector(), console),
+        720: group.screen(projector(viewport={"width": 1280, "height": 720}), console),
+    }
+    for height, screen in screens.items():
+        line = screen.get_by_text("Stage 2 of 8 · What is emotional connection?", exact=True)
+        expect(line).to_be_visible(timeout=LIVE_MS)
+        size, color = line.evaluate(TEXT_LOOK)
+        assert size >= height / 36, f"the stage line is {size}px high on a {height}px screen"
+        assert contrast_on_white(color) >= 4.5, color
+        # The slide uses the screen: its bullets reach well into its lower half.
+        assert screen.evaluate(SLIDE_BOTTOM) > 0.6 * height
+        body = screen.locator(".st-key-bedrock_slide li").first
+        assert body.evaluate(TEXT_LOOK)[0] >= height / 30
+        shot(screen, f"room-screen-slide-{height}")
+
+    end_workshop(console)
+    for height, screen in screens.items():
+        expect(screen.get_by_role("heading", name="Thank you for coming")).to_be_visible(
+            timeout=LIVE_MS
+        )
+        for said in (
+            "it grows in small moments",
+            "Everything typed on your phones tonight has now been deleted",
+            "Where to find support",
+            "Talk to the counsellor running your session",  # the workshop's support text
+            "not a crisis service",
+        ):
+            expect(screen.get_by_text(said)).to_be_visible()
+        closing = screen.locator(".bedrock-closing")
+        size, color = closing.evaluate(TEXT_LOOK)
+        assert size >= height / 30 and contrast_on_white(color) >= 4.5
+        shot(screen, f"room-screen-ended-{height}")
+
+
 WALL_WARNING = "Phones can't open this link"
 
 
@@ -344,6 +429,36 @@ def test_a_phone_whose_text_is_already_on_the_wall_is_not_told_it_waits(
     expect(first.get_by_text(HELD)).to_be_visible()
 
 
+def test_a_reloaded_phone_says_what_it_already_sent(app, desktop, phone, group, shot) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    group.ask(console, "Opening check-in")
+    page = group.join(phone(), app, code)
+    group.click(page, "Send")
+    expect(page.get_by_text("Sent, anonymously.")).to_be_visible(timeout=LIVE_MS)
+    page.reload()
+    expect(page.get_by_text("You've answered this one from this phone already")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(group.answers(console)).to_have_text("fewer than 3", timeout=LIVE_MS)
+
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    group.send(page, "Written before the reload.")
+    group.send(page, "And a second thought.")
+    page.reload()
+    expect(
+        page.get_by_text("You've sent 2 answers to this question from this phone. Thank you.")
+    ).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_label("Your answer (anonymous)")).to_have_count(0)
+    shot(page, "room-phone-reloaded")
+    # It can still send another, and it still counts as one person.
+    group.click(page, "Send another")
+    expect(page.get_by_label("Your answer (anonymous)")).to_be_visible()
+    expect(page.get_by_text("You've answered this one")).to_have_count(0)
+    expect(console.get_by_text("Moderate (2)")).to_be_visible(timeout=LIVE_MS)
+    expect(console.get_by_text("answers from 1 person")).to_be_visible()
+
+
 def ask_private(console, title: str) -> None:
     """Put an exercise that collects nothing on the phones."""
     console.get_by_text(title, exact=True).click()
@@ -484,6 +599,22 @@ def test_a_wall_of_42_cards_turns_its_pages_so_every_card_is_read_on_the_project
     shot(screen, "room-screen-wall-pages")
     assert seen == set(WALL_TEXTS)
 
+    # The console turns the projector's page itself, holds it there, and says which is up.
+    on_screen = console.get_by_text(re.compile(r"^On screen now: "))
+    expect(on_screen).to_contain_text("turning every 10 s")
+    group.click(console, "Page ▶")
+    expect(on_screen).to_contain_text("held here", timeout=LIVE_MS)
+    held = re.search(r"Cards .* of \d+", on_screen.inner_text()).group(0)
+    expect(indicator).to_have_text(held, timeout=LIVE_MS)
+    group.click(console, "◀ Page")
+    expect(on_screen).not_to_contain_text(held, timeout=LIVE_MS)
+    before = re.search(r"Cards .* of \d+", on_screen.inner_text()).group(0)
+    expect(indicator).to_have_text(before, timeout=LIVE_MS)
+    assert before != held
+    shot(console, "room-console-wall-held")
+    group.click(console, "Turn by time")
+    expect(on_screen).to_contain_text("turning every 10 s", timeout=LIVE_MS)
+
 
 def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_texts(
     app, desktop, group, shot
@@ -523,3 +654,72 @@ def test_the_console_keeps_its_controls_in_reach_with_a_revealed_wall_of_40_text
     height = console.get_by_test_id("stMain").evaluate("e => e.scrollHeight")
     assert height < 1400, f"the console grew to {height} px"
     shot(console, "room-console-revealed-40")
+
+
+ROOM = [
+    # (stage title, the exercise put on the phones, what a phone shows for it)
+    ("Welcome and ground rules", "Opening check-in", "Your answer"),
+    ("What is emotional connection?", "A time I felt understood", "Your answer (anonymous)"),
+    ("Why it matters in a relationship", "What makes closeness feel close", "Choose one"),
+    ("Building emotional connection", "What already helps us", "Nothing to send"),
+    ("Why is emotional connection important?", "What matters most right now", "Tap them"),
+    ("How to cultivate emotional connection", "Our weekly time together", "What will we do?"),
+    ("Overcoming barriers to emotional connection", "Which barrier resonates most", "Choose one"),
+    ("Bringing it together", "Closing check-in", "Your answer"),
+]
+COLLECTS_NOTHING = {"What already helps us", "Our weekly time together"}
+
+
+def test_a_room_of_five_phones_follows_all_eight_stages_on_phones_and_projector(
+    app, desktop, phone, projector, group, shot
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    screen = group.screen(projector(), console)
+    phones = [group.join(phone(), app, code) for _ in range(5)]
+    for number, (stage, exercise, shown) in enumerate(ROOM, start=1):
+        if number > 1:
+            group.stage(console, number)
+        if exercise in COLLECTS_NOTHING:
+            ask_private(console, exercise)
+        else:
+            group.ask(console, exercise)
+        expect(screen.get_by_text(f"Stage {number} of 8 · {stage}", exact=True)).to_be_visible(
+            timeout=LIVE_MS
+        )
+        expect(screen.get_by_role("heading", name=f"On your phone: {exercise}")).to_be_visible()
+        for page in phones:
+            if stage.startswith("Overcoming"):  # the sensitive stage: its note comes first
+                expect(page.get_by_text("Before this part")).to_be_visible(timeout=LIVE_MS)
+                group.click(page, "Continue")
+            expect(page.get_by_role("heading", name=exercise)).to_be_visible(timeout=LIVE_MS)
+            expect(page.get_by_text(shown).first).to_be_visible()
+        if number == 1:  # the scale's two ends stand under its two ends, even on a phone
+            low = phones[0].get_by_text("1 = Not connected at all").bounding_box()
+            high = phones[0].get_by_text("10 = Deeply connected").bounding_box()
+            assert low and high and abs(low["y"] - high["y"]) < 4 and high["x"] > low["x"]
+        if number in (1, 8):  # both check-ins, from three phones
+            for page in phones[:3]:
+                group.click(page, "Send")
+                expect(page.get_by_text("Sent, anonymously.")).to_be_visible(timeout=LIVE_MS)
+            expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+            expect(console.get_by_text("answers from 3 people · 5 phones joined")).to_be_visible()
+    shot(phones[0], "room-phone-scale")
+
+    # The closing check-in beside the opening one, on the wall and on every phone.
+    group.click(console, "Reveal to the room")
+    expect(screen.get_by_text(re.compile(r"at the opening, .* now"))).to_be_visible(timeout=LIVE_MS)
+    for page in phones:
+        expect(page.get_by_text("The answers are up on the screen now.")).to_be_visible(
+            timeout=LIVE_MS
+        )
+    labels = screen.get_by_test_id("stVegaLiteChart").locator(".role-axis-label text")
+    for fill in labels.evaluate_all("els => els.map(e => getComputedStyle(e).fill)"):
+        assert contrast_on_white(fill) >= 4.5, f"a chart label in {fill} is hard to read"
+    shot(screen, "room-screen-checkins")
+
+    end_workshop(console)
+    expect(screen.get_by_role("heading", name="Thank you for coming")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    for page in phones:
+        expect(page.get_by_text("This workshop has ended")).to_be_visible(timeout=LIVE_MS)

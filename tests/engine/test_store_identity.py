@@ -90,6 +90,26 @@ def test_a_phone_sends_at_most_five_texts_to_a_prompt_and_not_faster_than_one_in
     any_store.submit_reflection(code=code, prompt_id="arrival", token=phone, text="calm")
 
 
+def test_a_phone_can_learn_what_it_sent_to_a_prompt_and_nobody_else_can(
+    any_store, clock, new_workshop
+):
+    code = new_workshop(any_store).code
+    phone, other = any_store.join(code=code), any_store.join(code=code)
+    assert any_store.sent_by(code=code, prompt_id="barrier", token=phone) == 0
+    for text in ("one", "two", "three"):
+        any_store.submit_reflection(code=code, prompt_id="barrier", token=phone, text=text)
+        clock.advance(3)
+    any_store.answer(code=code, prompt_id="pick", token=phone, value="Time")
+    any_store.answer(code=code, prompt_id="pick", token=phone, value="Time")
+    assert any_store.sent_by(code=code, prompt_id="barrier", token=phone) == 3
+    assert any_store.sent_by(code=code, prompt_id="pick", token=phone) == 1
+    # Another phone, a token the server never issued, another prompt: nothing.
+    assert any_store.sent_by(code=code, prompt_id="barrier", token=other) == 0
+    assert any_store.sent_by(code=code, prompt_id="pick", token=other) == 0
+    assert any_store.sent_by(code=code, prompt_id="barrier", token=new_token()) == 0
+    assert any_store.sent_by(code=code, prompt_id="arrival", token=phone) == 0
+
+
 def test_hiding_texts_below_the_threshold_takes_the_wall_down_and_says_so(any_store, new_workshop):
     created = new_workshop(any_store)
     code, key = created.code, created.facilitator_key

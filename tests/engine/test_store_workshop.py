@@ -145,6 +145,24 @@ def test_a_new_stage_starts_on_its_first_slide_without_prompt_or_timer(
     assert state.timer == Timer()
 
 
+def test_the_wall_page_the_console_holds_is_shared_until_the_room_moves_on(any_store, new_workshop):
+    created = new_workshop(any_store)
+    code, key = created.code, created.facilitator_key
+    assert any_store.state(code=code).wall_page is None  # the pages turn by time
+    any_store.set_prompt(code=code, key=key, prompt_id="barrier")
+    any_store.set_wall_page(code=code, key=key, page=2)
+    assert any_store.state(code=code).wall_page == 2
+    any_store.set_wall_page(code=code, key=key, page=None)
+    assert any_store.state(code=code).wall_page is None
+    # Another prompt, or another stage, and the pages turn by themselves again.
+    any_store.set_wall_page(code=code, key=key, page=1)
+    any_store.set_prompt(code=code, key=key, prompt_id="pick")
+    assert any_store.state(code=code).wall_page is None
+    any_store.set_wall_page(code=code, key=key, page=1)
+    any_store.next_stage(code=code, key=key)
+    assert any_store.state(code=code).wall_page is None
+
+
 @pytest.mark.parametrize(
     ("move", "message"),
     [
@@ -153,6 +171,9 @@ def test_a_new_stage_starts_on_its_first_slide_without_prompt_or_timer(
         (lambda s, c, k: s.go_to_stage(code=c, key=k, index=-1), "There is no stage 0."),
         (lambda s, c, k: s.go_to_stage(code=c, key=k, index=True), "Please give a whole number."),
         (lambda s, c, k: s.set_slide(code=c, key=k, index=-1), "There is no such slide."),
+        (lambda s, c, k: s.set_wall_page(code=c, key=k, page=-1), "There is no such page."),
+        (lambda s, c, k: s.set_wall_page(code=c, key=k, page=10**9), "There is no such page."),
+        (lambda s, c, k: s.set_wall_page(code=c, key=k, page="2"), "Please give a whole number."),
         (
             lambda s, c, k: s.set_prompt(code=c, key=k, prompt_id="nope"),
             "That question is not part of this workshop.",
@@ -367,6 +388,8 @@ CHANGES = [
     ("timer_resume", lambda s, c, k: s.timer_resume(code=c, key=k)),
     ("timer_reset", lambda s, c, k: s.timer_reset(code=c, key=k)),
     ("reveal", lambda s, c, k: s.reveal(code=c, key=k, prompt_id="barrier")),
+    ("set_wall_page", lambda s, c, k: s.set_wall_page(code=c, key=k, page=1)),
+    ("wall pages turn by time", lambda s, c, k: s.set_wall_page(code=c, key=k, page=None)),
     ("unreveal", lambda s, c, k: s.unreveal(code=c, key=k, prompt_id="barrier")),
     (
         "hide_reflection",
@@ -406,6 +429,7 @@ def test_what_changes_nothing_leaves_the_version_alone(any_store, new_workshop):
     any_store.set_slide(code=code, key=key, index=0)
     any_store.go_to_stage(code=code, key=key, index=0)
     any_store.timer_pause(code=code, key=key)
+    any_store.set_wall_page(code=code, key=key, page=None)
     any_store.unreveal(code=code, key=key, prompt_id="barrier")
     any_store.state(code=code)
     any_store.results(code=code, prompt_id="barrier")

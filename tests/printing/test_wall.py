@@ -42,3 +42,15 @@ def test_pages_turn_with_the_clock_and_come_round_again():
     assert seen[:3] == seen[3:]
     assert page_at(1, now=123.0, turn_seconds=25) == 0
     assert page_at(4, now=123.0, turn_seconds=0) == 0
+
+
+def test_a_held_page_stays_up_whatever_the_clock_and_stays_within_the_wall():
+    from workshop.printing.wall import page_on_screen
+
+    for now in (0.0, 25.0, 50.0, 1_000_000.0):
+        assert page_on_screen(4, held=2, now=now, turn_seconds=25) == 2
+    # The wall shrank (texts hidden) since the page was chosen: still a page it has.
+    assert page_on_screen(2, held=3, now=0.0, turn_seconds=25) == 1
+    assert page_on_screen(1, held=3, now=0.0, turn_seconds=25) == 0
+    # Not held: the pages turn by time.
+    assert page_on_screen(4, held=None, now=50.0, turn_seconds=25) == 2

@@ -24,6 +24,7 @@ from workshop.engine.timer import Timer
 
 MAX_TIMER = float(limits.MAX_TIMER_SECONDS)
 MAX_SLIDES = limits.MAX_SLIDES
+MAX_WALL_PAGES = 1000
 
 Values = dict[str, Any] | None
 
@@ -121,6 +122,7 @@ def move(
         "stage_started_at": now,
         "slide_index": 0,
         "current_prompt": None,
+        "wall_page": None,
         **timer_values(Timer()),
     }
 
@@ -140,7 +142,15 @@ def prompt(connection: Connection, row: Row, _now: float, *, prompt_id: str | No
     if row.current_prompt == prompt_id:
         return None
     take_down(connection, row)
-    return {"current_prompt": prompt_id}
+    return {"current_prompt": prompt_id, "wall_page": None}
+
+
+def wall_page(_connection: Connection, row: Row, _now: float, *, page: int | None) -> Values:
+    """Hold page ``page`` (from 0) of a long wall on the projector, or let the pages turn by
+    themselves again (None). Screens keep the number within the wall's pages."""
+    if page is not None and not 0 <= page < MAX_WALL_PAGES:
+        raise InvalidInput("There is no such page.")
+    return None if row.wall_page == page else {"wall_page": page}
 
 
 def timer(
@@ -166,6 +176,7 @@ def end(connection: Connection, row: Row, _now: float) -> Values:
         "stage_started_at": None,
         "slide_index": 0,
         "current_prompt": None,
+        "wall_page": None,
         **timer_values(Timer()),
         "attempt_window_start": None,
         "attempt_failures": 0,

@@ -381,6 +381,8 @@ prompts.append_column(sa.Column("shared", sa.Boolean, nullable=False))
 workshops.append_column(sa.Column("phones_joined", sa.Integer, nullable=False))
 reflection_writers.append_column(sa.Column("texts", sa.Integer, nullable=False))
 prompts.append_column(sa.Column("taken_down", sa.Boolean, nullable=False))
+# migration 8
+workshops.append_column(sa.Column("wall_page", sa.Integer))
 
 
 def _v7_tables(meta: sa.MetaData) -> sa.MetaData:
@@ -500,6 +502,12 @@ def _v6_phones_and_limits(connection: Connection) -> None:
     )
 
 
+def _v8_wall_page(connection: Connection) -> None:
+    """The page of a long wall the facilitator holds on the projector; empty while the pages
+    turn by themselves."""
+    _add_columns(connection, "workshops", [("wall_page", "INTEGER")])
+
+
 def _v7_client_throttle(connection: Connection) -> None:
     """Failures counted per client instead of per workshop, so that nobody's wrong passcodes
     can lock a counsellor out of their own console."""
@@ -521,6 +529,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "held_and_shared", _v5_held_and_shared),
     Migration(6, "phones_and_limits", _v6_phones_and_limits),
     Migration(7, "client_throttle", _v7_client_throttle),
+    Migration(8, "wall_page", _v8_wall_page),
 )
 LATEST = MIGRATIONS[-1].version
 

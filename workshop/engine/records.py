@@ -92,6 +92,9 @@ class WorkshopState:
     taken_down: frozenset[str] = frozenset()
     """Prompts whose wall came down by itself because hiding texts left fewer people than
     the threshold (until the facilitator reveals or hides them again, or moves on)."""
+    wall_page: int | None = None
+    """The page of a long wall the facilitator holds on the projector (from 0; screens keep
+    it within the wall's pages), or None while the pages turn by themselves."""
 
     def elapsed(self, index: int, now: float) -> float:
         """Seconds spent on stage ``index``, including the running stage up to ``now``."""

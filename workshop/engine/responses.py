@@ -217,6 +217,31 @@ def answer(connection: Connection, *, code: str, prompt_id: str, token: str, val
     db.bump(connection, workshop.id)
 
 
+def sent_by(connection: Connection, *, code: str, prompt_id: str, token: object) -> int:
+    """How many answers the phone holding ``token`` sent to the prompt, read from what is
+    kept anyway: its writer marker's count of texts, or 1 when its marker holds an answer to
+    a scale, choice or ranking. 0 when it sent none, the exercise collects nothing, or the
+    server did not issue ``token``. Nothing links the marker to the texts, so neither does
+    this. Read-only."""
+    workshop = db.find_workshop(connection, code)
+    if not identity.verify(workshop.secret, token):
+        return 0
+    prompt = db.find_prompt(connection, workshop.id, prompt_id)
+    marker = privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token)
+    if prompt.kind in TEXT_KINDS:
+        mine = reflection_writers.c
+        where = (mine.workshop_id == workshop.id, mine.prompt_id == prompt.prompt_id)
+        sent = connection.scalar(sa.select(mine.texts).where(*where, mine.writer == marker))
+        return int(sent or 0)
+    if prompt.kind in ANSWER_KINDS:
+        mine = answers.c
+        where = (mine.workshop_id == workshop.id, mine.prompt_id == prompt.prompt_id)
+        return int(
+            connection.scalar(sa.select(sa.func.count()).where(*where, mine.voter == marker))
+        )
+    return 0
+
+
 def count(connection: Connection, *, code: str, prompt_id: str) -> int:
     """How many visible responses the prompt has: visible reflections (texts, not people),
     or answers."""

@@ -531,6 +531,7 @@ class Store:
                 slide_index=row.slide_index,
                 phones_joined=row.phones_joined,
                 taken_down=frozenset(p.prompt_id for p in prompt_rows if p.taken_down),
+                wall_page=row.wall_page,
             )
 
         return self._read(work)
@@ -560,6 +561,13 @@ class Store:
         """Show slide ``index`` (from 0) of the current stage; pages keep it within the
         stage's slides. Bumps the version when it changes."""
         self._act(code, key, partial(console.slide, index=console.whole(index)))
+
+    def set_wall_page(self, *, code: str, key: str, page: int | None) -> None:
+        """Hold page ``page`` (from 0) of a long wall on the projector, or None: let the
+        pages turn by time again. Another stage or prompt lets them turn again too. Bumps the
+        version when it changes."""
+        held = None if page is None else console.whole(page)
+        self._act(code, key, partial(console.wall_page, page=held))
 
     def set_prompt(self, *, code: str, key: str, prompt_id: str | None) -> None:
         """Put a prompt on everyone's phone (None: none). A change takes every revealed
@@ -660,6 +668,13 @@ class Store:
         self._write(
             partial(responses.answer, code=code, prompt_id=prompt_id, token=token, value=value)
         )
+
+    def sent_by(self, *, code: str, prompt_id: str, token: object) -> int:
+        """How many answers this phone (``token``) sent to the prompt: its texts, or 1 for
+        an answer it gave to a scale, choice or ranking; 0 for none or a token the server did
+        not issue. Read from the phone's marker alone, so a reloaded phone can say what it
+        sent; nothing new is stored. Read-only."""
+        return self._read(partial(responses.sent_by, code=code, prompt_id=prompt_id, token=token))
 
     def response_count(self, *, code: str, prompt_id: str) -> int:
         """Visible reflections (texts, however many people wrote them), or answers (one per

@@ -15,6 +15,8 @@ import pandas as pd
 from workshop.engine.store import Results
 
 BAR = "#8a4b3c"
+INK = "#2b211d"
+"""Axis and legend labels: dark enough to read on a washed-out projector (over 15:1 on white)."""
 
 
 def distribution_frame(results: Results, *, order: list[str] | None = None) -> pd.DataFrame:
@@ -43,7 +45,9 @@ def bar_chart(
         )
         text = base.mark_text(baseline="bottom", dy=-6, fontSize=font).encode(text="count:Q")
     chart = base.mark_bar(color=colour, cornerRadius=4) + text
-    return chart.configure_axis(labelFontSize=font, grid=False).configure_view(strokeWidth=0)
+    return chart.configure_axis(labelFontSize=font, labelColor=INK, grid=False).configure_view(
+        strokeWidth=0
+    )
 
 
 def scale_frame(results: Results, *, lo: int, hi: int) -> pd.DataFrame:
@@ -98,7 +102,9 @@ def checkin_chart(frame: pd.DataFrame, *, big: bool = False) -> alt.Chart:
     colour = alt.Color(
         "moment:N",
         scale=alt.Scale(domain=list(CHECKIN_MOMENTS), range=[BAR, SECOND]),
-        legend=alt.Legend(title=None, orient="top", labelFontSize=font, symbolSize=font * 12),
+        legend=alt.Legend(
+            title=None, orient="top", labelFontSize=font, labelColor=INK, symbolSize=font * 12
+        ),
     )
     bars = base.mark_bar(cornerRadius=3).encode(color=colour, tooltip=["moment", "point", "count"])
     text = (
@@ -107,7 +113,9 @@ def checkin_chart(frame: pd.DataFrame, *, big: bool = False) -> alt.Chart:
         .encode(text="count:Q")
     )
     return (
-        (bars + text).configure_axis(labelFontSize=font, grid=False).configure_view(strokeWidth=0)
+        (bars + text)
+        .configure_axis(labelFontSize=font, labelColor=INK, grid=False)
+        .configure_view(strokeWidth=0)
     )
 
 

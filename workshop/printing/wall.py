@@ -49,6 +49,16 @@ def wall_pages(
     return pages
 
 
+def page_on_screen(pages: int, *, held: int | None, now: float, turn_seconds: float) -> int:
+    """Which page is up: the one the facilitator holds (``held``, kept within the wall's
+    pages, which may have changed since), else the one turning by time (:func:`page_at`)."""
+    if pages <= 1:
+        return 0
+    if held is not None:
+        return held % pages
+    return page_at(pages, now=now, turn_seconds=turn_seconds)
+
+
 def page_at(pages: int, *, now: float, turn_seconds: float) -> int:
     """Which page is up at ``now`` (epoch seconds) when pages turn every ``turn_seconds``:
     the same on every screen and every server, whatever their clocks' starting point."""

@@ -19,7 +19,7 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
-from workshop.printing.wall import DEFAULT_TURN_SECONDS
+from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
 from workshop.views import console_export, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
@@ -61,9 +61,12 @@ def page() -> None:
         _console(code, key)
         return
     st.title("Run a group workshop")
+    # One slot for the note, drawn or not: the tabs below keep their place in the page, so
+    # the tab someone chose stays chosen (with its message) when the note goes away.
     flash = st.session_state.pop("fac_flash", None)
-    if flash:
-        st.info(flash)
+    with st.container():
+        if flash:
+            st.info(flash)
     new, reopen = st.tabs(["New workshop", "Reopen a workshop"])
     with new:
         signin.new_workshop()
@@ -93,9 +96,13 @@ def _act(action, **kwargs) -> None:
 def _console(code: str, key: str) -> None:
     st.set_page_config(layout="wide")
     st.html(CONSOLE_CSS)
+    # What shows only now and then (the scroll to the top, the recovery key, a message) goes
+    # in one slot that is always there: everything below keeps its place from one run to the
+    # next, so an open popover (End workshop) is not drawn afresh, closed, when it goes.
+    notices = st.container()
     if st.session_state.pop("fac_scroll_top", False):
         # The sign-in form ended below the fold; the console starts at its top.
-        st.html(signin.SCROLL_TO_TOP, unsafe_allow_javascript=True)
+        notices.html(signin.SCROLL_TO_TOP, unsafe_allow_javascript=True)
     try:
         store().check_facilitator(code=code, key=key)
         state = live().state(code)
@@ -110,10 +117,11 @@ def _console(code: str, key: str) -> None:
         return
     now = time.time()
     s = store()
-    signin.recovery_notice()
-    flash = st.session_state.pop("fac_flash", None)
-    if flash:
-        st.warning(flash)
+    with notices:
+        signin.recovery_notice()
+        flash = st.session_state.pop("fac_flash", None)
+        if flash:
+            st.warning(flash)
 
     head = st.columns([3, 1, 1, 1], vertical_alignment="center")
     # The title is the facilitator's own text: shown as text, never as Markdown.
@@ -380,8 +388,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
     ):
         _act(s.reveal, prompt_id=prompt_id)
     if revealed and results.reflections:
-        turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
-        st.caption(results_view.wall_summary(results.reflections, turn_seconds=turn))
+        _wall_pages(state, results.reflections)
     # What the phones show, below the count and Reveal, which are used more often.
     if exercise is not None:
         st.caption(exercise.group_prompt)
@@ -389,6 +396,34 @@ def _live_responses(code: str, prompt_id: str) -> None:
         _moderation(code, key, prompt_id)
     # The texts are in the moderation list above: no second copy of them as cards.
     results_view.show(results, spec, opening=opening, cards=False)
+
+
+def _wall_pages(state: WorkshopState, texts: list[str]) -> None:
+    """How the wall fits the projector and, for a long one, which page is up, with buttons
+    that turn the projector's page (and hold it there) or let the pages turn by time."""
+    s = store()
+    turn = float(st.session_state.get("fac_wall_turn", DEFAULT_TURN_SECONDS))
+    st.caption(results_view.wall_summary(texts))
+    pages = wall_pages(texts)
+    if len(pages) <= 1:
+        return
+    held = state.wall_page
+    number = page_on_screen(len(pages), held=held, now=time.time(), turn_seconds=turn)
+    how = "held here" if held is not None else f"turning every {turn:g} s"
+    st.caption(f"On screen now: {results_view.wall_position(pages, number)} · {how}")
+    back, ahead, timed = st.columns(3)
+    if back.button("◀ Page", key="fac_wall_back", width="stretch"):
+        _act(s.set_wall_page, page=(number - 1) % len(pages))
+    if ahead.button("Page ▶", key="fac_wall_ahead", width="stretch"):
+        _act(s.set_wall_page, page=(number + 1) % len(pages))
+    if timed.button(
+        "Turn by time",
+        key="fac_wall_timed",
+        width="stretch",
+        disabled=held is None,
+        help="The pages turn by themselves again, one every few seconds (Projector settings).",
+    ):
+        _act(s.set_wall_page, page=None)
 
 
 def _people_count(results, phones_joined: int) -> None:

@@ -23,7 +23,7 @@ from workshop.engine.errors import (
 )
 from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
-from workshop.engine.store import PromptSpec, WorkshopState
+from workshop.engine.store import ANSWER_KINDS, PromptSpec, WorkshopState
 from workshop.views import join_private
 from workshop.views import results as results_view
 from workshop.views.client import client_address
@@ -46,6 +46,8 @@ FOLLOW_SECONDS = 6
 DEVICE_KEY = "join_device_token"
 """The key of the invisible element that hands over the browser's stored token."""
 TEXT_KINDS = {"reflection", "word", "timed-writing"}
+SENT_KINDS = TEXT_KINDS | ANSWER_KINDS
+"""Kinds a phone sends answers to, and so can be told after a reload what it sent."""
 LISTEN_KEY = "join_listen"
 """The key of the invisible element that waits for the workshop to move."""
 
@@ -60,6 +62,9 @@ PHONE_CSS = """
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
 h2.bedrock-stage{font-size:1.05rem;font-weight:600;line-height:1.3;color:#5b4a42;margin:0;padding:0}
 .st-key-join_device_token,.st-key-join_listen{display:none}
+.bedrock-scale-ends{display:flex;justify-content:space-between;gap:1rem;font-size:.9rem;
+  color:#4a3b34;margin-top:-.6rem}
+.bedrock-scale-ends span:last-child{text-align:right}
 </style>
 """
 
@@ -317,8 +322,32 @@ def _room_answers(code: str, spec: PromptSpec) -> None:
         results_view.show(results, spec)
 
 
+def _sent_before(code: str, spec: PromptSpec, done_key: str) -> None:
+    """Once a session, as soon as it knows its phone: what this phone sent to the prompt
+    before (a reload, a phone that slept), read from its own marker, so the page says what is
+    true rather than offering a first answer again. Kept under ``{done_key}_count``."""
+    count_key = f"{done_key}_count"
+    token = st.session_state.get("join_phones", {}).get(code)
+    if count_key in st.session_state or token is None or spec.kind not in SENT_KINDS:
+        return
+    try:
+        sent = store().sent_by(code=code, prompt_id=spec.id, token=token)
+    except BedrockError:  # asked again on the next run
+        return
+    st.session_state[count_key] = sent
+    if sent and done_key not in st.session_state:
+        st.session_state[done_key] = "sent"
+        st.session_state[f"{done_key}_earlier"] = True
+
+
+def _sent_line(count: int) -> str:
+    answers = "1 answer" if count == 1 else f"{count} answers"
+    return f"You've sent {answers} to this question from this phone. Thank you."
+
+
 def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
     done_key = f"join_done_{code}_{spec.id}"
+    _sent_before(code, spec, done_key)
     done = st.session_state.get(done_key)
     if done == "passed":
         st.success("You passed on this one. That's completely fine.")
@@ -327,7 +356,11 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
             st.rerun()
         return
     if done == "sent" and spec.kind in TEXT_KINDS:
-        st.success("Sent, anonymously. Thank you.")
+        count = st.session_state.get(f"{done_key}_count", 0)
+        if st.session_state.get(f"{done_key}_earlier"):
+            st.success(_sent_line(count))
+        else:
+            st.success("Sent, anonymously. Thank you.")
         # Only a text sent while the answers were up waits for the facilitator; one sent
         # before the reveal is on the screen already.
         if revealed and st.session_state.get(f"{done_key}_wall_up"):
@@ -335,8 +368,11 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
                 "The answers are already up, so the facilitator reads yours before it joins "
                 "them on the screen."
             )
-        if st.button("Send another", key=f"{done_key}_again"):
+        if count >= TEXTS_PER_PROMPT:
+            st.caption("That's as many as one phone can send to a question.")
+        elif st.button("Send another", key=f"{done_key}_again"):
             del st.session_state[done_key]
+            st.session_state.pop(f"{done_key}_earlier", None)
             st.rerun()
         return
     st.session_state[f"{done_key}_wall_up"] = revealed  # as it is when Send is tapped
@@ -362,9 +398,10 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         value = st.slider("Your answer", lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
         labels = _scale_labels(spec.id)
         if labels:
-            left, right = st.columns(2)
-            left.caption(f"{lo} = {labels[0]}")
-            right.caption(f"{hi} = {labels[1]}")
+            # Under the slider's two ends, side by side even on a narrow phone.
+            low = html.escape(f"{lo} = {labels[0]}")
+            high = html.escape(f"{hi} = {labels[1]}")
+            st.html(f'<div class="bedrock-scale-ends"><span>{low}</span><span>{high}</span></div>')
     elif kind == "choice":
         value = st.radio("Choose one", spec.options, index=None, key=f"{done_key}_choice")
     elif kind == "ranking":
@@ -385,7 +422,12 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
             f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
         )
-    if st.session_state.get(done_key) == "sent":
+    if st.session_state.get(f"{done_key}_earlier"):
+        st.success(
+            "You've answered this one from this phone already. Sending again replaces that "
+            "answer, until the next stage."
+        )
+    elif st.session_state.get(done_key) == "sent":
         st.success("Sent, anonymously. You can change your answer until the next stage.")
     send, skip = st.columns(2)
     if send.button("Send", type="primary", key=f"{done_key}_send", width="stretch"):
@@ -419,8 +461,11 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
         )
         st.rerun()
     st.session_state[done_key] = "sent"
+    st.session_state.pop(f"{done_key}_earlier", None)
     if spec.kind in TEXT_KINDS:
         st.session_state.pop(f"{done_key}_text", None)
+        count_key = f"{done_key}_count"
+        st.session_state[count_key] = st.session_state.get(count_key, 0) + 1
     live().forget(code)
     st.rerun()
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from workshop.engine.store import PromptSpec, Results, WorkshopState
 from workshop.printing import charts
-from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_at, wall_pages
+from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
 
 WALL_CSS = """
 <style>
@@ -45,31 +45,34 @@ def _average(text: str, count: str, *, big: bool) -> None:
         st.markdown(f"**{text}** · {count}")
 
 
-def paged_wall(texts: list[str], *, turn_seconds: float = DEFAULT_TURN_SECONDS) -> None:
-    """The projector's wall: as many cards as fit the screen, the pages turning every
-    ``turn_seconds``, with a line saying which cards are up."""
+def paged_wall(
+    texts: list[str], *, turn_seconds: float = DEFAULT_TURN_SECONDS, held: int | None = None
+) -> None:
+    """The projector's wall: as many cards as fit the screen, the page the facilitator holds
+    (``held``) or else the pages turning every ``turn_seconds``, with a line saying which
+    cards are up."""
     pages = wall_pages(texts)
-    number = page_at(len(pages), now=time.time(), turn_seconds=turn_seconds)
+    number = page_on_screen(len(pages), held=held, now=time.time(), turn_seconds=turn_seconds)
     wall(pages[number], big=True)
     if len(pages) > 1:
-        first = sum(len(page) for page in pages[:number]) + 1
-        last = first + len(pages[number]) - 1
-        st.html(
-            f'<div class="bedrock-wall-page">Cards {first}–{last} of {len(texts)} · page '
-            f"{number + 1} of {len(pages)}</div>"
-        )
+        st.html(f'<div class="bedrock-wall-page">{wall_position(pages, number)}</div>')
 
 
-def wall_summary(texts: list[str], *, turn_seconds: float) -> str:
+def wall_position(pages: list[list[str]], number: int) -> str:
+    """ "Cards 13–24 of 42 · page 2 of 4": which cards page ``number`` (from 0) holds."""
+    first = sum(len(page) for page in pages[:number]) + 1
+    last = first + len(pages[number]) - 1
+    total = sum(len(page) for page in pages)
+    return f"Cards {first}–{last} of {total} · page {number + 1} of {len(pages)}"
+
+
+def wall_summary(texts: list[str]) -> str:
     """For the console: how much of the wall the projector shows at once."""
     pages = wall_pages(texts)
     if len(pages) <= 1:
         return f"On the projector: all {len(texts)} cards at once."
     most = max(len(page) for page in pages)
-    return (
-        f"On the projector: {len(texts)} cards on {len(pages)} pages (up to {most} at a time), "
-        f"each page up for {turn_seconds:g} seconds."
-    )
+    return f"On the projector: {len(texts)} cards on {len(pages)} pages (up to {most} at a time)."
 
 
 def show(
@@ -79,6 +82,7 @@ def show(
     big: bool = False,
     opening: Results | None = None,
     turn_seconds: float = DEFAULT_TURN_SECONDS,
+    held: int | None = None,
     cards: bool = True,
 ) -> None:
     """Everything a prompt's results may show. Callers decide whether it may be shown now.
@@ -130,6 +134,6 @@ def show(
             st.altair_chart(chart, width="stretch")
     if results.reflections and cards:
         if big:
-            paged_wall(results.reflections, turn_seconds=turn_seconds)
+            paged_wall(results.reflections, turn_seconds=turn_seconds, held=held)
         else:
             wall(results.reflections)

@@ -16,7 +16,14 @@ from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
 from workshop.printing.wall import DEFAULT_TURN_SECONDS
 from workshop.views import results as results_view
 from workshop.views import room_link, room_turns
-from workshop.views.common import content, live, paragraphs, store
+from workshop.views.common import (
+    DEFAULT_SUPPORT,
+    NOT_A_CRISIS_SERVICE,
+    content,
+    live,
+    paragraphs,
+    store,
+)
 
 REFRESH_SECONDS = 1
 LISTEN_KEY = "screen_listen"
@@ -24,17 +31,32 @@ LISTEN_KEY = "screen_listen"
 
 # The app's menu bar is hidden: it has nothing for the room, and it would cover the top
 # of the QR code and the stage line.
+# Sizes follow the screen's width (vw), so a 1280x720 projector and a 1920x1080 one show
+# the same slide the same way; every colour on white is at least 7:1 (the back of a room is
+# far, and projectors wash colours out).
 SCREEN_CSS = """
 <style>
 [data-testid="stHeader"]{display:none}
 .st-key-screen_listen{display:none}
 .block-container{max-width:100%;padding:2rem 3rem}
-[data-testid="stCaptionContainer"]{font-size:1.4rem}
-.bedrock-count{font-size:2rem;color:#5b4a42}
-h1{font-size:4.4rem !important}
-h2{font-size:3.2rem !important}
-h3{font-size:2.2rem !important}
-.st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:2.6rem;line-height:1.4}
+[data-testid="stCaptionContainer"]{font-size:1.4rem;color:#4a3b34}
+.bedrock-count{font-size:clamp(1.6rem,2vw,2.6rem);color:#4a3b34}
+h1{font-size:clamp(3rem,4.6vw,6rem) !important;line-height:1.15 !important}
+h2{font-size:clamp(2.4rem,3.4vw,4.4rem) !important}
+h3{font-size:clamp(1.8rem,2.4vw,3rem) !important}
+.bedrock-stage-line{font-size:clamp(1.5rem,2vw,2.6rem);font-weight:600;line-height:1.3;
+  color:#3d302a;overflow-wrap:anywhere}
+.bedrock-stage-line .bedrock-stage-number{color:#7a3f32;white-space:nowrap}
+.st-key-bedrock_slide{min-height:calc(100vh - 2rem - 4.5vw);justify-content:center;gap:1.2vw}
+.st-key-bedrock_slide p,.st-key-bedrock_slide li{font-size:clamp(1.8rem,2.9vw,3.8rem);line-height:1.4}
+.st-key-bedrock_slide li{margin-bottom:.35em}
+.bedrock-ended{font-size:clamp(1.5rem,2.1vw,2.8rem);line-height:1.45;color:#2b211d}
+.bedrock-ended .bedrock-closing{font-size:clamp(2rem,3vw,4rem);font-weight:600;line-height:1.3;
+  color:#5a2f25;margin:.2em 0 .8em}
+.bedrock-support{font-size:clamp(1.3rem,1.7vw,2.2rem);line-height:1.45;background:#fbf5ef;
+  border-left:.5rem solid #8a4b3c;padding:1.2rem 1.6rem;border-radius:.5rem;white-space:pre-wrap}
+.bedrock-support strong{display:block;font-size:1.2em;margin-bottom:.3em}
+.st-key-bedrock_support{min-height:calc(100vh - 4rem);justify-content:center}
 .bedrock-code{font-size:3.2rem;font-weight:700;letter-spacing:.3rem;font-variant-numeric:tabular-nums}
 .bedrock-url{font-size:1.4rem;color:#5b4a42;overflow-wrap:anywhere}
 .bedrock-link-warning{font-size:1.4rem;line-height:1.35;background:#fdecea;color:#7a1f12;
@@ -64,7 +86,8 @@ def page() -> None:
         st.info("Open this screen from the facilitator console: its link carries the screen key.")
         return
     except WorkshopEnded:
-        st.title("Thank you for coming")
+        st.html(SCREEN_CSS)
+        _ended()
         return
     except BedrockError:  # the key cannot be checked until the database is back
         st.subheader("Reconnecting…")
@@ -101,7 +124,7 @@ def _screen(code: str) -> None:
         results = live().results(code, prompt) if prompt else None
         opening = results_view.opening_for(state, prompt, lambda p: live().results(code, p))
     except WorkshopEnded:
-        st.title("Thank you for coming")
+        _ended()
         return
     except BedrockError:
         wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
@@ -110,6 +133,8 @@ def _screen(code: str) -> None:
     wait_for_change(
         key=LISTEN_KEY, code=code, version=state.version, every=REFRESH_SECONDS, spread=0.2
     )
+    # Kept for the closing screen: ending the workshop deletes its support text.
+    st.session_state.screen_support = state.support_text
     stage = state.stages[state.stage_index]
     try:
         module = content().module(stage.module_id)
@@ -133,30 +158,75 @@ def _screen(code: str) -> None:
             )
     with main:
         if turns is not None and turn is not None and prompt not in state.revealed:
-            st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
+            _stage_line(state)
             room_turns.projector(turns, turn, chime=chime)
             return
-        st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)} · {stage.title}")
+        _stage_line(state)
         if prompt and results is not None and prompt in state.revealed:
             spec = state.prompts[prompt]
             st.header(spec.title)
             results_view.show(
-                results, spec, big=True, opening=opening, turn_seconds=_turn_seconds()
+                results,
+                spec,
+                big=True,
+                opening=opening,
+                turn_seconds=_turn_seconds(),
+                held=state.wall_page,
             )
             return
-        if module and module.content_note and state.slide_index == 0:
-            note = html.escape(paragraphs(module.content_note))
-            st.html(f'<div class="bedrock-note"><strong>Before this part</strong><br>{note}</div>')
-        if slide is None:
-            st.title(stage.title)
-        else:
-            st.title(slide.title)
-            with st.container(key="bedrock_slide"):
+        # The slide fills the height left under the stage line, centred in it.
+        with st.container(key="bedrock_slide"):
+            if module and module.content_note and state.slide_index == 0:
+                note = html.escape(paragraphs(module.content_note))
+                st.html(
+                    f'<div class="bedrock-note"><strong>Before this part</strong><br>{note}</div>'
+                )
+            st.title(stage.title if slide is None else slide.title)
+            if slide is not None:
                 st.markdown(slide.body)
-        if prompt and results is not None:
-            spec = state.prompts[prompt]
-            st.subheader(f"On your phone: {spec.title}")
-            st.html(f'<div class="bedrock-count">{html.escape(_count_line(spec, results))}</div>')
+            if prompt and results is not None:
+                spec = state.prompts[prompt]
+                st.subheader(f"On your phone: {spec.title}")
+                count = html.escape(_count_line(spec, results))
+                st.html(f'<div class="bedrock-count">{count}</div>')
+
+
+def _stage_line(state) -> None:
+    """Where the room is, large and dark enough to read from the back."""
+    stage = state.stages[state.stage_index]
+    st.html(
+        f'<div class="bedrock-stage-line"><span class="bedrock-stage-number">Stage '
+        f"{state.stage_index + 1} of {len(state.stages)}</span> · {html.escape(stage.title)}</div>"
+    )
+
+
+CLOSING_LINE = (
+    "Closeness is not something a couple has or lacks: it grows in small moments, when you "
+    "listen to understand, say thank you, and make time to turn towards each other."
+)
+DELETED_LINE = (
+    "Everything typed on your phones tonight has now been deleted: every answer and every "
+    "word, from this screen and from the server."
+)
+
+
+def _ended() -> None:
+    """The close of the evening, made with the same care as its opening: thanks, the idea to
+    take home, that every answer is gone, and where to turn for support (the workshop's own
+    text, remembered by this screen, since ending deleted it)."""
+    support = st.session_state.get("screen_support") or DEFAULT_SUPPORT
+    main, side = st.columns([3, 2], gap="large")
+    with main, st.container(key="bedrock_slide"):
+        st.title("Thank you for coming")
+        st.html(
+            f'<div class="bedrock-ended"><div class="bedrock-closing">{html.escape(CLOSING_LINE)}'
+            f"</div>{html.escape(DELETED_LINE)}</div>"
+        )
+    with side, st.container(key="bedrock_support"):
+        st.html(
+            '<div class="bedrock-support"><strong>Where to find support</strong>'
+            f"{html.escape(support.strip())}\n\n{html.escape(NOT_A_CRISIS_SERVICE)}</div>"
+        )
 
 
 def _turn_seconds() -> float:
