@@ -278,6 +278,7 @@ def test_plan_words_typed_but_not_saved_survive_a_break_back_next_and_a_reload(
     expect(page.get_by_role("textbox").first).to_have_value("A slow walk on Sunday")
     press(page, "Next")
     expect(page.get_by_text("Before this part")).to_be_visible(timeout=LIVE_MS)
+    wait_ready(page)  # until the run ends, the card left behind still shows its own Back
     press(page, "Back")
     expect(page.get_by_role("textbox").first).to_have_value(
         "A slow walk on Sunday", timeout=LIVE_MS
