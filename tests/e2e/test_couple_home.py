@@ -291,6 +291,42 @@ def test_plan_words_typed_but_not_saved_survive_a_break_back_next_and_a_reload(
     shot(page, "together-laptop-plan-kept")
 
 
+def test_the_plan_goes_home_on_one_page_and_the_ritual_into_their_calendars(
+    at_app, desktop, wait_ready, shot
+) -> None:
+    from datetime import date, timedelta
+
+    from icalendar import Calendar
+    from pypdf import PdfReader
+
+    page = open_at(desktop(accept_downloads=True), at_app, "weekly-ritual", wait_ready)
+    page.get_by_label("What will we do?").fill("A slow walk by the river")
+    page.get_by_label("When?").fill("Saturday mornings")
+    press(page, "Save our plan")
+    expect(page.get_by_text("Saved on this screen", exact=False)).to_be_visible(timeout=LIVE_MS)
+    open_footer(page)
+    with page.expect_download() as one_page:
+        press(page, "One page (PDF)")
+    (sheet,) = PdfReader(one_page.value.path()).pages
+    assert "A slow walk by the river" in sheet.extract_text()
+
+    expect(page.get_by_label("Every")).to_have_value("Saturday")  # read from "When?"
+    page.get_by_role("button", name="Add to our calendars (.ics)").scroll_into_view_if_needed()
+    shot(page, "together-laptop-take-home")
+    with page.expect_download() as ics:
+        press(page, "Add to our calendars (.ics)")
+    data = Path(ics.value.path()).read_bytes()
+    events = Calendar.from_ical(data).walk("VEVENT")
+    ritual, check_in = events
+    assert str(ritual["SUMMARY"]) == "A slow walk by the river"
+    assert ritual["RRULE"]["FREQ"] == ["WEEKLY"] and ritual["RRULE"]["BYDAY"] == ["SA"]
+    assert ritual.decoded("DTSTART").weekday() == 5
+    assert "RRULE" not in check_in
+    assert check_in.decoded("DTSTART").date() == date.today() + timedelta(days=7)
+    for name in ("Sam", "Alex"):
+        assert name.encode() not in data, "no names in their calendars"
+
+
 def test_a_break_can_be_taken_during_the_timed_list_and_the_lines_come_back(
     at_app, desktop, wait_ready
 ) -> None:

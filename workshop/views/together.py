@@ -24,7 +24,6 @@ from workshop.content.model import Exercise, Module, SpeakerListenerExercise
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress, Names
 from workshop.engine.timer import Timer
-from workshop.printing import couple_plan
 from workshop.views.common import content, content_note, support_panel
 from workshop.views.together_answers import checkins, private
 from workshop.views.together_common import (
@@ -48,6 +47,7 @@ from workshop.views.together_common import (
     styled_text,
     wipe_session,
 )
+from workshop.views.together_take_home import plan_downloads
 from workshop.views.together_turns import turns
 
 UPLOAD = "together_upload"
@@ -384,57 +384,8 @@ def _finished(progress: CoupleProgress, names: Names) -> None:
 def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
     """Downloads are built only when pressed (in the browser's request, from this snapshot)."""
     today = date.fromtimestamp(now())
-    workshop = content()
-
     with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
-        st.markdown(
-            "**Our plan**: the plan you wrote, what you chose for this week and your "
-            "check-ins. Add earlier answers only if you both want them there."
-        )
-        optional = couple_plan.optional_answers(progress, content=workshop)
-        chosen = st.multiselect(
-            "Also put these answers in our plan",
-            list(optional),
-            format_func=lambda eid: optional.get(eid, eid),
-            key="together_plan_extra",
-            placeholder="None: commitments only",
-        )
-        extra = frozenset(chosen)
-
-        def plan() -> couple_plan.PlanDocument:
-            return couple_plan.plan_document(
-                progress, content=workshop, names=names, today=today, answers=extra
-            )
-
-        with st.container(horizontal=True, gap="small"):
-            st.download_button(
-                "Plan (PDF)",
-                data=lambda: couple_plan.plan_pdf(plan()),
-                file_name="our-plan.pdf",
-                mime="application/pdf",
-                key="together_plan_pdf",
-                type="primary" if expanded else "secondary",
-                on_click="ignore",
-                width="stretch",
-            )
-            st.download_button(
-                "To print",
-                data=lambda: couple_plan.plan_html(plan()),
-                file_name="our-plan.html",
-                mime="text/html",
-                key="together_plan_html",
-                on_click="ignore",
-                width="stretch",
-            )
-            st.download_button(
-                "Markdown",
-                data=lambda: couple_plan.plan_markdown(plan()),
-                file_name="our-plan.md",
-                mime="text/markdown",
-                key="together_plan_md",
-                on_click="ignore",
-                width="stretch",
-            )
+        plan_downloads(progress, names, today=today, expanded=expanded)
         st.divider()
         st.download_button(
             "Save our progress",
