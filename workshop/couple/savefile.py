@@ -26,6 +26,7 @@ from workshop.couple.evening import (
     Rest,
     clean_answer,
     clean_names,
+    gentler_form,
     stage_items,
 )
 from workshop.couple.turn_timer import turn_pause
@@ -147,11 +148,17 @@ def _mismatch(progress: CoupleProgress, content: Content) -> str | None:
         | set(progress.plans)
         | set(progress.turns)
         | set(progress.writing)
+        | set(progress.gentler)
     )
     if any(exercise_id not in content.exercises for exercise_id in mentioned):
         return "it mentions an exercise this workshop does not have"
+    for exercise_id in progress.gentler:
+        if gentler_form(content.exercises[exercise_id]) is None:
+            return "it answers another question for an exercise without one"
     for exercise_id, given in progress.answers.items():
         exercise = content.exercises[exercise_id]
+        if exercise_id in progress.gentler:
+            exercise = gentler_form(exercise) or exercise
         for answer in given.values():
             if answer.value is None:
                 continue

@@ -301,6 +301,7 @@ def _slide(module: Module, index: int) -> None:
 
 
 def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+    exercise = evening.as_answered(exercise, progress)
     turn_started = exercise.id in progress.turns
     if turn_started:
         # The topic stays in sight, small, while the timer runs.
@@ -313,6 +314,7 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
             st.subheader(exercise.title)
             st.markdown(exercise.couple_prompt)
     if exercise.kind in evening.PRIVATE_KINDS:
+        _not_for_us(progress, exercise)
         private(progress, exercise, names)
     elif exercise.kind == "speaker-listener":
         assert isinstance(exercise, SpeakerListenerExercise)
@@ -324,6 +326,34 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
     else:
         styled_text("together-sub", f"{names.a} goes first, then {names.b}. Nothing is typed here.")
         nav(progress)
+
+
+def _not_for_us(progress: CoupleProgress, exercise: Exercise) -> None:
+    """A question that may not fit their life right now: a kind word and a gentler question
+    once they say so, and a way back to the first one."""
+    original = content().exercises[exercise.id]
+    other = getattr(original, "not_for_us", None)
+    if other is None:
+        return
+    untouched = not progress.answers.get(exercise.id) and progress.answering is None
+    if exercise.id in progress.gentler:
+        note("info", other.note)
+        if untouched:
+            st.button(
+                "Back to the first question",
+                key=f"together_aside_back_{exercise.id}",
+                type="tertiary",
+                icon=":material/undo:",
+                on_click=change(lambda p: evening.set_aside(p, exercise=original, aside=False)),
+            )
+    elif untouched:
+        st.button(
+            other.label,
+            key=f"together_aside_{exercise.id}",
+            icon=":material/spa:",
+            width="stretch",
+            on_click=change(lambda p: evening.set_aside(p, exercise=original, aside=True)),
+        )
 
 
 # --- the plan they write together ----------------------------------------------------------
