@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from workshop.content.loader import get_content
 from workshop.content.model import Content
 from workshop.couple import evening, savefile, turn_timer
 from workshop.couple.evening import CoupleProgress, Names
@@ -758,3 +759,21 @@ def test_a_pause_for_tonight_is_suggested_near_each_hour_of_the_path():
     assert evening.pause_points(CONTENT) == {2}  # stages of 20, 40, 20 minutes: at 60
     assert evening.pause_points(CONTENT, every_minutes=30) == {1, 2}
     assert evening.pause_points(CONTENT, every_minutes=200) == set()
+
+
+def test_setting_a_question_aside_goes_into_a_saved_file_only_once_revealed():
+    content = get_content()
+    exercise = content.exercises["mechanical-or-close"]
+    aside = evening.set_aside(CoupleProgress(), exercise=exercise, aside=True)
+    assert savefile.from_file(savefile.to_file(aside, now=T0), content=content).gentler == []
+    gentler = evening.as_answered(exercise, aside)
+    for partner in ("A", "B"):
+        aside = evening.submit_answer(
+            aside, exercise=gentler, partner=partner, value=gentler.options[1], share=True
+        )
+    aside = evening.reveal(aside, exercise_id=exercise.id)
+    again = savefile.from_file(savefile.to_file(aside, now=T0), content=content)
+    assert again.gentler == [exercise.id]
+    assert evening.shared_answers(again, exercise_id=exercise.id)["A"] == gentler.options[1]
+    with pytest.raises(evening.InvalidAnswer):
+        evening.set_aside(CoupleProgress(), exercise=content.exercises["checkin-open"], aside=True)

@@ -67,6 +67,8 @@ def to_file(progress: CoupleProgress, *, now: float) -> bytes:
         if not kept.answers[exercise_id]:
             del kept.answers[exercise_id]
     kept.turns = {eid: turn_pause(turn, now=now) for eid, turn in kept.turns.items()}
+    # Like an answer, "this question does not apply to us" goes in only once revealed.
+    kept.gentler = [eid for eid in kept.gentler if eid in kept.revealed]
     return json.dumps(kept.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
 
 
