@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from workshop.content.loader import get_content
 from workshop.content.model import Content
 from workshop.couple import evening, savefile, turn_timer
 from workshop.couple.evening import CoupleProgress, Names
@@ -553,6 +554,53 @@ def test_the_plan_pdf_holds_the_shared_words_in_dejavu_and_falls_back_to_a_core_
     assert "Crêpes, ?ódz" in plain  # a letter the core font lacks keeps its base letter
 
 
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_one_page_plan_is_one_page_and_says_what_it_shortened():
+    long = "We walk by the river and talk about the week, slowly. " * 9
+    progress = evening.set_plan(
+        _plan_progress(), exercise=EX["ritual"], values={"what": long[:500], "when": long[:500]}
+    )
+    progress = evening.start_over(progress, exercise_id="memory")
+    many_lines = "".join(f"Walk {n}\n" for n in range(120))
+    progress = _both_answer(progress, "memory", many_lines, long[:1000])
+    document = couple_plan.plan_document(
+        progress, content=CONTENT, names=Names(a="Zoë", b="Alex"), today=date(2026, 3, 2)
+    )
+    assert len(_pages(couple_plan.plan_pdf(document))) > 1
+    (page,) = _pages(couple_plan.plan_pdf_one_page(document))
+    flat = " ".join(page.split())
+    assert "answers were shortened (marked …)" in flat and "…" in flat
+    assert "The full plan (PDF or To print) has every word." in flat
+    assert "Walk 0" in flat and "Walk 119" not in flat and "more)" in flat
+    assert "Opening check-in: 5 out of 10" in flat and "Zoë" in flat
+
+
+def test_a_short_plan_fits_one_page_whole_and_a_huge_one_names_what_was_left_out():
+    document = couple_plan.plan_document(
+        _plan_progress(), content=CONTENT, names=Names(a="Sam", b="Alex"), today=date(2026, 3, 2)
+    )
+    (page,) = _pages(couple_plan.plan_pdf_one_page(document))
+    assert "the picnic <b>" in page and "shortened" not in page and "Left out" not in page
+
+    sections = tuple(
+        couple_plan.PlanSection(
+            f"Section {n}", (couple_plan.PlanEntry("Both of us", ("a line", "another line")),)
+        )
+        for n in range(60)
+    )
+    huge = couple_plan.PlanDocument("Our plan", "Sam and Alex", sections)
+    (page,) = _pages(couple_plan.plan_pdf_one_page(huge))
+    flat = " ".join(page.split())
+    assert "Section 0" in flat and "Section 59" in flat.split("Left out to fit one page:")[1]
+    left_out = flat.split("Left out to fit one page:")[1].split(". The full plan")[0]
+    shown = [n for n in range(60) if f"Section {n} " in flat.split("Left out")[0] + " "]
+    assert shown == list(range(len(shown))) and shown, "the first sections stay, in order"
+    assert all(f"Section {n}" in left_out for n in range(len(shown), 60))
+
+
 # --- the tab's copy, absurd files, who-is-who ---------------------------------------------------
 
 
@@ -711,3 +759,21 @@ def test_a_pause_for_tonight_is_suggested_near_each_hour_of_the_path():
     assert evening.pause_points(CONTENT) == {2}  # stages of 20, 40, 20 minutes: at 60
     assert evening.pause_points(CONTENT, every_minutes=30) == {1, 2}
     assert evening.pause_points(CONTENT, every_minutes=200) == set()
+
+
+def test_setting_a_question_aside_goes_into_a_saved_file_only_once_revealed():
+    content = get_content()
+    exercise = content.exercises["mechanical-or-close"]
+    aside = evening.set_aside(CoupleProgress(), exercise=exercise, aside=True)
+    assert savefile.from_file(savefile.to_file(aside, now=T0), content=content).gentler == []
+    gentler = evening.as_answered(exercise, aside)
+    for partner in ("A", "B"):
+        aside = evening.submit_answer(
+            aside, exercise=gentler, partner=partner, value=gentler.options[1], share=True
+        )
+    aside = evening.reveal(aside, exercise_id=exercise.id)
+    again = savefile.from_file(savefile.to_file(aside, now=T0), content=content)
+    assert again.gentler == [exercise.id]
+    assert evening.shared_answers(again, exercise_id=exercise.id)["A"] == gentler.options[1]
+    with pytest.raises(evening.InvalidAnswer):
+        evening.set_aside(CoupleProgress(), exercise=content.exercises["checkin-open"], aside=True)

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from workshop.content.loader import get_content
 from workshop.couple import evening as couple
-from workshop.couple import turn_timer
+from workshop.couple import savefile, turn_timer
 from workshop.views import together, together_common
 
 REPO = Path(__file__).resolve().parents[2]
@@ -732,3 +732,46 @@ def test_a_good_place_to_pause_for_tonight_is_suggested_once_near_halfway(clock)
     assert text in notes(at) and "Continue from a file" in notes(at)
     click(at, "together_next")
     assert text not in notes(at)
+
+
+def test_when_the_closeness_question_does_not_apply_they_get_a_kind_word_and_a_gentler_one(
+    clock,
+):
+    eid = "mechanical-or-close"
+    exercise = CONTENT.exercises[eid]
+    other = exercise.not_for_us
+    at = start(_app(clock))
+    go_to(at, eid)
+    first = next(p for p in "AB" if any(b.key == f"together_open_{eid}_{p}" for b in at.button))
+    click(at, f"together_open_{eid}_{first}")
+    options = at.radio(key=f"together_value_{eid}_{first}").options
+    assert other.label not in options, "not one choice among others: a way of its own"
+    assert exercise.options[0] in options
+    at.session_state[together.PROGRESS] = progress_of(at).model_copy(update={"answering": None})
+    at.run()
+
+    click(at, f"together_aside_{eid}")
+    assert "Closeness takes many forms" in notes(at) and "Nothing here asks you" in notes(at)
+    assert "what helps you feel close" in page_text(at)
+    click(at, f"together_aside_back_{eid}")  # changed their minds: the first question again
+    assert "Closeness takes many forms" not in notes(at)
+    click(at, f"together_aside_{eid}")
+
+    click(at, f"together_open_{eid}_{first}")
+    assert at.radio(key=f"together_value_{eid}_{first}").options == list(other.options)
+    at.session_state[together.PROGRESS] = progress_of(at).model_copy(update={"answering": None})
+    at.run()
+    answer(at, eid, other.options[0], other.options[2])
+    text = page_text(at)
+    assert other.options[0] in text and other.options[2] in text
+    for sexual in exercise.options[:5]:
+        assert sexual not in text, "the questions about sex are skipped"
+    assert not any(b.key == f"together_aside_back_{eid}" for b in at.button)
+
+    saved = download(at, "together_save")
+    again = savefile.from_file(saved, content=CONTENT)
+    assert again.gentler == [eid]
+    assert couple.shared_answers(again, exercise_id=eid) == {
+        "A": other.options[0],
+        "B": other.options[2],
+    }

@@ -236,6 +236,26 @@ class ScaleExercise(_Exercise):
         return value
 
 
+class NotForUs(_Model):
+    """At home, a way for a couple the question does not fit right now to answer a gentler
+    one instead (the first question is left aside, not answered)."""
+
+    label: Text
+    """The button that opens it, e.g. "This doesn't apply to us right now"; an option of the
+    same words is left out of the couple's options."""
+    note: Text
+    """A kind word shown when they choose it."""
+    prompt: Text
+    """The gentler question each of them answers instead."""
+    options: list[Text] = Field(min_length=2)
+    """Its options: at least two, all different."""
+
+    @field_validator("options")
+    @classmethod
+    def _different(cls, value: list[str]) -> list[str]:
+        return _unique(value, what="option")
+
+
 class ChoiceExercise(_Exercise):
     """Pick one of a few options."""
 
@@ -243,6 +263,8 @@ class ChoiceExercise(_Exercise):
     """What sort of exercise this is."""
     options: list[Text] = Field(min_length=2)
     """The options to choose from: at least two, all different."""
+    not_for_us: NotForUs | None = None
+    """At home: a gentler question for a couple this one does not fit right now."""
 
     @field_validator("options")
     @classmethod

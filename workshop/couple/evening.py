@@ -172,6 +172,9 @@ class CoupleProgress(_Model):
     rest: Rest | None = None
     skipped: list[str] = []
     """Stages skipped after their content note."""
+    gentler: list[str] = []
+    """Exercises whose question does not apply to them right now: they answer its gentler
+    one instead (see :func:`as_answered`)."""
 
 
 # --- where they are ----------------------------------------------------------------------
@@ -493,6 +496,41 @@ def shared_answers(
     return {
         p: given[p].value if p in given and given[p].status == "shared" else None for p in PARTNERS
     }
+
+
+def gentler_form(exercise: Exercise) -> Exercise | None:
+    """The gentler question a couple answers instead of ``exercise`` when it does not apply
+    to them right now (same id, its own prompt and options); ``None`` when it has none."""
+    other = getattr(exercise, "not_for_us", None)
+    if other is None:
+        return None
+    return exercise.model_copy(
+        update={"couple_prompt": other.prompt, "options": list(other.options), "not_for_us": None}
+    )
+
+
+def as_answered(exercise: Exercise, progress: CoupleProgress) -> Exercise:
+    """``exercise`` as this couple answers it at home: its gentler form once they set it
+    aside; otherwise without the option that says it does not apply (that has a way of its
+    own, :func:`set_aside`)."""
+    other = getattr(exercise, "not_for_us", None)
+    if other is None:
+        return exercise
+    if exercise.id in progress.gentler:
+        return gentler_form(exercise) or exercise
+    return exercise.model_copy(
+        update={"options": [o for o in exercise.options if o != other.label]}  # type: ignore[attr-defined]
+    )
+
+
+def set_aside(progress: CoupleProgress, *, exercise: Exercise, aside: bool) -> CoupleProgress:
+    """Set ``exercise``'s question aside for its gentler one (``aside``), or come back to it.
+    Either way what was answered to it so far, and its reveal, are forgotten."""
+    if aside and gentler_form(exercise) is None:
+        raise InvalidAnswer("This question has no other one to answer instead.")
+    new = start_over(progress, exercise_id=exercise.id)
+    new.gentler = [e for e in new.gentler if e != exercise.id] + ([exercise.id] if aside else [])
+    return new
 
 
 def start_over(progress: CoupleProgress, *, exercise_id: str) -> CoupleProgress:

@@ -26,6 +26,7 @@ from workshop.couple.evening import (
     Rest,
     clean_answer,
     clean_names,
+    gentler_form,
     stage_items,
 )
 from workshop.couple.turn_timer import turn_pause
@@ -66,6 +67,8 @@ def to_file(progress: CoupleProgress, *, now: float) -> bytes:
         if not kept.answers[exercise_id]:
             del kept.answers[exercise_id]
     kept.turns = {eid: turn_pause(turn, now=now) for eid, turn in kept.turns.items()}
+    # Like an answer, "this question does not apply to us" goes in only once revealed.
+    kept.gentler = [eid for eid in kept.gentler if eid in kept.revealed]
     return json.dumps(kept.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -147,11 +150,17 @@ def _mismatch(progress: CoupleProgress, content: Content) -> str | None:
         | set(progress.plans)
         | set(progress.turns)
         | set(progress.writing)
+        | set(progress.gentler)
     )
     if any(exercise_id not in content.exercises for exercise_id in mentioned):
         return "it mentions an exercise this workshop does not have"
+    for exercise_id in progress.gentler:
+        if gentler_form(content.exercises[exercise_id]) is None:
+            return "it answers another question for an exercise without one"
     for exercise_id, given in progress.answers.items():
         exercise = content.exercises[exercise_id]
+        if exercise_id in progress.gentler:
+            exercise = gentler_form(exercise) or exercise
         for answer in given.values():
             if answer.value is None:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workshop.content.model import Content, Exercise
 from workshop.couple.evening import (
@@ -21,6 +22,9 @@ from workshop.couple.evening import (
     checkins,
     shared_answers,
 )
+
+if TYPE_CHECKING:
+    from workshop.printing.fonts import WorldPDF
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,92 @@ def plan_pdf(
 
     Reads the font files; writes nothing.
     """
+    return bytes(_draw(document, font_dir=font_dir, fallback_dir=fallback_dir).output())
+
+
+ONE_PAGE_LINE_CHARS = (None, 300, 180, 110, 60)
+"""The longest line the one-page plan keeps, tried in turn until the plan fits one page."""
+ONE_PAGE_LINES = (None, 8, 5, 3, 2)
+"""The most lines an entry keeps, alongside each of :data:`ONE_PAGE_LINE_CHARS`."""
+
+
+def plan_pdf_one_page(
+    document: PlanDocument,
+    *,
+    font_dir: str | Path | None = None,
+    fallback_dir: str | Path | None = None,
+) -> bytes:
+    """The plan on exactly one A4 page, for the fridge.
+
+    When it does not fit, long answers are cut (ending in "…") ever shorter, then whole
+    sections are left out from the end (earlier answers first, commitments last); a note at
+    the foot of the page says what was shortened or left out, so nothing goes missing
+    unsaid. Reads the font files; writes nothing.
+    """
+    fonts = {"font_dir": font_dir, "fallback_dir": fallback_dir}
+    for chars, lines in zip(ONE_PAGE_LINE_CHARS, ONE_PAGE_LINES, strict=True):
+        shorter, cut = _shortened(document, chars=chars, lines=lines)
+        pdf = _draw(shorter, note=_fit_note(cut, ()), **fonts)
+        if pdf.page == 1:
+            return bytes(pdf.output())
+    sections = list(shorter.sections)
+    left_out: list[str] = []
+    while sections:
+        left_out.insert(0, sections.pop().heading)
+        fewer = PlanDocument(shorter.title, shorter.subtitle, tuple(sections))
+        pdf = _draw(fewer, note=_fit_note(cut, tuple(left_out)), **fonts)
+        if pdf.page == 1:
+            break
+    return bytes(pdf.output())
+
+
+def _shortened(
+    document: PlanDocument, *, chars: int | None, lines: int | None
+) -> tuple[PlanDocument, int]:
+    """``document`` with every line cut to ``chars`` and every entry to ``lines`` lines (a
+    last line saying how many more there were); also how many entries were shortened."""
+    cut = 0
+    sections = []
+    for section in document.sections:
+        entries = []
+        for entry in section.entries:
+            kept = list(entry.lines)
+            if lines is not None and len(kept) > lines:
+                more = len(kept) - (lines - 1)
+                kept = [*kept[: lines - 1], f"(and {more} more)"]
+            if chars is not None:
+                kept = [
+                    line if len(line) <= chars else line[: chars - 1].rstrip() + "…"
+                    for line in kept
+                ]
+            if tuple(kept) != entry.lines:
+                cut += 1
+            entries.append(PlanEntry(entry.label, tuple(kept), entry.partner))
+        sections.append(PlanSection(section.heading, tuple(entries)))
+    return PlanDocument(document.title, document.subtitle, tuple(sections)), cut
+
+
+def _fit_note(cut: int, left_out: tuple[str, ...]) -> str:
+    """What the one-page plan tells its reader about words it could not hold ('' if none)."""
+    parts = []
+    if cut:
+        which = "answer was" if cut == 1 else "answers were"
+        parts.append(f"To fit one page, {cut} {which} shortened (marked …).")
+    if left_out:
+        parts.append("Left out to fit one page: " + "; ".join(left_out) + ".")
+    if not parts:
+        return ""
+    return " ".join(parts) + " The full plan (PDF or To print) has every word."
+
+
+def _draw(
+    document: PlanDocument,
+    *,
+    note: str = "",
+    font_dir: str | Path | None = None,
+    fallback_dir: str | Path | None = None,
+) -> WorldPDF:
+    """The plan drawn on as many A4 pages as it needs, ``note`` at its foot."""
     from workshop.printing import fonts  # the PDF library loads only when a PDF is asked for
 
     pdf = fonts.WorldPDF(
@@ -307,4 +397,10 @@ def plan_pdf(
     if not document.sections:
         pdf.set_font(family, "", 10)
         pdf.multi_cell(0, 5, "Nothing shared yet.", new_x="LMARGIN", new_y="NEXT")
-    return pdf.finish()
+    if note:
+        pdf.set_font(family, "B", 9)
+        pdf.set_text_color(138, 75, 60)
+        pdf.ln(2)
+        pdf.multi_cell(0, 4.6, text(note), new_x="LMARGIN", new_y="NEXT")
+    pdf.write_lost_note()
+    return pdf

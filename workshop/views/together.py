@@ -24,7 +24,6 @@ from workshop.content.model import Exercise, Module, SpeakerListenerExercise
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress, Names
 from workshop.engine.timer import Timer
-from workshop.printing import couple_plan
 from workshop.views.common import content, content_note, support_panel
 from workshop.views.together_answers import checkins, private
 from workshop.views.together_common import (
@@ -48,6 +47,7 @@ from workshop.views.together_common import (
     styled_text,
     wipe_session,
 )
+from workshop.views.together_take_home import plan_downloads
 from workshop.views.together_turns import turns
 
 UPLOAD = "together_upload"
@@ -301,6 +301,7 @@ def _slide(module: Module, index: int) -> None:
 
 
 def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
+    exercise = evening.as_answered(exercise, progress)
     turn_started = exercise.id in progress.turns
     if turn_started:
         # The topic stays in sight, small, while the timer runs.
@@ -313,6 +314,7 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
             st.subheader(exercise.title)
             st.markdown(exercise.couple_prompt)
     if exercise.kind in evening.PRIVATE_KINDS:
+        _not_for_us(progress, exercise)
         private(progress, exercise, names)
     elif exercise.kind == "speaker-listener":
         assert isinstance(exercise, SpeakerListenerExercise)
@@ -324,6 +326,34 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
     else:
         styled_text("together-sub", f"{names.a} goes first, then {names.b}. Nothing is typed here.")
         nav(progress)
+
+
+def _not_for_us(progress: CoupleProgress, exercise: Exercise) -> None:
+    """A question that may not fit their life right now: a kind word and a gentler question
+    once they say so, and a way back to the first one."""
+    original = content().exercises[exercise.id]
+    other = getattr(original, "not_for_us", None)
+    if other is None:
+        return
+    untouched = not progress.answers.get(exercise.id) and progress.answering is None
+    if exercise.id in progress.gentler:
+        note("info", other.note)
+        if untouched:
+            st.button(
+                "Back to the first question",
+                key=f"together_aside_back_{exercise.id}",
+                type="tertiary",
+                icon=":material/undo:",
+                on_click=change(lambda p: evening.set_aside(p, exercise=original, aside=False)),
+            )
+    elif untouched:
+        st.button(
+            other.label,
+            key=f"together_aside_{exercise.id}",
+            icon=":material/spa:",
+            width="stretch",
+            on_click=change(lambda p: evening.set_aside(p, exercise=original, aside=True)),
+        )
 
 
 # --- the plan they write together ----------------------------------------------------------
@@ -384,57 +414,8 @@ def _finished(progress: CoupleProgress, names: Names) -> None:
 def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
     """Downloads are built only when pressed (in the browser's request, from this snapshot)."""
     today = date.fromtimestamp(now())
-    workshop = content()
-
     with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
-        st.markdown(
-            "**Our plan**: the plan you wrote, what you chose for this week and your "
-            "check-ins. Add earlier answers only if you both want them there."
-        )
-        optional = couple_plan.optional_answers(progress, content=workshop)
-        chosen = st.multiselect(
-            "Also put these answers in our plan",
-            list(optional),
-            format_func=lambda eid: optional.get(eid, eid),
-            key="together_plan_extra",
-            placeholder="None: commitments only",
-        )
-        extra = frozenset(chosen)
-
-        def plan() -> couple_plan.PlanDocument:
-            return couple_plan.plan_document(
-                progress, content=workshop, names=names, today=today, answers=extra
-            )
-
-        with st.container(horizontal=True, gap="small"):
-            st.download_button(
-                "Plan (PDF)",
-                data=lambda: couple_plan.plan_pdf(plan()),
-                file_name="our-plan.pdf",
-                mime="application/pdf",
-                key="together_plan_pdf",
-                type="primary" if expanded else "secondary",
-                on_click="ignore",
-                width="stretch",
-            )
-            st.download_button(
-                "To print",
-                data=lambda: couple_plan.plan_html(plan()),
-                file_name="our-plan.html",
-                mime="text/html",
-                key="together_plan_html",
-                on_click="ignore",
-                width="stretch",
-            )
-            st.download_button(
-                "Markdown",
-                data=lambda: couple_plan.plan_markdown(plan()),
-                file_name="our-plan.md",
-                mime="text/markdown",
-                key="together_plan_md",
-                on_click="ignore",
-                width="stretch",
-            )
+        plan_downloads(progress, names, today=today, expanded=expanded)
         st.divider()
         st.download_button(
             "Save our progress",
