@@ -344,15 +344,6 @@ def test_a_phone_whose_text_is_already_on_the_wall_is_not_told_it_waits(
     expect(first.get_by_text(HELD)).to_be_visible()
 
 
-def ask_private(console, title: str) -> None:
-    """Put an exercise that collects nothing on the phones."""
-    console.get_by_text(title, exact=True).click()
-    expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(1, timeout=LIVE_MS)
-    expect(console.get_by_text("Nothing is collected for this exercise")).to_be_visible(
-        timeout=LIVE_MS
-    )
-
-
 def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
     app, desktop, phone, projector, group, shot
 ) -> None:
@@ -362,7 +353,7 @@ def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
     screen = group.screen(projector(), console)
     page = group.join(phone(), app, code)
 
-    ask_private(console, "Our weekly time together")
+    group.ask_private(console, "Our weekly time together")
     expect(group.answers(console)).to_have_count(0)
     expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
         timeout=LIVE_MS
@@ -383,7 +374,7 @@ def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
 
     for number in (7, 8):
         group.stage(console, number)
-    ask_private(console, "Things to try this week")
+    group.ask_private(console, "Things to try this week")
     expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
         timeout=LIVE_MS
     )
@@ -403,7 +394,7 @@ def test_listening_turns_run_on_the_projector_from_the_console(
     for number in range(2, 7):
         group.stage(console, number)
     screen = group.screen(projector(), console)
-    ask_private(console, "Listening turns")
+    group.ask_private(console, "Listening turns")
     expect(console.get_by_text("Start runs the listening turns on the projector")).to_be_visible()
     # The turns as written: 2 rounds of 2 + 1 minutes each way, and three 15-second swaps.
     expect(console.get_by_label("Minutes")).to_have_value("12.75")
