@@ -369,9 +369,9 @@ def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
 ) -> None:
 
     page = open_at(desktop(accept_downloads=True), couple_at_app, "arrival-word", wait_ready)
-    expect(page.get_by_text("Alex's turn")).to_be_visible()  # Sam went first last time
+    expect(page.get_by_text("Alex's turn", exact=True)).to_be_visible()  # Sam went first last time
     press(page, "Swap who goes first")
-    expect(page.get_by_text("Sam's turn")).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_text("Sam's turn", exact=True)).to_be_visible(timeout=LIVE_MS)
     for word in ("hopeful", "tired"):
         press(page, "I'm ready: show my question")
         page.get_by_label("Your word").fill(word)
