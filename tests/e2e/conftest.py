@@ -46,6 +46,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
+from tests.e2e.buttons import button
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -394,8 +396,8 @@ class GroupPages:
 
     @staticmethod
     def click(page: Page, name: str) -> None:
-        """Click the button labelled exactly ``name``."""
-        page.get_by_role("button", name=name, exact=True).click()
+        """Click the button labelled exactly ``name`` (its shortcut may follow in its name)."""
+        button(page, name).click()
 
     def create(self, context: BrowserContext, app: App) -> tuple[Page, str]:
         """Create a workshop with every stage and land on its console; returns the console
