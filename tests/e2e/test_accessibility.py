@@ -19,6 +19,9 @@ from tests.e2e.buttons import button, labelled
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 LIVE_MS = 15_000
+TAP = 44
+"""CSS pixels each side of a phone's main buttons, so a thumb finds them (WCAG's enhanced
+target size; axe's target-size rule checks the 24 px minimum everywhere)."""
 
 # Rules not checked, each with its reason. Keep this short: a rule goes here only when the
 # violation is Streamlit's own markup that the app cannot reach, and the README says so.
@@ -80,6 +83,9 @@ def test_the_group_workshop_has_no_serious_barrier_on_any_screen(
     expect(mine.get_by_label("Your answer (anonymous)")).to_be_visible(timeout=LIVE_MS)
     expect(mine.locator(".bc-face")).to_have_text(re.compile(r"\d:\d\d"), timeout=LIVE_MS)
     audit.check(mine, "phone: reflection, timer running")
+    for label in ("Send", "Pass"):
+        box = button(mine, label).bounding_box()
+        assert box and min(box["width"], box["height"]) >= TAP, (label, box)
     mine.get_by_label("Your answer (anonymous)").fill("They listened without fixing it.")
     press(mine, "Send")
     expect(mine.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)

@@ -60,8 +60,10 @@ TIMER_SAY_KEY = "join_timer_say"
 # confuses there (tapping Send is what counts); the character count next to it stays.
 # The workshop's title is the facilitator's text, shown as text at the top.
 # The device token's element draws nothing and takes no room.
+# Buttons are at least 44 px high, so a thumb finds Send and Pass.
 PHONE_CSS = """
 <style>
+.stButton button{min-height:2.75rem}
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
