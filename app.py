@@ -1,9 +1,11 @@
-"""Bedrock's entry point: page config and navigation, nothing else."""
+"""Bedrock's entry point: page config, the style every page shares, and navigation."""
 
 import streamlit as st
 
 from workshop.views import guard
+from workshop.views.common import readable_style
 from workshop.views.navigation import build_pages
 
 st.set_page_config(page_title="Bedrock", page_icon="🪨")
+readable_style()
 guard.run(st.navigation(build_pages(), position="hidden"))

@@ -19,6 +19,10 @@ Fixtures
 ``page_errors`` ``page_errors(page) -> list[str]``: collects uncaught errors, live.
 ``group``       a :class:`GroupPages`: create a workshop, reopen the console, move stages, put
                a prompt on the phones, open the projector, join and send from a phone.
+``couple_at_app``
+               a server of the couple's page alone (module-wide), styled as ``app.py`` styles
+               every page; ``?at=<exercise id>`` opens it at that exercise, partners Sam and
+               Alex.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from tests.e2e.buttons import button
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -341,6 +347,39 @@ def _page_errors_fixture() -> Callable[[Page], list[str]]:
     return watch_errors
 
 
+# --- the couple's page, opened at any exercise --------------------------------------------
+
+COUPLE_AT_APP = """
+import streamlit as st
+
+from workshop.content.loader import get_content
+from workshop.couple import evening
+from workshop.views import together
+from workshop.views.common import readable_style
+
+st.set_page_config(page_title="Bedrock", layout="centered")
+readable_style()
+wanted = st.query_params.get("at")
+if wanted and "placed" not in st.session_state:
+    st.session_state["placed"] = True
+    for stage, module in enumerate(get_content().modules):
+        for item in evening.stage_items(module):
+            if item.exercise_id == wanted:
+                st.session_state["together_names"] = evening.Names(a="Sam", b="Alex")
+                st.session_state["together_progress"] = evening.CoupleProgress(
+                    stage=stage, item=item.index
+                )
+together.page()
+"""
+
+
+@pytest.fixture(scope="module")
+def couple_at_app(run_app: Callable[..., App], tmp_path_factory: pytest.TempPathFactory) -> App:
+    script = tmp_path_factory.mktemp("together-at") / "together_at.py"
+    script.write_text(COUPLE_AT_APP, encoding="utf-8")
+    return run_app(script)
+
+
 # --- driving the group workshop pages ----------------------------------------------------
 
 PASSCODE = "a quiet room"
@@ -357,8 +396,8 @@ class GroupPages:
 
     @staticmethod
     def click(page: Page, name: str) -> None:
-        """Click the button labelled exactly ``name``."""
-        page.get_by_role("button", name=name, exact=True).click()
+        """Click the button labelled exactly ``name`` (its shortcut may follow in its name)."""
+        button(page, name).click()
 
     def create(self, context: BrowserContext, app: App) -> tuple[Page, str]:
         """Create a workshop with every stage and land on its console; returns the console
@@ -409,6 +448,16 @@ class GroupPages:
         )
         expect(console.get_by_role("radio", name=prompt)).to_have_count(1, timeout=LIVE_MS)
         expect(self.answers(console)).to_be_visible(timeout=LIVE_MS)
+
+    def ask_private(self, console: Page, title: str) -> None:
+        """Put an exercise that collects nothing (a plan, a checklist) on every phone."""
+        console.get_by_text(title, exact=True).click()
+        expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(
+            1, timeout=LIVE_MS
+        )
+        expect(console.get_by_text("Nothing is collected for this exercise")).to_be_visible(
+            timeout=LIVE_MS
+        )
 
     @staticmethod
     def answers(console: Page) -> Locator:

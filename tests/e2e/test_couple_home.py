@@ -322,34 +322,6 @@ def test_once_the_tab_closes_nobody_can_take_its_server_session_back(
 
 # --- typed words, the break, who is who, absurd files ------------------------------------------
 
-AT_APP = """
-import streamlit as st
-
-from workshop.content.loader import get_content
-from workshop.couple import evening
-from workshop.views import together
-
-st.set_page_config(page_title="Bedrock", layout="centered")
-wanted = st.query_params.get("at")
-if wanted and "placed" not in st.session_state:
-    st.session_state["placed"] = True
-    for stage, module in enumerate(get_content().modules):
-        for item in evening.stage_items(module):
-            if item.exercise_id == wanted:
-                st.session_state["together_names"] = evening.Names(a="Sam", b="Alex")
-                st.session_state["together_progress"] = evening.CoupleProgress(
-                    stage=stage, item=item.index
-                )
-together.page()
-"""
-
-
-@pytest.fixture(scope="module")
-def at_app(run_app, tmp_path_factory: pytest.TempPathFactory):
-    script = tmp_path_factory.mktemp("together-at") / "together_at.py"
-    script.write_text(AT_APP, encoding="utf-8")
-    return run_app(script)
-
 
 def open_at(context: BrowserContext, app, exercise_id: str, wait_ready) -> Page:
     page = context.new_page()
@@ -367,9 +339,9 @@ def take_break_and_return(page: Page) -> None:
 
 
 def test_plan_words_typed_but_not_saved_survive_a_break_back_next_and_a_reload(
-    at_app, desktop, wait_ready, shot
+    couple_at_app, desktop, wait_ready, shot
 ) -> None:
-    page = open_at(desktop(), at_app, "weekly-ritual", wait_ready)
+    page = open_at(desktop(), couple_at_app, "weekly-ritual", wait_ready)
     box = page.get_by_role("textbox").first
     box.fill("A slow walk on Sunday")
     box.blur()
@@ -427,9 +399,9 @@ def test_the_plan_goes_home_on_one_page_and_the_ritual_into_their_calendars(
 
 
 def test_a_break_can_be_taken_during_the_timed_list_and_the_lines_come_back(
-    at_app, desktop, wait_ready
+    couple_at_app, desktop, wait_ready
 ) -> None:
-    page = open_at(desktop(), at_app, "gratitude-list", wait_ready)
+    page = open_at(desktop(), couple_at_app, "gratitude-list", wait_ready)
     press(page, "I'm ready: show my question")
     first_line = page.get_by_label("1.", exact=True)
     first_line.fill("the tea you made")
@@ -522,13 +494,13 @@ def test_safety_comes_first_and_help_is_behind_an_ordinary_button(
 
 
 def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
-    at_app, desktop, wait_ready, shot
+    couple_at_app, desktop, wait_ready, shot
 ) -> None:
 
-    page = open_at(desktop(accept_downloads=True), at_app, "arrival-word", wait_ready)
-    expect(page.get_by_text("Alex's turn")).to_be_visible()  # Sam went first last time
+    page = open_at(desktop(accept_downloads=True), couple_at_app, "arrival-word", wait_ready)
+    expect(page.get_by_text("Alex's turn", exact=True)).to_be_visible()  # Sam went first last time
     press(page, "Swap who goes first")
-    expect(page.get_by_text("Sam's turn")).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_text("Sam's turn", exact=True)).to_be_visible(timeout=LIVE_MS)
     for word in ("hopeful", "tired"):
         press(page, "I'm ready: show my question")
         page.get_by_label("Your word").fill(word)
@@ -570,10 +542,13 @@ def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
 
 
 def test_the_running_turn_timer_its_controls_and_the_topic_fit_a_laptop_screen(
-    at_app, desktop, wait_ready, shot
+    couple_at_app, desktop, wait_ready, shot
 ) -> None:
     page = open_at(
-        desktop(viewport={"width": 1366, "height": 768}), at_app, "listening-turns", wait_ready
+        desktop(viewport={"width": 1366, "height": 768}),
+        couple_at_app,
+        "listening-turns",
+        wait_ready,
     )
     press(page, "Start")
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible(timeout=LIVE_MS)

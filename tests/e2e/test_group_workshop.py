@@ -17,6 +17,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from tests.e2e.buttons import button
+
 PASSCODE = "a quiet room"
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 STAGE_TWO = "What is emotional connection?"
@@ -57,7 +59,7 @@ def create_workshop(context: BrowserContext, app, wait_ready) -> tuple[Page, str
 
 
 def click(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
+    button(page, name).click()
 
 
 def go_to_stage_two_and_ask(console: Page) -> None:

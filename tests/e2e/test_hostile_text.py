@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Dialog, Page, Request, Response, expect
 
+from tests.e2e.buttons import button
 from workshop.engine.privacy import clean_text
 
 PASSCODE = "a quiet room"
@@ -106,7 +107,7 @@ def origin(url: str) -> str:
 
 
 def click(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
+    button(page, name).click()
 
 
 def wall(page: Page, count: int = len(HOSTILE)) -> list[str]:

@@ -52,7 +52,7 @@ def test_their_names_reach_the_pdf_and_none_of_their_words_reach_the_server_log(
     page.get_by_role("button", name="I'm ready: show my question", exact=True).click()
     page.get_by_label("Your answer").fill(ANSWER)
     page.get_by_role("button", name="Done", exact=True).click()
-    expect(page.get_by_text(f"{NAMES[1]}'s turn")).to_be_visible()
+    expect(page.get_by_text(f"{NAMES[1]}'s turn", exact=True)).to_be_visible()
 
     page.get_by_text("Our plan, saving and wiping").click()
     with page.expect_download() as plan:

@@ -459,15 +459,6 @@ def test_a_reloaded_phone_says_what_it_already_sent(app, desktop, phone, group, 
     expect(console.get_by_text("answers from 1 person")).to_be_visible()
 
 
-def ask_private(console, title: str) -> None:
-    """Put an exercise that collects nothing on the phones."""
-    console.get_by_text(title, exact=True).click()
-    expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(1, timeout=LIVE_MS)
-    expect(console.get_by_text("Nothing is collected for this exercise")).to_be_visible(
-        timeout=LIVE_MS
-    )
-
-
 def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
     app, desktop, phone, projector, group, shot
 ) -> None:
@@ -477,7 +468,7 @@ def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
     screen = group.screen(projector(), console)
     page = group.join(phone(), app, code)
 
-    ask_private(console, "Our weekly time together")
+    group.ask_private(console, "Our weekly time together")
     expect(group.answers(console)).to_have_count(0)
     expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
         timeout=LIVE_MS
@@ -498,7 +489,7 @@ def test_the_plan_and_the_checklist_work_on_the_phone_and_stay_there(
 
     for number in (7, 8):
         group.stage(console, number)
-    ask_private(console, "Things to try this week")
+    group.ask_private(console, "Things to try this week")
     expect(screen.get_by_text("It stays on your phone: nothing is collected.")).to_be_visible(
         timeout=LIVE_MS
     )
@@ -518,7 +509,7 @@ def test_listening_turns_run_on_the_projector_from_the_console(
     for number in range(2, 7):
         group.stage(console, number)
     screen = group.screen(projector(), console)
-    ask_private(console, "Listening turns")
+    group.ask_private(console, "Listening turns")
     expect(console.get_by_text("Start runs the listening turns on the projector")).to_be_visible()
     # The turns as written: 2 rounds of 2 + 1 minutes each way, and three 15-second swaps.
     expect(console.get_by_label("Minutes")).to_have_value("12.75")
@@ -680,7 +671,7 @@ def test_a_room_of_five_phones_follows_all_eight_stages_on_phones_and_projector(
         if number > 1:
             group.stage(console, number)
         if exercise in COLLECTS_NOTHING:
-            ask_private(console, exercise)
+            group.ask_private(console, exercise)
         else:
             group.ask(console, exercise)
         expect(screen.get_by_text(f"Stage {number} of 8 · {stage}", exact=True)).to_be_visible(

@@ -168,7 +168,7 @@ def test_a_private_answer_is_hidden_from_the_other_partner_and_the_break_resumes
     box.fill("A private thought")
     shot(page, "together-phone-entry")
     press(page, server_clock, "Done", countdowns=0)
-    expect(page.get_by_text("Alex's turn")).to_be_visible()
+    expect(page.get_by_text("Alex's turn", exact=True)).to_be_visible()
     expect(page.get_by_text("A private thought")).to_have_count(0)
     shot(page, "together-phone-handover")
 
@@ -177,7 +177,7 @@ def test_a_private_answer_is_hidden_from_the_other_partner_and_the_break_resumes
     expect(page.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible()
     shot(page, "together-phone-break")
     press(page, server_clock, "We're ready to carry on", countdowns=0)
-    expect(page.get_by_text("Alex's turn")).to_be_visible()
+    expect(page.get_by_text("Alex's turn", exact=True)).to_be_visible()
 
     page.get_by_text("Our plan, saving and wiping").click()
     with page.expect_download() as saving:

@@ -29,6 +29,7 @@ def test_a_running_timer_sends_its_deadline_and_the_server_clock() -> None:
         "chime": False,
         "size": "large",
         "label": "Speaker A",
+        "announce": True,
     }
 
 

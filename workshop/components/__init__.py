@@ -1,2 +1,3 @@
 """Browser components of our own (components.v2, inline JS): the countdown that ticks from the
-server's deadline, and the device token kept in localStorage."""
+server's deadline, the device token kept in localStorage, and the live region that tells a
+screen reader what changed."""

@@ -10,6 +10,7 @@
 //   chime          play a soft chime once when this deadline is reached
 //   size           "huge" | "large" | "small"
 //   label          caption, only ever written with textContent
+//   announce       false when the page's own announcer says "Time is up" instead
 //
 // The device clock may be wrong by minutes: every data update measures the offset
 // between the server's clock and this device's, so every screen shows the same time.
@@ -106,6 +107,7 @@ function readData(raw) {
     chime: data.chime === true,
     size: SIZES.has(data.size) ? data.size : "large",
     label: typeof data.label === "string" ? data.label : "",
+    announce: data.announce !== false,
   };
 }
 
@@ -137,7 +139,7 @@ function render(instance) {
     const late = Date.now() + instance.skew - data.deadline;
     if (seenRunning && !instance.announcedFor.has(key)) {
       instance.announcedFor.add(key);
-      elements.announce.textContent = "Time's up";
+      if (data.announce) elements.announce.textContent = "Time's up";
       if (data.chime && late <= CHIME_GRACE_MS && !chimedDeadlines.has(key)) {
         chimedDeadlines.add(key);
         try {

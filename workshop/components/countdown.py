@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import streamlit as st
 
+from workshop.components.hidden import visually_hidden
+
 if TYPE_CHECKING:
     from workshop.engine.timer import Timer
 
@@ -35,7 +37,7 @@ HTML = """\
   <div class="bc-announce" aria-live="assertive" aria-atomic="true"></div>
 </div>
 """
-CSS = (_HERE / "countdown.css").read_text(encoding="utf-8")
+CSS = (_HERE / "countdown.css").read_text(encoding="utf-8") + visually_hidden(".bc-announce")
 JS = (_HERE / "countdown.js").read_text(encoding="utf-8")
 
 _mount = st.components.v2.component("bedrock_countdown", html=HTML, css=CSS, js=JS)
@@ -53,10 +55,17 @@ class CountdownData(TypedDict):
     chime: bool
     size: Size
     label: str
+    announce: bool
 
 
 def countdown_data(
-    *, timer: Timer, now: float, size: Size = "large", chime: bool = False, label: str = ""
+    *,
+    timer: Timer,
+    now: float,
+    size: Size = "large",
+    chime: bool = False,
+    label: str = "",
+    announce: bool = True,
 ) -> CountdownData:
     """Describe ``timer`` at ``now`` (epoch seconds) for the browser. Pure.
 
@@ -77,6 +86,7 @@ def countdown_data(
         "chime": bool(chime),
         "size": size,
         "label": str(label),
+        "announce": bool(announce),
     }
 
 
@@ -88,6 +98,7 @@ def countdown(
     size: Size = "large",
     chime: bool = False,
     label: str = "",
+    announce: bool = True,
 ) -> None:
     """Show ``timer`` as a live countdown. Renders one Streamlit element.
 
@@ -95,9 +106,11 @@ def countdown(
     across reruns: the browser then keeps its display and only picks up a new deadline.
     With ``chime``, a soft sound plays once when a running countdown reaches zero on a
     page that saw it running (browsers only allow sound after someone touched the page).
+    Without ``announce``, the countdown does not say "Time's up" itself: the page's own
+    announcer (:mod:`workshop.components.announcer`) says it.
     """
     data: dict[str, Any] = dict(
-        countdown_data(timer=timer, now=now, size=size, chime=chime, label=label)
+        countdown_data(timer=timer, now=now, size=size, chime=chime, label=label, announce=announce)
     )
     _mount(key=key, data=data, width="stretch", height="content")
 

@@ -20,7 +20,7 @@ from workshop.engine.errors import (
     WorkshopNotFound,
 )
 from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
-from workshop.views import console_export, room_link, room_turns
+from workshop.views import console_export, console_keys, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
 from workshop.views.common import (
@@ -29,6 +29,7 @@ from workshop.views.common import (
     rerun_when_reachable,
     store,
 )
+from workshop.views.console_keys import KEYS
 
 if TYPE_CHECKING:
     from workshop.engine.store import WorkshopState
@@ -179,15 +180,37 @@ def _console(code: str, key: str) -> None:
                 st.markdown(slide.body)
                 st.caption(f"Slide {slide_index + 1} of {len(slides)}")
         nav = st.columns(4)
-        if nav[0].button("◀ Stage", disabled=state.stage_index == 0, width="stretch"):
+        if nav[0].button(
+            "◀ Stage",
+            disabled=state.stage_index == 0,
+            width="stretch",
+            shortcut=KEYS["previous_stage"],
+        ):
             _act(s.previous_stage)
-        if nav[1].button("◀ Slide", disabled=slide_index == 0, width="stretch"):
+        if nav[1].button(
+            "◀ Slide",
+            disabled=slide_index == 0,
+            width="stretch",
+            shortcut=KEYS["previous_slide"],
+        ):
             _act(s.set_slide, index=slide_index - 1)
-        if nav[2].button("Slide ▶", disabled=slide_index >= len(slides) - 1, width="stretch"):
+        if nav[2].button(
+            "Slide ▶",
+            disabled=slide_index >= len(slides) - 1,
+            width="stretch",
+            shortcut=KEYS["next_slide"],
+        ):
             _act(s.set_slide, index=slide_index + 1)
         last = state.stage_index >= len(state.stages) - 1
-        if nav[3].button("Stage ▶", type="primary", disabled=last, width="stretch"):
+        if nav[3].button(
+            "Stage ▶",
+            type="primary",
+            disabled=last,
+            width="stretch",
+            shortcut=KEYS["next_stage"],
+        ):
             _act(s.next_stage)
+        console_keys.shortcuts_help()
         if slide is not None and slide.notes:
             st.markdown("**Presenter notes**")
             st.markdown(slide.notes)
@@ -252,13 +275,14 @@ def _timer_controls(state, now: float) -> None:
         "Minutes", min_value=0.5, max_value=120.0, value=float(_suggested_minutes(state)), step=0.5
     )
     row = st.columns(3)
+    key = KEYS["timer"]
     if status in {"idle", "over"}:
-        if row[0].button("Start", type="primary", width="stretch"):
+        if row[0].button("Start", type="primary", width="stretch", shortcut=key):
             _act(s.timer_start, seconds=minutes * 60)
     elif status == "running":
-        if row[0].button("Pause", width="stretch"):
+        if row[0].button("Pause", width="stretch", shortcut=key):
             _act(s.timer_pause)
-    elif row[0].button("Resume", type="primary", width="stretch"):
+    elif row[0].button("Resume", type="primary", width="stretch", shortcut=key):
         _act(s.timer_resume)
     if row[1].button("+1 min", width="stretch", disabled=status == "idle"):
         _act(s.timer_extend, seconds=60)
@@ -374,12 +398,13 @@ def _live_responses(code: str, prompt_id: str) -> None:
             "fewer. Restore a text or wait for more answers, then reveal again."
         )
     if revealed:
-        if st.button("Hide results from the room", key="fac_unreveal"):
+        if st.button("Hide results from the room", key="fac_unreveal", shortcut=KEYS["reveal"]):
             _act(s.unreveal, prompt_id=prompt_id)
     elif st.button(
         "Reveal to the room",
         type="primary",
         key="fac_reveal",
+        shortcut=KEYS["reveal"],
         disabled=not results.enough,
         help=None
         if results.enough

@@ -5,14 +5,17 @@ from __future__ import annotations
 import html
 import math
 import time
+from typing import NoReturn
 
 import streamlit as st
 
+from workshop.components.announcer import announcer
 from workshop.components.countdown import countdown
 from workshop.components.device import device_token, sent_token
 from workshop.components.listen import live_fragment, wait_for_change
 from workshop.components.paste_limit import paste_limit
 from workshop.content.model import Module
+from workshop.engine import announce
 from workshop.engine.errors import (
     BedrockError,
     InvalidInput,
@@ -50,13 +53,19 @@ SENT_KINDS = TEXT_KINDS | ANSWER_KINDS
 """Kinds a phone sends answers to, and so can be told after a reload what it sent."""
 LISTEN_KEY = "join_listen"
 """The key of the invisible element that waits for the workshop to move."""
+SAY_KEY = "join_say"
+"""The key of the live region that tells a screen reader what changed on this phone."""
+TIMER_SAY_KEY = "join_timer_say"
+"""The key of the live region that says "one minute left" and "time is up"."""
 
 # Phones have no Ctrl key: the "Press Ctrl+Enter to apply" hint under a text box only
 # confuses there (tapping Send is what counts); the character count next to it stays.
 # The workshop's title is the facilitator's text, shown as text at the top.
 # The device token's element draws nothing and takes no room.
+# Buttons are at least 44 px high, so a thumb finds Send and Pass.
 PHONE_CSS = """
 <style>
+.stButton button{min-height:2.75rem}
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
@@ -65,6 +74,7 @@ h2.bedrock-stage{font-size:1.05rem;font-weight:600;line-height:1.3;color:#5b4a42
 .bedrock-scale-ends{display:flex;justify-content:space-between;gap:1rem;font-size:.9rem;
   color:#4a3b34;margin-top:-.6rem}
 .bedrock-scale-ends span:last-child{text-align:right}
+.st-key-join_say,.st-key-join_timer_say{position:absolute;width:1px;height:1px;overflow:hidden}
 </style>
 """
 
@@ -110,6 +120,7 @@ def page() -> None:
         have=phone is not None,
         keep=st.session_state.get("join_keep", {}).get(code),
     )
+    _announce(state)
     stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
@@ -133,6 +144,24 @@ def page() -> None:
         st.markdown("Listen in for now. A question will appear here when it's time.")
         return
     _prompt(code, state, state.prompts[state.current_prompt])
+
+
+def _announce(state: WorkshopState) -> None:
+    """Say what changed since this phone last drew the workshop, and what this phone just
+    did (sent, passed, an error), in the page's live region."""
+    now_showing = announce.phone_moment(state)
+    drawn = st.session_state.get("join_moment")
+    before = drawn[1] if drawn is not None and drawn[0] == state.code else None
+    st.session_state.join_moment = (state.code, now_showing)
+    news = announce.phone_news(before, now_showing)
+    own = st.session_state.pop(SAY_KEY + "_own", "")
+    message = " ".join(part for part in (news, own) if part)
+    announcer(key=SAY_KEY, message=message, now=time.time())
+
+
+def _say(text: str) -> None:
+    """Have the next drawing of this phone say ``text`` (what the person just did)."""
+    st.session_state[SAY_KEY + "_own"] = text
 
 
 def _follow(code: str) -> None:
@@ -178,7 +207,9 @@ def _live_strip(code: str) -> None:
     if state.timer.status(time.time()) != "idle":
         # Beside a question the clock stays small, so the answer box and Send stay in view.
         size = "small" if state.current_prompt else "large"
-        countdown(timer=state.timer, now=time.time(), key="join_timer", size=size)
+        now = time.time()
+        countdown(timer=state.timer, now=now, key="join_timer", size=size, announce=False)
+        announcer(key=TIMER_SAY_KEY, cues=announce.timer_cues(state.timer, now), now=now)
 
 
 def _ended(code: str) -> None:
@@ -434,6 +465,7 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         _send(code, spec, value, done_key)
     if skip.button("Pass", key=f"{done_key}_pass", width="stretch"):
         st.session_state[done_key] = "passed"
+        _say(announce.PASSED)
         st.rerun()
     error = st.session_state.pop(f"{done_key}_error", None)
     if error:
@@ -452,21 +484,28 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
                 raise InvalidInput("Choose an answer first, or pass.")
             store().answer(code=code, prompt_id=spec.id, token=token, value=value)
     except (InvalidInput, TooManyPhones) as problem:
-        st.session_state[f"{done_key}_error"] = str(problem)
-        st.rerun()
+        _refused(done_key, str(problem))
     except BedrockError:
-        st.session_state[f"{done_key}_error"] = (
+        _refused(
+            done_key,
             "Not sent: we couldn't reach the workshop. Your answer is still here; try again "
-            "in a moment."
+            "in a moment.",
         )
-        st.rerun()
     st.session_state[done_key] = "sent"
     st.session_state.pop(f"{done_key}_earlier", None)
+    _say(announce.SENT)
     if spec.kind in TEXT_KINDS:
         st.session_state.pop(f"{done_key}_text", None)
         count_key = f"{done_key}_count"
         st.session_state[count_key] = st.session_state.get(count_key, 0) + 1
     live().forget(code)
+    st.rerun()
+
+
+def _refused(done_key: str, message: str) -> NoReturn:
+    """Show ``message`` under the answer, say it, and draw the page again."""
+    st.session_state[f"{done_key}_error"] = message
+    _say(message)
     st.rerun()
 
 

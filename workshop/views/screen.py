@@ -146,7 +146,7 @@ def _screen(code: str) -> None:
     with side:
         link = room_link.base("/screen")
         url = room_link.join_url(link, code)
-        st.image(qr_png(url), width=300)
+        st.image(qr_png(url), width=300, alt=f"QR code to join: {url}")
         st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
         room_link.wall_warning(link)
         turns = room_turns.turns_exercise(prompt)

@@ -31,6 +31,7 @@ from workshop.views.together_common import (
     MESSAGE,
     NAMES,
     PROGRESS,
+    announce_turn,
     change,
     current_progress,
     forget_drafts,
@@ -82,6 +83,8 @@ STYLE = """
 .bedrock-text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.1rem; }
 .together-note { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0;
   white-space: pre-wrap; overflow-wrap: anywhere; }
+.st-key-together_say, .st-key-together_turn_say {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; }
 .together-note-info { background: rgba(28, 131, 225, 0.1); color: rgb(0, 66, 128); }
 .together-note-success { background: rgba(33, 195, 84, 0.1); color: rgb(23, 114, 51); }
 .together-note-warning { background: rgba(255, 227, 18, 0.1); color: rgb(146, 108, 5); }
@@ -91,9 +94,16 @@ STYLE = """
 
 
 def page() -> None:
-    """The couple path: names, then every stage card by card, with the break always one tap away."""
+    """The couple path: names, then every stage card by card, with the break always one tap away.
+    A live region tells a screen reader whose turn it is when that changes."""
     st.html(STYLE)
     keep_in_tab()
+    _frame()
+    # Last, once the page knows whose turn it shows; it takes no room on the screen.
+    announce_turn()
+
+
+def _frame() -> None:
     with st.container(key="together"):
         names = st.session_state.get(NAMES)
         if names is None:

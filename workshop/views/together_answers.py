@@ -32,6 +32,7 @@ from workshop.views.together_common import (
     remember_draft,
     sound_on,
     styled_text,
+    whose_turn,
 )
 
 
@@ -54,7 +55,7 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
         _answered_so_far(progress, exercise, names)
         other = evening.other_partner(turn)
         with st.container(border=True):
-            styled_text("together-turn", f"{names.of(turn)}'s turn")
+            whose_turn(f"{names.of(turn)}'s turn")
             styled_text("together-sub", f"{names.of(other)}, please look away for a moment.")
             st.button(
                 "I'm ready: show my question",

@@ -18,9 +18,11 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from workshop.components.announcer import announcer
 from workshop.components.tab_store import new_ask, tab_store
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress
+from workshop.engine import announce
 from workshop.views.common import content
 
 clock: Callable[[], float] = time.time
@@ -216,6 +218,28 @@ def note(level: str, text: str) -> None:
 def styled_text(markup_class: str, text: str) -> None:
     """One line of our own markup around escaped text (names included)."""
     st.html(f'<div class="{markup_class}">{html.escape(text)}</div>')
+
+
+TURN_SHOWN = "together_turn_shown"
+"""Whose turn this run of the page shows, for the announcer to say when it changed."""
+TURN_SAID = "together_turn_said"
+"""Whose turn the announcer said last."""
+SAY_KEY = "together_say"
+"""The key of the page's live region."""
+
+
+def whose_turn(text: str) -> None:
+    """Show whose turn it is, big, and have the page's announcer say it when it changed."""
+    styled_text("together-turn", text)
+    st.session_state[TURN_SHOWN] = text
+
+
+def announce_turn() -> None:
+    """The page's live region, saying whose turn it is when that changed in this run."""
+    shown = st.session_state.pop(TURN_SHOWN, None)
+    news = announce.turn_news(st.session_state.get(TURN_SAID), shown)
+    st.session_state[TURN_SAID] = shown
+    announcer(key=SAY_KEY, message=news, now=now())
 
 
 def nav(

@@ -7,10 +7,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from workshop.components.announcer import announcer
 from workshop.components.countdown import countdown
 from workshop.content.model import SpeakerListenerExercise
 from workshop.couple import evening, turn_timer
 from workshop.couple.evening import CoupleProgress, Names
+from workshop.engine import announce
 from workshop.engine.timer import Phase, Timer
 from workshop.views.together_common import (
     SOUND,
@@ -21,6 +23,8 @@ from workshop.views.together_common import (
     styled_text,
 )
 
+PHASE_SAID = "together_phase_said"
+"""The phase the turn timer's live region said last."""
 POLL_SECONDS = 2.0
 """How often a running turn timer asks the server whether the phase changed (digits tick in
 the browser regardless)."""
@@ -86,6 +90,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         if st.session_state.get("together_turn_was_running"):
             st.session_state["together_turn_was_running"] = False
             st.rerun(scope="app")
+        _say_phase("Done", moment)
         styled_text("together-turn", "Done")
         return
     st.session_state["together_turn_was_running"] = view.status == "running"
@@ -101,6 +106,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         )
     else:
         headline, sub = f"Swap: {holder} speaks next", "Take a breath"
+    _say_phase(f"Round {phase.round}: {headline}", moment)
     styled_text("together-turn", headline)
     styled_text("together-sub", sub)
     countdown(
@@ -125,6 +131,14 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
     following = view.next_phase
     if following is not None:
         styled_text("together-sub", f"Next: {_phase_name(following, names)}")
+
+
+def _say_phase(line: str, moment: float) -> None:
+    """The turn timer's own live region, first in its fragment: says each new phase once
+    (the fragment redraws every POLL_SECONDS, with no rerun of the page around it)."""
+    said = st.session_state.get(PHASE_SAID)
+    st.session_state[PHASE_SAID] = line
+    announcer(key="together_turn_say", message=announce.turn_news(said, line), now=moment)
 
 
 def _phase_name(phase: Phase, names: Names) -> str:

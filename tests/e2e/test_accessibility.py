@@ -1,0 +1,378 @@
+"""WCAG 2.2 AA checks by axe-core on every screen that matters, in Chromium.
+
+Two browser flows, one per path, each checking many states on its way: the group workshop
+(home, the console while planning and running, a phone through every answer kind, the
+revealed wall on a phone and on the projector) and a couple at home (names, a card, whose
+turn, a private answer, the reveal, the break, the turn timer). Each fails once at its end,
+listing every serious or critical violation by screen, rule and element.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from tests.e2e.axe import Audit
+from tests.e2e.buttons import button, labelled
+
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+LIVE_MS = 15_000
+TAP = 44
+"""CSS pixels each side of a phone's main buttons, so a thumb finds them (WCAG's enhanced
+target size; axe's target-size rule checks the 24 px minimum everywhere)."""
+
+# Rules not checked, each with its reason. Keep this short: a rule goes here only when the
+# violation is Streamlit's own markup that the app cannot reach, and the README says so.
+SKIP: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def app(run_app):
+    return run_app("app.py")
+
+
+def press(page: Page, name: str) -> None:
+    button(page, name).click()
+
+
+def open_at(context: BrowserContext, app, exercise_id: str, wait_ready) -> Page:
+    page = context.new_page()
+    page.goto(app.at(f"at={exercise_id}"))
+    wait_ready(page)
+    return page
+
+
+def test_the_group_workshop_has_no_serious_barrier_on_any_screen(
+    app, desktop, phone, projector, group, wait_ready
+) -> None:
+    audit = Audit(skip=SKIP)
+    first = phone().new_page()
+    first.goto(app.at())
+    wait_ready(first)
+    expect(first.get_by_label("Workshop code")).to_be_visible()
+    audit.check(first, "home (phone)")
+
+    laptop = desktop(**LAPTOP)
+    planning = laptop.new_page()
+    planning.goto(f"{app.url}/facilitate")
+    wait_ready(planning)
+    expect(planning.get_by_label("Passcode again")).to_be_visible()
+    audit.check(planning, "console: planning a new workshop")
+    planning.close()
+
+    console, code = group.create(laptop, app)
+    audit.check(console, "console: running, stage 1")
+
+    mine = group.join(phone(), app, code)
+    expect(mine.get_by_text("Listen in for now")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: joined with a code, listening")
+
+    group.ask(console, "Opening check-in")
+    expect(mine.get_by_role("slider")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: scale")
+    group.ask(console, "Arrival word")
+    expect(mine.get_by_label("One word or a few")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: word")
+
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    press(console, "Start")
+    expect(console.locator(".bc-face")).to_have_text(re.compile(r"\d:\d\d"), timeout=LIVE_MS)
+    expect(mine.get_by_label("Your answer (anonymous)")).to_be_visible(timeout=LIVE_MS)
+    expect(mine.locator(".bc-face")).to_have_text(re.compile(r"\d:\d\d"), timeout=LIVE_MS)
+    audit.check(mine, "phone: reflection, timer running")
+    for label in ("Send", "Pass"):
+        box = button(mine, label).bounding_box()
+        assert box and min(box["width"], box["height"]) >= TAP, (label, box)
+    mine.get_by_label("Your answer (anonymous)").fill("They listened without fixing it.")
+    press(mine, "Send")
+    expect(mine.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: sent")
+    for text in ("A walk where we just talked.", "They remembered a small thing."):
+        group.send(group.join(phone(), app, code), text)
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    audit.check(console, "console: timer running, answers in")
+    press(console, "Reveal to the room")
+    expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    screen = group.screen(projector(), console)
+    expect(screen.locator(".bedrock-card")).to_have_count(3, timeout=LIVE_MS)
+    audit.check(screen, "projector: revealed wall")
+    expect(mine.get_by_text("What the room shared")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: revealed wall")
+    audit.check(console, "console: wall revealed")
+
+    group.stage(console, 3)
+    group.ask(console, "What makes closeness feel close")
+    expect(mine.get_by_role("radiogroup")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: choice")
+
+    for number in (4, 5):
+        group.stage(console, number)
+    group.ask(console, "What matters most right now")
+    expect(mine.get_by_text("Tap them in order, most important first")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    audit.check(mine, "phone: ranking")
+
+    group.stage(console, 6)
+    group.ask(console, "Three things I am grateful for")
+    expect(mine.get_by_label("Your answer (anonymous)")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: timed writing")
+    group.ask_private(console, "Our weekly time together")
+    expect(mine.get_by_label("What will we do?")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: plan")
+
+    group.stage(console, 7)
+    expect(mine.get_by_text("Before this part")).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: content note")
+
+    group.stage(console, 8)
+    group.ask_private(console, "Things to try this week")
+    expect(mine.get_by_role("checkbox").first).to_be_visible(timeout=LIVE_MS)
+    audit.check(mine, "phone: checklist")
+
+    assert not audit.blocking(), "\n" + audit.report()
+
+
+def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
+    app, couple_at_app, tablet, wait_ready
+) -> None:
+    audit = Audit(skip=SKIP)
+    context: BrowserContext = tablet()
+    page = context.new_page()
+    page.goto(f"{app.url}/together")
+    wait_ready(page)
+    expect(page.get_by_label("First partner")).to_be_visible()
+    audit.check(page, "couple: names")
+    press(page, "Let's begin")
+    expect(page.get_by_text(re.compile(r"^Stage 1 of 8"))).to_be_visible(timeout=LIVE_MS)
+    audit.check(page, "couple: first card")
+
+    check = open_at(context, couple_at_app, "checkin-open", wait_ready)
+    expect(check.get_by_text("Sam's turn", exact=True)).to_be_visible(timeout=LIVE_MS)
+    audit.check(check, "couple: whose turn")
+    press(check, "I'm ready: show my question")
+    expect(check.get_by_role("radio", name="7", exact=True)).to_be_visible(timeout=LIVE_MS)
+    audit.check(check, "couple: private scale")
+    for value in ("7", "4"):
+        check.get_by_role("radio", name=value, exact=True).click()
+        press(check, "Done")
+        expect(check.get_by_role("button", name="Done", exact=True)).to_have_count(0)
+        if value == "7":
+            press(check, "I'm ready: show my question")
+    press(check, "Reveal")
+    expect(check.get_by_text("out of 10").first).to_be_visible(timeout=LIVE_MS)
+    audit.check(check, "couple: revealed check-in")
+
+    writing = open_at(context, couple_at_app, "felt-understood", wait_ready)
+    press(writing, "I'm ready: show my question")
+    expect(writing.get_by_label("Your answer")).to_be_visible(timeout=LIVE_MS)
+    audit.check(writing, "couple: private reflection")
+    press(writing, "Take a break")
+    press(writing, "Start the break")
+    expect(writing.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible(timeout=LIVE_MS)
+    audit.check(writing, "couple: break")
+
+    turns = open_at(context, couple_at_app, "listening-turns", wait_ready)
+    press(turns, "Start")
+    expect(turns.get_by_role("button", name=labelled("Pause"))).to_be_visible(timeout=LIVE_MS)
+    audit.check(turns, "couple: turn timer running")
+
+    assert not audit.blocking(), "\n" + audit.report()
+
+
+# --- what a screen reader is told ------------------------------------------------------------
+
+
+def said(page: Page, key: str) -> Locator:
+    """The live region mounted under ``key``: what a screen reader reads out."""
+    return page.locator(f".st-key-{key} .bedrock-announcer[aria-live='polite']")
+
+
+def test_a_phone_says_in_its_live_region_what_changed_and_what_it_did(
+    app, desktop, phone, group, wait_ready
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    mine = phone().new_page()
+    mine.goto(app.at(f"code={code}"))
+    wait_ready(mine)
+    region = said(mine, "join_say")
+    expect(region).to_have_count(1, timeout=LIVE_MS)
+    expect(region).to_have_text("")
+
+    group.ask(console, "Arrival word")
+    expect(region).to_have_text("New question: Arrival word.", timeout=LIVE_MS)
+    mine.get_by_label("One word or a few").fill("calm")
+    press(mine, "Send")
+    expect(region).to_have_text("Sent.", timeout=LIVE_MS)
+
+    group.stage(console, 2)
+    expect(region).to_have_text("New stage: What is emotional connection?", timeout=LIVE_MS)
+    group.stage(console, 3)
+    expect(region).to_have_text("New stage: Why it matters in a relationship.", timeout=LIVE_MS)
+    group.ask(console, "What makes closeness feel close")
+    expect(region).to_have_text("New question: What makes closeness feel close.", timeout=LIVE_MS)
+    press(mine, "Send")  # nothing chosen yet
+    error = mine.get_by_test_id("stAlertContentError")
+    expect(error).to_have_text("Choose an answer first, or pass.", timeout=LIVE_MS)
+    expect(region).to_have_text("Choose an answer first, or pass.")
+    press(mine, "Pass")
+    expect(region).to_have_text("Passed.", timeout=LIVE_MS)
+
+    # A timer of 66 seconds: a minute is left after 6; cut short, its time is up at once.
+    minutes = console.get_by_label("Minutes")
+    minutes.fill("1.1")
+    minutes.press("Tab")
+    expect(minutes).to_have_value("1.10", timeout=LIVE_MS)
+    press(console, "Start")
+    timer = said(mine, "join_timer_say")
+    expect(mine.locator(".bc-face")).to_have_text(re.compile(r"^1:0\d$"), timeout=LIVE_MS)
+    expect(timer).to_have_text("", timeout=1_000)
+    expect(timer).to_have_text("One minute left.", timeout=LIVE_MS)
+    press(console, "−1 min")
+    expect(timer).to_have_text("Time is up.", timeout=LIVE_MS)
+    expect(mine.locator(".bc-face")).to_have_text("Time's up")
+
+    # Three people answer; the counsellor puts the answers up.
+    press(mine, "Answer after all")
+    for answering in (mine, group.join(phone(), app, code), group.join(phone(), app, code)):
+        answering.get_by_text("Feeling appreciated", exact=True).click()
+        press(answering, "Send")
+        expect(answering.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(
+            timeout=LIVE_MS
+        )
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    press(console, "Reveal to the room")
+    expect(region).to_have_text("Answers are now on the screen.", timeout=LIVE_MS)
+
+
+def test_a_couple_hears_whose_turn_it_is_and_each_new_phase_of_the_turn_timer(
+    couple_at_app, tablet, wait_ready
+) -> None:
+    context = tablet()
+    page = open_at(context, couple_at_app, "arrival-word", wait_ready)
+    region = said(page, "together_say")
+    heading = page.locator(".together-turn")
+    expect(heading).to_have_text(re.compile(r"^\w+'s turn$"), timeout=LIVE_MS)
+    first = heading.inner_text()
+    expect(region).to_have_text(f"{first}.", timeout=LIVE_MS)
+    press(page, "I'm ready: show my question")
+    page.get_by_label("Your word").fill("hopeful")
+    press(page, "Done")
+    expect(heading).not_to_have_text(first, timeout=LIVE_MS)
+    second = heading.inner_text()
+    assert second.endswith("'s turn") and second != first
+    expect(region).to_have_text(f"{second}.", timeout=LIVE_MS)
+
+    turns = open_at(context, couple_at_app, "listening-turns", wait_ready)
+    press(turns, "Start")
+    phase = said(turns, "together_turn_say")
+    expect(phase).to_have_text("Round 1: Sam speaks.", timeout=LIVE_MS)
+    press(turns, "Skip phase")
+    expect(phase).to_have_text("Round 1: Alex says back what they heard.", timeout=LIVE_MS)
+
+
+# --- without a mouse -----------------------------------------------------------------------
+
+TABS = 80
+"""More Tab presses than any screen needs to reach any control."""
+
+
+def tab_to(page: Page, target: Locator) -> None:
+    """Press Tab until ``target`` has the keyboard focus, as someone without a mouse does;
+    fails when it is never reached."""
+    handle = target.element_handle(timeout=LIVE_MS)
+    for _ in range(TABS):
+        if page.evaluate(
+            "el => el === document.activeElement || el.contains(document.activeElement)", handle
+        ):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def focus_ring(page: Page) -> str:
+    """How the focused element shows its focus: its outline, or its ring drawn as a shadow."""
+    return page.evaluate(
+        """() => {
+          const style = getComputedStyle(document.activeElement);
+          const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+          return outline ? `outline ${style.outlineWidth} ${style.outlineColor}`
+            : style.boxShadow !== "none" ? `shadow ${style.boxShadow}` : "";
+        }"""
+    )
+
+
+def choose_prompt(console: Page, steps: int, title: str, group) -> None:
+    """On the console, Tab to the prompts and move down ``steps`` with the arrow keys."""
+    tab_to(console, console.get_by_role("radio", checked=True).first)
+    for _ in range(steps):
+        console.keyboard.press("ArrowDown")
+    expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(1, timeout=LIVE_MS)
+    expect(group.answers(console)).to_be_visible(timeout=LIVE_MS)
+    # Shortcuts wait while a choice list has the focus (its arrow keys move the choice):
+    # on to a button, from which every shortcut works.
+    tab_to(console, button(console, "Stage ▶"))
+
+
+def test_a_participant_and_a_facilitator_need_no_mouse(
+    app, desktop, phone, group, wait_ready
+) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    mine = phone().new_page()
+    mine.goto(app.at())
+    wait_ready(mine)
+    tab_to(mine, mine.get_by_label("Workshop code"))
+    mine.keyboard.type(code)
+    mine.keyboard.press("Enter")
+    expect(mine.get_by_text("Listen in for now")).to_be_visible(timeout=LIVE_MS)
+
+    choose_prompt(console, 1, "Opening check-in", group)
+    slider = mine.get_by_role("slider")
+    tab_to(mine, slider)
+    before = slider.get_attribute("aria-valuenow")
+    mine.keyboard.press("ArrowRight")
+    expect(slider).not_to_have_attribute("aria-valuenow", before or "")
+    send = button(mine, "Send")
+    tab_to(mine, send)
+    assert focus_ring(mine), "the focused Send button shows its focus"
+    mine.keyboard.press("Enter")
+    expect(mine.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(timeout=LIVE_MS)
+
+    choose_prompt(console, 1, "Arrival word", group)
+    expect(mine.get_by_label("One word or a few")).to_be_visible(timeout=LIVE_MS)
+    tab_to(mine, button(mine, "Pass"))
+    mine.keyboard.press("Enter")
+    expect(mine.get_by_text("You passed on this one.")).to_be_visible(timeout=LIVE_MS)
+
+    console.keyboard.press("Shift+N")
+    expect(console.get_by_text("Stage 2 of 8", exact=True)).to_be_visible(timeout=LIVE_MS)
+    choose_prompt(console, 2, "A time I felt understood", group)
+    console.keyboard.press("t")
+    expect(console.get_by_role("button", name=labelled("Pause"))).to_be_visible(timeout=LIVE_MS)
+    box = mine.get_by_label("Your answer (anonymous)")
+    tab_to(mine, box)
+    mine.keyboard.type("They stayed on the phone until I felt calmer.")
+    tab_to(mine, button(mine, "Send"))
+    mine.keyboard.press("Enter")
+    expect(mine.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+    for text in ("A hand on my shoulder.", "They asked and then waited."):
+        group.send(group.join(phone(), app, code), text)
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+
+    console.keyboard.press("s")
+    expect(console.get_by_role("button", name="Hide results from the room")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(mine.get_by_text("What the room shared")).to_be_visible(timeout=LIVE_MS)
+    console.keyboard.press("t")
+    expect(console.get_by_role("button", name=labelled("Resume"))).to_be_visible(timeout=LIVE_MS)
+    console.keyboard.press("Shift+N")
+    expect(console.get_by_text("Stage 3 of 8", exact=True)).to_be_visible(timeout=LIVE_MS)
+    expect(mine.get_by_text("New stage: Why it matters in a relationship.")).to_have_count(
+        1, timeout=LIVE_MS
+    )
