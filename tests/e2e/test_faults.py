@@ -160,9 +160,13 @@ def test_a_postgresql_restart_mid_workshop_loses_nothing_and_recovers_by_itself(
     stopped = time.monotonic()
     try:
         pg_ctl("stop")
-        # A reflection sent now is said to be unsent, and the words stay in the box.
+        # A reflection sent now is said to be unsent (on screen, and to a screen reader),
+        # and the words stay in the box.
         group.click(page, "Send")
-        expect(page.get_by_text(re.compile(r"^Not sent"))).to_be_visible(timeout=group.live_ms)
+        unsent = re.compile(r"^Not sent")
+        alert = page.get_by_test_id("stAlertContentError").get_by_text(unsent)
+        expect(alert).to_be_visible(timeout=group.live_ms)
+        expect(page.get_by_role("status").filter(has_text=unsent)).to_have_count(1)
         expect(box).to_have_value(during)
         # A projector reloaded now, and a phone joining now, cannot be drawn yet.
         screen.reload()
