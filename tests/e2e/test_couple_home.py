@@ -363,14 +363,14 @@ def test_plan_words_typed_but_not_saved_survive_a_break_back_next_and_a_reload(
 
 
 def test_the_plan_goes_home_on_one_page_and_the_ritual_into_their_calendars(
-    at_app, desktop, wait_ready, shot
+    couple_at_app, desktop, wait_ready, shot
 ) -> None:
     from datetime import date, timedelta
 
     from icalendar import Calendar
     from pypdf import PdfReader
 
-    page = open_at(desktop(accept_downloads=True), at_app, "weekly-ritual", wait_ready)
+    page = open_at(desktop(accept_downloads=True), couple_at_app, "weekly-ritual", wait_ready)
     page.get_by_label("What will we do?").fill("A slow walk by the river")
     page.get_by_label("When?").fill("Saturday mornings")
     press(page, "Save our plan")
