@@ -1,7 +1,7 @@
 """axe-core in a Playwright page: the WCAG 2.2 AA rules run against what the page shows now.
 
 axe-core comes from the npm registry through ``tests/e2e/axe/package.json`` (``.ci/run``
-installs it); :func:`audit` injects its ``axe.min.js`` into the page once and runs it over the
+installs it, and the first audit does where it is missing); :func:`audit` injects its ``axe.min.js`` into the page once and runs it over the
 whole document. :class:`Audit` collects what each screen of a flow broke, so one browser flow
 checks many states and the test fails once, at the end, listing every serious or critical
 violation by screen, rule and element.
@@ -9,6 +9,8 @@ violation by screen, rule and element.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,9 +49,19 @@ async ([tags, disabled]) => {
 
 
 def axe_source() -> str:
+    """axe-core's script; installed from the lock file on first use where npm is at hand, so
+    the README's test command needs no step of its own."""
+    if not AXE_JS.exists() and shutil.which("npm"):
+        folder = AXE_JS.parents[2]
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(folder), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     if not AXE_JS.exists():
         raise FileNotFoundError(
-            f"{AXE_JS} is missing: run `npm ci --prefix tests/e2e/axe` (.ci/run does)."
+            f"{AXE_JS} is missing: install Node's npm, or run `npm ci --prefix tests/e2e/axe`."
         )
     return AXE_JS.read_text(encoding="utf-8")
 
