@@ -21,6 +21,7 @@ from workshop.content.planning import build_plan
 from workshop.couple import evening
 from workshop.couple.evening import CoupleProgress, Names
 from workshop.printing import couple_plan, handouts_pdf, report
+from workshop.printing.document import PrintDocument
 
 NAMES = Names(a="美玲", b="अनु")
 ARABIC = "نمشي معًا كل أحد"
@@ -40,15 +41,37 @@ def pdf_text(data: bytes) -> str:
     puts a NUL before each character of a CJK font's two-byte codes (poppler's pdftotext
     does not), so those are dropped; Arabic comes back in its presentation forms, which
     NFKC folds to the letters typed; the invisible marks that isolate a right-to-left word
-    in a line are dropped."""
+    in a line are dropped, as are the codes pypdf gives a glyph that shaping adds with no
+    letter of its own (one in "रविवार", whose letters are mapped to the glyph before)."""
     pages = PdfReader(io.BytesIO(data)).pages
     text = "".join("".join(page.extract_text().split()) for page in pages)
-    text = text.replace("\x00", "").replace("\u2068", "").replace("\u2069", "")
+    text = text.replace("\u2068", "").replace("\u2069", "")
+    text = "".join(char for char in text if unicodedata.category(char) != "Cc")
     return unicodedata.normalize("NFKC", text)
 
 
 def squeezed(text: str) -> str:
     return "".join(text.split())
+
+
+def drawn(data: bytes) -> list[tuple[str, str, float]]:
+    """Each run of text the PDF draws, with its font's name and its size in points."""
+    runs: list[tuple[str, str, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            runs.append((text.replace("\x00", ""), str(font["/BaseFont"]), size))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+MIXED = {
+    "Chinese": "我们每周日晚上一起散步 and talk about the week ahead, 然后一起做饭",
+    "Hindi": "हर रविवार साथ टहलना and talk about the week ahead, फिर खाना बनाना",
+}
+"""Lines mixing a script DejaVu Sans lacks with English, as a couple might write them."""
 
 
 def plan_pdf(extra: str = "", **fonts) -> bytes:
@@ -178,3 +201,54 @@ def test_no_typed_name_reaches_a_log_even_when_its_font_is_missing(tmp_path, cap
         assert squeezed(LOST) in pdf_text(data)
     for part in (name, *name.replace(" ", "")):
         assert part not in caplog.text + out + err
+
+
+def long_mixed(script: str) -> str:
+    """A line that wraps over three lines or more in any column of any PDF."""
+    return " ".join([MIXED[script]] * 4)
+
+
+@pytest.mark.parametrize("script", MIXED)
+def test_a_long_line_mixing_scripts_keeps_every_letter_and_its_font_where_it_wraps(script):
+    words = long_mixed(script)
+    document = couple_plan.PlanDocument(
+        "Our plan",
+        f"{NAMES.a} and Sam",
+        (
+            couple_plan.PlanSection(
+                "Our weekly time together",
+                (
+                    couple_plan.PlanEntry("What will we do?", (words,)),
+                    couple_plan.PlanEntry(NAMES.a, (words,), "A"),
+                    couple_plan.PlanEntry("Sam", (words, words), "B"),
+                ),
+            ),
+        ),
+    )
+    typed = f"What will we do? {words} {NAMES.a} {words} Sam • {words} • {words}"
+    for data in (couple_plan.plan_pdf(document), couple_plan.plan_pdf_one_page(document)):
+        assert squeezed(typed) in pdf_text(data)
+        runs = drawn(data)
+        answers = runs[[text for text, _, _ in runs].index("What will we do?") + 1 :]
+        for text, font, size in answers:
+            if text.strip() not in ("What will we do?", NAMES.a, "Sam"):
+                assert "Bold" not in font and size == 9.5, (text, font, size)
+
+
+@pytest.mark.parametrize("script", MIXED)
+def test_a_printed_document_keeps_a_long_mixed_line_and_its_font_where_it_wraps(script):
+    words = long_mixed(script)
+    pdf = PrintDocument(title="Summary", footer="Summary")
+    pdf.add_page()
+    pdf.heading("Responses")
+    pdf.paragraph(words)
+    pdf.table_of(["Stage", "Words"], [[MIXED[script][:6], words]], widths=(40, 134))
+    pdf.bullet(words)
+    data = pdf.to_bytes()
+    text = pdf_text(data)
+    assert squeezed(f"Responses {words} Stage Words {MIXED[script][:6]} {words} • {words}") in text
+    runs = drawn(data)
+    footer = [text for text, _, _ in runs].index("Summary")
+    for text, font, size in runs[1:footer]:
+        if text.strip() not in ("Stage", "Words"):
+            assert "Bold" not in font and size in (10.5, 9.5), (text, font, size)

@@ -205,6 +205,20 @@ class WorldPDF(FPDF):
                 return family
         return None
 
+    def _render_styled_text_line(self, *args, **options):
+        """Every line of text fpdf2 draws (cells, wrapped lines, table cells), with the
+        current font set on the page first, as fpdf2's own ``text()`` does.
+
+        fpdf2 2.8 sets the font of a line that starts in a fallback font inside the line's
+        own ``q … Q`` yet records it as set on the page. Once such a line is drawn the page
+        is back in the font set before it (often a bold label or heading), and the next
+        line of the same paragraph that starts in the regular font is written in that one:
+        bold, the wrong size, and with the wrong letters, as its glyph numbers belong to
+        another font. With the font set first, fpdf2 has nothing to record wrongly."""
+        if not self.current_font_is_set_on_page and self.current_font is not None:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        return super()._render_styled_text_line(*args, **options)
+
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
         """The fallback font for a character the current font lacks (adding one when an
         unused one has it); a character none has is recorded in :attr:`lost`."""
