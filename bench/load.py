@@ -363,7 +363,7 @@ async def _listen(
         poll: asyncio.Task | None = None
         while time.time() < stop:
             if poll is None:
-                query = f"/api/wait?code={job.code}&hold=25"
+                query = f"/api/wait?code={job.code}&hold=25&of=phone"
                 if seen is not None:
                     query += f"&seen={seen}"
                 poll = asyncio.create_task(connection.get(query))
@@ -755,6 +755,74 @@ class Server:
                 self.process.wait()
 
 
+class Fleet:
+    """Two ``server.py`` processes sharing one PostgreSQL database behind HAProxy, set up by
+    the tested recipe in ``deploy/haproxy.cfg`` (cookie stickiness, health checks on
+    ``/api/health``, the Origin rule). Phones, the console and the long polls all go through
+    the proxy; figures add up both servers (the proxy's own CPU is reported apart)."""
+
+    def __init__(self, env: dict[str, str], folder: Path, counter: Path):
+        self.port = free_port()
+        self.log = folder / "server-a.log"
+        env = {
+            **env,
+            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32),
+            "BEDROCK_LISTEN": f"127.0.0.1:{self.port}",
+            "BEDROCK_ORIGIN": f"http://127.0.0.1:{self.port}",
+        }
+        self.servers = []
+        for name in ("a", "b"):
+            own = {**env, "BEDROCK_COUNT_QUERIES": f"{counter}.{name}"}
+            server = Server("server.py", [], own, folder / f"server-{name}.log")
+            env[f"BEDROCK_SERVER_{name.upper()}"] = f"127.0.0.1:{server.port}"
+            self.servers.append(server)
+        self.process = self.servers[0].process
+        config = str(REPO / "deploy" / "haproxy.cfg")
+        subprocess.run(["haproxy", "-c", "-q", "-f", config], env=env, check=True)
+        self.proxy_log = (folder / "haproxy.log").open("w")
+        self.proxy = subprocess.Popen(
+            ["haproxy", "-db", "-f", config],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.proxy_log,
+        )
+        self.proxy_ps = psutil.Process(self.proxy.pid)
+        self.ws_url = f"ws://127.0.0.1:{self.port}/_stcore/stream"
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        for server in self.servers:
+            server.wait_healthy(timeout)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/health", timeout=2)
+                return
+            time.sleep(0.2)
+        raise RuntimeError("HAProxy did not find a healthy server in time")
+
+    def cpu_seconds(self) -> float:
+        return sum(server.cpu_seconds() for server in self.servers)
+
+    def proxy_cpu_seconds(self) -> float:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            return sum(self.proxy_ps.cpu_times()[:2])
+        return 0.0
+
+    def rss(self) -> int:
+        return sum(server.rss() for server in self.servers)
+
+    def threads(self) -> int:
+        return sum(server.threads() for server in self.servers)
+
+    def stop(self) -> None:
+        self.proxy.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proxy.wait(timeout=10)
+        self.proxy_log.close()
+        for server in self.servers:
+            server.stop()
+
+
 @dataclass
 class Snapshot:
     """The server and machine at one moment, for figures over a span of time."""
@@ -776,12 +844,22 @@ def _pressure_us() -> float | None:
         return None
 
 
-def snapshot(server: Server, counter: Path) -> Snapshot:
+def _counters(counter: Path) -> dict[str, Any]:
+    """The server's counters, or the sum of every server's (``counter.a``, ``counter.b``)."""
+    totals: dict[str, Any] = {}
+    for path in [counter, *sorted(counter.parent.glob(counter.name + ".?"))]:
+        try:
+            found = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        for key, value in found.items():
+            totals[key] = totals[key] + value if key in totals else value
+    return totals
+
+
+def snapshot(server: Server | Fleet, counter: Path) -> Snapshot:
     """Read the server's CPU time, its counters (queries, GC), and how starved it was."""
-    try:
-        counters = json.loads(counter.read_text())
-    except (OSError, ValueError):
-        counters = {}
+    counters = _counters(counter)
     try:
         waited = float(Path(f"/proc/{server.process.pid}/schedstat").read_text().split()[1])
     except (OSError, IndexError, ValueError):
@@ -840,6 +918,8 @@ class Settings:
     """Pause after the last join (plus two intervals) before the window opens."""
     listen: bool = False
     """Serve ``server.py`` and have phones hold its long poll instead of ticking."""
+    proxy: bool = False
+    """Two listening servers on one PostgreSQL behind HAProxy (``deploy/haproxy.cfg``)."""
 
 
 def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, float]]:
@@ -972,7 +1052,10 @@ def _run_in(
         code, _key, _screen, prompts, scale_title = _create_workshop(database.url)
         env["DATABASE_URL"] = database.url
         script = "server.py" if settings.listen else "app.py"
-        server = Server(script, [], env, folder / "server.log")
+        if settings.proxy:
+            server: Server | Fleet = Fleet(env, folder, counter)
+        else:
+            server = Server(script, [], env, folder / "server.log")
         query = f"code={code}"
     else:
         server = Server(
@@ -1062,6 +1145,7 @@ async def _orchestrate(
     watcher = asyncio.create_task(watch_memory())
     await _sleep_until(base + timing["window_start"])
     first = snapshot(server, counter)
+    proxy_cpu0 = server.proxy_cpu_seconds() if isinstance(server, Fleet) else None
     threads0 = server.threads()
     profiler = _start_profiler(settings, kind, server, timing)
     middle = None
@@ -1074,6 +1158,11 @@ async def _orchestrate(
         facilitator.switch.set()
     await _sleep_until(base + timing["window_end"])
     last = snapshot(server, counter)
+    if proxy_cpu0 is not None and isinstance(server, Fleet):
+        figures["proxy_cpu"] = round(
+            (server.proxy_cpu_seconds() - proxy_cpu0) / max(1e-9, last.at - first.at), 3
+        )
+        figures["servers"] = len(server.servers)
     rss_loaded, threads1 = server.rss(), server.threads()
     if profiler is not None:
         profiler.wait(timeout=60)
@@ -1258,6 +1347,7 @@ ROWS = [
     ("errors", "errors"),
     ("server CPU idle (cores)", "server_cpu_idle"),
     ("server CPU loaded (cores)", "server_cpu"),
+    ("HAProxy CPU (cores)", "proxy_cpu"),
     ("CPU ms per tick", "cpu_ms_per_tick"),
     ("RSS idle MB", "rss_idle_mb"),
     ("RSS loaded MB", "rss_loaded_mb"),
@@ -1290,6 +1380,8 @@ ROWS = [
 def table(app: dict[str, Any], floor: dict[str, Any] | None, verdict: dict[str, Any]) -> str:
     """The figures of one N side by side, as text."""
     how = "listening" if app.get("listening") else f"every {app['interval']:g} s"
+    if app.get("servers"):
+        how += f", {app['servers']} servers behind HAProxy"
     title = f"N={app['participants']} {how}, {app['duration']:g} s window, {app['backend']}"
     lines = [title, f"{'':28}{'app':>12}{'floor':>12}"]
     for label, key in ROWS:
@@ -1350,6 +1442,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="serve server.py; phones hold its long poll and rerun only when told",
     )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="two listening servers on PostgreSQL behind HAProxy (deploy/haproxy.cfg)",
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Streamlit floor")
     parser.add_argument("--no-app", action="store_true", help="run only the floor")
     parser.add_argument("--interval", type=float, default=2.0, help="the floor app's interval")
@@ -1366,6 +1463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="sample the server with py-spy through the window; collapsed stacks to PREFIX-*.txt",
     )
     args = parser.parse_args(argv)
+    if args.proxy and not (args.database_url or "").startswith("postgresql"):
+        parser.error("--proxy needs --database-url of a PostgreSQL database both servers share")
 
     report: dict[str, Any] = {"machine": machine(), "runs": []}
     for n in args.participants:
@@ -1383,7 +1482,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile=args.profile,
             gc_threshold=args.gc_threshold,
             reveal=args.reveal,
-            listen=args.listen,
+            listen=args.listen or args.proxy,
+            proxy=args.proxy,
         )
         if args.no_app:
             floor = run_scenario("floor", settings)

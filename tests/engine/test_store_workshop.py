@@ -412,6 +412,62 @@ def test_every_change_bumps_the_version_by_one(any_store, clock, new_workshop):
         clock.advance(1)
 
 
+QUIET_FOR_PHONES = {
+    "submit_reflection",
+    "submit again",
+    "submit a third",
+    "answer",
+    "change answer",
+}
+"""Changes no phone draws: answers to prompts whose results are not up."""
+
+
+def test_the_phones_version_moves_with_what_phones_draw_and_not_with_answers(
+    any_store, clock, new_workshop
+):
+    """Phones wait on the phone version: a room sending answers must not wake them all."""
+    created = new_workshop(any_store)
+    code, key = created.code, created.facilitator_key
+    PHONES[code] = [any_store.join(code=code) for _ in range(4)]
+
+    def phones_version() -> int:  # read as the server's watcher reads it (ended ones too)
+        return any_store.versions(codes=[code], phones=True)[code]
+
+    for name, change in CHANGES:
+        before = phones_version()
+        change(any_store, code, key)
+        moved = phones_version() - before
+        assert moved == (0 if name in QUIET_FOR_PHONES else 1), name
+        clock.advance(1)
+
+
+def test_once_results_are_up_a_vote_moves_phones_and_an_unread_text_does_not(
+    any_store, new_workshop
+):
+    created = new_workshop(any_store, min_reveal=3)
+    code, key = created.code, created.facilitator_key
+    any_store.go_to_stage(code=code, key=key, index=1)
+    phones = [any_store.join(code=code) for _ in range(4)]
+    for phone, text in zip(phones[:3], "abc", strict=True):
+        any_store.submit_reflection(code=code, prompt_id="barrier", token=phone, text=text)
+        any_store.answer(code=code, prompt_id="pick", token=phone, value="Time")
+    any_store.reveal(code=code, key=key, prompt_id="barrier")
+    any_store.reveal(code=code, key=key, prompt_id="pick")
+
+    def phones_version() -> int:
+        return any_store.state(code=code).phones_version
+
+    before = phones_version()
+    any_store.submit_reflection(code=code, prompt_id="barrier", token=phones[3], text="late")
+    assert phones_version() == before  # held for the facilitator: no phone shows it yet
+    any_store.show_all_new(code=code, key=key, prompt_id="barrier")
+    assert phones_version() == before + 1
+    any_store.answer(code=code, prompt_id="pick", token=phones[3], value="Stress")
+    assert phones_version() == before + 2  # the chart on every phone has a new vote
+    assert any_store.versions(codes=[code], phones=True) == {code: before + 2}
+    assert any_store.versions(codes=[code])[code] == any_store.version(code=code)
+
+
 def test_a_phone_joining_is_counted_without_moving_the_version(any_store, new_workshop):
     """Screens redraw when the version moves; a room filling up must not wake them all."""
     code = new_workshop(any_store).code

@@ -97,6 +97,55 @@ def test_a_waiting_screen_is_told_within_two_seconds_of_a_change(
     store.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_waiting_phone_sleeps_through_answers_and_wakes_for_the_next_stage(
+    backend, request, bedrock_server, new_workshop
+):
+    """A room sending answers wakes the projector (its counts move) but no phone: phones wait
+    on what they draw. The stage moving on wakes both."""
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    store, code, key, _version = _workshop(url, new_workshop)
+    store.go_to_stage(code=code, key=key, index=1)
+    store.set_prompt(code=code, key=key, prompt_id="barrier")
+    server = bedrock_server(url)
+    phone_seen = server.get_json(f"/api/wait?code={code}&seen=-1&hold=1&of=phone")[1]["version"]
+    projector_seen = server.get_json(f"/api/wait?code={code}&seen=-1&hold=1")[1]["version"]
+    replies: dict[str, tuple[float, object]] = {}
+
+    def wait(name: str, query: str) -> None:
+        answer = server.get_json(f"/api/wait?code={code}&{query}")[1]
+        replies[name] = (time.monotonic(), answer)
+
+    with ThreadPoolExecutor(2) as pool:
+        phone = pool.submit(wait, "phone", f"seen={phone_seen}&hold=6&of=phone")
+        projector = pool.submit(wait, "projector", f"seen={projector_seen}&hold=6")
+        time.sleep(0.5)
+        sent = time.monotonic()
+        for _ in range(3):
+            store.submit_reflection(
+                code=code, prompt_id="barrier", token=store.join(code=code), text="time"
+            )
+        projector.result(timeout=30)
+        phone.result(timeout=30)
+
+    # Told at the first answer (PostgreSQL hears each commit) or within the round (SQLite).
+    assert projector_seen < replies["projector"][1]["version"] <= projector_seen + 3
+    assert replies["projector"][0] - sent < 3.0
+    # The phone was held for its whole hold, and told nothing moved.
+    assert replies["phone"][1] == {"version": phone_seen}
+    assert replies["phone"][0] - sent > 4.5
+
+    asked = time.monotonic()
+    with ThreadPoolExecutor(1) as pool:
+        phone = pool.submit(wait, "phone", f"seen={phone_seen}&hold=20&of=phone")
+        time.sleep(0.5)
+        store.next_stage(code=code, key=key)
+        phone.result(timeout=30)
+    assert replies["phone"][1] == {"version": phone_seen + 1}
+    assert replies["phone"][0] - asked < 4.0
+    store.close()
+
+
 def test_on_postgresql_a_server_hears_a_change_made_elsewhere_at_once(
     pg_url, bedrock_server, new_workshop
 ):

@@ -11,6 +11,7 @@ from workshop.components.listen import JS, listen_data
 def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
     data = listen_data(code="AB-12<script>", version=17, every=2, spread=0.5, listening=True)
     assert data == {
+        "of": "all",
         "listening": True,
         "endpoint": "/api/wait",
         "code": "AB12script",
@@ -20,6 +21,7 @@ def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
         "hold_s": 25,
     }
     assert listen_data(code="ABC123", version="17", every=1, spread=0)["version"] is None
+    assert listen_data(code="ABC123", version=3, every=1, spread=0, phone=True)["of"] == "phone"
 
 
 def test_the_browser_code_never_writes_markup():

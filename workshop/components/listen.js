@@ -4,6 +4,7 @@
 // Data from Python (numbers and a fixed path only):
 //   endpoint   path of the long poll, e.g. "/api/wait"
 //   code       the workshop's join code (letters and digits)
+//   of         "phone" to wait on the phone version (what phones draw), "all" otherwise
 //   version    the version the page was drawn from, or null when it could not read one
 //   gap_ms     least time between two reruns asked for by this page (its old polling period)
 //   spread_ms  a random delay up to this long before each rerun, so a room of phones does
@@ -32,6 +33,7 @@ async function ask(instance, seen, signal) {
   const { data } = instance;
   const query = new URLSearchParams({ code: data.code, hold: String(data.hold_s) });
   if (seen !== null && seen !== undefined) query.set("seen", String(seen));
+  if (data.of === "phone") query.set("of", "phone");
   // Give up on an answer well past the hold (a proxy that swallowed it), on browsers that
   // can combine abort signals; elsewhere the proxy's own timeout ends it.
   const combined =

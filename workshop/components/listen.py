@@ -52,12 +52,21 @@ def endpoint() -> str:
 
 
 def listen_data(
-    *, code: str, version: int | None, every: float, spread: float, listening: bool = False
+    *,
+    code: str,
+    version: int | None,
+    every: float,
+    spread: float,
+    listening: bool = False,
+    phone: bool = False,
 ) -> dict[str, Any]:
     """What the browser receives. Pure apart from reading the base URL path. ``listening``
     is what the server last heard from the element, so an element drawn again (a full rerun
-    of the page) does not report the same thing again and cost another run."""
+    of the page) does not report the same thing again and cost another run. ``phone``: wait
+    on the workshop's phone version (``version`` is then one), which answers from the room
+    do not move."""
     return {
+        "of": "phone" if phone else "all",
         "listening": bool(listening),
         "endpoint": endpoint(),
         "code": "".join(ch for ch in code if ch.isalnum())[:12],
@@ -69,16 +78,28 @@ def listen_data(
 
 
 def wait_for_change(
-    *, key: str, code: str, version: int | None, every: float, spread: float = 0.5
+    *,
+    key: str,
+    code: str,
+    version: int | None,
+    every: float,
+    spread: float = 0.5,
+    phone: bool = False,
 ) -> None:
     """Mount the listening element inside a :func:`live_fragment` body. ``version`` is the
-    workshop version this run drew from (None when it could not read one: the fragment then
-    runs again after ``every`` seconds). Switches the page between listening and polling
-    (one full rerun) when the browser reports the endpoint came or went."""
+    workshop version this run drew from (its phone version with ``phone``; None when it
+    could not read one: the fragment then runs again after ``every`` seconds). Switches the
+    page between listening and polling (one full rerun) when the browser reports the
+    endpoint came or went."""
     result = _mount(
         key=key,
         data=listen_data(
-            code=code, version=version, every=every, spread=spread, listening=listening(key)
+            code=code,
+            version=version,
+            every=every,
+            spread=spread,
+            listening=listening(key),
+            phone=phone,
         ),
         width="stretch",
         height="content",

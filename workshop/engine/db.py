@@ -383,6 +383,8 @@ reflection_writers.append_column(sa.Column("texts", sa.Integer, nullable=False))
 prompts.append_column(sa.Column("taken_down", sa.Boolean, nullable=False))
 # migration 8
 workshops.append_column(sa.Column("wall_page", sa.Integer))
+# migration 9
+workshops.append_column(sa.Column("phones_version", sa.Integer, nullable=False))
 
 
 def _v7_tables(meta: sa.MetaData) -> sa.MetaData:
@@ -508,6 +510,12 @@ def _v8_wall_page(connection: Connection) -> None:
     _add_columns(connection, "workshops", [("wall_page", "INTEGER")])
 
 
+def _v9_phones_version(connection: Connection) -> None:
+    """A second change counter that moves only when what a phone draws changes (not with
+    every answer), so a room sending answers does not wake every waiting phone."""
+    _add_columns(connection, "workshops", [("phones_version", "INTEGER NOT NULL DEFAULT 0")])
+
+
 def _v7_client_throttle(connection: Connection) -> None:
     """Failures counted per client instead of per workshop, so that nobody's wrong passcodes
     can lock a counsellor out of their own console."""
@@ -530,6 +538,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "phones_and_limits", _v6_phones_and_limits),
     Migration(7, "client_throttle", _v7_client_throttle),
     Migration(8, "wall_page", _v8_wall_page),
+    Migration(9, "phones_version", _v9_phones_version),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -619,10 +628,14 @@ def facilitator_workshop(
     return row
 
 
-def bump(connection: Connection, workshop_id: int, **values: object) -> None:
-    """Set ``values`` on the workshop row and add one to its version. On PostgreSQL the same
+def bump(connection: Connection, workshop_id: int, *, phones: bool = True, **values: object):
+    """Set ``values`` on the workshop row and add one to its version, and to its phone
+    version unless ``phones`` is False (a change no phone draws: an answer before its
+    prompt's results are up, a text the facilitator has not read yet). On PostgreSQL the same
     statement announces the change to every server listening (:func:`listen_for_changes`),
     delivered when the transaction commits."""
+    if phones:
+        values = {"phones_version": workshops.c.phones_version + 1, **values}
     statement = (
         workshops.update()
         .where(workshops.c.id == workshop_id)

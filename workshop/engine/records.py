@@ -95,6 +95,10 @@ class WorkshopState:
     wall_page: int | None = None
     """The page of a long wall the facilitator holds on the projector (from 0; screens keep
     it within the wall's pages), or None while the pages turn by themselves."""
+    phones_version: int = 0
+    """A change counter that moves with everything a phone draws (stage, prompt, timer,
+    reveal, what the revealed results show) but not with answers nobody's phone shows yet;
+    phones wait on it, the projector and console on :attr:`version`."""
 
     def elapsed(self, index: int, now: float) -> float:
         """Seconds spent on stage ``index``, including the running stage up to ``now``."""

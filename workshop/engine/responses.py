@@ -187,7 +187,9 @@ def submit(connection: Connection, *, code: str, prompt_id: str, token: str, tex
             held=held,
         )
     )
-    db.bump(connection, workshop.id)
+    # No phone draws a new text: the wall is on phones only once revealed, and a text sent
+    # after that waits for the facilitator (whose showing it then moves the phones).
+    db.bump(connection, workshop.id, phones=False)
     return reflection_id
 
 
@@ -214,7 +216,8 @@ def answer(connection: Connection, *, code: str, prompt_id: str, token: str, val
             set_={"value": insert.excluded.value},
         )
     )
-    db.bump(connection, workshop.id)
+    # Phones draw the room's chart only once it is up.
+    db.bump(connection, workshop.id, phones=bool(prompt.revealed))
 
 
 def sent_by(connection: Connection, *, code: str, prompt_id: str, token: object) -> int:

@@ -470,18 +470,20 @@ class Store:
             raise WorkshopNotFound()
         return found
 
-    def versions(self, *, codes: Sequence[str]) -> dict[str, int]:
+    def versions(self, *, codes: Sequence[str], phones: bool = False) -> dict[str, int]:
         """The change counters of several workshops in one query, by code; codes of no
-        workshop are left out. Read-only."""
+        workshop are left out. ``phones``: the counter of what phones draw (see
+        :attr:`WorkshopState.phones_version`) instead of every change. Read-only."""
         wanted = sorted({privacy.normalise_code(code) for code in codes})
         if not wanted:
             return {}
+        counter = workshops.c.phones_version if phones else workshops.c.version
         rows = self._read(
             lambda c: c.execute(
-                sa.select(workshops.c.code, workshops.c.version).where(workshops.c.code.in_(wanted))
+                sa.select(workshops.c.code, counter.label("n")).where(workshops.c.code.in_(wanted))
             ).all()
         )
-        return {row.code: row.version for row in rows}
+        return {row.code: row.n for row in rows}
 
     def schema_current(self) -> bool:
         """Whether the database answers and holds every migration this Bedrock knows.
@@ -509,6 +511,7 @@ class Store:
                 title=row.title,
                 status=row.status,
                 version=row.version,
+                phones_version=row.phones_version,
                 stage_index=row.stage_index,
                 stages=tuple(
                     StageState(

@@ -9,6 +9,8 @@ process's version watcher.
   A code of no workshop is held just as long and answered ``{"version": null}``, and counts
   against the asking address like an unknown code on the join page: after five in a minute
   the address is refused (429) for a minute, then for twice as long each time.
+  With ``of=phone`` the number is the workshop's phone version instead, which moves only
+  with what a phone draws, so answers arriving from the room do not wake every phone.
 """
 
 from __future__ import annotations
@@ -118,9 +120,11 @@ class Listening:
     def __init__(self, *, url: str | None = None, every: float | None = None) -> None:
         self.url = url
         self._store: Store | None = None
-        self.watcher = VersionWatcher(
-            self._read_versions, every=watch_every() if every is None else every
-        )
+        every = watch_every() if every is None else every
+        self.watcher = VersionWatcher(self._read_versions, every=every)
+        """Every change: for projectors."""
+        self.phone_watcher = VersionWatcher(partial(self._read_versions, phones=True), every=every)
+        """What phones draw (``of=phone``): one more small query a round while phones wait."""
         self.throttle = AddressThrottle()
 
     def store(self) -> Store:
@@ -129,8 +133,11 @@ class Listening:
             self._store = Store(self.url)
         return self._store
 
-    def _read_versions(self, codes: list[str]) -> dict[str, int]:
-        return self.store().versions(codes=codes)
+    def _read_versions(self, codes: list[str], *, phones: bool = False) -> dict[str, int]:
+        return self.store().versions(codes=codes, phones=phones)
+
+    def watchers(self) -> tuple[VersionWatcher, VersionWatcher]:
+        return self.watcher, self.phone_watcher
 
     def close(self) -> None:
         """Close the store's pooled connections."""
@@ -150,7 +157,8 @@ class Listening:
         watcher's own rounds keep screens up to date. Returns at once on SQLite."""
 
         def changed() -> None:
-            loop.call_soon_threadsafe(self.watcher.nudge)
+            for watcher in self.watchers():
+                loop.call_soon_threadsafe(watcher.nudge)
 
         while not stopping.is_set():
             try:
@@ -164,7 +172,10 @@ class Listening:
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
         """For ``st.App``: runs the watcher, and on PostgreSQL the thread that hears other
         servers' changes, while the server is up."""
-        task = asyncio.create_task(self.watcher.run(), name="bedrock-version-watcher")
+        tasks = [
+            asyncio.create_task(watcher.run(), name=f"bedrock-version-watcher-{n}")
+            for n, watcher in enumerate(self.watchers())
+        ]
         stopping = threading.Event()
         listener = threading.Thread(
             target=self._listen,
@@ -177,9 +188,10 @@ class Listening:
             yield None
         finally:
             stopping.set()
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
             await asyncio.to_thread(listener.join, LISTEN_RETRY_SECONDS)
             await asyncio.to_thread(self.close)
 
@@ -208,18 +220,20 @@ async def wait_for_change(listening: Listening, request: Request) -> Response:
             headers={**NO_STORE, "Retry-After": str(int(refused_for) + 1)},
         )
     code = normalise_code(request.query_params.get("code", ""))[:MAX_CODE]
+    phone = request.query_params.get("of") == "phone"
+    watcher = listening.phone_watcher if phone else listening.watcher
     seen = _number(request.query_params.get("seen"))
     hold = _number(request.query_params.get("hold"))
     hold_seconds = LONGEST_HOLD if hold is None else min(LONGEST_HOLD, max(1.0, float(hold)))
     try:
-        version = await listening.watcher.known(code) if code else None
+        version = await watcher.known(code) if code else None
     except BedrockError:
         return JSONResponse({"version": None}, status_code=503, headers=NO_STORE)
     if version is None:
         listening.throttle.failed(address, time.time())
         await asyncio.sleep(hold_seconds)
         return JSONResponse({"version": None}, headers=NO_STORE)
-    version = await listening.watcher.wait(code, seen=seen, hold=hold_seconds)
+    version = await watcher.wait(code, seen=seen, hold=hold_seconds)
     return JSONResponse({"version": version}, headers=NO_STORE)
 
 

@@ -65,7 +65,7 @@ TIMER_SAY_KEY = "join_timer_say"
 # Buttons are at least 44 px high, so a thumb finds Send and Pass.
 PHONE_CSS = """
 <style>
-.stButton button{min-height:2.75rem}
+.stButton button,.stFormSubmitButton button{min-height:2.75rem}
 [data-testid="InputInstructions"] > span:not(:last-child){display:none}
 [data-testid="InputInstructions"] > span:last-child::before{content:none}
 .bedrock-where{font-weight:600;line-height:1.3;overflow-wrap:anywhere}
@@ -110,7 +110,7 @@ def page() -> None:
     # facilitator hides), not only changes of stage, prompt or reveal; at most every
     # FOLLOW_SECONDS, since each one redraws every phone's whole page at once.
     revealed = state.current_prompt is not None and state.current_prompt in state.revealed
-    st.session_state.join_seen_version = state.version if revealed else None
+    st.session_state.join_seen_version = state.phones_version if revealed else None
     st.session_state.join_drawn_at = time.time()
 
     st.html(PHONE_CSS)
@@ -188,18 +188,19 @@ def _live_strip(code: str) -> None:
     except (WorkshopEnded, WorkshopNotFound):
         st.rerun(scope="app")  # the facilitator ended it: the whole page says so
     except BedrockError:
-        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
+        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS, phone=True)
         st.caption("Reconnecting…")
         return
-    # While answers are up, the version drawn is the whole page's, so a late answer is
-    # followed after FOLLOW_SECONDS as below.
-    drawn = st.session_state.get("join_seen_version") or state.version
-    wait_for_change(key=LISTEN_KEY, code=code, version=drawn, every=REFRESH_SECONDS)
+    # A phone waits on the phone version, which answers arriving from the room do not move.
+    # While answers are up, the version drawn is the whole page's, so a change to what they
+    # show (a hidden text, a late vote) is followed after FOLLOW_SECONDS as below.
+    drawn = st.session_state.get("join_seen_version") or state.phones_version
+    wait_for_change(key=LISTEN_KEY, code=code, version=drawn, every=REFRESH_SECONDS, phone=True)
     seen_version = st.session_state.get("join_seen_version")
     drawn_at = st.session_state.get("join_drawn_at", 0.0)
     moved = (
         seen_version is not None
-        and state.version != seen_version
+        and state.phones_version != seen_version
         and time.time() - drawn_at >= FOLLOW_SECONDS
     )
     if moved or signature(state) != st.session_state.get("join_seen"):
@@ -412,7 +413,48 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
 
 def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
     kind = spec.kind
-    value: object = None
+    if kind in join_private.KINDS:
+        join_private.private_exercise(content().exercises.get(spec.id), key=done_key)
+        return
+    if kind not in SENT_KINDS:
+        st.caption("Nothing to send for this one: it's for you and your partner.")
+        return
+    # In a form, what a person types is held by the page as they type (not only when the box
+    # loses focus), so Send always sends what is in the box, and words being written stay in
+    # it whatever else on the page is drawn again meanwhile (the countdown, a stage note).
+    with st.form(key=f"{done_key}_form", border=False, enter_to_submit=False):
+        value = _answer_widget(spec, done_key)
+        if kind in TEXT_KINDS:
+            st.caption(
+                f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
+                f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
+            )
+        if st.session_state.get(f"{done_key}_earlier"):
+            st.success(
+                "You've answered this one from this phone already. Sending again replaces "
+                "that answer, until the next stage."
+            )
+        elif st.session_state.get(done_key) == "sent":
+            st.success("Sent, anonymously. You can change your answer until the next stage.")
+        send, skip = st.columns(2)
+        sent = send.form_submit_button(
+            "Send", type="primary", key=f"{done_key}_send", width="stretch"
+        )
+        passed = skip.form_submit_button("Pass", key=f"{done_key}_pass", width="stretch")
+    if sent:
+        _send(code, spec, value, done_key)
+    if passed:
+        st.session_state[done_key] = "passed"
+        _say(announce.PASSED)
+        st.rerun()
+    error = st.session_state.pop(f"{done_key}_error", None)
+    if error:
+        st.error(error)
+
+
+def _answer_widget(spec: PromptSpec, done_key: str) -> object:
+    """The box, slider or choice a phone answers ``spec`` with; returns its value."""
+    kind = spec.kind
     if kind in {"reflection", "timed-writing"}:
         value = st.text_area(
             "Your answer (anonymous)",
@@ -422,9 +464,10 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             placeholder="Write as much or as little as you like.",
         )
         paste_limit(box_key=f"{done_key}_text", limit=spec.max_chars)
-    elif kind == "word":
-        value = st.text_input("One word or a few", max_chars=spec.max_chars, key=f"{done_key}_text")
-    elif kind == "scale":
+        return value
+    if kind == "word":
+        return st.text_input("One word or a few", max_chars=spec.max_chars, key=f"{done_key}_text")
+    if kind == "scale":
         lo, hi = spec.scale_min or 1, spec.scale_max or 10
         value = st.slider("Your answer", lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
         labels = _scale_labels(spec.id)
@@ -433,43 +476,12 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             low = html.escape(f"{lo} = {labels[0]}")
             high = html.escape(f"{hi} = {labels[1]}")
             st.html(f'<div class="bedrock-scale-ends"><span>{low}</span><span>{high}</span></div>')
-    elif kind == "choice":
-        value = st.radio("Choose one", spec.options, index=None, key=f"{done_key}_choice")
-    elif kind == "ranking":
-        value = st.multiselect(
-            "Tap them in order, most important first",
-            spec.options,
-            key=f"{done_key}_rank",
-        )
-    elif kind in join_private.KINDS:
-        join_private.private_exercise(content().exercises.get(spec.id), key=done_key)
-        return
-    else:
-        st.caption("Nothing to send for this one: it's for you and your partner.")
-        return
-
-    if kind in TEXT_KINDS:
-        st.caption(
-            f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
-            f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
-        )
-    if st.session_state.get(f"{done_key}_earlier"):
-        st.success(
-            "You've answered this one from this phone already. Sending again replaces that "
-            "answer, until the next stage."
-        )
-    elif st.session_state.get(done_key) == "sent":
-        st.success("Sent, anonymously. You can change your answer until the next stage.")
-    send, skip = st.columns(2)
-    if send.button("Send", type="primary", key=f"{done_key}_send", width="stretch"):
-        _send(code, spec, value, done_key)
-    if skip.button("Pass", key=f"{done_key}_pass", width="stretch"):
-        st.session_state[done_key] = "passed"
-        _say(announce.PASSED)
-        st.rerun()
-    error = st.session_state.pop(f"{done_key}_error", None)
-    if error:
-        st.error(error)
+        return value
+    if kind == "choice":
+        return st.radio("Choose one", spec.options, index=None, key=f"{done_key}_choice")
+    return st.multiselect(
+        "Tap them in order, most important first", spec.options, key=f"{done_key}_rank"
+    )
 
 
 def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
