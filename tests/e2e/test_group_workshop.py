@@ -273,6 +273,47 @@ def test_a_timer_started_on_the_console_counts_down_on_a_phone(
     no_sideways_scroll(page, 390)
 
 
+def test_words_being_written_stay_in_the_box_when_the_wall_goes_up_meanwhile(
+    app, desktop, phone, wait_ready
+) -> None:
+    """A participant is still writing when the facilitator reveals the wall: the phone's
+    whole page is drawn again with the note that answers are up, and what they were writing
+    must still be in the box, and be what Send sends."""
+    from workshop.engine.store import Store
+
+    console, code = create_workshop(desktop(**LAPTOP), app, wait_ready)
+    go_to_stage_two_and_ask(console)
+    page = join(phone(), app, code, wait_ready)
+    box = page.get_by_label(ANSWER_BOX)
+    half = "They noticed I was quiet and"
+    box.fill(half)  # still writing: the box keeps focus, nothing is sent
+
+    store = Store(app.database_url)
+    try:
+        for n, text in enumerate(REFLECTIONS):
+            phone_id = store.join(code=code, client=f"writer {n}")
+            store.submit_reflection(
+                code=code, prompt_id="felt-understood", token=phone_id, text=text
+            )
+        expect(answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+        click(console, "Reveal to the room")
+        expect(page.get_by_text("The answers are up on the screen now.")).to_be_visible(
+            timeout=LIVE_MS
+        )
+        expect(box).to_have_value(half)
+        box.press("End")
+        box.press_sequentially(" asked if I was all right.")
+        click(page, "Send")
+        expect(page.get_by_text("Sent, anonymously. Thank you.")).to_be_visible(timeout=LIVE_MS)
+        # Sent while the wall is up, so it waits on the console to be read.
+        expect(console.get_by_text("New since the reveal — not on the wall yet")).to_be_visible(
+            timeout=LIVE_MS
+        )
+        expect(console.get_by_text(half + " asked if I was all right.", exact=True)).to_be_visible()
+    finally:
+        store.close()
+
+
 def test_a_phone_that_reloads_comes_back_to_the_current_stage_and_prompt(
     app, desktop, phone, wait_ready
 ) -> None:
