@@ -74,7 +74,7 @@ def report(name: str, value: float, unit: str = "s") -> None:
 def test_a_killed_server_restarts_where_the_workshop_was(
     run_app, group, desktop, phone, projector, page_errors
 ) -> None:
-    app = run_app("app.py")
+    app = run_app("server.py")
     console, code = group.create(desktop(**LAPTOP), app)
     group.stage(console, 2)
     group.ask(console, PROMPT)
@@ -147,7 +147,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
 def test_a_postgresql_restart_mid_workshop_loses_nothing_and_recovers_by_itself(
     run_app, pg_url, group, desktop, phone, projector
 ) -> None:
-    app = run_app("app.py", env={"DATABASE_URL": pg_url})
+    app = run_app("server.py", env={"DATABASE_URL": pg_url})
     console, code = group.create(desktop(**LAPTOP), app)
     group.stage(console, 2)
     group.ask(console, PROMPT)

@@ -106,7 +106,10 @@ def test_waiters_hear_none_when_the_workshop_is_deleted(store, new_workshop, clo
     assert in_own_loop(scenario()) == (None, None)
 
 
-def test_a_database_away_for_a_moment_leaves_waiters_waiting(store, new_workshop):
+def test_a_database_away_wakes_waiters_to_say_so_and_its_return_is_noticed(store, new_workshop):
+    """While the database cannot be read, a waiting screen is woken at the next round and
+    told (``reachable`` is false), so it polls and says it is reconnecting rather than wait
+    for news that cannot come; once it is back, waiting works as before."""
     created = new_workshop(store)
     reads = CountingReads(store)
     watcher = VersionWatcher(reads, every=0.1)
@@ -114,20 +117,22 @@ def test_a_database_away_for_a_moment_leaves_waiters_waiting(store, new_workshop
     async def scenario():
         version = await watcher.known(created.code)
         runner = asyncio.create_task(watcher.run())
-        waiting = asyncio.create_task(watcher.wait(created.code, seen=version, hold=20))
         reads.down = True
+        started = time.monotonic()
+        during = await watcher.wait(created.code, seen=version, hold=20)
+        woken_after = time.monotonic() - started
+        reachable_during = watcher.reachable
         await asyncio.to_thread(store.next_stage, code=created.code, key=created.facilitator_key)
-        await asyncio.sleep(0.5)
-        still_waiting = not waiting.done()
         reads.down = False
-        answer = await waiting
+        after = await watcher.wait(created.code, seen=version, hold=20)
         runner.cancel()
-        return still_waiting, answer
+        return during, woken_after, reachable_during, after, watcher.reachable
 
-    still_waiting, answer = in_own_loop(scenario())
+    during, woken_after, reachable_during, after, reachable_after = in_own_loop(scenario())
 
-    assert still_waiting
-    assert answer == store.version(code=created.code)
+    assert (during, reachable_during) == (store.version(code=created.code) - 1, False)
+    assert woken_after < 5  # the next round, not the 20 s hold
+    assert (after, reachable_after) == (store.version(code=created.code), True)
 
 
 def test_many_first_askers_share_one_read(store, new_workshop):

@@ -11,6 +11,8 @@ process's version watcher.
   the address is refused (429) for a minute, then for twice as long each time.
   With ``of=phone`` the number is the workshop's phone version instead, which moves only
   with what a phone draws, so answers arriving from the room do not wake every phone.
+  While the database cannot be read the answer is 503, so the screen polls (and says it is
+  reconnecting) until it can.
 """
 
 from __future__ import annotations
@@ -234,6 +236,8 @@ async def wait_for_change(listening: Listening, request: Request) -> Response:
         await asyncio.sleep(hold_seconds)
         return JSONResponse({"version": None}, headers=NO_STORE)
     version = await watcher.wait(code, seen=seen, hold=hold_seconds)
+    if not watcher.reachable:  # the round that woke it could not read: the screen polls
+        return JSONResponse({"version": None}, status_code=503, headers=NO_STORE)
     return JSONResponse({"version": version}, headers=NO_STORE)
 
 

@@ -64,6 +64,10 @@ class VersionWatcher:
         self._nudged = asyncio.Event()
         self.rounds = 0
         """How many rounds have read the database (for tests and the benchmark)."""
+        self.reachable = True
+        """Whether the last round could read the database. While it cannot, the versions
+        held are only what was last known, and a waiting screen is better told so (it then
+        polls, and says it is reconnecting) than kept waiting on news that cannot come."""
 
     @property
     def waiting(self) -> int:
@@ -128,7 +132,14 @@ class VersionWatcher:
         try:
             found = await asyncio.to_thread(self._read, codes)
         except BedrockError:
-            return  # the database is away for a moment: keep what we knew, try next round
+            # The database is away for a moment: keep what we knew, wake every waiter so
+            # its screen hears that (see ``reachable``), and try again next round.
+            self.reachable = False
+            for entry in self._watched.values():
+                changed, entry.changed = entry.changed, asyncio.Event()
+                changed.set()
+            return
+        self.reachable = True
         self.rounds += 1
         for code in codes:
             entry = self._watched.get(code)
