@@ -185,6 +185,55 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     assert not audit.blocking(), "\n" + audit.report()
 
 
+TARGETS = "button, [data-testid='stRadioOption'], [data-testid='stCheckbox'] label"
+"""What a thumb taps on the couple's answer form: buttons, pills, a choice's whole row and a
+checklist item's whole row (label and box)."""
+
+
+def small_targets(controls: Locator, count: int) -> list[tuple[str, float, float]]:
+    """Each of ``controls`` (``count`` of them, once all are drawn) narrower or lower than
+    :data:`TAP`: (its text, width, height)."""
+    expect(controls).to_have_count(count, timeout=LIVE_MS)
+    small = []
+    for control in controls.all():
+        box = control.bounding_box()
+        assert box, control
+        if min(box["width"], box["height"]) < TAP:
+            small.append((control.inner_text().strip(), box["width"], box["height"]))
+    return small
+
+
+def test_a_couple_s_answer_controls_are_big_enough_for_a_thumb_on_a_phone(
+    couple_at_app, phone, wait_ready
+) -> None:
+    context = phone()
+    form = "[class*='st-key-together_form_']"
+    small: dict[str, list[tuple[str, float, float]]] = {}
+    # Each form: its own controls, then Show it / Keep it to myself and Done / Pass.
+    for exercise, count in (
+        ("checkin-open", 10 + 4),
+        ("mechanical-or-close", 6 + 4),
+        ("this-week-checklist", 7 + 4),
+    ):
+        page = open_at(context, couple_at_app, exercise, wait_ready)
+        press(page, "I'm ready: show my question")
+        small[exercise] = small_targets(page.locator(form).locator(TARGETS), count)
+        if exercise == "checkin-open":
+            for value in ("7", "4"):
+                page.get_by_role("radio", name=value, exact=True).click()
+                page.get_by_text("Keep it to myself", exact=True).click()
+                press(page, "Done")
+                expect(page.get_by_role("button", name="Done", exact=True)).to_have_count(0)
+                if value == "7":
+                    press(page, "I'm ready: show my question")
+            button(page, "Change my choice").first.click()
+            expect(page.get_by_text("Sam, only you see this")).to_be_visible(timeout=LIVE_MS)
+            small["private choice"] = small_targets(
+                button(page, "Show it at the reveal").or_(button(page, "Keep it to myself")), 2
+            )
+    assert not any(small.values()), small
+
+
 # --- what a screen reader is told ------------------------------------------------------------
 
 
