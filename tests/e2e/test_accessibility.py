@@ -16,6 +16,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.e2e.axe import Audit
 from tests.e2e.buttons import button, labelled
+from tests.e2e.conftest import open_at
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 LIVE_MS = 15_000
@@ -35,13 +36,6 @@ def app(run_app):
 
 def press(page: Page, name: str) -> None:
     button(page, name).click()
-
-
-def open_at(context: BrowserContext, app, exercise_id: str, wait_ready) -> Page:
-    page = context.new_page()
-    page.goto(app.at(f"at={exercise_id}"))
-    wait_ready(page)
-    return page
 
 
 def test_the_group_workshop_has_no_serious_barrier_on_any_screen(
@@ -152,7 +146,7 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     expect(page.get_by_text(re.compile(r"^Stage 1 of 8"))).to_be_visible(timeout=LIVE_MS)
     audit.check(page, "couple: first card")
 
-    check = open_at(context, couple_at_app, "checkin-open", wait_ready)
+    check = open_at(context, couple_at_app, "checkin-open")
     expect(check.get_by_text("Sam's turn", exact=True)).to_be_visible(timeout=LIVE_MS)
     audit.check(check, "couple: whose turn")
     press(check, "I'm ready: show my question")
@@ -168,7 +162,7 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     expect(check.get_by_text("out of 10").first).to_be_visible(timeout=LIVE_MS)
     audit.check(check, "couple: revealed check-in")
 
-    writing = open_at(context, couple_at_app, "felt-understood", wait_ready)
+    writing = open_at(context, couple_at_app, "felt-understood")
     press(writing, "I'm ready: show my question")
     expect(writing.get_by_label("Your answer")).to_be_visible(timeout=LIVE_MS)
     audit.check(writing, "couple: private reflection")
@@ -177,7 +171,7 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     expect(writing.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible(timeout=LIVE_MS)
     audit.check(writing, "couple: break")
 
-    turns = open_at(context, couple_at_app, "listening-turns", wait_ready)
+    turns = open_at(context, couple_at_app, "listening-turns")
     press(turns, "Start")
     expect(turns.get_by_role("button", name=labelled("Pause"))).to_be_visible(timeout=LIVE_MS)
     audit.check(turns, "couple: turn timer running")
@@ -215,7 +209,7 @@ def test_a_couple_s_answer_controls_are_big_enough_for_a_thumb_on_a_phone(
         ("mechanical-or-close", 6 + 4),
         ("this-week-checklist", 7 + 4),
     ):
-        page = open_at(context, couple_at_app, exercise, wait_ready)
+        page = open_at(context, couple_at_app, exercise)
         press(page, "I'm ready: show my question")
         small[exercise] = small_targets(page.locator(form).locator(TARGETS), count)
         if exercise == "checkin-open":
@@ -303,7 +297,7 @@ def test_a_couple_hears_whose_turn_it_is_and_each_new_phase_of_the_turn_timer(
     couple_at_app, tablet, wait_ready
 ) -> None:
     context = tablet()
-    page = open_at(context, couple_at_app, "arrival-word", wait_ready)
+    page = open_at(context, couple_at_app, "arrival-word")
     region = said(page, "together_say")
     heading = page.locator(".together-turn")
     expect(heading).to_have_text(re.compile(r"^\w+'s turn$"), timeout=LIVE_MS)
@@ -317,7 +311,7 @@ def test_a_couple_hears_whose_turn_it_is_and_each_new_phase_of_the_turn_timer(
     assert second.endswith("'s turn") and second != first
     expect(region).to_have_text(f"{second}.", timeout=LIVE_MS)
 
-    turns = open_at(context, couple_at_app, "listening-turns", wait_ready)
+    turns = open_at(context, couple_at_app, "listening-turns")
     press(turns, "Start")
     phase = said(turns, "together_turn_say")
     expect(phase).to_have_text("Round 1: Sam speaks.", timeout=LIVE_MS)
