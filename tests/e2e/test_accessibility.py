@@ -419,3 +419,29 @@ def test_a_participant_and_a_facilitator_need_no_mouse(
     expect(mine.get_by_text("New stage: Why it matters in a relationship.")).to_have_count(
         1, timeout=LIVE_MS
     )
+
+
+def test_a_couple_runs_the_turn_timer_from_the_keyboard(couple_at_app, tablet) -> None:
+    page = open_at(tablet(), couple_at_app, "listening-turns")
+    heading = page.locator(".together-turn")
+    tab_to(page, button(page, "Start"))
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text("Sam speaks", timeout=LIVE_MS)
+
+    tab_to(page, button(page, "Pause"))
+    page.keyboard.press("Space")
+    expect(button(page, "Resume")).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_role("timer")).to_contain_text("Paused")
+
+    tab_to(page, button(page, "Resume"))
+    page.keyboard.press("Space")
+    expect(button(page, "Pause")).to_be_visible(timeout=LIVE_MS)
+
+    skip = button(page, "Skip phase")
+    tab_to(page, skip)
+    assert focus_ring(page), "the focused Skip phase button shows its focus"
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text("Alex says back what they heard", timeout=LIVE_MS)
+    expect(said(page, "together_turn_say")).to_have_text(
+        "Round 1: Alex says back what they heard.", timeout=LIVE_MS
+    )
