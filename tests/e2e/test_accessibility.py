@@ -319,6 +319,50 @@ def test_a_couple_hears_whose_turn_it_is_and_each_new_phase_of_the_turn_timer(
     expect(phase).to_have_text("Round 1: Alex says back what they heard.", timeout=LIVE_MS)
 
 
+def test_a_phone_reads_a_revealed_chart_s_numbers_as_text(app, desktop, phone, group) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    phones = [group.join(phone(), app, code) for _ in range(3)]
+    group.ask(console, "Opening check-in")
+    for answering in phones:  # each sends the slider's middle point, 5
+        expect(answering.get_by_role("slider")).to_be_visible(timeout=LIVE_MS)
+        press(answering, "Send")
+        expect(answering.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(
+            timeout=LIVE_MS
+        )
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    press(console, "Reveal to the room")
+    numbers = phones[0].get_by_role("list", name="The chart in numbers")
+    expect(numbers.get_by_role("listitem")).to_have_text(["5: 3 people"], timeout=LIVE_MS)
+
+    for number in (2, 3):
+        group.stage(console, number)
+    group.ask(console, "What makes closeness feel close")
+    for answering, choice in zip(
+        phones,
+        ("Feeling appreciated", "Feeling appreciated", "Feeling listened to that day"),
+        strict=True,
+    ):
+        answering.get_by_text(choice, exact=True).click()
+        press(answering, "Send")
+        expect(answering.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(
+            timeout=LIVE_MS
+        )
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    press(console, "Reveal to the room")
+    items = numbers.get_by_role("listitem")
+    expect(items).to_have_count(7, timeout=LIVE_MS)  # every option, as on the chart
+    for line in (
+        "Having had unhurried time together beforehand: nobody",
+        "Feeling listened to that day: 1 person",
+        "Feeling appreciated: 2 people",
+    ):
+        expect(items.filter(has_text=line)).to_have_count(1)
+    # Out of sight (one pixel high, clipped away), yet read aloud.
+    box = numbers.bounding_box()
+    assert box and box["height"] <= 1, box
+    expect(numbers).to_have_css("clip-path", "inset(50%)")
+
+
 # --- without a mouse -----------------------------------------------------------------------
 
 TABS = 80
