@@ -22,7 +22,7 @@ Fixtures
 ``couple_at_app``
                a server of the couple's page alone (module-wide), styled as ``app.py`` styles
                every page; ``?at=<exercise id>`` opens it at that exercise, partners Sam and
-               Alex.
+               Alex; ``open_at(context, couple_at_app, exercise_id)`` opens a tab there.
 """
 
 from __future__ import annotations
@@ -371,6 +371,14 @@ if wanted and "placed" not in st.session_state:
                 )
 together.page()
 """
+
+
+def open_at(context: BrowserContext, app: App, exercise_id: str) -> Page:
+    """A new tab of ``couple_at_app`` at exercise ``exercise_id``, once its page is drawn."""
+    page = context.new_page()
+    page.goto(app.at(f"at={exercise_id}"))
+    wait_ready(page)
+    return page
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.e2e.axe import Audit
 from tests.e2e.buttons import button, labelled
+from tests.e2e.conftest import open_at
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 LIVE_MS = 15_000
@@ -35,13 +36,6 @@ def app(run_app):
 
 def press(page: Page, name: str) -> None:
     button(page, name).click()
-
-
-def open_at(context: BrowserContext, app, exercise_id: str, wait_ready) -> Page:
-    page = context.new_page()
-    page.goto(app.at(f"at={exercise_id}"))
-    wait_ready(page)
-    return page
 
 
 def test_the_group_workshop_has_no_serious_barrier_on_any_screen(
@@ -152,7 +146,7 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     expect(page.get_by_text(re.compile(r"^Stage 1 of 8"))).to_be_visible(timeout=LIVE_MS)
     audit.check(page, "couple: first card")
 
-    check = open_at(context, couple_at_app, "checkin-open", wait_ready)
+    check = open_at(context, couple_at_app, "checkin-open")
     expect(check.get_by_text("Sam's turn", exact=True)).to_be_visible(timeout=LIVE_MS)
     audit.check(check, "couple: whose turn")
     press(check, "I'm ready: show my question")
@@ -168,7 +162,7 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     expect(check.get_by_text("out of 10").first).to_be_visible(timeout=LIVE_MS)
     audit.check(check, "couple: revealed check-in")
 
-    writing = open_at(context, couple_at_app, "felt-understood", wait_ready)
+    writing = open_at(context, couple_at_app, "felt-understood")
     press(writing, "I'm ready: show my question")
     expect(writing.get_by_label("Your answer")).to_be_visible(timeout=LIVE_MS)
     audit.check(writing, "couple: private reflection")
@@ -177,12 +171,61 @@ def test_a_couple_at_home_meets_no_serious_barrier_on_any_screen(
     expect(writing.get_by_text(re.compile(r"^Back at \d\d:\d\d$"))).to_be_visible(timeout=LIVE_MS)
     audit.check(writing, "couple: break")
 
-    turns = open_at(context, couple_at_app, "listening-turns", wait_ready)
+    turns = open_at(context, couple_at_app, "listening-turns")
     press(turns, "Start")
     expect(turns.get_by_role("button", name=labelled("Pause"))).to_be_visible(timeout=LIVE_MS)
     audit.check(turns, "couple: turn timer running")
 
     assert not audit.blocking(), "\n" + audit.report()
+
+
+TARGETS = "button, [data-testid='stRadioOption'], [data-testid='stCheckbox'] label"
+"""What a thumb taps on the couple's answer form: buttons, pills, a choice's whole row and a
+checklist item's whole row (label and box)."""
+
+
+def small_targets(controls: Locator, count: int) -> list[tuple[str, float, float]]:
+    """Each of ``controls`` (``count`` of them, once all are drawn) narrower or lower than
+    :data:`TAP`: (its text, width, height)."""
+    expect(controls).to_have_count(count, timeout=LIVE_MS)
+    small = []
+    for control in controls.all():
+        box = control.bounding_box()
+        assert box, control
+        if min(box["width"], box["height"]) < TAP:
+            small.append((control.inner_text().strip(), box["width"], box["height"]))
+    return small
+
+
+def test_a_couple_s_answer_controls_are_big_enough_for_a_thumb_on_a_phone(
+    couple_at_app, phone, wait_ready
+) -> None:
+    context = phone()
+    form = "[class*='st-key-together_form_']"
+    small: dict[str, list[tuple[str, float, float]]] = {}
+    # Each form: its own controls, then Show it / Keep it to myself and Done / Pass.
+    for exercise, count in (
+        ("checkin-open", 10 + 4),
+        ("mechanical-or-close", 6 + 4),
+        ("this-week-checklist", 7 + 4),
+    ):
+        page = open_at(context, couple_at_app, exercise)
+        press(page, "I'm ready: show my question")
+        small[exercise] = small_targets(page.locator(form).locator(TARGETS), count)
+        if exercise == "checkin-open":
+            for value in ("7", "4"):
+                page.get_by_role("radio", name=value, exact=True).click()
+                page.get_by_text("Keep it to myself", exact=True).click()
+                press(page, "Done")
+                expect(page.get_by_role("button", name="Done", exact=True)).to_have_count(0)
+                if value == "7":
+                    press(page, "I'm ready: show my question")
+            button(page, "Change my choice").first.click()
+            expect(page.get_by_text("Sam, only you see this")).to_be_visible(timeout=LIVE_MS)
+            small["private choice"] = small_targets(
+                button(page, "Show it at the reveal").or_(button(page, "Keep it to myself")), 2
+            )
+    assert not any(small.values()), small
 
 
 # --- what a screen reader is told ------------------------------------------------------------
@@ -254,7 +297,7 @@ def test_a_couple_hears_whose_turn_it_is_and_each_new_phase_of_the_turn_timer(
     couple_at_app, tablet, wait_ready
 ) -> None:
     context = tablet()
-    page = open_at(context, couple_at_app, "arrival-word", wait_ready)
+    page = open_at(context, couple_at_app, "arrival-word")
     region = said(page, "together_say")
     heading = page.locator(".together-turn")
     expect(heading).to_have_text(re.compile(r"^\w+'s turn$"), timeout=LIVE_MS)
@@ -268,12 +311,56 @@ def test_a_couple_hears_whose_turn_it_is_and_each_new_phase_of_the_turn_timer(
     assert second.endswith("'s turn") and second != first
     expect(region).to_have_text(f"{second}.", timeout=LIVE_MS)
 
-    turns = open_at(context, couple_at_app, "listening-turns", wait_ready)
+    turns = open_at(context, couple_at_app, "listening-turns")
     press(turns, "Start")
     phase = said(turns, "together_turn_say")
     expect(phase).to_have_text("Round 1: Sam speaks.", timeout=LIVE_MS)
     press(turns, "Skip phase")
     expect(phase).to_have_text("Round 1: Alex says back what they heard.", timeout=LIVE_MS)
+
+
+def test_a_phone_reads_a_revealed_chart_s_numbers_as_text(app, desktop, phone, group) -> None:
+    console, code = group.create(desktop(**LAPTOP), app)
+    phones = [group.join(phone(), app, code) for _ in range(3)]
+    group.ask(console, "Opening check-in")
+    for answering in phones:  # each sends the slider's middle point, 5
+        expect(answering.get_by_role("slider")).to_be_visible(timeout=LIVE_MS)
+        press(answering, "Send")
+        expect(answering.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(
+            timeout=LIVE_MS
+        )
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    press(console, "Reveal to the room")
+    numbers = phones[0].get_by_role("list", name="The chart in numbers")
+    expect(numbers.get_by_role("listitem")).to_have_text(["5: 3 people"], timeout=LIVE_MS)
+
+    for number in (2, 3):
+        group.stage(console, number)
+    group.ask(console, "What makes closeness feel close")
+    for answering, choice in zip(
+        phones,
+        ("Feeling appreciated", "Feeling appreciated", "Feeling listened to that day"),
+        strict=True,
+    ):
+        answering.get_by_text(choice, exact=True).click()
+        press(answering, "Send")
+        expect(answering.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(
+            timeout=LIVE_MS
+        )
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+    press(console, "Reveal to the room")
+    items = numbers.get_by_role("listitem")
+    expect(items).to_have_count(7, timeout=LIVE_MS)  # every option, as on the chart
+    for line in (
+        "Having had unhurried time together beforehand: nobody",
+        "Feeling listened to that day: 1 person",
+        "Feeling appreciated: 2 people",
+    ):
+        expect(items.filter(has_text=line)).to_have_count(1)
+    # Out of sight (one pixel high, clipped away), yet read aloud.
+    box = numbers.bounding_box()
+    assert box and box["height"] <= 1, box
+    expect(numbers).to_have_css("clip-path", "inset(50%)")
 
 
 # --- without a mouse -----------------------------------------------------------------------
@@ -375,4 +462,30 @@ def test_a_participant_and_a_facilitator_need_no_mouse(
     expect(console.get_by_text("Stage 3 of 8", exact=True)).to_be_visible(timeout=LIVE_MS)
     expect(mine.get_by_text("New stage: Why it matters in a relationship.")).to_have_count(
         1, timeout=LIVE_MS
+    )
+
+
+def test_a_couple_runs_the_turn_timer_from_the_keyboard(couple_at_app, tablet) -> None:
+    page = open_at(tablet(), couple_at_app, "listening-turns")
+    heading = page.locator(".together-turn")
+    tab_to(page, button(page, "Start"))
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text("Sam speaks", timeout=LIVE_MS)
+
+    tab_to(page, button(page, "Pause"))
+    page.keyboard.press("Space")
+    expect(button(page, "Resume")).to_be_visible(timeout=LIVE_MS)
+    expect(page.get_by_role("timer")).to_contain_text("Paused")
+
+    tab_to(page, button(page, "Resume"))
+    page.keyboard.press("Space")
+    expect(button(page, "Pause")).to_be_visible(timeout=LIVE_MS)
+
+    skip = button(page, "Skip phase")
+    tab_to(page, skip)
+    assert focus_ring(page), "the focused Skip phase button shows its focus"
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text("Alex says back what they heard", timeout=LIVE_MS)
+    expect(said(page, "together_turn_say")).to_have_text(
+        "Round 1: Alex says back what they heard.", timeout=LIVE_MS
     )

@@ -356,3 +356,18 @@ def test_a_ranking_is_summarised_by_its_whole_order_not_only_first_places(filled
     for fmt in ("html", "pdf"):
         assert "Points for the whole order" in exports[fmt], fmt
         assert "Deeper intimacy" in exports[fmt], fmt
+
+
+def test_a_chart_s_numbers_read_as_words_for_a_screen_reader():
+    votes = charts.rows_frame([("Time", 4), ("Stress", 1), ("Money", 0)])
+    assert charts.in_numbers(votes) == [
+        ("Time", "4 people"),
+        ("Stress", "1 person"),
+        ("Money", "nobody"),
+    ]
+    assert charts.in_numbers(votes, zeros=False) == [("Time", "4 people"), ("Stress", "1 person")]
+    points = charts.in_numbers(votes, unit=("point", "points"))
+    assert points[-1] == ("Money", "0 points")
+    opening = charts.rows_frame([("7", 2)]).rename(columns={"answer": "point"})
+    opening["moment"] = "Opening"
+    assert charts.in_numbers(opening) == [("Opening, 7", "2 people")]

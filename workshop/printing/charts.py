@@ -50,6 +50,30 @@ def bar_chart(
     )
 
 
+def in_numbers(
+    frame: pd.DataFrame, *, unit: tuple[str, str] = ("person", "people"), zeros: bool = True
+) -> list[tuple[str, str]]:
+    """A chart's numbers in words, for anyone who cannot see its bars: ("Time", "4 people"),
+    one per row of ``frame`` (an ``answer`` and a ``count`` column, or the check-ins'
+    ``point``, ``moment`` and ``count``). ``unit`` is what is counted (one, many); rows
+    counting nothing are left out unless ``zeros``."""
+    one, many = unit
+    found = []
+    for row in frame.to_dict("records"):
+        count = int(row["count"])
+        if not count and not zeros:
+            continue
+        what = str(row["answer"]) if "answer" in row else f"{row['moment']}, {row['point']}"
+        if count == 1:
+            amount = f"1 {one}"
+        elif not count and one == "person":
+            amount = "nobody"
+        else:
+            amount = f"{count} {many}"
+        found.append((what, amount))
+    return found
+
+
 def scale_frame(results: Results, *, lo: int, hi: int) -> pd.DataFrame:
     """Every point of a scale with its count, including points nobody chose."""
     dist = {str(k): v for k, v in (results.distribution or {}).items()}

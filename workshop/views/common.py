@@ -29,16 +29,25 @@ NOT_A_CRISIS_SERVICE = (
 # Streamlit draws captions at 60 % opacity (3.9:1 on white, under WCAG AA's 4.5:1): solid
 # and darker here: 7.6:1 on white, above 6.5:1 on the tinted message boxes. A button's
 # shortcut is drawn faded too (3.5:1 on the primary colour): in the button's own colour here.
+# For anyone whose system asks for reduced motion, nothing of Streamlit's slides, spins or
+# fades (a progress bar sliding, a page fading while it redraws): it changes at once. The
+# countdown, drawn apart from the page, stops its own pulse (countdown.css).
 READABLE_CSS = """
 <style>
 [data-testid="stCaptionContainer"]{opacity:1;color:#57534e}
 [data-testid="stMain"] button kbd{opacity:1;color:inherit}
+@media (prefers-reduced-motion:reduce){
+  *,*::before,*::after{animation-duration:0s!important;animation-delay:0s!important;
+    animation-iteration-count:1!important;transition-duration:0s!important;
+    transition-delay:0s!important;scroll-behavior:auto!important}
+}
 </style>
 """
 
 
 def readable_style() -> None:
-    """Style every page shares so its small text stays readable. Draws nothing."""
+    """Style every page shares so its small text stays readable and nothing moves for
+    anyone who asks for reduced motion. Draws nothing."""
     st.html(READABLE_CSS)
 
 

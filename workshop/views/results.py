@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import html
 import time
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
+from workshop.components.hidden import visually_hidden
 from workshop.engine.store import PromptSpec, Results, WorkshopState
 from workshop.printing import charts
 from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
+
+if TYPE_CHECKING:
+    import altair as alt
 
 WALL_CSS = """
 <style>
@@ -20,6 +25,25 @@ WALL_CSS = """
 .bedrock-wall-page{font-size:1.4rem;color:#5b4a42;margin-top:.6rem}
 </style>
 """
+
+
+NUMBERS_CSS = f"<style>{visually_hidden('.bedrock-chart-values')}</style>"
+
+
+def chart(drawn: alt.Chart, numbers: list[tuple[str, str]]) -> None:
+    """Draw the Altair chart ``drawn`` across the column, and under it, out of sight, its
+    ``numbers`` (:func:`charts.in_numbers`) as a list: a screen reader gets nothing from the
+    bars themselves. Each answer is isolated, so a word in a right-to-left script keeps its
+    count on its own side."""
+    st.altair_chart(drawn, width="stretch")
+    items = "".join(
+        f"<li><bdi>{html.escape(what)}</bdi>: {html.escape(amount)}</li>"
+        for what, amount in numbers
+    )
+    st.html(
+        f'{NUMBERS_CSS}<ul class="bedrock-chart-values" aria-label="The chart in numbers">'
+        f"{items}</ul>"
+    )
 
 
 def wall(texts: list[str], *, big: bool = False) -> None:
@@ -99,8 +123,8 @@ def show(
         lo, hi = spec.scale_min or 1, spec.scale_max or 10
         both = charts.checkin_frame(opening, results, lo=lo, hi=hi) if opening else None
         if both is not None and both["moment"].nunique() == 2:
-            chart = charts.checkin_chart(both, big=big).properties(height=height)
-            st.altair_chart(chart, width="stretch")
+            drawn = charts.checkin_chart(both, big=big).properties(height=height)
+            chart(drawn, charts.in_numbers(both, zeros=False))
             _average(
                 f"Average: {opening.mean:.1f} at the opening, {results.mean:.1f} now",
                 results.count_label,
@@ -108,15 +132,15 @@ def show(
             )
         else:
             frame = charts.scale_frame(results, lo=lo, hi=hi)
-            chart = charts.bar_chart(frame, big=big, horizontal=False).properties(height=height)
-            st.altair_chart(chart, width="stretch")
+            drawn = charts.bar_chart(frame, big=big, horizontal=False).properties(height=height)
+            chart(drawn, charts.in_numbers(frame, zeros=False))
             if results.mean is not None:
                 _average(f"Average: {results.mean:.1f}", results.count_label, big=big)
     elif spec.kind == "ranking" and results.points is not None:
         # The whole order, not only first places: each option's points, highest first.
         frame = pd.DataFrame(list(results.points.items()), columns=["answer", "count"])
-        chart = charts.bar_chart(frame, big=big).properties(height=height)
-        st.altair_chart(chart, width="stretch")
+        drawn = charts.bar_chart(frame, big=big).properties(height=height)
+        chart(drawn, charts.in_numbers(frame, unit=("point", "points")))
         top = len(spec.options) - 1
         st.caption(
             f"{results.count} rankings · points for the whole order: {top} for each first "
@@ -124,14 +148,14 @@ def show(
         )
     elif spec.kind in {"choice", "ranking"}:
         frame = charts.distribution_frame(results, order=list(spec.options))
-        chart = charts.bar_chart(frame, big=big).properties(height=height)
-        st.altair_chart(chart, width="stretch")
+        drawn = charts.bar_chart(frame, big=big).properties(height=height)
+        chart(drawn, charts.in_numbers(frame))
         st.caption(f"{results.count} answers")
     elif spec.kind == "word":
         frame = charts.words_frame(results)
         if not frame.empty:
-            chart = charts.bar_chart(frame, big=big).properties(height=height)
-            st.altair_chart(chart, width="stretch")
+            drawn = charts.bar_chart(frame, big=big).properties(height=height)
+            chart(drawn, charts.in_numbers(frame))
     if results.reflections and cards:
         if big:
             paged_wall(results.reflections, turn_seconds=turn_seconds, held=held)

@@ -70,6 +70,12 @@ CALMING = (
 STYLE = """
 <style>
 .st-key-together button { min-height: 3rem; font-size: 1.05rem; }
+/* Every answer control at least 44 px each way for a thumb: a number pill is as wide as it
+   is high (they wrap to a second row on a phone), and a choice or a checklist item is
+   tapped on its whole row. */
+.st-key-together [data-testid="stButtonGroup"] button { min-width: 2.75rem; }
+.st-key-together [data-testid="stRadioOption"],
+.st-key-together [data-testid="stCheckbox"] label { min-height: 2.75rem; align-items: center; }
 .st-key-together_cue_box, [class*="st-key-tab_together_store"] { display: none; }
 .together-name { font-weight: 700; font-size: 1.15rem; margin: 0 0 0.25rem; overflow-wrap: anywhere; }
 .together-turn { font-size: clamp(1.6rem, 6vw, 2.6rem); font-weight: 700; line-height: 1.15;
