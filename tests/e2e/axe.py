@@ -66,6 +66,16 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
+SETTLED = """() => !!document.querySelector(
+  '[data-testid="stApp"][data-test-script-state="notRunning"]')
+  && !document.querySelector('[data-stale="true"]')"""
+
+
+def settled(page: Page, *, timeout_ms: float = 20_000) -> None:
+    """Wait until the page's script run has ended and no element is drawn as stale."""
+    page.wait_for_function(SETTLED, timeout=timeout_ms)
+
+
 def audit(page: Page, *, skip: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Run axe-core's WCAG 2.2 A/AA rules on ``page`` as it is now; returns every violation
     (any impact). ``skip`` maps rule ids to the reason each is not checked."""
@@ -84,7 +94,10 @@ class Audit:
     found: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def check(self, page: Page, screen: str) -> list[dict[str, Any]]:
-        """Audit ``page`` and remember what it broke under the name ``screen``."""
+        """Audit ``page`` once its script run is over and nothing on it is drawn faded as
+        out of date (Streamlit fades stale elements while a run is under way, which would
+        be measured as low contrast), and remember what it broke under the name ``screen``."""
+        settled(page)
         violations = audit(page, skip=self.skip)
         self.screens.append(screen)
         self.found.extend((screen, v) for v in violations)
