@@ -383,7 +383,8 @@ async def _listen(
             status, body = poll.result()
             poll = None
             if status != 200:
-                record.errors.append(f"long poll answered {status}")
+                who = "" if body.lstrip().startswith(b"{") else " (not from Bedrock)"
+                record.errors.append(f"long poll answered {status}{who}")
                 return
             record.polls += 1
             version = json.loads(body)["version"]

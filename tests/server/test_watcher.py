@@ -7,7 +7,7 @@ import asyncio
 import time
 
 from tests.e2e.own_loop import in_own_loop
-from workshop.engine.errors import StorageUnavailable
+from workshop.engine.errors import StorageBusy, StorageUnavailable
 from workshop.server.watcher import VersionWatcher
 
 
@@ -18,10 +18,13 @@ class CountingReads:
         self.store = store
         self.queries = 0
         self.down = False
+        self.busy = False
 
     def __call__(self, codes: list[str]) -> dict[str, int]:
         if self.down:
             raise StorageUnavailable()
+        if self.busy:
+            raise StorageBusy()
         self.queries += 1
         return self.store.versions(codes=codes)
 
@@ -133,6 +136,32 @@ def test_a_database_away_wakes_waiters_to_say_so_and_its_return_is_noticed(store
     assert (during, reachable_during) == (store.version(code=created.code) - 1, False)
     assert woken_after < 5  # the next round, not the 20 s hold
     assert (after, reachable_after) == (store.version(code=created.code), True)
+
+
+def test_an_overloaded_server_keeps_its_screens_waiting_rather_than_polling(store, new_workshop):
+    """No pooled connection free in time means the server is overloaded, not the database
+    away: its waiting screens are not told to poll (which would add to the load)."""
+    created = new_workshop(store)
+    reads = CountingReads(store)
+    watcher = VersionWatcher(reads, every=0.1)
+
+    async def scenario():
+        version = await watcher.known(created.code)
+        runner = asyncio.create_task(watcher.run())
+        reads.busy = True
+        waiting = asyncio.create_task(watcher.wait(created.code, seen=version, hold=20))
+        await asyncio.sleep(0.5)
+        still_waiting, reachable = not waiting.done(), watcher.reachable
+        reads.busy = False
+        await asyncio.to_thread(store.next_stage, code=created.code, key=created.facilitator_key)
+        answer = await waiting
+        runner.cancel()
+        return still_waiting, reachable, answer
+
+    still_waiting, reachable, answer = in_own_loop(scenario())
+
+    assert still_waiting and reachable
+    assert answer == store.version(code=created.code)
 
 
 def test_many_first_askers_share_one_read(store, new_workshop):

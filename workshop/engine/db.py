@@ -29,6 +29,7 @@ from workshop.engine.errors import (
     AccessDenied,
     InvalidInput,
     ServerKeyMissing,
+    StorageBusy,
     StorageUnavailable,
     WorkshopEnded,
     WorkshopNotFound,
@@ -182,7 +183,7 @@ def run(engine: Engine, work: Callable[[Connection], T], *, write: bool) -> T:
                 with connection.begin():
                     return work(connection)
         except sa.exc.TimeoutError as error:  # no pooled connection came free in time
-            raise StorageUnavailable() from error
+            raise StorageBusy() from error
         except DBAPIError as error:
             if _transient(error) and time.monotonic() - started < RETRY_FOR_SECONDS:
                 time.sleep(delay * (0.5 + random.random()))

@@ -75,6 +75,11 @@ class StorageUnavailable(BedrockError):
     message = "The workshop's storage is not available right now. Please try again shortly."
 
 
+class StorageBusy(StorageUnavailable):
+    """The database answers, but this server's connections to it were all in use for too
+    long: the server is overloaded rather than the database away."""
+
+
 class TooManyPhones(BedrockError):
     """Too many new phones joined from one network in a short time; another can join after
     ``retry_after`` seconds."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from workshop.engine.errors import BedrockError
+from workshop.engine.errors import BedrockError, StorageBusy
 from workshop.engine.privacy import normalise_code
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,10 @@ class VersionWatcher:
             return
         try:
             found = await asyncio.to_thread(self._read, codes)
+        except StorageBusy:
+            # The server is overloaded, not the database away: sending every screen to
+            # polling would only add to the load. Keep what we knew; try next round.
+            return
         except BedrockError:
             # The database is away for a moment: keep what we knew, wake every waiter so
             # its screen hears that (see ``reachable``), and try again next round.
