@@ -375,9 +375,14 @@ def _live_responses(code: str, prompt_id: str) -> None:
     s = store()
     key = st.session_state.get("fac_key", "")
     try:
+        # Everything this part shows is read before anything is drawn, so a database that
+        # goes away mid-refresh gives "Reconnecting…" rather than an error. The states and
+        # results may still come from the shared cache; the count of phones never does
+        # (joining does not move the version), so it is the read that finds the outage.
         state = live().state(code)
         results = live().results(code, prompt_id)
         opening = results_view.opening_for(state, prompt_id, lambda p: live().results(code, p))
+        phones_joined = s.phones_joined(code=code)
     except BedrockError:
         st.caption("Reconnecting…")
         return
@@ -389,7 +394,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
             st.caption(exercise.group_prompt)
         st.caption("Nothing is collected for this exercise; couples work together.")
         return
-    _people_count(results, store().phones_joined(code=code))
+    _people_count(results, phones_joined)
     revealed = prompt_id in state.revealed
     if prompt_id in state.taken_down and not revealed:
         st.warning(
