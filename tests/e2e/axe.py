@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     from playwright.sync_api import Page
 
+from tests.e2e.buttons import settled
+
 AXE_JS = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 """The rule sets of WCAG 2.0, 2.1 and 2.2 at levels A and AA."""
@@ -64,16 +66,6 @@ def axe_source() -> str:
             f"{AXE_JS} is missing: install Node's npm, or run `npm ci --prefix tests/e2e/axe`."
         )
     return AXE_JS.read_text(encoding="utf-8")
-
-
-SETTLED = """() => !!document.querySelector(
-  '[data-testid="stApp"][data-test-script-state="notRunning"]')
-  && !document.querySelector('[data-stale="true"]')"""
-
-
-def settled(page: Page, *, timeout_ms: float = 20_000) -> None:
-    """Wait until the page's script run has ended and no element is drawn as stale."""
-    page.wait_for_function(SETTLED, timeout=timeout_ms)
 
 
 def audit(page: Page, *, skip: Mapping[str, str] | None = None) -> list[dict[str, Any]]:

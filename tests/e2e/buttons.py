@@ -18,6 +18,17 @@ def labelled(label: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(label)}( Shortcut .+)?$")
 
 
+SETTLED = """() => !!document.querySelector(
+  '[data-testid="stApp"][data-test-script-state="notRunning"]')
+  && !document.querySelector('[data-stale="true"]')"""
+
+
+def settled(page: Page, *, timeout_ms: float = 20_000) -> None:
+    """Wait until the page's script run has ended and no element is drawn as stale (while a
+    run is under way Streamlit keeps the old elements, faded, beside the new ones)."""
+    page.wait_for_function(SETTLED, timeout=timeout_ms)
+
+
 def button(page: Page, label: str) -> Locator:
     """The button labelled exactly ``label`` (see :func:`labelled`)."""
     return page.get_by_role("button", name=labelled(label))

@@ -37,7 +37,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,9 @@ from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.buttons import button
+from tests.e2e.buttons import button, settled
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -404,7 +405,12 @@ class GroupPages:
 
     @staticmethod
     def click(page: Page, name: str) -> None:
-        """Click the button labelled exactly ``name`` (its shortcut may follow in its name)."""
+        """Click the button labelled exactly ``name`` (its shortcut may follow in its name),
+        once the page has settled: mid-run, the old button and the new one are both there.
+        A page that keeps running (a clock ticking every second on a slow machine) is
+        clicked after 10 s all the same, as a person would."""
+        with suppress(PlaywrightTimeoutError):
+            settled(page, timeout_ms=10_000)
         button(page, name).click()
 
     def create(self, context: BrowserContext, app: App) -> tuple[Page, str]:

@@ -6,10 +6,14 @@ The real app (``app.py``) on a laptop-sized screen, driven as a couple would dri
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.e2e.buttons import settled
 
 LIVE_MS = 15_000
 FIRST_RUN_MS = 60_000
@@ -23,6 +27,10 @@ def app(run_app):
 
 
 def press(page: Page, name: str) -> None:
+    """Click a button once the page has settled (mid-run, a button being replaced is still
+    on the page, and a click on it is lost)."""
+    with suppress(PlaywrightTimeoutError):
+        settled(page, timeout_ms=10_000)
     page.get_by_role("button", name=name, exact=True).click()
 
 
