@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Download, Page
 
 RETRY_MS = 2_000
 """How long to wait for a page to connect before letting its retry timers run, and how far
@@ -159,3 +159,44 @@ def click(page: Page, server: ServerClock, action: Callable[[], object]) -> None
     server.set(server.now + CLICK_MS / 1000)
     action()
     page.clock.run_for(CLICK_MS)
+
+
+def at_rest(page: Page) -> None:
+    """Wait until the page's script run has ended and nothing on it is drawn as stale: the
+    paused clock's counterpart of ``tests.e2e.buttons.settled`` (which polls on page timers)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator('[data-stale="true"]')).to_have_count(0)
+
+
+DOWNLOAD_TIMEOUT_S = 30
+"""How long a download may take to start on a shared, busy machine."""
+
+
+def download(page: Page, server: ServerClock, action: Callable[[], object]) -> Download:
+    """Do ``action`` (a click on a download button) and return the file it downloads.
+
+    Streamlit hands the file to the browser once the click's run is over, on the page's
+    timers; how long that takes depends on the server, so both clocks move on by
+    :data:`CLICK_MS` at a time until the download starts, as real time would carry them.
+    """
+    at_rest(page)  # a click on a button that a run under way is about to replace is lost
+    arrived: list[Download] = []
+
+    def arrive(file: Download) -> None:
+        arrived.append(file)
+
+    page.on("download", arrive)
+    try:
+        click(page, server, action)
+        give_up = time.monotonic() + DOWNLOAD_TIMEOUT_S
+        while not arrived:
+            if time.monotonic() > give_up:
+                raise AssertionError(f"no download started within {DOWNLOAD_TIMEOUT_S} s")
+            page.wait_for_timeout(100)  # real time, in which the server works
+            server.set(server.now + CLICK_MS / 1000)
+            page.clock.run_for(CLICK_MS)
+    finally:
+        page.remove_listener("download", arrive)
+    return arrived[0]

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.clocks import ServerClock, click, in_sync, move, open_paired, press
+from tests.e2e.clocks import (
+    ServerClock,
+    at_rest,
+    click,
+    download,
+    in_sync,
+    move,
+    open_paired,
+    press,
+)
 from tests.e2e.sounds import COUNT_SOUNDS, ONE_CHIME
 
 APP = """
@@ -179,14 +188,15 @@ def test_a_private_answer_is_hidden_from_the_other_partner_and_the_break_resumes
     press(page, server_clock, "We're ready to carry on", countdowns=0)
     expect(page.get_by_text("Alex's turn", exact=True)).to_be_visible()
 
+    at_rest(page)
     page.get_by_text("Our plan, saving and wiping").click()
-    with page.expect_download() as saving:
-        page.get_by_role("button", name="Save our progress").click()
-        page.clock.run_for(50)
-    saved = Path(saving.value.path()).read_text(encoding="utf-8")
+    saving = download(
+        page, server_clock, lambda: page.get_by_role("button", name="Save our progress").click()
+    )
+    saved = Path(saving.path()).read_text(encoding="utf-8")
     assert '"format": "bedrock-couple-progress"' in saved
     assert "A private thought" not in saved, "an answer not yet shared stays out of the file"
-    with page.expect_download() as plan:
-        page.get_by_role("button", name="Plan (PDF)").click()
-        page.clock.run_for(50)
-    assert Path(plan.value.path()).read_bytes().startswith(b"%PDF")
+    plan = download(
+        page, server_clock, lambda: page.get_by_role("button", name="Plan (PDF)").click()
+    )
+    assert Path(plan.path()).read_bytes().startswith(b"%PDF")
