@@ -71,16 +71,17 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 @command(
     "validate",
     summary="check the modules and exercises for mistakes",
-    description="Check every module and exercise file and list every problem at once, each as "
-    "FILE:LINE: FIELD: what is wrong. Exits with 1 when there are errors (or, with --strict, "
-    "warnings). Reads files only.",
+    description="Check every module and exercise file, and every translation beside them "
+    "(modules/es/, exercises/es/, ...) against its original, and list every problem at once, "
+    "each as FILE:LINE: FIELD: what is wrong. Exits with 1 when there are errors (or, with "
+    "--strict, warnings). Reads files only.",
     arguments=_validate_arguments,
 )
 def validate_command(args: argparse.Namespace, extra: list[str]) -> int:
     """Print every problem and a summary line; returns 1 on errors (or warnings if strict)."""
-    from workshop.content.validate import check
+    from workshop.content.translations import check_all
 
-    report = check(root=args.path)
+    report = check_all(root=args.path)
     for problem in report.problems:
         suffix = "  (warning)" if problem.level == "warning" else ""
         print(f"{problem}{suffix}")

@@ -373,6 +373,20 @@ COLLECTING_KINDS = frozenset({"reflection", "word", "scale", "choice", "ranking"
 """The kinds a group room submits answers to; the others stay with the couple."""
 
 
+Answerable = int | str | list[str] | tuple[str, ...] | None
+"""An answer as the content sees it: a number on a scale, an option, or items in order."""
+
+
+def _mapped(value: Answerable, pairs: dict[str, str]) -> Answerable:
+    if isinstance(value, str):
+        return pairs.get(value, value)
+    if isinstance(value, list | tuple):
+        return type(value)(
+            pairs.get(item, item) if isinstance(item, str) else item for item in value
+        )
+    return value
+
+
 class Content(_Model):
     """The whole workshop: its stages in order and every exercise by id."""
 
@@ -380,6 +394,11 @@ class Content(_Model):
     """The stages, in the order they are run."""
     exercises: dict[str, Exercise]
     """Every exercise, by id."""
+    language: str = "en"
+    """The language of its words, such as 'en' or 'es': the original's, or a translation's."""
+    originals: dict[str, tuple[tuple[str, str], ...]] = {}
+    """In a translation: for each exercise id, the pairs (the original's words, these words)
+    of its options and items, matched by position; empty in the original."""
 
     def module(self, module_id: str) -> Module:
         """The stage with this id; raises KeyError when there is none."""
@@ -391,6 +410,19 @@ class Content(_Model):
     def exercises_for(self, module_id: str) -> list[Exercise]:
         """The exercises of one stage, in the order they are run."""
         return [self.exercises[exercise_id] for exercise_id in self.module(module_id).exercises]
+
+    def to_original(self, exercise_id: str, value: Answerable) -> Answerable:
+        """An answer given in this language, in the original's words: options and items are
+        stored that way, so that answers given in any language count together. Numbers and
+        words that are not an option pass through unchanged. Pure."""
+        pairs = {shown: original for original, shown in self.originals.get(exercise_id, ())}
+        return _mapped(value, pairs)
+
+    def from_original(self, exercise_id: str, value: Answerable) -> Answerable:
+        """A stored answer (in the original's words) in this language's words, to show it.
+        Pure."""
+        pairs = {original: shown for original, shown in self.originals.get(exercise_id, ())}
+        return _mapped(value, pairs)
 
     @property
     def total_minutes(self) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from workshop.content.model import Content, Exercise
 from workshop.engine.store import PromptSpec, StagePlan
@@ -32,12 +33,18 @@ def build_plan(content: Content, chosen: Sequence[tuple[str, float]]) -> list[St
     """Stages in the chosen order with their minutes; every exercise becomes a prompt.
 
     Exercises that collect nothing (pair-share, speaker-listener, plans, checklists) are
-    prompts too, so the console can put them on everyone's phone as instructions.
+    prompts too, so the console can put them on everyone's phone as instructions. Titles are
+    in the content's language; options always in the original's words, as answers are
+    stored (see `Content.to_original`), so a workshop planned in one language can be
+    followed in another.
     """
     plan = []
     for module_id, minutes in chosen:
         module = content.module(module_id)
-        prompts = tuple(prompt_spec(e) for e in content.exercises_for(module_id))
+        prompts = tuple(
+            replace(spec, options=tuple(content.to_original(spec.id, list(spec.options))))
+            for spec in map(prompt_spec, content.exercises_for(module_id))
+        )
         plan.append(
             StagePlan(module_id=module.id, title=module.title, minutes=minutes, prompts=prompts)
         )

@@ -393,6 +393,7 @@ def parse_slides(source: Source, lines: list[str], *, first_line: int) -> list[S
         if home_heading is not None:
             home = home[:home_heading] + home[home_heading + 1 :]
         _check_audiences(source, len(slides), start, shown, home, at_home)
+        source.lines[("slides", len(slides))] = start + heading
         slides.append(
             Slide(
                 title=shown[heading][3:].strip(),

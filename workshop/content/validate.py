@@ -25,6 +25,7 @@ from workshop.content.model import (
     Module,
     PlanField,
     Problem,
+    Slide,
     _Exercise,
     group_only_words,
 )
@@ -203,47 +204,132 @@ class _ExerciseFile:
     exercise: _Exercise | None
 
 
+LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]+)?")
+"""A translation's folder inside modules/ and exercises/: a language code, such as 'es' or
+'pt_BR'."""
+
+
 @dataclass
 class _Tree:
-    """What has been read so far, for the checks that span files."""
+    """What has been read so far, for the checks that span files.
+
+    With a `language`, each file is read from its translation (`modules/es/...`) where there
+    is one, else from the original, which then stands in for it (`fallback`)."""
 
     root: Path
+    language: str | None = None
     sources: list[Source] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     exercises: list[_ExerciseFile] = field(default_factory=list)
     by_id: dict[str, _ExerciseFile] = field(default_factory=dict)
     used_by: dict[str, str] = field(default_factory=dict)
     modules: list[Module] = field(default_factory=list)
+    slides: dict[str, list[Slide]] = field(default_factory=dict)
+    """The slides of each module file read, by its path (even when the module has errors)."""
+    fallback: set[str] = field(default_factory=set)
+    """The original files read in place of a missing translation."""
 
-    def files(self, folder: str, suffixes: tuple[str, ...]) -> list[tuple[Path, Source]]:
-        """The content files of a folder (hidden files skipped, others ignored with a warning)."""
+    def listing(self, folder: str, suffixes: tuple[str, ...], *, warn: bool) -> list[Path]:
+        """The content files of a folder (hidden files and folders skipped, others ignored,
+        with a warning when `warn`)."""
         found = []
         directory = self.root / folder
         paths = sorted(directory.iterdir()) if directory.is_dir() else []
         for path in paths:
-            if path.name.startswith(".") or not path.is_file():
-                continue
             rel = f"{folder}/{path.name}"
-            if path.suffix not in suffixes:
-                ends = " or ".join(", ".join(suffixes).rsplit(", ", 1))
-                message = f"ignored: {folder[:-1]} files end in {ends}"
-                self.notices.append(Problem(path=rel, message=message, level="warning"))
+            if path.name.startswith("."):
                 continue
-            source = Source(rel)
-            self.sources.append(source)
-            found.append((path, source))
+            if path.is_dir():
+                if warn and self.language is None and not LANGUAGE_FOLDER.fullmatch(path.name):
+                    message = (
+                        "ignored: a folder inside this one holds a translation and is named by "
+                        "its language code, such as 'es'"
+                    )
+                    self.notices.append(Problem(path=f"{rel}/", message=message, level="warning"))
+                continue
+            if not path.is_file():
+                continue
+            if path.suffix not in suffixes:
+                if warn:
+                    noun = "module" if folder.startswith("modules") else "exercise"
+                    ends = " or ".join(", ".join(suffixes).rsplit(", ", 1))
+                    message = f"ignored: {noun} files end in {ends}"
+                    self.notices.append(Problem(path=rel, message=message, level="warning"))
+                continue
+            found.append(path)
         return found
 
+    def files(self, folder: str, suffixes: tuple[str, ...]) -> list[tuple[Path, Source]]:
+        """The files to read from a folder, each with the Source its problems go to."""
+        if self.language is None:
+            found = [
+                (path, Source(f"{folder}/{path.name}"))
+                for path in self.listing(folder, suffixes, warn=True)
+            ]
+        else:
+            found = self._translated(folder, suffixes)
+        self.sources.extend(source for _, source in found)
+        return found
 
-def check(*, root: Path | None = None) -> Report:
-    """Read every module and exercise under `root` and report every problem. Never raises."""
-    tree = _Tree(Path(root) if root is not None else content_root())
+    def _translated(self, folder: str, suffixes: tuple[str, ...]) -> list[tuple[Path, Source]]:
+        language = self.language
+        originals = self.listing(folder, suffixes, warn=False)
+        translations = {
+            path.name: path for path in self.listing(f"{folder}/{language}", suffixes, warn=True)
+        }
+        names = {path.name for path in originals}
+        for name in sorted(set(translations) - names):
+            near = _suggest(name, names)
+            hint = f"did you mean '{near}'? " if near else ""
+            message = (
+                f"there is no {folder}/{name} to translate ({hint}a translation keeps the "
+                "original's file names)"
+            )
+            self.notices.append(Problem(path=f"{folder}/{language}/{name}", message=message))
+        found = []
+        for path in originals:
+            translated = translations.get(path.name)
+            if translated is not None:
+                found.append((translated, Source(f"{folder}/{language}/{path.name}")))
+                continue
+            rel = f"{folder}/{path.name}"
+            message = f"not translated yet: the original {rel} is shown instead"
+            self.notices.append(
+                Problem(path=f"{folder}/{language}/{path.name}", message=message, level="warning")
+            )
+            self.fallback.add(rel)
+            found.append((path, Source(rel)))
+        return found
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem found, sorted by file and line; none from an original read in place
+        of a missing translation (the original's own check reports those)."""
+        problems = self.notices + [
+            problem
+            for source in self.sources
+            if source.rel not in self.fallback
+            for problem in source.problems
+        ]
+        return sorted(problems, key=lambda p: (p.path, p.line or 0))
+
+    def content(self) -> Content:
+        """The content read, assuming it had no errors."""
+        exercises = {e.id: e.exercise for e in self.exercises if e.exercise is not None}
+        modules = sorted(self.modules, key=lambda m: (m.order, m.path))
+        return Content(modules=modules, exercises=exercises)
+
+
+def read_tree(*, root: Path | None = None, language: str | None = None) -> _Tree:
+    """Read and check every module and exercise under `root`, in the original or, with a
+    `language`, in that translation (missing files read from the original). Never raises."""
+    tree = _Tree(Path(root) if root is not None else content_root(), language)
     for path, source in tree.files("exercises", EXERCISE_SUFFIXES):
         _check_exercise(tree, path, source)
-    if not (tree.root / "modules").is_dir():
+    if language is None and not (tree.root / "modules").is_dir():
         tree.notices.append(Problem(path="modules/", message=f"folder not found in {tree.root}"))
     module_files = tree.files("modules", (".md",))
-    if (tree.root / "modules").is_dir() and not module_files:
+    if language is None and (tree.root / "modules").is_dir() and not module_files:
         message = "there are no modules yet: add a file such as modules/00-welcome.md"
         tree.notices.append(Problem(path="modules/", message=message))
     orders: dict[int, str] = {}
@@ -267,14 +353,15 @@ def check(*, root: Path | None = None) -> Report:
         if isinstance(entry.source.data, dict) and not {entry.id, stem} & set(tree.used_by):
             message = f"exercise '{entry.id}' is not used by any module"
             entry.source.add(("id",), message, level="warning")
+    return tree
 
-    problems = tree.notices + [p for source in tree.sources for p in source.problems]
-    problems.sort(key=lambda p: (p.path, p.line or 0))
-    content = None
-    if not any(p.level == "error" for p in problems):
-        exercises = {e.id: e.exercise for e in tree.exercises if e.exercise is not None}
-        modules = sorted(tree.modules, key=lambda m: (m.order, m.path))
-        content = Content(modules=modules, exercises=exercises)
+
+def check(*, root: Path | None = None) -> Report:
+    """Read every module and exercise of the original under `root` and report every problem
+    (translations are checked by `workshop.content.translations`). Never raises."""
+    tree = read_tree(root=root)
+    problems = tree.problems
+    content = None if any(p.level == "error" for p in problems) else tree.content()
     return Report(content=content, problems=problems, files=len(tree.sources))
 
 
@@ -332,6 +419,7 @@ def _check_module(
 ) -> None:
     text = read_text(path, source)
     slides = read_module(source, text) if text is not None else []
+    tree.slides[source.rel] = slides
     data = source.data
     if data is None:
         return
