@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from workshop.engine.errors import InvalidInput
+from workshop.i18n import N_
 
 T = TypeVar("T")
 
@@ -60,7 +61,7 @@ def clean_text(text: str, *, max_chars: int = 1000) -> str:
     ``max_chars`` characters (the message names the limit).
     """
     if not isinstance(text, str):
-        raise InvalidInput("Please send text.")
+        raise InvalidInput(N_("Please send text."))
     text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     kept = [
         ch
@@ -71,10 +72,12 @@ def clean_text(text: str, *, max_chars: int = 1000) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     text = unicodedata.normalize("NFC", text)
     if not text:
-        raise InvalidInput("Please write something before sending.")
+        raise InvalidInput(N_("Please write something before sending."))
     if len(text) > max_chars:
         raise InvalidInput(
-            f"Please keep it to {max_chars} characters or fewer (this has {len(text)})."
+            N_("Please keep it to {most} characters or fewer (this has {length})."),
+            most=max_chars,
+            length=len(text),
         )
     return text
 
