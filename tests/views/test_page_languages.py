@@ -67,7 +67,7 @@ def test_a_phone_whose_browser_asks_for_spanish_joins_in_spanish(app_db):
 def test_one_tap_switches_the_phone_and_the_choice_is_kept_for_this_browser(app_db):
     _console, code = workshop_with_a_word_prompt()
     at = phone(code, locale="es-MX")
-    switch = at.segmented_control(key="join_language")
+    switch = at.segmented_control(key="join_language_es")
     assert switch.value == "es" and switch.options == ["English", "Español"]
     switch.set_value("en").run()
     assert not at.exception
@@ -122,7 +122,7 @@ def test_the_couples_path_follows_the_browser_and_keeps_their_names_as_written()
     assert not at.exception, at.exception
     progress = [p.proto.text for p in at.get("progress")]
     assert progress and progress[0].startswith("Etapa 1 de ")
-    assert at.segmented_control(key="together_language").value == "es"
+    assert at.segmented_control(key="together_language_es").value == "es"
     assert at.button(key="together_next").label == "Siguiente"
 
 

@@ -44,21 +44,26 @@ def language_switch(*, key: str) -> None:
         options.append(shown)
     if len(options) < 2:
         return
-    if st.session_state.get(key) != shown:
-        st.session_state[key] = shown
+    # One widget per language shown, starting at that language, and only the one drawn now
+    # counts: a browser still sending the widget of the language shown before (a rerun
+    # crossing the one that changed the language) cannot count as a tap back.
+    widget = f"{key}_{shown}"
     st.segmented_control(
         _("Language"),
         options,
+        default=shown,
         format_func=native_name,
-        key=key,
+        key=widget,
         required=True,
         label_visibility="collapsed",
         on_change=_switched,
-        args=(key,),
+        args=(key, shown),
     )
 
 
-def _switched(key: str) -> None:
-    picked = st.session_state.get(key)
-    if isinstance(picked, str):
+def _switched(key: str, drawn_for: str) -> None:
+    """A tap on the switch drawn while ``drawn_for`` was shown; ignored once the screen
+    shows another language (a late value from an older drawing)."""
+    picked = st.session_state.get(f"{key}_{drawn_for}")
+    if drawn_for == language() and isinstance(picked, str):
         choose(picked)
