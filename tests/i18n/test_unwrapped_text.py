@@ -20,6 +20,7 @@ TRANSLATED_PAGES = (
     "join.py",
     "join_private.py",
     "language.py",
+    "results.py",
     "together.py",
     "together_answers.py",
     "together_common.py",

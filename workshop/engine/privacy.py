@@ -7,6 +7,7 @@ Everything here is pure except for the randomness drawn from :mod:`secrets`.
 from __future__ import annotations
 
 import base64
+import gettext
 import hashlib
 import hmac
 import random
@@ -117,11 +118,15 @@ def reveal_threshold(*, min_reveal: int | None, sensitive: bool, default: int) -
     return max(1, needed)
 
 
-def count_label(count: int, needed: int) -> str:
-    """How a response count is shown: "fewer than N" below the threshold, else "7 answers"."""
+def count_label(count: int, needed: int, translator: gettext.NullTranslations | None = None) -> str:
+    """How a response count is shown: "fewer than N" below the threshold, else "7 answers";
+    through ``translator`` (a language's catalogue) when given."""
+    said = translator or gettext.NullTranslations()
     if count < needed:
-        return "no answers yet" if needed <= 1 else f"fewer than {needed}"
-    return "1 answer" if count == 1 else f"{count} answers"
+        if needed <= 1:
+            return said.gettext("no answers yet")
+        return said.gettext("fewer than {needed}").format(needed=needed)
+    return said.ngettext("{count} answer", "{count} answers", count).format(count=count)
 
 
 def shuffled(items: Iterable[T], seed: int | str | None = None) -> list[T]:

@@ -13,9 +13,11 @@ from babel import dates, numbers
 from workshop.i18n.languages import formatting_locale
 
 
-def number(value: float, language: str) -> str:
-    """``value`` as ``language`` writes a number (``1,234.5`` / ``1.234,5``)."""
-    return numbers.format_decimal(value, locale=formatting_locale(language))
+def number(value: float, language: str, *, places: int | None = None) -> str:
+    """``value`` as ``language`` writes a number (``1,234.5`` / ``1.234,5``); with
+    ``places``, always that many digits after the decimal mark (``3.0``)."""
+    pattern = None if places is None else "#,##0" + ("." + "0" * places if places else "")
+    return numbers.format_decimal(value, format=pattern, locale=formatting_locale(language))
 
 
 def clock(moment: datetime, language: str, *, timezone: tzinfo | str | None = None) -> str:
