@@ -11,15 +11,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "workshop"
 
 #: Which areas each area may import. Pages sit on top; the engine sits on the database.
+#: The interface's languages (i18n) sit below everything: any area may say things.
 LAYERS = {
-    "engine": {"engine"},
-    "content": {"content", "engine"},
-    "couple": {"couple", "content", "engine"},
-    "printing": {"printing", "content", "engine", "couple"},
-    "components": {"components", "engine"},
-    "views": {"views", "components", "printing", "couple", "content", "engine"},
-    "cli": {"content", "engine", "printing"},
-    "server": {"server", "engine"},
+    "i18n": {"i18n"},
+    "engine": {"engine", "i18n"},
+    "content": {"content", "engine", "i18n"},
+    "couple": {"couple", "content", "engine", "i18n"},
+    "printing": {"printing", "content", "engine", "couple", "i18n"},
+    "components": {"components", "engine", "i18n"},
+    "views": {"views", "components", "printing", "couple", "content", "engine", "i18n"},
+    "cli": {"content", "engine", "printing", "i18n"},
+    "server": {"server", "engine", "i18n"},
 }
 
 

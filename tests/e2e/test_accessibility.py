@@ -101,7 +101,7 @@ def test_the_group_workshop_has_no_serious_barrier_on_any_screen(
 
     group.stage(console, 3)
     group.ask(console, "What makes closeness feel close")
-    expect(mine.get_by_role("radiogroup")).to_be_visible(timeout=LIVE_MS)
+    expect(mine.get_by_role("radiogroup", name="Choose one")).to_be_visible(timeout=LIVE_MS)
     audit.check(mine, "phone: choice")
 
     for number in (4, 5):

@@ -30,6 +30,8 @@ def test_a_running_timer_sends_its_deadline_and_the_server_clock() -> None:
         "size": "large",
         "label": "Speaker A",
         "announce": True,
+        "over_text": "Time's up",
+        "paused_text": "Paused",
     }
 
 

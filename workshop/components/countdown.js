@@ -10,6 +10,8 @@
 //   chime          play a soft chime once when this deadline is reached
 //   size           "huge" | "large" | "small"
 //   label          caption, only ever written with textContent
+//   over_text, paused_text   the face's words at the end and while paused, in the screen's
+//                  language (written with textContent)
 //   announce       false when the page's own announcer says "Time is up" instead
 //
 // The device clock may be wrong by minutes: every data update measures the offset
@@ -108,6 +110,8 @@ function readData(raw) {
     size: SIZES.has(data.size) ? data.size : "large",
     label: typeof data.label === "string" ? data.label : "",
     announce: data.announce !== false,
+    overText: typeof data.over_text === "string" && data.over_text ? data.over_text : "Time's up",
+    pausedText: typeof data.paused_text === "string" && data.paused_text ? data.paused_text : "Paused",
   };
 }
 
@@ -123,9 +127,9 @@ function render(instance) {
   const state = over ? "over" : counting ? "running" : data.state === "paused" ? "paused" : "idle";
   const urgent = !over && remaining <= URGENT_MS && (state === "running" || state === "paused");
 
-  const shown = over ? "Time's up" : formatClock(remaining);
+  const shown = over ? data.overText : formatClock(remaining);
   if (elements.face.textContent !== shown) elements.face.textContent = shown;
-  const status = state === "paused" ? "Paused" : "";
+  const status = state === "paused" ? data.pausedText : "";
   if (elements.status.textContent !== status) elements.status.textContent = status;
   if (elements.root.dataset.state !== state) elements.root.dataset.state = state;
   const long = !over && shown.length > 5 ? "true" : "false";
@@ -139,7 +143,7 @@ function render(instance) {
     const late = Date.now() + instance.skew - data.deadline;
     if (seenRunning && !instance.announcedFor.has(key)) {
       instance.announcedFor.add(key);
-      if (data.announce) elements.announce.textContent = "Time's up";
+      if (data.announce) elements.announce.textContent = data.overText;
       if (data.chime && late <= CHIME_GRACE_MS && !chimedDeadlines.has(key)) {
         chimedDeadlines.add(key);
         try {

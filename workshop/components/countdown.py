@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import streamlit as st
 
 from workshop.components.hidden import visually_hidden
+from workshop.i18n.screen import _
 
 if TYPE_CHECKING:
     from workshop.engine.timer import Timer
@@ -56,6 +57,8 @@ class CountdownData(TypedDict):
     size: Size
     label: str
     announce: bool
+    over_text: str
+    paused_text: str
 
 
 def countdown_data(
@@ -66,8 +69,11 @@ def countdown_data(
     chime: bool = False,
     label: str = "",
     announce: bool = True,
+    over_text: str = "Time's up",
+    paused_text: str = "Paused",
 ) -> CountdownData:
-    """Describe ``timer`` at ``now`` (epoch seconds) for the browser. Pure.
+    """Describe ``timer`` at ``now`` (epoch seconds) for the browser. Pure. ``over_text`` and
+    ``paused_text``: what the face says at the end and while paused, in the screen's language.
 
     Raises ``ValueError`` for an unknown ``size``.
     """
@@ -87,6 +93,8 @@ def countdown_data(
         "size": size,
         "label": str(label),
         "announce": bool(announce),
+        "over_text": str(over_text),
+        "paused_text": str(paused_text),
     }
 
 
@@ -110,7 +118,16 @@ def countdown(
     announcer (:mod:`workshop.components.announcer`) says it.
     """
     data: dict[str, Any] = dict(
-        countdown_data(timer=timer, now=now, size=size, chime=chime, label=label, announce=announce)
+        countdown_data(
+            timer=timer,
+            now=now,
+            size=size,
+            chime=chime,
+            label=label,
+            announce=announce,
+            over_text=_("Time's up"),
+            paused_text=_("Paused"),
+        )
     )
     _mount(key=key, data=data, width="stretch", height="content")
 

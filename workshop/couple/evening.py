@@ -19,6 +19,7 @@ The speaker-listener turn timer is :mod:`workshop.couple.turn_timer`; the save f
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -29,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from workshop.content.model import Content, Exercise, Module
 from workshop.couple.turn_timer import Turn, turn_pause
 from workshop.engine.timer import Timer
+from workshop.i18n import N_, N_plural, Translatable
 
 Partner = Literal["A", "B"]
 PARTNERS: tuple[Partner, Partner] = ("A", "B")
@@ -50,8 +52,12 @@ PRIVATE_KINDS = frozenset(
 """The kinds each partner answers alone, then shares or keeps."""
 
 
-class InvalidAnswer(ValueError):
-    """An answer that does not fit its exercise; ``str(error)`` says what to change."""
+class InvalidAnswer(Translatable, ValueError):
+    """An answer that does not fit its exercise; ``str(error)`` says what to change, and
+    ``error.said(translator)`` says it in a person's language."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(self._keep(message, params))
 
 
 class _Model(BaseModel):
@@ -112,7 +118,7 @@ def clean_names(*, a: str, b: str) -> Names:
     second = " ".join(b.split())[:NAME_CHARS] or "Partner B"
     if first.casefold() == second.casefold():
         raise InvalidAnswer(
-            "Please choose two different names, so each of you knows whose turn it is."
+            N_("Please choose two different names, so each of you knows whose turn it is.")
         )
     return Names(a=first, b=second)
 
@@ -260,9 +266,22 @@ class Where:
     @property
     def label(self) -> str:
         """For example "Stage 3 of 8 · about 40 minutes left"."""
+        return self.described(gettext.NullTranslations())
+
+    def described(self, translator: gettext.NullTranslations) -> str:
+        """:attr:`label` through ``translator`` (a language's catalogue)."""
         if self.finished:
-            return f"All {self.stages} stages done"
-        return f"Stage {self.stage_number} of {self.stages} · {_about(self.minutes_left)} left"
+            return translator.gettext("All {count} stages done").format(count=self.stages)
+        if self.minutes_left < 1.5:
+            left = translator.gettext("about a minute left")
+        else:
+            rounded = _rounded(self.minutes_left)
+            left = translator.ngettext(
+                "about {count} minute left", "about {count} minutes left", rounded
+            ).format(count=rounded)
+        return translator.gettext("Stage {number} of {count} · {left}").format(
+            number=self.stage_number, count=self.stages, left=left
+        )
 
 
 def where(progress: CoupleProgress, *, content: Content) -> Where:
@@ -298,11 +317,9 @@ def pause_points(content: Content, *, every_minutes: float = 60.0) -> set[int]:
     return points
 
 
-def _about(minutes: float) -> str:
-    if minutes < 1.5:
-        return "about a minute"
-    rounded = round(minutes / 5) * 5 if minutes >= 12.5 else round(minutes)
-    return f"about {rounded} minutes"
+def _rounded(minutes: float) -> int:
+    """Minutes as people say them: to the nearest five from a quarter of an hour on."""
+    return round(minutes / 5) * 5 if minutes >= 12.5 else round(minutes)
 
 
 # --- private answers and the mutual reveal -------------------------------------------------
@@ -314,41 +331,56 @@ def clean_answer(exercise: Exercise, value: object) -> AnswerValue:
     if kind in ("reflection", "word"):
         text = value.strip() if isinstance(value, str) else ""
         if not text:
-            raise InvalidAnswer("Write something first, or choose Pass.")
+            raise InvalidAnswer(N_("Write something first, or choose Pass."))
         limit = exercise.max_chars  # type: ignore[union-attr]
         if len(text) > limit:
-            raise InvalidAnswer(f"Please keep it to {limit} characters (this is {len(text)}).")
+            raise InvalidAnswer(
+                N_("Please keep it to {most} characters (this is {length})."),
+                most=limit,
+                length=len(text),
+            )
         return text
     if kind == "scale":
         low, high = exercise.min, exercise.max  # type: ignore[union-attr]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidAnswer(f"Choose a number from {low} to {high}, or choose Pass.")
+            raise InvalidAnswer(
+                N_("Choose a number from {low} to {high}, or choose Pass."), low=low, high=high
+            )
         return value
     if kind == "choice":
         if value not in exercise.options:  # type: ignore[union-attr]
-            raise InvalidAnswer("Choose one of the options, or choose Pass.")
+            raise InvalidAnswer(N_("Choose one of the options, or choose Pass."))
         return str(value)
     if kind == "ranking":
         items = list(exercise.items)  # type: ignore[union-attr]
         if not isinstance(value, list) or sorted(map(str, value)) != sorted(items):
-            raise InvalidAnswer("Put every item in order, most important first, or choose Pass.")
+            raise InvalidAnswer(
+                N_("Put every item in order, most important first, or choose Pass.")
+            )
         return [str(v) for v in value]
     if kind == "checklist":
         items = list(exercise.items)  # type: ignore[union-attr]
         if not isinstance(value, list) or any(v not in items for v in value):
-            raise InvalidAnswer("Tick items from the list.")
+            raise InvalidAnswer(N_("Tick items from the list."))
         return [i for i in items if i in value]
     if kind == "timed-writing":
         lines = [v.strip() for v in value if isinstance(v, str)] if isinstance(value, list) else []
         lines = [line for line in lines if line]
         if not lines:
-            raise InvalidAnswer("Write at least one thing, or choose Pass.")
+            raise InvalidAnswer(N_("Write at least one thing, or choose Pass."))
         if len(lines) > exercise.target:  # type: ignore[union-attr]
-            raise InvalidAnswer(f"Please list at most {exercise.target} things.")  # type: ignore[union-attr]
+            raise InvalidAnswer(
+                N_plural(
+                    "Please list at most {count} thing.", "Please list at most {count} things."
+                ),
+                count=exercise.target,  # type: ignore[union-attr]
+            )
         if any(len(line) > LIST_ITEM_CHARS for line in lines):
-            raise InvalidAnswer(f"Please keep each one to {LIST_ITEM_CHARS} characters.")
+            raise InvalidAnswer(
+                N_("Please keep each one to {most} characters."), most=LIST_ITEM_CHARS
+            )
         return lines
-    raise InvalidAnswer("This exercise is done together, without private answers.")
+    raise InvalidAnswer(N_("This exercise is done together, without private answers."))
 
 
 def answer_of(progress: CoupleProgress, *, exercise_id: str, partner: Partner) -> Answer | None:
@@ -527,7 +559,7 @@ def set_aside(progress: CoupleProgress, *, exercise: Exercise, aside: bool) -> C
     """Set ``exercise``'s question aside for its gentler one (``aside``), or come back to it.
     Either way what was answered to it so far, and its reveal, are forgotten."""
     if aside and gentler_form(exercise) is None:
-        raise InvalidAnswer("This question has no other one to answer instead.")
+        raise InvalidAnswer(N_("This question has no other one to answer instead."))
     new = start_over(progress, exercise_id=exercise.id)
     new.gentler = [e for e in new.gentler if e != exercise.id] + ([exercise.id] if aside else [])
     return new
@@ -547,10 +579,10 @@ def set_plan(
 ) -> CoupleProgress:
     """Keep the plan the couple filled in together (only the exercise's own fields, trimmed)."""
     if exercise.kind != "plan":
-        raise InvalidAnswer("Only a plan exercise has a plan.")
+        raise InvalidAnswer(N_("Only a plan exercise has a plan."))
     kept = {f.name: values.get(f.name, "").strip()[:PLAN_CHARS] for f in exercise.fields}  # type: ignore[union-attr]
     if not any(kept.values()):
-        raise InvalidAnswer("Fill in at least one line of your plan.")
+        raise InvalidAnswer(N_("Fill in at least one line of your plan."))
     new = progress.model_copy(deep=True)
     new.plans[exercise.id] = kept
     return new
@@ -667,10 +699,14 @@ def break_left(progress: CoupleProgress, *, now: float) -> float:
     return 0.0 if progress.rest is None else max(0.0, progress.rest.until - now)
 
 
+def zone(timezone: str | None) -> ZoneInfo:
+    """The time zone named ``timezone`` (a browser's), UTC when unknown."""
+    try:
+        return ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def clock_time(moment: float, *, timezone: str | None) -> str:
     """``moment`` as a wall-clock time such as "22:45", in ``timezone`` (UTC when unknown)."""
-    try:
-        zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.fromtimestamp(moment, tz=zone).strftime("%H:%M")
+    return datetime.fromtimestamp(moment, tz=zone(timezone)).strftime("%H:%M")

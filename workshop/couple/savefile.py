@@ -30,6 +30,7 @@ from workshop.couple.evening import (
     stage_items,
 )
 from workshop.couple.turn_timer import turn_pause
+from workshop.i18n import N_, Translatable
 
 MAX_FILE_BYTES = 512_000
 MAX_ADJUST_SECONDS = 3 * 3600
@@ -41,11 +42,15 @@ MAX_NUMBER = 1e11
 5138), and the rest are small counts and durations."""
 
 
-class ProgressFileError(ValueError):
-    """A file that cannot be continued from; ``str(error)`` says why, for the couple to read.
+class ProgressFileError(Translatable, ValueError):
+    """A file that cannot be continued from; ``str(error)`` says why, for the couple to read
+    (``error.said(translator)`` in their language).
 
     The reason is always in our own fixed words: nothing from the file is quoted in it.
     """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(self._keep(message, params))
 
 
 def to_file(progress: CoupleProgress, *, now: float) -> bytes:
@@ -75,38 +80,45 @@ def to_file(progress: CoupleProgress, *, now: float) -> bytes:
 def from_file(data: bytes, *, content: Content) -> CoupleProgress:
     """Read a save file, checked against ``content``. Raises ``ProgressFileError`` with the reason."""
     if len(data) > MAX_FILE_BYTES:
-        raise ProgressFileError("This file is too large to be a Bedrock progress file.")
+        raise ProgressFileError(N_("This file is too large to be a Bedrock progress file."))
     try:
         raw = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):  # bad UTF-8 or JSON, digits beyond the limit, deep nesting
         raise ProgressFileError(
-            "This file could not be read: it is not a Bedrock progress file, or it was damaged."
+            N_("This file could not be read: it is not a Bedrock progress file, or it was damaged.")
         ) from None
     if not isinstance(raw, dict) or raw.get("format") != FILE_MARKER:
         raise ProgressFileError(
-            "This is not a Bedrock progress file. Choose the file you saved with "
-            '"Save our progress".'
+            N_(
+                "This is not a Bedrock progress file. Choose the file you saved with "
+                '"Save our progress".'
+            )
         )
     if raw.get("version") != FILE_VERSION:
         raise ProgressFileError(
-            "This progress file comes from another version of Bedrock, which this one cannot "
-            "read. Nothing was changed."
+            N_(
+                "This progress file comes from another version of Bedrock, which this one cannot "
+                "read. Nothing was changed."
+            )
         )
     if not _numbers_fit(raw):
         raise ProgressFileError(
-            "This progress file is damaged, so it was not loaded. Nothing was changed."
+            N_("This progress file is damaged, so it was not loaded. Nothing was changed.")
         )
     try:
         progress = CoupleProgress.model_validate(raw)
     except ValidationError:
         raise ProgressFileError(
-            "This progress file is damaged, so it was not loaded. Nothing was changed."
+            N_("This progress file is damaged, so it was not loaded. Nothing was changed.")
         ) from None
     problem = _mismatch(progress, content)
     if problem:
         raise ProgressFileError(
-            f"This progress file does not fit this workshop: {problem}. It may come from a "
-            "different version of it. Nothing was changed."
+            N_(
+                "This progress file does not fit this workshop: {problem}. It may come from "
+                "a different version of it. Nothing was changed."
+            ),
+            problem=problem,
         )
     return progress
 
@@ -208,7 +220,7 @@ def settle(progress: CoupleProgress, *, now: float) -> tuple[CoupleProgress, str
             del new.writing[exercise_id]
     if not changed:
         return progress, None
-    return new, (
+    return new, N_(
         "Some times in your saved evening could not be right (a break or a timer far in the "
         "future), so they were set back to now. Everything you wrote is as it was."
     )
@@ -245,7 +257,7 @@ def from_tab(text: str, *, content: Content, now: float) -> TabCopy:
     """
     if not text:
         return TabCopy()
-    damaged = ProgressFileError("What this tab kept could not be read, so you start afresh.")
+    damaged = ProgressFileError(N_("What this tab kept could not be read, so you start afresh."))
     if len(text) > MAX_FILE_BYTES:
         raise damaged
     try:

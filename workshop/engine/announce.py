@@ -3,24 +3,28 @@
 A sighted person sees the stage move on, a question arrive, the answers go up or the clock
 run out; someone listening to their phone hears nothing of it unless the page says it in a
 live region. These rules decide what to say, in short plain sentences, and when: once per
-change, never on the first drawing of a page (its heading is read then anyway).
+change, never on the first drawing of a page (its heading is read then anyway). The
+sentences are catalogue entries: a page passes its language's ``gettext``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from workshop.i18n import N_
 
 if TYPE_CHECKING:
     from workshop.engine.records import WorkshopState
     from workshop.engine.timer import Timer
 
 ONE_MINUTE = 60.0
-SENT = "Sent."
-PASSED = "Passed."
-TIME_UP = "Time is up."
-ONE_MINUTE_LEFT = "One minute left."
-ANSWERS_UP = "Answers are now on the screen."
+SENT = N_("Sent.")
+PASSED = N_("Passed.")
+TIME_UP = N_("Time is up.")
+ONE_MINUTE_LEFT = N_("One minute left.")
+ANSWERS_UP = N_("Answers are now on the screen.")
 
 
 @dataclass(frozen=True)
@@ -55,33 +59,36 @@ def phone_moment(state: WorkshopState) -> PhoneMoment:
     )
 
 
-def phone_news(before: PhoneMoment | None, after: PhoneMoment) -> str:
+def phone_news(
+    before: PhoneMoment | None, after: PhoneMoment, *, gettext: Callable[[str], str] = str
+) -> str:
     """What to say on a phone that showed ``before`` and now shows ``after``; "" for nothing
-    (the first drawing, or nothing worth saying changed)."""
+    (the first drawing, or nothing worth saying changed). ``gettext``: the phone's language."""
     if before is None:
         return ""
     said = []
     if after.stage != before.stage:
-        said.append(_sentence(f"New stage: {after.stage_title}"))
+        said.append(_sentence(gettext("New stage: {title}").format(title=after.stage_title)))
     new_question = after.prompt is not None and (
         after.prompt != before.prompt or after.stage != before.stage
     )
     if new_question:
-        said.append(_sentence(f"New question: {after.prompt_title}"))
+        said.append(_sentence(gettext("New question: {title}").format(title=after.prompt_title)))
     if after.revealed and (new_question or not before.revealed):
-        said.append(ANSWERS_UP)
+        said.append(gettext(ANSWERS_UP))
     return " ".join(said)
 
 
-def timer_cues(timer: Timer, now: float) -> tuple[Cue, ...]:
+def timer_cues(timer: Timer, now: float, *, gettext: Callable[[str], str] = str) -> tuple[Cue, ...]:
     """What a running timer will say by itself: one minute before its end (when it was set
-    for longer than a minute) and at its end. Nothing while idle or paused."""
+    for longer than a minute) and at its end. Nothing while idle or paused. ``gettext``: the
+    screen's language."""
     if timer.ends_at is None or timer.status(now) not in ("running", "over"):
         return ()
     cues = []
     if timer.duration > ONE_MINUTE:
-        cues.append(Cue(at=timer.ends_at - ONE_MINUTE, text=ONE_MINUTE_LEFT))
-    cues.append(Cue(at=timer.ends_at, text=TIME_UP))
+        cues.append(Cue(at=timer.ends_at - ONE_MINUTE, text=gettext(ONE_MINUTE_LEFT)))
+    cues.append(Cue(at=timer.ends_at, text=gettext(TIME_UP)))
     return tuple(cues)
 
 

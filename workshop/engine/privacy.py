@@ -7,6 +7,7 @@ Everything here is pure except for the randomness drawn from :mod:`secrets`.
 from __future__ import annotations
 
 import base64
+import gettext
 import hashlib
 import hmac
 import random
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from workshop.engine.errors import InvalidInput
+from workshop.i18n import N_
 
 T = TypeVar("T")
 
@@ -60,7 +62,7 @@ def clean_text(text: str, *, max_chars: int = 1000) -> str:
     ``max_chars`` characters (the message names the limit).
     """
     if not isinstance(text, str):
-        raise InvalidInput("Please send text.")
+        raise InvalidInput(N_("Please send text."))
     text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     kept = [
         ch
@@ -71,10 +73,12 @@ def clean_text(text: str, *, max_chars: int = 1000) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     text = unicodedata.normalize("NFC", text)
     if not text:
-        raise InvalidInput("Please write something before sending.")
+        raise InvalidInput(N_("Please write something before sending."))
     if len(text) > max_chars:
         raise InvalidInput(
-            f"Please keep it to {max_chars} characters or fewer (this has {len(text)})."
+            N_("Please keep it to {most} characters or fewer (this has {length})."),
+            most=max_chars,
+            length=len(text),
         )
     return text
 
@@ -114,11 +118,15 @@ def reveal_threshold(*, min_reveal: int | None, sensitive: bool, default: int) -
     return max(1, needed)
 
 
-def count_label(count: int, needed: int) -> str:
-    """How a response count is shown: "fewer than N" below the threshold, else "7 answers"."""
+def count_label(count: int, needed: int, translator: gettext.NullTranslations | None = None) -> str:
+    """How a response count is shown: "fewer than N" below the threshold, else "7 answers";
+    through ``translator`` (a language's catalogue) when given."""
+    said = translator or gettext.NullTranslations()
     if count < needed:
-        return "no answers yet" if needed <= 1 else f"fewer than {needed}"
-    return "1 answer" if count == 1 else f"{count} answers"
+        if needed <= 1:
+            return said.gettext("no answers yet")
+        return said.gettext("fewer than {needed}").format(needed=needed)
+    return said.ngettext("{count} answer", "{count} answers", count).format(count=count)
 
 
 def shuffled(items: Iterable[T], seed: int | str | None = None) -> list[T]:

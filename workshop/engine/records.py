@@ -16,6 +16,7 @@ from typing import Literal
 from workshop.engine import limits, privacy
 from workshop.engine.errors import InvalidInput
 from workshop.engine.timer import Timer
+from workshop.i18n import N_
 
 TEXT_KINDS = frozenset({"reflection", "word", "timed-writing"})
 """Prompts answered with :meth:`Store.submit_reflection`, any number of texts per browser."""
@@ -240,11 +241,13 @@ def check_answer(spec: PromptSpec, value: object) -> str:
     if spec.kind == "scale":
         low, high = spec.scale_min, spec.scale_max
         if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
-            raise InvalidInput(f"Please choose a whole number from {low} to {high}.")
+            raise InvalidInput(
+                N_("Please choose a whole number from {low} to {high}."), low=low, high=high
+            )
         return json.dumps(int(value))
     if spec.kind == "choice":
         if not isinstance(value, str) or value not in spec.options:
-            raise InvalidInput("Please choose one of the options.")
+            raise InvalidInput(N_("Please choose one of the options."))
         return json.dumps(value)
     if spec.kind == "ranking":
         if (
@@ -252,9 +255,9 @@ def check_answer(spec: PromptSpec, value: object) -> str:
             or not all(isinstance(item, str) for item in value)
             or sorted(value) != sorted(spec.options)
         ):
-            raise InvalidInput("Please put every item in order, each one once.")
+            raise InvalidInput(N_("Please put every item in order, each one once."))
         return json.dumps(list(value))
-    raise InvalidInput("This exercise takes written answers, not a choice.")
+    raise InvalidInput(N_("This exercise takes written answers, not a choice."))
 
 
 def tally(

@@ -30,6 +30,7 @@ from workshop.engine.records import (
     check_answer,
     tally,
 )
+from workshop.i18n import N_
 
 
 def spec_from_row(row: Row) -> PromptSpec:
@@ -98,7 +99,7 @@ def _check_token(workshop: Row, token: object) -> str:
     """``token`` if this server issued it for this workshop (see :mod:`identity`); a token
     made up by a browser or a script is refused, so it can never count as a person."""
     if not identity.verify(workshop.secret, token):
-        raise InvalidInput("This page lost its answer token; please reload it.")
+        raise InvalidInput(N_("This page lost its answer token; please reload it."))
     return token
 
 
@@ -147,8 +148,11 @@ def note_writer(connection: Connection, *, code: str, prompt_id: str, token: str
     )
     if sent is not None and sent >= identity.TEXTS_PER_PROMPT:
         raise InvalidInput(
-            f"You've sent {identity.TEXTS_PER_PROMPT} answers to this question, the most one "
-            "phone can send. Thank you for them."
+            N_(
+                "You've sent {most} answers to this question, the most one phone can send. "
+                "Thank you for them."
+            ),
+            most=identity.TEXTS_PER_PROMPT,
         )
     insert = _upsert(
         connection,
@@ -173,7 +177,7 @@ def submit(connection: Connection, *, code: str, prompt_id: str, token: str, tex
     _check_token(workshop, token)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in TEXT_KINDS:
-        raise InvalidInput("This question takes a choice, not written text.")
+        raise InvalidInput(N_("This question takes a choice, not written text."))
     cleaned = privacy.clean_text(text, max_chars=prompt.max_chars)
     reflection_id = privacy.new_reflection_id()
     held = bool(prompt.revealed)
@@ -201,8 +205,8 @@ def answer(connection: Connection, *, code: str, prompt_id: str, token: str, val
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in ANSWER_KINDS:
         if prompt.kind in TEXT_KINDS:
-            raise InvalidInput("This question takes written text, not a choice.")
-        raise InvalidInput("Nothing is collected for this exercise.")
+            raise InvalidInput(N_("This question takes written text, not a choice."))
+        raise InvalidInput(N_("Nothing is collected for this exercise."))
     row = {
         "workshop_id": workshop.id,
         "prompt_id": prompt.prompt_id,

@@ -51,6 +51,7 @@ from workshop.engine.records import (
     check_plan,
 )
 from workshop.engine.timer import Timer
+from workshop.i18n import N_plural
 
 __all__ = [
     "ANSWER_KINDS",
@@ -651,8 +652,13 @@ class Store:
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             raise InvalidInput(
-                f"That was quick: please wait {seconds} second{'s' if seconds > 1 else ''} "
-                "before sending another answer. Your words are still here."
+                N_plural(
+                    "That was quick: please wait {count} second before sending another "
+                    "answer. Your words are still here.",
+                    "That was quick: please wait {count} seconds before sending another "
+                    "answer. Your words are still here.",
+                ),
+                count=seconds,
             )
         try:
             sent = {"code": code, "prompt_id": prompt_id, "token": token, "text": text}

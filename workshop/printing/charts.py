@@ -4,6 +4,7 @@ print by vl-convert (SVG for HTML pages, PNG for PDFs), with no browser and noth
 
 from __future__ import annotations
 
+import gettext
 import struct
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from workshop.engine.store import Results
+from workshop.i18n import N_plural
 
 BAR = "#8a4b3c"
 INK = "#2b211d"
@@ -50,13 +52,23 @@ def bar_chart(
     )
 
 
+PEOPLE = N_plural("{count} person", "{count} people")
+POINTS = N_plural("{count} point", "{count} points")
+
+
 def in_numbers(
-    frame: pd.DataFrame, *, unit: tuple[str, str] = ("person", "people"), zeros: bool = True
+    frame: pd.DataFrame,
+    *,
+    unit: tuple[str, str] = PEOPLE,
+    zeros: bool = True,
+    translator: gettext.NullTranslations | None = None,
 ) -> list[tuple[str, str]]:
     """A chart's numbers in words, for anyone who cannot see its bars: ("Time", "4 people"),
     one per row of ``frame`` (an ``answer`` and a ``count`` column, or the check-ins'
-    ``point``, ``moment`` and ``count``). ``unit`` is what is counted (one, many); rows
-    counting nothing are left out unless ``zeros``."""
+    ``point``, ``moment`` and ``count``). ``unit`` is what is counted (:data:`PEOPLE`,
+    :data:`POINTS`); rows counting nothing are left out unless ``zeros``. ``translator``: a
+    language's catalogue (English without)."""
+    said = translator or gettext.NullTranslations()
     one, many = unit
     found = []
     for row in frame.to_dict("records"):
@@ -64,12 +76,11 @@ def in_numbers(
         if not count and not zeros:
             continue
         what = str(row["answer"]) if "answer" in row else f"{row['moment']}, {row['point']}"
-        if count == 1:
-            amount = f"1 {one}"
-        elif not count and one == "person":
-            amount = "nobody"
+        if not count and unit == PEOPLE:
+            amount = said.gettext("nobody")
         else:
-            amount = f"{count} {many}"
+            words = said.ngettext(one, many, count)
+            amount = words.format(count=count) if "{count}" in words else f"{count} {words}"
         found.append((what, amount))
     return found
 

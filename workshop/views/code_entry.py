@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-NO_CODE = "Type the six-letter code from the screen first."
+from workshop.i18n import N_
+from workshop.i18n.screen import _
+
+NO_CODE = N_("Type the six-letter code from the screen first.")
 
 
 def code_form(*, box_key: str, button_key: str) -> str | None:
@@ -16,12 +19,12 @@ def code_form(*, box_key: str, button_key: str) -> str | None:
     focus, so a button enabled by typing would still be disabled under the first tap.
     """
     with st.form(key=f"{button_key}_form", border=False, enter_to_submit=True):
-        typed = st.text_input("Workshop code", max_chars=6, key=box_key, placeholder="ABC123")
-        sent = st.form_submit_button("Join", key=button_key, type="primary")
+        typed = st.text_input(_("Workshop code"), max_chars=6, key=box_key, placeholder="ABC123")
+        sent = st.form_submit_button(_("Join"), key=button_key, type="primary")
     if not sent:
         return None
     code = "".join(typed.split()).upper()
     if not code:
-        st.error(NO_CODE)
+        st.error(_(NO_CODE))
         return None
     return code

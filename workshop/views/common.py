@@ -11,16 +11,18 @@ import streamlit as st
 from workshop.content.loader import get_content
 from workshop.content.model import Content, Module
 from workshop.engine.errors import BedrockError, StorageUnavailable
+from workshop.i18n import N_
+from workshop.i18n.screen import _
 
 if TYPE_CHECKING:  # the couple path never loads the store at all
     from workshop.engine.live import LiveCache
     from workshop.engine.store import Store
 
-DEFAULT_SUPPORT = (
+DEFAULT_SUPPORT = N_(
     "If something here brings up more than you can hold right now, you can stop at any time. "
     "Talk to the counsellor running your session, or to your own doctor or therapist."
 )
-NOT_A_CRISIS_SERVICE = (
+NOT_A_CRISIS_SERVICE = N_(
     "Bedrock is an education tool, not a crisis service. If you or someone else is in danger, "
     "call your local emergency number now."
 )
@@ -36,6 +38,7 @@ READABLE_CSS = """
 <style>
 [data-testid="stCaptionContainer"]{opacity:1;color:#57534e}
 [data-testid="stMain"] button kbd{opacity:1;color:inherit}
+.st-key-page_language{display:none}
 @media (prefers-reduced-motion:reduce){
   *,*::before,*::after{animation-duration:0s!important;animation-delay:0s!important;
     animation-iteration-count:1!important;transition-duration:0s!important;
@@ -59,10 +62,10 @@ def content() -> Content:
 
 def support_panel(support_text: str = "") -> None:
     """A Support button that opens the facilitator's own resources, one tap away."""
-    with st.popover("Support", icon=":material/favorite:", width="content"):
-        st.markdown("**Support**")
-        st.text(support_text.strip() or DEFAULT_SUPPORT)
-        st.caption(NOT_A_CRISIS_SERVICE)
+    with st.popover(_("Support"), icon=":material/favorite:", width="content"):
+        st.markdown(_("**Support**"))
+        st.text(support_text.strip() or _(DEFAULT_SUPPORT))
+        st.caption(_(NOT_A_CRISIS_SERVICE))
 
 
 def content_note(module: Module, *, state_key: str) -> str | None:
@@ -77,13 +80,13 @@ def content_note(module: Module, *, state_key: str) -> str | None:
     if choice:
         return choice
     with st.container(border=True):
-        st.markdown("**Before this part**")
+        st.markdown(_("**Before this part**"))
         st.text(paragraphs(module.content_note))
         left, right = st.columns(2)
-        if left.button("Continue", key=f"{state_key}_go", type="primary", width="stretch"):
+        if left.button(_("Continue"), key=f"{state_key}_go", type="primary", width="stretch"):
             st.session_state[state_key] = "continue"
             st.rerun()
-        if right.button("Skip this part", key=f"{state_key}_skip", width="stretch"):
+        if right.button(_("Skip this part"), key=f"{state_key}_skip", width="stretch"):
             st.session_state[state_key] = "skip"
             st.rerun()
     return None

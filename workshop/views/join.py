@@ -27,6 +27,9 @@ from workshop.engine.errors import (
 from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
 from workshop.engine.store import ANSWER_KINDS, PromptSpec, WorkshopState
+from workshop.i18n import N_
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language, ngettext, said
 from workshop.views import join_private
 from workshop.views import results as results_view
 from workshop.views.client import client_address
@@ -40,6 +43,7 @@ from workshop.views.common import (
     support_panel,
     user_text,
 )
+from workshop.views.language import language_switch
 
 REFRESH_SECONDS = 2
 #: While answers are revealed, how often a phone redraws for a late answer or a hidden one.
@@ -89,7 +93,7 @@ def page() -> None:
     try:
         state = live().state(code)
     except WorkshopNotFound:  # deleted since
-        _code_box(NOT_FOUND)
+        _code_box(_(NOT_FOUND))
         return
     except WorkshopEnded:
         _ended(code)
@@ -99,7 +103,7 @@ def page() -> None:
         # saw, so words being written stay in their box and Send says they were not sent.
         state = st.session_state.get("join_last_state")
         if state is None or state.code != code:
-            st.warning("Reconnecting… this page will try again in a moment.")
+            st.warning(_("Reconnecting… this page will try again in a moment."))
             rerun_when_reachable(code)
             return
     else:
@@ -121,11 +125,18 @@ def page() -> None:
         keep=st.session_state.get("join_keep", {}).get(code),
     )
     _announce(state)
+    language_switch(key="join_language")
     stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
         user_text(state.title, css_class="bedrock-where")
-    head.caption(f"Workshop {code} · stage {state.stage_index + 1} of {len(state.stages)}")
+    head.caption(
+        _("Workshop {code} · stage {number} of {count}").format(
+            code=code,
+            number=number(state.stage_index + 1, language()),
+            count=number(len(state.stages), language()),
+        )
+    )
     with help_:
         support_panel(state.support_text)
     # The stage is where the room is; the question, when there is one, leads (below).
@@ -141,7 +152,7 @@ def page() -> None:
         _skipping(note_key)
         return
     if state.current_prompt is None:
-        st.markdown("Listen in for now. A question will appear here when it's time.")
+        st.markdown(_("Listen in for now. A question will appear here when it's time."))
         return
     _prompt(code, state, state.prompts[state.current_prompt])
 
@@ -153,7 +164,7 @@ def _announce(state: WorkshopState) -> None:
     drawn = st.session_state.get("join_moment")
     before = drawn[1] if drawn is not None and drawn[0] == state.code else None
     st.session_state.join_moment = (state.code, now_showing)
-    news = announce.phone_news(before, now_showing)
+    news = announce.phone_news(before, now_showing, gettext=_)
     own = st.session_state.pop(SAY_KEY + "_own", "")
     message = " ".join(part for part in (news, own) if part)
     announcer(key=SAY_KEY, message=message, now=time.time())
@@ -173,10 +184,12 @@ def _follow(code: str) -> None:
 def _skipping(note_key: str) -> None:
     """A person sitting out a sensitive stage, with the way back in whenever they like."""
     st.info(
-        "You're skipping this part. Take the time you need; the next stage will appear "
-        "here by itself."
+        _(
+            "You're skipping this part. Take the time you need; the next stage will appear "
+            "here by itself."
+        )
     )
-    if st.button("I'm ready to join again", key=f"{note_key}_back"):
+    if st.button(_("I'm ready to join again"), key=f"{note_key}_back"):
         st.session_state[note_key] = "continue"
         st.rerun()
 
@@ -189,7 +202,7 @@ def _live_strip(code: str) -> None:
         st.rerun(scope="app")  # the facilitator ended it: the whole page says so
     except BedrockError:
         wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS, phone=True)
-        st.caption("Reconnecting…")
+        st.caption(_("Reconnecting…"))
         return
     # A phone waits on the phone version, which answers arriving from the room do not move.
     # While answers are up, the version drawn is the whole page's, so a change to what they
@@ -210,7 +223,8 @@ def _live_strip(code: str) -> None:
         size = "small" if state.current_prompt else "large"
         now = time.time()
         countdown(timer=state.timer, now=now, key="join_timer", size=size, announce=False)
-        announcer(key=TIMER_SAY_KEY, cues=announce.timer_cues(state.timer, now), now=now)
+        cues = announce.timer_cues(state.timer, now, gettext=_)
+        announcer(key=TIMER_SAY_KEY, cues=cues, now=now)
 
 
 def _ended(code: str) -> None:
@@ -222,11 +236,16 @@ def _ended(code: str) -> None:
     for name in list(st.session_state):
         if name == "join_last_state" or str(name).startswith(f"join_done_{code}_"):
             del st.session_state[name]
-    st.title("Thank you")
-    st.info("This workshop has ended and its answers have been deleted. Take care of each other.")
+    language_switch(key="join_language")
+    st.title(_("Thank you"))
+    st.info(
+        _("This workshop has ended and its answers have been deleted. Take care of each other.")
+    )
     st.markdown(
-        "If tonight brought up something you'd like to talk through, tap **Support** for "
-        "where to turn."
+        _(
+            "If tonight brought up something you'd like to talk through, tap **Support** for "
+            "where to turn."
+        )
     )
     support_panel(support)
 
@@ -261,7 +280,7 @@ def _bind(code: str, offered: str) -> str:
     return token
 
 
-NOT_FOUND = "We couldn't find a workshop with that code. Check the code on the screen."
+NOT_FOUND = N_("We couldn't find a workshop with that code. Check the code on the screen.")
 
 
 def _admit(code: str) -> str | None:
@@ -272,17 +291,21 @@ def _admit(code: str) -> str | None:
     if code and code == st.session_state.get("join_admitted"):
         return None
     if code == st.session_state.get("join_unknown_code"):
-        return NOT_FOUND
+        return _(NOT_FOUND)
     try:
         store().look_up(code=code, client=client_address())
     except WorkshopNotFound:
         st.session_state.join_unknown_code = code
-        return NOT_FOUND
+        return _(NOT_FOUND)
     except TooManyAttempts as wait:
-        return (
+        seconds = math.ceil(wait.retry_after)
+        return ngettext(
             "That's a lot of codes in a short time from your network. Please wait "
-            f"{math.ceil(wait.retry_after)} seconds, then type the code on the screen again."
-        )
+            "{seconds} second, then type the code on the screen again.",
+            "That's a lot of codes in a short time from your network. Please wait "
+            "{seconds} seconds, then type the code on the screen again.",
+            seconds,
+        ).format(seconds=number(seconds, language()))
     except BedrockError:  # ended, or storage out of reach: the page says which
         return None
     st.session_state.join_admitted = code
@@ -290,7 +313,8 @@ def _admit(code: str) -> str | None:
 
 
 def _code_box(message: str) -> None:
-    st.title("Join a workshop")
+    language_switch(key="join_language")
+    st.title(_("Join a workshop"))
     st.info(message)
     typed = code_form(box_key="join_retry_code", button_key="join_retry")
     if typed:
@@ -299,7 +323,7 @@ def _code_box(message: str) -> None:
         st.rerun()
 
 
-STAND_IN_NOTE = (
+STAND_IN_NOTE = N_(
     "This part touches on personal things that can be hard to think about. You can skip it, "
     "or take a break whenever you need one."
 )
@@ -319,7 +343,7 @@ def _stage_module(state: WorkshopState) -> Module:
             id=stage.module_id,
             title=stage.title,
             minutes=stage.minutes,
-            content_note=STAND_IN_NOTE if sensitive else None,
+            content_note=_(STAND_IN_NOTE) if sensitive else None,
             exercises=list(stage.prompt_ids),
             notes="",
             slides=[],
@@ -336,7 +360,7 @@ def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
         st.subheader(spec.title)
         st.markdown(prompt_text)
         if revealed:
-            st.caption("The answers are up on the screen now.")
+            st.caption(_("The answers are up on the screen now."))
         _card_body(code, spec, revealed=revealed)
     if revealed:
         _room_answers(code, spec)
@@ -350,7 +374,7 @@ def _room_answers(code: str, spec: PromptSpec) -> None:
     except BedrockError:
         return
     if results.enough:
-        st.markdown("**What the room shared**")
+        st.markdown(_("**What the room shared**"))
         results_view.show(results, spec)
 
 
@@ -373,8 +397,11 @@ def _sent_before(code: str, spec: PromptSpec, done_key: str) -> None:
 
 
 def _sent_line(count: int) -> str:
-    answers = "1 answer" if count == 1 else f"{count} answers"
-    return f"You've sent {answers} to this question from this phone. Thank you."
+    return ngettext(
+        "You've sent {count} answer to this question from this phone. Thank you.",
+        "You've sent {count} answers to this question from this phone. Thank you.",
+        count,
+    ).format(count=number(count, language()))
 
 
 def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
@@ -382,8 +409,8 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
     _sent_before(code, spec, done_key)
     done = st.session_state.get(done_key)
     if done == "passed":
-        st.success("You passed on this one. That's completely fine.")
-        if st.button("Answer after all", key=f"{done_key}_undo"):
+        st.success(_("You passed on this one. That's completely fine."))
+        if st.button(_("Answer after all"), key=f"{done_key}_undo"):
             del st.session_state[done_key]
             st.rerun()
         return
@@ -392,17 +419,19 @@ def _card_body(code: str, spec: PromptSpec, *, revealed: bool) -> None:
         if st.session_state.get(f"{done_key}_earlier"):
             st.success(_sent_line(count))
         else:
-            st.success("Sent, anonymously. Thank you.")
+            st.success(_("Sent, anonymously. Thank you."))
         # Only a text sent while the answers were up waits for the facilitator; one sent
         # before the reveal is on the screen already.
         if revealed and st.session_state.get(f"{done_key}_wall_up"):
             st.caption(
-                "The answers are already up, so the facilitator reads yours before it joins "
-                "them on the screen."
+                _(
+                    "The answers are already up, so the facilitator reads yours before it "
+                    "joins them on the screen."
+                )
             )
         if count >= TEXTS_PER_PROMPT:
-            st.caption("That's as many as one phone can send to a question.")
-        elif st.button("Send another", key=f"{done_key}_again"):
+            st.caption(_("That's as many as one phone can send to a question."))
+        elif st.button(_("Send another"), key=f"{done_key}_again"):
             del st.session_state[done_key]
             st.session_state.pop(f"{done_key}_earlier", None)
             st.rerun()
@@ -417,7 +446,7 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         join_private.private_exercise(content().exercises.get(spec.id), key=done_key)
         return
     if kind not in SENT_KINDS:
-        st.caption("Nothing to send for this one: it's for you and your partner.")
+        st.caption(_("Nothing to send for this one: it's for you and your partner."))
         return
     # In a form, what a person types is held by the page as they type (not only when the box
     # loses focus), so Send always sends what is in the box, and words being written stay in
@@ -426,26 +455,34 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         value = _answer_widget(spec, done_key)
         if kind in TEXT_KINDS:
             st.caption(
-                f"You can send up to {TEXTS_PER_PROMPT} answers to this question; after the "
-                f"first {TEXTS_AT_ONCE}, one every {SECONDS_BETWEEN_TEXTS:g} seconds."
+                _(
+                    "You can send up to {most} answers to this question; after the first "
+                    "{at_once}, one every {seconds} seconds."
+                ).format(
+                    most=number(TEXTS_PER_PROMPT, language()),
+                    at_once=number(TEXTS_AT_ONCE, language()),
+                    seconds=number(SECONDS_BETWEEN_TEXTS, language()),
+                )
             )
         if st.session_state.get(f"{done_key}_earlier"):
             st.success(
-                "You've answered this one from this phone already. Sending again replaces "
-                "that answer, until the next stage."
+                _(
+                    "You've answered this one from this phone already. Sending again "
+                    "replaces that answer, until the next stage."
+                )
             )
         elif st.session_state.get(done_key) == "sent":
-            st.success("Sent, anonymously. You can change your answer until the next stage.")
+            st.success(_("Sent, anonymously. You can change your answer until the next stage."))
         send, skip = st.columns(2)
         sent = send.form_submit_button(
-            "Send", type="primary", key=f"{done_key}_send", width="stretch"
+            _("Send"), type="primary", key=f"{done_key}_send", width="stretch"
         )
-        passed = skip.form_submit_button("Pass", key=f"{done_key}_pass", width="stretch")
+        passed = skip.form_submit_button(_("Pass"), key=f"{done_key}_pass", width="stretch")
     if sent:
         _send(code, spec, value, done_key)
     if passed:
         st.session_state[done_key] = "passed"
-        _say(announce.PASSED)
+        _say(_(announce.PASSED))
         st.rerun()
     error = st.session_state.pop(f"{done_key}_error", None)
     if error:
@@ -457,19 +494,21 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
     kind = spec.kind
     if kind in {"reflection", "timed-writing"}:
         value = st.text_area(
-            "Your answer (anonymous)",
+            _("Your answer (anonymous)"),
             max_chars=spec.max_chars,
             key=f"{done_key}_text",
             height=160,
-            placeholder="Write as much or as little as you like.",
+            placeholder=_("Write as much or as little as you like."),
         )
         paste_limit(box_key=f"{done_key}_text", limit=spec.max_chars)
         return value
     if kind == "word":
-        return st.text_input("One word or a few", max_chars=spec.max_chars, key=f"{done_key}_text")
+        return st.text_input(
+            _("One word or a few"), max_chars=spec.max_chars, key=f"{done_key}_text"
+        )
     if kind == "scale":
         lo, hi = spec.scale_min or 1, spec.scale_max or 10
-        value = st.slider("Your answer", lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
+        value = st.slider(_("Your answer"), lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
         labels = _scale_labels(spec.id)
         if labels:
             # Under the slider's two ends, side by side even on a narrow phone.
@@ -478,9 +517,9 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
             st.html(f'<div class="bedrock-scale-ends"><span>{low}</span><span>{high}</span></div>')
         return value
     if kind == "choice":
-        return st.radio("Choose one", spec.options, index=None, key=f"{done_key}_choice")
+        return st.radio(_("Choose one"), spec.options, index=None, key=f"{done_key}_choice")
     return st.multiselect(
-        "Tap them in order, most important first", spec.options, key=f"{done_key}_rank"
+        _("Tap them in order, most important first"), spec.options, key=f"{done_key}_rank"
     )
 
 
@@ -493,19 +532,21 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
             )
         else:
             if value is None or value == []:
-                raise InvalidInput("Choose an answer first, or pass.")
+                raise InvalidInput(N_("Choose an answer first, or pass."))
             store().answer(code=code, prompt_id=spec.id, token=token, value=value)
     except (InvalidInput, TooManyPhones) as problem:
-        _refused(done_key, str(problem))
+        _refused(done_key, said(problem))
     except BedrockError:
         _refused(
             done_key,
-            "Not sent: we couldn't reach the workshop. Your answer is still here; try again "
-            "in a moment.",
+            _(
+                "Not sent: we couldn't reach the workshop. Your answer is still here; try "
+                "again in a moment."
+            ),
         )
     st.session_state[done_key] = "sent"
     st.session_state.pop(f"{done_key}_earlier", None)
-    _say(announce.SENT)
+    _say(_(announce.SENT))
     if spec.kind in TEXT_KINDS:
         st.session_state.pop(f"{done_key}_text", None)
         count_key = f"{done_key}_count"

@@ -7,12 +7,14 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop.content.model import ChecklistExercise, Exercise, PlanExercise
+from workshop.i18n import N_
+from workshop.i18n.screen import _
 
 KINDS = frozenset({"checklist", "plan"})
 """The kinds a phone fills in for itself."""
 
 PLAN_CHARS = 300
-KEPT_HERE = (
+KEPT_HERE = N_(
     "Not sent to the room and not saved anywhere. It's gone when the room moves on, so "
     "download a copy if you'd like to keep it."
 )
@@ -26,7 +28,7 @@ def private_exercise(exercise: Exercise | None, *, key: str) -> None:
     elif isinstance(exercise, PlanExercise):
         _plan(exercise, key)
     else:  # the content files no longer have it
-        st.caption("Nothing to send for this one: it's for you and your partner.")
+        st.caption(_("Nothing to send for this one: it's for you and your partner."))
 
 
 def _checklist(exercise: ChecklistExercise, key: str) -> None:
@@ -35,7 +37,7 @@ def _checklist(exercise: ChecklistExercise, key: str) -> None:
         for number, item in enumerate(exercise.items)
         if st.checkbox(item, key=f"{key}_tick_{number}")
     ]
-    st.caption(KEPT_HERE)
+    st.caption(_(KEPT_HERE))
     if ticked:
         text = "\n".join([exercise.title, "", *(f"- {item}" for item in ticked)]) + "\n"
         _download(text, key, "things-to-try.txt")
@@ -53,7 +55,7 @@ def _plan(exercise: PlanExercise, key: str) -> None:
             height=88,
         )
         answers.append((field.label, value.strip()))
-    st.caption(KEPT_HERE)
+    st.caption(_(KEPT_HERE))
     if any(value for _label, value in answers):
         lines = [exercise.title, ""]
         for label, value in answers:
@@ -63,7 +65,7 @@ def _plan(exercise: PlanExercise, key: str) -> None:
 
 def _download(text: str, key: str, name: str) -> None:
     st.download_button(
-        "Download a copy",
+        _("Download a copy"),
         data=text.encode("utf-8"),
         file_name=name,
         mime="text/plain",

@@ -10,7 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from workshop.components.hidden import visually_hidden
+from workshop.engine.privacy import count_label
 from workshop.engine.store import PromptSpec, Results, WorkshopState
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, here, language, ngettext
 from workshop.printing import charts
 from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
 
@@ -40,10 +43,18 @@ def chart(drawn: alt.Chart, numbers: list[tuple[str, str]]) -> None:
         f"<li><bdi>{html.escape(what)}</bdi>: {html.escape(amount)}</li>"
         for what, amount in numbers
     )
-    st.html(
-        f'{NUMBERS_CSS}<ul class="bedrock-chart-values" aria-label="The chart in numbers">'
-        f"{items}</ul>"
-    )
+    label = html.escape(_("The chart in numbers"), quote=True)
+    st.html(f'{NUMBERS_CSS}<ul class="bedrock-chart-values" aria-label="{label}">{items}</ul>')
+
+
+def count_said(results: Results) -> str:
+    """How many answered ("fewer than 3", "7 answers"), in the screen's language."""
+    return count_label(results.count, results.needed, here())
+
+
+def _one_place(mean: float | None) -> str:
+    """An average to one decimal place, as the screen's language writes it."""
+    return number(mean, language(), places=1) if mean is not None else ""
 
 
 def wall(texts: list[str], *, big: bool = False) -> None:
@@ -87,16 +98,24 @@ def wall_position(pages: list[list[str]], number: int) -> str:
     first = sum(len(page) for page in pages[:number]) + 1
     last = first + len(pages[number]) - 1
     total = sum(len(page) for page in pages)
-    return f"Cards {first}–{last} of {total} · page {number + 1} of {len(pages)}"
+    return _("Cards {first}–{last} of {total} · page {number} of {count}").format(
+        first=first, last=last, total=total, number=number + 1, count=len(pages)
+    )
 
 
 def wall_summary(texts: list[str]) -> str:
     """For the console: how much of the wall the projector shows at once."""
     pages = wall_pages(texts)
     if len(pages) <= 1:
-        return f"On the projector: all {len(texts)} cards at once."
+        return ngettext(
+            "On the projector: {count} card.",
+            "On the projector: all {count} cards at once.",
+            len(texts),
+        ).format(count=len(texts))
     most = max(len(page) for page in pages)
-    return f"On the projector: {len(texts)} cards on {len(pages)} pages (up to {most} at a time)."
+    return _("On the projector: {count} cards on {pages} pages (up to {most} at a time).").format(
+        count=len(texts), pages=len(pages), most=most
+    )
 
 
 def show(
@@ -113,9 +132,12 @@ def show(
     With ``opening`` (the closing check-in's counterpart), the two check-ins stand side by
     side; a check-in below its threshold adds nothing to that chart. Without ``cards`` the
     reflections are left out (the console lists them once, for moderation)."""
+    counted = count_said(results)
     if not results.enough:
         st.caption(
-            f"{results.count_label} so far: results appear once {results.needed} have answered."
+            _("{count} so far: results appear once {needed} have answered.").format(
+                count=counted, needed=results.needed
+            )
         )
         return
     height = 520 if big else 260
@@ -124,38 +146,45 @@ def show(
         both = charts.checkin_frame(opening, results, lo=lo, hi=hi) if opening else None
         if both is not None and both["moment"].nunique() == 2:
             drawn = charts.checkin_chart(both, big=big).properties(height=height)
-            chart(drawn, charts.in_numbers(both, zeros=False))
+            chart(drawn, charts.in_numbers(both, zeros=False, translator=here()))
             _average(
-                f"Average: {opening.mean:.1f} at the opening, {results.mean:.1f} now",
-                results.count_label,
+                _("Average: {opening} at the opening, {now} now").format(
+                    opening=_one_place(opening.mean), now=_one_place(results.mean)
+                ),
+                counted,
                 big=big,
             )
         else:
             frame = charts.scale_frame(results, lo=lo, hi=hi)
             drawn = charts.bar_chart(frame, big=big, horizontal=False).properties(height=height)
-            chart(drawn, charts.in_numbers(frame, zeros=False))
+            chart(drawn, charts.in_numbers(frame, zeros=False, translator=here()))
             if results.mean is not None:
-                _average(f"Average: {results.mean:.1f}", results.count_label, big=big)
+                average = _("Average: {mean}").format(mean=_one_place(results.mean))
+                _average(average, counted, big=big)
     elif spec.kind == "ranking" and results.points is not None:
         # The whole order, not only first places: each option's points, highest first.
         frame = pd.DataFrame(list(results.points.items()), columns=["answer", "count"])
         drawn = charts.bar_chart(frame, big=big).properties(height=height)
-        chart(drawn, charts.in_numbers(frame, unit=("point", "points")))
+        chart(drawn, charts.in_numbers(frame, unit=charts.POINTS, translator=here()))
         top = len(spec.options) - 1
         st.caption(
-            f"{results.count} rankings · points for the whole order: {top} for each first "
-            "place, one fewer for each place below, none for the last"
+            _(
+                "{count} rankings · points for the whole order: {top} for each first place, "
+                "one fewer for each place below, none for the last"
+            ).format(count=results.count, top=top)
         )
     elif spec.kind in {"choice", "ranking"}:
         frame = charts.distribution_frame(results, order=list(spec.options))
         drawn = charts.bar_chart(frame, big=big).properties(height=height)
-        chart(drawn, charts.in_numbers(frame))
-        st.caption(f"{results.count} answers")
+        chart(drawn, charts.in_numbers(frame, translator=here()))
+        st.caption(
+            ngettext("{count} answer", "{count} answers", results.count).format(count=results.count)
+        )
     elif spec.kind == "word":
         frame = charts.words_frame(results)
         if not frame.empty:
             drawn = charts.bar_chart(frame, big=big).properties(height=height)
-            chart(drawn, charts.in_numbers(frame))
+            chart(drawn, charts.in_numbers(frame, translator=here()))
     if results.reflections and cards:
         if big:
             paged_wall(results.reflections, turn_seconds=turn_seconds, held=held)

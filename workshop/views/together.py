@@ -14,7 +14,7 @@ the plan form and the end. The private answers and reveal are
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -24,7 +24,11 @@ from workshop.content.model import Exercise, Module, SpeakerListenerExercise
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress, Names
 from workshop.engine.timer import Timer
+from workshop.i18n import N_
+from workshop.i18n.formats import clock
+from workshop.i18n.screen import _, here, language, ngettext, said
 from workshop.views.common import content, content_note, support_panel
+from workshop.views.language import language_switch
 from workshop.views.together_answers import checkins, private
 from workshop.views.together_common import (
     CONFIRM_WHO,
@@ -55,16 +59,16 @@ UPLOAD = "together_upload"
 WIPE_ASK = "together_wipe_ask"
 BREAK_MINUTES = "together_break_minutes"
 
-NAMES_NOTE = (
+NAMES_NOTE = N_(
     "Your names stay in this browser tab; they appear only in the plan you choose to download."
 )
 
 CALMING = (
-    "Breathe slowly: in for four, out for six, a few times.",
-    "Have a glass of water.",
-    "Take a short walk, or step outside for some air.",
-    "Do something soothing on your own: music, a shower, a page of a book.",
-    "Try not to go over the conversation in your head; you will come back to it together.",
+    N_("Breathe slowly: in for four, out for six, a few times."),
+    N_("Have a glass of water."),
+    N_("Take a short walk, or step outside for some air."),
+    N_("Do something soothing on your own: music, a shower, a page of a book."),
+    N_("Try not to go over the conversation in your head; you will come back to it together."),
 )
 
 STYLE = """
@@ -140,9 +144,11 @@ def _frame() -> None:
         if item.index == 0 and progress.stage in evening.pause_points(content()):
             note(
                 "info",
-                "A good place to pause for tonight, if you like. To carry on another day, "
-                'open "Our plan, saving and wiping" below, save your progress, and choose '
-                "Continue from a file next time.",
+                _(
+                    "A good place to pause for tonight, if you like. To carry on another day, "
+                    'open "Our plan, saving and wiping" below, save your progress, and choose '
+                    "Continue from a file next time."
+                ),
             )
         if item.kind == "slide":
             _slide(module, item.index)
@@ -159,34 +165,44 @@ def _frame() -> None:
 def _names_screen() -> None:
     _top_bar(with_break=False)
     show_message()
-    st.title("Together")
+    st.title(_("Together"))
     st.markdown(
-        "Go through the workshop side by side on this device, at your own pace. "
-        "Some questions you each answer privately, and choose what to show the other. "
-        "**Nothing you write is stored on our server:** this browser tab keeps it, so a "
-        "reload brings you back to the same place, and forgets it when you close the tab or "
-        "wipe everything."
+        _(
+            "Go through the workshop side by side on this device, at your own pace. "
+            "Some questions you each answer privately, and choose what to show the other. "
+            "**Nothing you write is stored on our server:** this browser tab keeps it, so a "
+            "reload brings you back to the same place, and forgets it when you close the tab "
+            "or wipe everything."
+        )
     )
     with st.container(border=True):
-        st.markdown("**Before you begin**")
+        st.markdown(_("**Before you begin**"))
         st.text(BEFORE_YOU_BEGIN)
     with st.form("together_names_form", border=True):
-        st.markdown("**What shall we call you?**")
+        st.markdown(_("**What shall we call you?**"))
         left, right = st.columns(2)
         left.text_input(
-            "First partner", value="Partner A", max_chars=evening.NAME_CHARS, key="together_name_a"
+            _("First partner"),
+            value=_("Partner A"),
+            max_chars=evening.NAME_CHARS,
+            key="together_name_a",
         )
         right.text_input(
-            "Second partner", value="Partner B", max_chars=evening.NAME_CHARS, key="together_name_b"
+            _("Second partner"),
+            value=_("Partner B"),
+            max_chars=evening.NAME_CHARS,
+            key="together_name_b",
         )
-        st.caption(NAMES_NOTE)
-        st.form_submit_button("Let's begin", type="primary", width="stretch", on_click=_set_names)
-    with st.expander("Continuing from an earlier evening?"):
+        st.caption(_(NAMES_NOTE))
+        st.form_submit_button(
+            _("Let's begin"), type="primary", width="stretch", on_click=_set_names
+        )
+    with st.expander(_("Continuing from an earlier evening?")):
         _continue_uploader()
     progress = st.session_state.get(PROGRESS)
     if progress is not None and progress != CoupleProgress():
-        label = evening.where(progress, content=content()).label
-        note("info", f"Your saved progress is ready: {label}.")
+        label = evening.where(progress, content=content()).described(here())
+        note("info", _("Your saved progress is ready: {where}.").format(where=label))
 
 
 def _set_names() -> None:
@@ -196,7 +212,7 @@ def _set_names() -> None:
             b=st.session_state.get("together_name_b", ""),
         )
     except evening.InvalidAnswer as error:
-        st.session_state[MESSAGE] = ("warning", str(error))
+        st.session_state[MESSAGE] = ("warning", said(error))
         return
     st.session_state[NAMES] = names
 
@@ -206,22 +222,28 @@ def _confirm_who(names: Names) -> None:
     _top_bar(with_break=False)
     show_message()
     progress = current_progress()
-    st.subheader("Who was the first partner last time?")
+    st.subheader(_("Who was the first partner last time?"))
     st.markdown(
-        "Your file does not keep your names, only who was first and who was second. "
-        "So that each of you sees your own answers, say who was first."
+        _(
+            "Your file does not keep your names, only who was first and who was second. "
+            "So that each of you sees your own answers, say who was first."
+        )
     )
     hints = evening.first_words(progress, content=content())
-    for partner, label in (("A", "The first partner"), ("B", "The second partner")):
+    said_before = {
+        "A": _("The first partner last time shared: {words}"),
+        "B": _("The second partner last time shared: {words}"),
+    }
+    for partner in ("A", "B"):
         shown = hints[partner]
         if shown:
-            styled_text("together-sub", f"{label} last time shared: {shown}")
+            styled_text("together-sub", said_before[partner].format(words=shown))
     left, right = st.columns(2)
     for column, partner in ((left, "A"), (right, "B")):
         with column.container(border=True):
             styled_text("together-name", names.of(partner))
             st.button(
-                "I was first",
+                _("I was first"),
                 key=f"together_first_{partner}",
                 type="primary",
                 width="stretch",
@@ -237,36 +259,41 @@ def _first_was(partner: str) -> None:
 
 
 def _header(progress: CoupleProgress) -> None:
-    here = evening.where(progress, content=content())
+    where = evening.where(progress, content=content())
     _top_bar(with_break=progress.rest is None)
-    st.progress(here.fraction, text=here.label)
+    st.progress(where.fraction, text=where.described(here()))
 
 
 def _top_bar(*, with_break: bool) -> None:
     """Title, Support and the break (which can be taken at any moment: typed words wait)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.markdown("**Together**", width="stretch")
+        st.markdown(_("**Together**"), width="stretch")
         support_panel(home_support_text())
         if with_break:
             _break_chooser()
+    language_switch(key="together_language")
 
 
 def _break_chooser() -> None:
-    with st.popover("Take a break", icon=":material/self_improvement:"):
-        st.markdown("**Take a break**")
+    with st.popover(_("Take a break"), icon=":material/self_improvement:"):
+        st.markdown(_("**Take a break**"))
         st.caption(
-            "When feelings run high, a pause of at least 20 minutes helps both of you settle. "
-            "Everything waits here, timers included."
+            _(
+                "When feelings run high, a pause of at least {minutes} minutes helps both of "
+                "you settle. Everything waits here, timers included."
+            ).format(minutes=evening.MIN_BREAK_MINUTES)
         )
         st.pills(
-            "For how long?",
+            _("For how long?"),
             evening.BREAK_CHOICES,
             default=evening.MIN_BREAK_MINUTES,
-            format_func=lambda m: f"{m} min",
+            format_func=lambda m: _("{minutes} min").format(minutes=m),
             key=BREAK_MINUTES,
             required=True,
         )
-        st.button("Start the break", key="together_break_go", type="primary", on_click=_start_break)
+        st.button(
+            _("Start the break"), key="together_break_go", type="primary", on_click=_start_break
+        )
 
 
 def _start_break() -> None:
@@ -279,36 +306,48 @@ def _break_screen(progress: CoupleProgress) -> None:
     rest = progress.rest
     assert rest is not None
     moment = now()
-    st.header("Taking a break")
-    back = evening.clock_time(rest.until, timezone=st.context.timezone)
-    st.html(f'<div class="together-back">Back at {html.escape(back)}</div>')
+    st.header(_("Taking a break"))
+    back = _back_at(rest.until)
+    back_line = _("Back at {time}").format(time=back)
+    st.html(f'<div class="together-back">{html.escape(back_line)}</div>')
     countdown(
         timer=Timer(duration=rest.until - rest.started_at, ends_at=rest.until),
         now=moment,
         key="together_break_clock",
         size="large",
         chime=sound_on(),
-        label="until you come back",
+        label=_("until you come back"),
     )
     with st.container(border=True):
-        st.markdown("**While you are apart**")
-        st.markdown("\n".join(f"- {line}" for line in CALMING))
-    st.caption("Everything is paused: you will come back to exactly the same place.")
+        st.markdown(_("**While you are apart**"))
+        st.markdown("\n".join(f"- {_(line)}" for line in CALMING))
+    st.caption(_("Everything is paused: you will come back to exactly the same place."))
     st.button(
-        "We're ready to carry on",
+        _("We're ready to carry on"),
         key="together_break_end",
         type="primary",
         width="stretch",
         on_click=change(lambda p: evening.end_break(p, now=now())),
     )
     if evening.break_left(progress, now=moment) > 0:
-        st.caption("Coming back early is fine if you both feel settled.")
+        st.caption(_("Coming back early is fine if you both feel settled."))
+
+
+def _back_at(moment: float) -> str:
+    """The time of day the break ends, as the screen's language writes it, in the browser's
+    time zone (as :func:`evening.clock_time` picks it)."""
+    zone = evening.zone(st.context.timezone)
+    return clock(datetime.fromtimestamp(moment, tz=zone), language())
 
 
 def _slide(module: Module, index: int) -> None:
     title, body = module.slides[index].for_home()
     with st.container(border=True):
-        st.caption(f"{module.title} · {index + 1} of {len(module.slides)}")
+        st.caption(
+            _("{stage} · {number} of {count}").format(
+                stage=module.title, number=index + 1, count=len(module.slides)
+            )
+        )
         st.subheader(title)
         st.markdown(body)
 
@@ -325,8 +364,14 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
         st.html(f'<div class="together-topic">{html.escape(exercise.couple_prompt)}</div>')
     else:
         with st.container(border=True):
-            unit = "minute" if exercise.minutes == 1 else "minutes"
-            st.caption(f"Exercise · about {exercise.minutes:g} {unit}")
+            minutes = exercise.minutes
+            st.caption(
+                ngettext(
+                    "Exercise · about {count} minute",
+                    "Exercise · about {count} minutes",
+                    int(minutes) if float(minutes).is_integer() else 2,
+                ).format(count=f"{minutes:g}")
+            )
             st.subheader(exercise.title)
             st.markdown(exercise.couple_prompt)
     if exercise.kind in evening.PRIVATE_KINDS:
@@ -340,7 +385,12 @@ def _exercise(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
         _plan(progress, exercise)
         nav(progress)
     else:
-        styled_text("together-sub", f"{names.a} goes first, then {names.b}. Nothing is typed here.")
+        styled_text(
+            "together-sub",
+            _("{first} goes first, then {second}. Nothing is typed here.").format(
+                first=names.a, second=names.b
+            ),
+        )
         nav(progress)
 
 
@@ -356,7 +406,7 @@ def _not_for_us(progress: CoupleProgress, exercise: Exercise) -> None:
         note("info", other.note)
         if untouched:
             st.button(
-                "Back to the first question",
+                _("Back to the first question"),
                 key=f"together_aside_back_{exercise.id}",
                 type="tertiary",
                 icon=":material/undo:",
@@ -391,7 +441,7 @@ def _plan(progress: CoupleProgress, exercise: Exercise) -> None:
                 args=(key,),
             )
         st.button(
-            "Save our plan",
+            _("Save our plan"),
             key=f"together_plan_save_{exercise.id}",
             type="primary",
             width="stretch",
@@ -399,7 +449,7 @@ def _plan(progress: CoupleProgress, exercise: Exercise) -> None:
             args=(exercise,),
         )
     if saved:
-        st.caption('Saved on this screen. It will be in "Our plan" when you download it.')
+        st.caption(_('Saved on this screen. It will be in "Our plan" when you download it.'))
 
 
 def _save_plan(exercise: Exercise) -> None:
@@ -417,10 +467,12 @@ def _save_plan(exercise: Exercise) -> None:
 
 
 def _finished(progress: CoupleProgress, names: Names) -> None:
-    st.header("You made it to the end")
+    st.header(_("You made it to the end"))
     st.markdown(
-        "Thank you for taking this time for each other. Download your plan to keep it, "
-        "and pick a moment next week to look at it together."
+        _(
+            "Thank you for taking this time for each other. Download your plan to keep it, "
+            "and pick a moment next week to look at it together."
+        )
     )
     checkins(progress, names)
     nav(progress, back_only=True)
@@ -430,11 +482,13 @@ def _finished(progress: CoupleProgress, names: Names) -> None:
 def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
     """Downloads are built only when pressed (in the browser's request, from this snapshot)."""
     today = date.fromtimestamp(now())
-    with st.expander("Our plan, saving and wiping", expanded=expanded, icon=":material/download:"):
+    with st.expander(
+        _("Our plan, saving and wiping"), expanded=expanded, icon=":material/download:"
+    ):
         plan_downloads(progress, names, today=today, expanded=expanded)
         st.divider()
         st.download_button(
-            "Save our progress",
+            _("Save our progress"),
             data=lambda: savefile.to_file(progress, now=now()),
             file_name=savefile.file_name(today=today),
             mime="application/json",
@@ -444,8 +498,10 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
             width="stretch",
         )
         st.caption(
-            "The file goes to this device only. It holds what you shared with each other; "
-            "anything kept private or not yet revealed stays out, and so do your names."
+            _(
+                "The file goes to this device only. It holds what you shared with each other; "
+                "anything kept private or not yet revealed stays out, and so do your names."
+            )
         )
         _continue_uploader()
         st.divider()
@@ -454,7 +510,7 @@ def _footer(progress: CoupleProgress, names: Names, *, expanded: bool) -> None:
 
 def _continue_uploader() -> None:
     st.file_uploader(
-        "Continue from a file",
+        _("Continue from a file"),
         type=["json"],
         key=f"{UPLOAD}_{generation()}",
         on_change=_load_file,
@@ -469,35 +525,37 @@ def _load_file() -> None:
     try:
         loaded = savefile.from_file(uploaded.getvalue(), content=content())
     except savefile.ProgressFileError as error:
-        st.session_state[MESSAGE] = ("error", str(error))
+        st.session_state[MESSAGE] = ("error", said(error))
         return
     loaded, settled = savefile.settle(loaded, now=now())
     save_progress(loaded)
     st.session_state[CONFIRM_WHO] = True
-    label = evening.where(loaded, content=content()).label
-    welcome = f"Welcome back. You are at {label}."
-    st.session_state[MESSAGE] = ("success", f"{welcome} {settled}" if settled else welcome)
+    label = evening.where(loaded, content=content()).described(here())
+    welcome = _("Welcome back. You are at {where}.").format(where=label)
+    st.session_state[MESSAGE] = ("success", f"{welcome} {_(settled)}" if settled else welcome)
 
 
 def _wipe() -> None:
     if not st.session_state.get(WIPE_ASK):
         st.button(
-            "Wipe everything", key="together_wipe", icon=":material/delete:", on_click=_ask_wipe
+            _("Wipe everything"), key="together_wipe", icon=":material/delete:", on_click=_ask_wipe
         )
         return
     st.warning(
-        "This clears your names and every answer from this screen. Files you saved stay on "
-        "your device. Wipe everything?"
+        _(
+            "This clears your names and every answer from this screen. Files you saved stay "
+            "on your device. Wipe everything?"
+        )
     )
     yes, no = st.columns(2)
     yes.button(
-        "Yes, wipe everything",
+        _("Yes, wipe everything"),
         key="together_wipe_yes",
         type="primary",
         width="stretch",
         on_click=_wipe_all,
     )
-    no.button("Cancel", key="together_wipe_no", width="stretch", on_click=_cancel_wipe)
+    no.button(_("Cancel"), key="together_wipe_no", width="stretch", on_click=_cancel_wipe)
 
 
 def _ask_wipe() -> None:
@@ -510,4 +568,4 @@ def _cancel_wipe() -> None:
 
 def _wipe_all() -> None:
     wipe_session()
-    st.session_state[MESSAGE] = ("success", "Everything from this session has been wiped.")
+    st.session_state[MESSAGE] = ("success", _("Everything from this session has been wiped."))

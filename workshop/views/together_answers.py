@@ -19,6 +19,8 @@ from workshop.components.countdown import countdown
 from workshop.content.model import Exercise
 from workshop.couple import evening
 from workshop.couple.evening import CoupleProgress, Names, Partner
+from workshop.i18n import N_
+from workshop.i18n.screen import _
 from workshop.printing.couple_plan import answer_lines
 from workshop.views.common import content, user_text
 from workshop.views.together_common import (
@@ -55,10 +57,13 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
         _answered_so_far(progress, exercise, names)
         other = evening.other_partner(turn)
         with st.container(border=True):
-            whose_turn(f"{names.of(turn)}'s turn")
-            styled_text("together-sub", f"{names.of(other)}, please look away for a moment.")
+            whose_turn(_("{name}'s turn").format(name=names.of(turn)))
+            styled_text(
+                "together-sub",
+                _("{name}, please look away for a moment.").format(name=names.of(other)),
+            )
             st.button(
-                "I'm ready: show my question",
+                _("I'm ready: show my question"),
                 key=f"together_open_{eid}_{turn}",
                 type="primary",
                 width="stretch",
@@ -68,7 +73,7 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
             )
             if not progress.answers.get(eid):
                 st.button(
-                    "Swap who goes first",
+                    _("Swap who goes first"),
                     key=f"together_swap_first_{eid}",
                     type="tertiary",
                     icon=":material/swap_horiz:",
@@ -76,23 +81,25 @@ def private(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
                         lambda p: evening.choose_first(p, exercise_id=eid, partner=other)
                     ),
                 )
-        nav(progress, next_label="Skip this exercise", next_primary=False)
+        nav(progress, next_label=_("Skip this exercise"), next_primary=False)
         return
     _before_reveal(progress, exercise, names)
-    nav(progress, next_label="Skip this exercise", next_primary=False)
+    nav(progress, next_label=_("Skip this exercise"), next_primary=False)
 
 
 def _answered_so_far(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     for partner in evening.PARTNERS:
         answer = evening.answer_of(progress, exercise_id=exercise.id, partner=partner)
         if answer is not None:
-            done = "passed" if answer.status == "passed" else "has answered"
-            styled_text("together-sub", f"{names.of(partner)} {done}.")
+            done = _("{name} passed.") if answer.status == "passed" else _("{name} has answered.")
+            styled_text("together-sub", done.format(name=names.of(partner)))
 
 
 def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: Partner) -> None:
     eid = exercise.id
-    styled_text("together-name", f"{names.of(partner)}, this one is just for you")
+    styled_text(
+        "together-name", _("{name}, this one is just for you").format(name=names.of(partner))
+    )
     key = f"together_value_{eid}_{partner}"
     if exercise.kind == "timed-writing":
         countdown(
@@ -101,21 +108,22 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
             key=f"together_write_{eid}_{partner}",
             size="small",
             chime=sound_on(),
-            label="time to write",
+            label=_("time to write"),
         )
     with st.container(border=True, key=f"together_form_{eid}_{partner}"):
         _entry_widget(exercise, key)
         st.segmented_control(
-            "At the reveal",
+            _("At the reveal"),
             SHOW_OR_KEEP,
             default=SHOW_OR_KEEP[0],
+            format_func=_,
             required=True,
             key=f"{key}_show",
         )
-        st.caption("Only you see this now, and only you know which you chose.")
+        st.caption(_("Only you see this now, and only you know which you chose."))
         done, skip = st.columns(2)
         done.button(
-            "Done",
+            _("Done"),
             key=f"together_done_{eid}_{partner}",
             type="primary",
             width="stretch",
@@ -123,7 +131,7 @@ def _entry(progress: CoupleProgress, exercise: Exercise, names: Names, partner: 
             args=(exercise, partner, key),
         )
         skip.button(
-            "Pass",
+            _("Pass"),
             key=f"together_pass_{eid}_{partner}",
             width="stretch",
             on_click=_pass,
@@ -136,7 +144,7 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
     if kind == "reflection":
         prefill(key)
         st.text_area(
-            "Your answer",
+            _("Your answer"),
             max_chars=exercise.max_chars,
             height=180,
             key=key,
@@ -146,25 +154,25 @@ def _entry_widget(exercise: Exercise, key: str) -> None:
     elif kind == "word":
         prefill(key)
         st.text_input(
-            "Your word",
+            _("Your word"),
             max_chars=exercise.max_chars,
             key=key,
             on_change=remember_draft,
             args=(key,),
         )
     elif kind == "scale":
-        st.pills("Your number", list(range(exercise.min, exercise.max + 1)), key=key)
+        st.pills(_("Your number"), list(range(exercise.min, exercise.max + 1)), key=key)
         st.caption(f"{exercise.min} = {exercise.min_label} · {exercise.max} = {exercise.max_label}")
     elif kind == "choice":
-        st.radio("Your choice", exercise.options, index=None, key=key)
+        st.radio(_("Your choice"), exercise.options, index=None, key=key)
     elif kind == "ranking":
         st.multiselect(
-            "Your order",
+            _("Your order"),
             exercise.items,
             key=key,
-            placeholder="Tap the one that matters most first",
+            placeholder=_("Tap the one that matters most first"),
         )
-        st.caption("Tap them in order, most important first.")
+        st.caption(_("Tap them in order, most important first."))
     elif kind == "checklist":
         for number, item in enumerate(exercise.items):
             st.checkbox(item, key=f"{key}_{number}")
@@ -190,7 +198,8 @@ def _entry_value(exercise: Exercise, key: str) -> object:
     return state.get(key)
 
 
-SHOW_OR_KEEP = ("Show it", "Keep it to myself")
+SHOW_OR_KEEP = (N_("Show it"), N_("Keep it to myself"))
+"""The two choices at the reveal, as kept in the widget (shown in the screen's language)."""
 
 
 def _submit(exercise: Exercise, partner: Partner, key: str) -> None:
@@ -213,10 +222,12 @@ def _pass(exercise_id: str, partner: Partner, key: str) -> None:
 def _before_reveal(progress: CoupleProgress, exercise: Exercise, names: Names) -> None:
     eid = exercise.id
     with st.container(border=True):
-        st.markdown("**You have both answered.**")
+        st.markdown(_("**You have both answered.**"))
         st.caption(
-            "Each of you chose privately whether to show yours. Changed your mind? Tap your "
-            "name's button while the other looks away."
+            _(
+                "Each of you chose privately whether to show yours. Changed your mind? Tap "
+                "your name's button while the other looks away."
+            )
         )
         for partner in evening.PARTNERS:
             answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
@@ -224,18 +235,18 @@ def _before_reveal(progress: CoupleProgress, exercise: Exercise, names: Names) -
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                 styled_text("together-name", names.of(partner))
                 if answer.status == "passed":
-                    st.caption("Passed")
+                    st.caption(_("Passed"))
                     continue
                 waiting = answer.status == "pending"
                 st.button(
-                    "Choose what to show" if waiting else "Change my choice",
+                    _("Choose what to show") if waiting else _("Change my choice"),
                     key=f"together_change_{eid}_{partner}",
                     icon=":material/lock:",
                     on_click=change(lambda p, who=partner: evening.open_choice(p, partner=who)),
                 )
         ready = evening.ready_to_reveal(progress, exercise_id=eid)
         st.button(
-            "Reveal",
+            _("Reveal"),
             key=f"together_reveal_{eid}",
             type="primary",
             width="stretch",
@@ -250,23 +261,25 @@ def _private_choice(
     eid = exercise.id
     answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
     other = evening.other_partner(partner)
-    styled_text("together-sub", f"{names.of(other)}, please look away for a moment.")
+    styled_text(
+        "together-sub", _("{name}, please look away for a moment.").format(name=names.of(other))
+    )
     with st.container(border=True):
-        styled_text("together-name", f"{names.of(partner)}, only you see this")
+        styled_text("together-name", _("{name}, only you see this").format(name=names.of(partner)))
         if answer is not None and answer.status == "shared":
-            st.markdown("Right now, your answer **will be shown** at the reveal.")
+            st.markdown(_("Right now, your answer **will be shown** at the reveal."))
         elif answer is not None and answer.status == "keeping":
-            st.markdown("Right now, you **keep it to yourself**: it is forgotten at the reveal.")
+            st.markdown(_("Right now, you **keep it to yourself**: it is forgotten at the reveal."))
         with st.container(horizontal=True, gap="small"):
             st.button(
-                "Show it at the reveal",
+                _("Show it at the reveal"),
                 key=f"together_share_{eid}_{partner}",
                 icon=":material/visibility:",
                 width="stretch",
                 on_click=change(_chooser(eid, partner, share=True)),
             )
             st.button(
-                "Keep it to myself",
+                _("Keep it to myself"),
                 key=f"together_keep_{eid}_{partner}",
                 icon=":material/lock:",
                 width="stretch",
@@ -291,23 +304,23 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
             if value is None:
                 answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
                 passed = answer is not None and answer.status == "passed"
-                st.caption("Passed this one." if passed else "Kept this one private.")
+                st.caption(_("Passed this one.") if passed else _("Kept this one private."))
             elif isinstance(value, int):
                 st.html(f'<div class="together-big">{int(value)}</div>')
-                st.caption(f"out of {exercise.max}")
+                st.caption(_("out of {most}").format(most=exercise.max))
             else:
                 for line in answer_lines(exercise, value):
                     user_text(line)
     if exercise.kind == "checklist" and all(isinstance(v, list) for v in shown.values()):
         both = [item for item in shown["A"] or [] if item in (shown["B"] or [])]
         if both:
-            st.markdown("**You both ticked**")
+            st.markdown(_("**You both ticked**"))
             for item in both:
                 user_text(item)
     if exercise.kind == "scale":
         checkins(progress, names)
     st.button(
-        "Do this one again",
+        _("Do this one again"),
         key=f"together_again_{eid}",
         type="tertiary",
         on_click=change(lambda p: evening.start_over(p, exercise_id=eid)),
@@ -315,13 +328,13 @@ def _revealed(progress: CoupleProgress, exercise: Exercise, names: Names) -> Non
 
 
 CARE = {
-    "lower": (
+    "lower": N_(
         "One of your numbers is lower than at the start. That can happen when real things "
         "come up, and it is not a failure. Be gentle with each other tonight: sit together "
         "for a while, or do something calm. If it keeps weighing on you, the Support button "
         "lists places to turn to."
     ),
-    "apart": (
+    "apart": N_(
         "Your numbers are different. That is common: two people can feel differently about "
         "the same moment. If you like, ask each other gently what your number means, and "
         "listen without correcting."
@@ -335,12 +348,12 @@ def checkins(progress: CoupleProgress, names: Names) -> None:
     word of care when a number went down or the two differ."""
     care = evening.checkin_care(progress, content=content())
     if care is not None:
-        note("info", CARE[care])
+        note("info", _(CARE[care]))
     points = evening.checkins(progress, content=content())
     order = list(dict.fromkeys(c.title for c in points))
     if len(order) < 2:
         return
-    st.markdown("**Your check-ins**")
+    st.markdown(_("**Your check-ins**"))
     for partner in evening.PARTNERS:
         numbers = [str(c.value) for c in points if c.partner == partner]
         if numbers:

@@ -23,6 +23,7 @@ from workshop.components.tab_store import new_ask, tab_store
 from workshop.couple import evening, savefile
 from workshop.couple.evening import CoupleProgress
 from workshop.engine import announce
+from workshop.i18n.screen import _, said
 from workshop.views.common import content
 
 clock: Callable[[], float] = time.time
@@ -74,7 +75,7 @@ def keep_in_tab() -> None:
         try:
             kept = savefile.from_tab(text, content=content(), now=now())
         except savefile.ProgressFileError as error:
-            st.session_state[MESSAGE] = ("warning", str(error))
+            st.session_state[MESSAGE] = ("warning", said(error))
             kept = savefile.TabCopy()
         _restore(kept)
         return
@@ -184,7 +185,7 @@ def change(step: Callable[[CoupleProgress], CoupleProgress]) -> Callable[[], Non
         try:
             save_progress(step(current_progress()))
         except evening.InvalidAnswer as error:
-            st.session_state[MESSAGE] = ("warning", str(error))
+            st.session_state[MESSAGE] = ("warning", said(error))
 
     return run
 
@@ -246,14 +247,15 @@ def nav(
     progress: CoupleProgress,
     *,
     back_only: bool = False,
-    next_label: str = "Next",
+    next_label: str | None = None,
     next_primary: bool = True,
 ) -> None:
-    """The Back and Next buttons (Back alone with ``back_only``); they move the progress."""
+    """The Back and Next buttons (Back alone with ``back_only``); they move the progress.
+    ``next_label``: Next's own words, already in the screen's language."""
     at_start = progress.stage == 0 and progress.item == 0
     with st.container(horizontal=True, gap="small"):
         st.button(
-            "Back",
+            _("Back"),
             key="together_back",
             icon=":material/arrow_back:",
             width="stretch",
@@ -262,7 +264,7 @@ def nav(
         )
         if not back_only:
             st.button(
-                next_label,
+                next_label or _("Next"),
                 key="together_next",
                 type="primary" if next_primary else "secondary",
                 icon=":material/arrow_forward:",

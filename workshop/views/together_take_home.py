@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import streamlit as st
 
 from workshop.couple.evening import CoupleProgress, Names
+from workshop.i18n.formats import weekday as weekday_name
+from workshop.i18n.screen import _, language, ngettext
 from workshop.printing import couple_calendar, couple_plan
 from workshop.views.common import content
 from workshop.views.together_common import now
@@ -22,16 +24,18 @@ def plan_downloads(progress: CoupleProgress, names: Names, *, today: date, expan
     """Choosing what goes in "Our plan", and its downloads."""
     workshop = content()
     st.markdown(
-        "**Our plan**: the plan you wrote, what you chose for this week and your "
-        "check-ins. Add earlier answers only if you both want them there."
+        _(
+            "**Our plan**: the plan you wrote, what you chose for this week and your "
+            "check-ins. Add earlier answers only if you both want them there."
+        )
     )
     optional = couple_plan.optional_answers(progress, content=workshop)
     chosen = st.multiselect(
-        "Also put these answers in our plan",
+        _("Also put these answers in our plan"),
         list(optional),
         format_func=lambda eid: optional.get(eid, eid),
         key="together_plan_extra",
-        placeholder="None: commitments only",
+        placeholder=_("None: commitments only"),
     )
     extra = frozenset(chosen)
 
@@ -41,16 +45,16 @@ def plan_downloads(progress: CoupleProgress, names: Names, *, today: date, expan
         )
 
     files = (
-        ("Plan (PDF)", couple_plan.plan_pdf, "our-plan.pdf", "application/pdf", "pdf"),
+        (_("Plan (PDF)"), couple_plan.plan_pdf, "our-plan.pdf", "application/pdf", "pdf"),
         (
-            "One page (PDF)",
+            _("One page (PDF)"),
             couple_plan.plan_pdf_one_page,
             "our-plan-one-page.pdf",
             "application/pdf",
             "one_page",
         ),
-        ("To print", couple_plan.plan_html, "our-plan.html", "text/html", "html"),
-        ("Markdown", couple_plan.plan_markdown, "our-plan.md", "text/markdown", "md"),
+        (_("To print"), couple_plan.plan_html, "our-plan.html", "text/html", "html"),
+        (_("Markdown"), couple_plan.plan_markdown, "our-plan.md", "text/markdown", "md"),
     )
     with st.container(horizontal=True, gap="small"):
         for label, write, file_name, mime, key in files:
@@ -71,49 +75,54 @@ def _calendar(progress: CoupleProgress, *, today: date) -> None:
     """The weekly ritual and next week's check-in, on the days and times they pick."""
     workshop = content()
     found = couple_calendar.ritual(progress, content=workshop)
-    st.markdown("**In your calendars**")
+    st.markdown(_("**In your calendars**"))
     if found is None:
         st.caption(
-            "Once you have saved your weekly plan, you can add it here to your phones' "
-            "calendars, with a moment next week to check in."
+            _(
+                "Once you have saved your weekly plan, you can add it here to your phones' "
+                "calendars, with a moment next week to check in."
+            )
         )
     else:
         st.caption(
-            "Your weekly time, every week, and a moment next week to look at your plan "
-            "together. The file holds your weekly plan and nothing else: no names, no answers."
+            _(
+                "Your weekly time, every week, and a moment next week to look at your plan "
+                "together. The file holds your weekly plan and nothing else: no names, no "
+                "answers."
+            )
         )
     exercise_plan = found[1] if found else {}
     guessed = couple_calendar.guess_weekday(" ".join(exercise_plan.values()))
     days = list(range(7))
     left, middle, right = st.columns(3)
     weekday = left.selectbox(
-        "Every",
+        _("Every"),
         days,
         index=guessed if guessed is not None else 6,
-        format_func=lambda n: couple_calendar.WEEKDAYS[n],
+        format_func=lambda n: weekday_name(n, language()),
         key=f"together_cal_day_{guessed}",  # a new guess (the plan changed) is shown
         disabled=found is None,
     )
     at = middle.time_input(
-        "At", value=time(19, 0), step=900, key="together_cal_time", disabled=found is None
+        _("At"), value=time(19, 0), step=900, key="together_cal_time", disabled=found is None
     )
     minutes = right.selectbox(
-        "For",
+        _("For"),
         couple_calendar.LENGTHS,
         index=couple_calendar.LENGTHS.index(30),
-        format_func=lambda m: f"{m} minutes",
+        format_func=lambda m: ngettext("{count} minute", "{count} minutes", m).format(count=m),
         key="together_cal_minutes",
         disabled=found is None,
     )
     left, right = st.columns(2)
     check_in = left.date_input(
-        "Check in on",
+        _("Check in on"),
         value=today + timedelta(days=7),
         min_value=today,
         key="together_cal_check_date",
     )
     check_in_at = right.time_input(
-        "Check-in time", value=time(20, 0), step=900, key="together_cal_check_time"
+        _("Check-in time"), value=time(20, 0), step=900, key="together_cal_check_time"
     )
     choice = couple_calendar.CalendarChoice(
         weekday=int(weekday if weekday is not None else 6),
@@ -124,7 +133,7 @@ def _calendar(progress: CoupleProgress, *, today: date) -> None:
     )
     timezone = st.context.timezone
     st.download_button(
-        "Add to our calendars (.ics)",
+        _("Add to our calendars (.ics)"),
         data=lambda: couple_calendar.plan_calendar(
             progress,
             content=workshop,

@@ -14,6 +14,7 @@ from workshop.couple import evening, turn_timer
 from workshop.couple.evening import CoupleProgress, Names
 from workshop.engine import announce
 from workshop.engine.timer import Phase, Timer
+from workshop.i18n.screen import _
 from workshop.views.together_common import (
     SOUND,
     change,
@@ -37,9 +38,14 @@ def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Na
     view = turn_timer.turn_view(turn, exercise=exercise, now=now())
     if view.status == "ready":
         _rules(exercise)
-        styled_text("together-sub", f"{names.a} is A and speaks first; {names.b} is B.")
+        styled_text(
+            "together-sub",
+            _("{first} is A and speaks first; {second} is B.").format(
+                first=names.a, second=names.b
+            ),
+        )
         st.button(
-            "Start",
+            _("Start"),
             key="together_turn_start",
             type="primary",
             width="stretch",
@@ -55,14 +61,14 @@ def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Na
     run_every = POLL_SECONDS if view.status == "running" else None
     st.fragment(_turn_display, run_every=run_every, key="together_turn_live")(exercise, names)
     if view.status == "done":
-        st.success("Both rounds are done. Take a moment: what was it like to be listened to?")
+        st.success(_("Both rounds are done. Take a moment: what was it like to be listened to?"))
     else:
         _turn_controls(view, exercise)
     _sound_toggle()
-    with st.expander("The rules"):
+    with st.expander(_("The rules")):
         _rules(exercise, border=False)
     st.button(
-        "Start the turns again",
+        _("Start the turns again"),
         key="together_turn_reset",
         type="tertiary",
         on_click=change(lambda p: evening.set_turn(p, exercise_id=eid, turn=None)),
@@ -70,15 +76,15 @@ def turns(progress: CoupleProgress, exercise: SpeakerListenerExercise, names: Na
 
 
 def _sound_toggle() -> None:
-    st.toggle("Soft sounds", value=True, key=SOUND)
+    st.toggle(_("Soft sounds"), value=True, key=SOUND)
     if not sound_on():
-        st.caption("Sounds are off: the timers stay silent.")
+        st.caption(_("Sounds are off: the timers stay silent."))
 
 
 def _rules(exercise: SpeakerListenerExercise, *, border: bool = True) -> None:
     with st.container(border=border):
         if border:
-            st.markdown("**The rules**")
+            st.markdown(_("**The rules**"))
         st.markdown("\n".join(f"- {rule}" for rule in exercise.rules))
 
 
@@ -90,23 +96,23 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         if st.session_state.get("together_turn_was_running"):
             st.session_state["together_turn_was_running"] = False
             st.rerun(scope="app")
-        _say_phase("Done", moment)
-        styled_text("together-turn", "Done")
+        _say_phase(_("Done"), moment)
+        styled_text("together-turn", _("Done"))
         return
     st.session_state["together_turn_was_running"] = view.status == "running"
     phase = view.phase
     holder = names.of(turn_timer.floor_holder(phase))
     other = names.of(phase.listener if phase.kind == "speak" else phase.speaker)
     if phase.kind == "speak":
-        headline, sub = f"{holder} speaks", f"{other} listens, without replying"
+        headline = _("{name} speaks").format(name=holder)
+        sub = _("{name} listens, without replying").format(name=other)
     elif phase.kind == "paraphrase":
-        headline, sub = (
-            f"{holder} says back what they heard",
-            f"{other} listens, then says if it fits",
-        )
+        headline = _("{name} says back what they heard").format(name=holder)
+        sub = _("{name} listens, then says if it fits").format(name=other)
     else:
-        headline, sub = f"Swap: {holder} speaks next", "Take a breath"
-    _say_phase(f"Round {phase.round}: {headline}", moment)
+        headline = _("Swap: {name} speaks next").format(name=holder)
+        sub = _("Take a breath")
+    _say_phase(_("Round {number}: {phase}").format(number=phase.round, phase=headline), moment)
     styled_text("together-turn", headline)
     styled_text("together-sub", sub)
     countdown(
@@ -116,7 +122,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
         # Large, not huge: the timer, its controls and the topic fit one laptop screen.
         size="large",
         chime=sound_on(),
-        label=f"Round {phase.round} of {exercise.rounds}",
+        label=_("Round {number} of {count}").format(number=phase.round, count=exercise.rounds),
     )
     cue = view.cue_at()
     if cue is not None:
@@ -130,7 +136,7 @@ def _turn_display(exercise: SpeakerListenerExercise, names: Names) -> None:
             )
     following = view.next_phase
     if following is not None:
-        styled_text("together-sub", f"Next: {_phase_name(following, names)}")
+        styled_text("together-sub", _("Next: {phase}").format(phase=_phase_name(following, names)))
 
 
 def _say_phase(line: str, moment: float) -> None:
@@ -143,11 +149,11 @@ def _say_phase(line: str, moment: float) -> None:
 
 def _phase_name(phase: Phase, names: Names) -> str:
     holder = names.of(turn_timer.floor_holder(phase))
-    return {
-        "speak": f"{holder} speaks",
-        "paraphrase": f"{holder} says back what they heard",
-        "swap": "swap",
-    }[phase.kind]
+    if phase.kind == "speak":
+        return _("{name} speaks").format(name=holder)
+    if phase.kind == "paraphrase":
+        return _("{name} says back what they heard").format(name=holder)
+    return _("swap")
 
 
 def _turn_controls(view: turn_timer.TurnView, exercise: SpeakerListenerExercise) -> None:
@@ -163,7 +169,7 @@ def _turn_controls(view: turn_timer.TurnView, exercise: SpeakerListenerExercise)
     row = st.container(horizontal=True, gap="small")
     if view.status == "paused":
         row.button(
-            "Resume",
+            _("Resume"),
             key="together_turn_resume",
             type="primary",
             icon=":material/play_arrow:",
@@ -172,20 +178,20 @@ def _turn_controls(view: turn_timer.TurnView, exercise: SpeakerListenerExercise)
         )
     else:
         row.button(
-            "Pause",
+            _("Pause"),
             key="together_turn_pause",
             icon=":material/pause:",
             width="stretch",
             on_click=update(lambda t: turn_timer.turn_pause(t, now=now())),
         )
     row.button(
-        "+1 minute",
+        _("+1 minute"),
         key="together_turn_more",
         width="stretch",
         on_click=update(lambda t: turn_timer.turn_extend(t, exercise=exercise, now=now())),
     )
     row.button(
-        "Skip phase",
+        _("Skip phase"),
         key="together_turn_skip",
         icon=":material/skip_next:",
         width="stretch",
