@@ -27,7 +27,7 @@ from workshop.engine.errors import (
 from workshop.engine.identity import SECONDS_BETWEEN_TEXTS, TEXTS_AT_ONCE, TEXTS_PER_PROMPT
 from workshop.engine.live import signature
 from workshop.engine.store import ANSWER_KINDS, PromptSpec, WorkshopState
-from workshop.views import join_private
+from workshop.views import join_private, room_pair
 from workshop.views import results as results_view
 from workshop.views.client import client_address
 from workshop.views.code_entry import code_form
@@ -131,6 +131,7 @@ def page() -> None:
     # The stage is where the room is; the question, when there is one, leads (below).
     st.html(f'<h2 class="bedrock-stage">{html.escape(stage.title)}</h2>')
     _follow(code)
+    room_pair.pair_corner(code, state, bind=lambda: _bind(code, ""))
 
     module = _stage_module(state)
     note_key = f"join_note_{code}_{state.stage_index}"
@@ -141,7 +142,7 @@ def page() -> None:
         _skipping(note_key)
         return
     if state.current_prompt is None:
-        st.markdown("Listen in for now. A question will appear here when it's time.")
+        room_pair.listen_note(state)
         return
     _prompt(code, state, state.prompts[state.current_prompt])
 
@@ -337,7 +338,8 @@ def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
         st.markdown(prompt_text)
         if revealed:
             st.caption("The answers are up on the screen now.")
-        _card_body(code, spec, revealed=revealed)
+        if not room_pair.partner_exercise(code, state, spec):
+            _card_body(code, spec, revealed=revealed)
     if revealed:
         _room_answers(code, spec)
 
