@@ -90,7 +90,6 @@ def _private(code: str, token: str, view: PairView, spec: PromptSpec, exercise: 
                 code, token, spec, exercise, key, value, share, to_room
             ),
             room_choice=True,
-            room_default=not spec.sensitive,
         )
         return
     said = {
@@ -128,16 +127,16 @@ def entry(
     on_done: Callable[[object, bool, bool], None],
     on_pass: Callable[[], None] | None = None,
     room_choice: bool,
-    room_default: bool = False,
 ) -> None:
     """A private answer: the answer, whether the partner may see it and, with
-    ``room_choice``, whether to add it to the room's anonymous answers (ticked at first
-    with ``room_default``); then Done or Pass."""
+    ``room_choice``, whether to add it to the room's anonymous answers (unticked until
+    they tick it: keeping an answer from a partner never sends it anywhere by default);
+    then Done or Pass."""
     with st.form(key=f"{key}_form", border=True, enter_to_submit=False):
         value = answer_widget(exercise, key)
         show = st.radio("Your partner", (SHOW, KEEP), horizontal=True, key=f"{key}_show")
         to_room = room_choice and st.checkbox(
-            "Also add it to the room's answers (anonymous)", value=room_default, key=f"{key}_room"
+            "Also add it to the room's answers (anonymous)", key=f"{key}_room"
         )
         st.caption(
             "Only you see this now. Your partner sees it only if you show it, once you have "

@@ -168,9 +168,9 @@ def badge_html(view: PairView) -> str:
 
 
 def _badge(code: str, token: str, view: PairView) -> None:
-    shown, menu = st.columns([4, 1], vertical_alignment="center")
-    shown.html(badge_html(view))
-    with menu.popover("", icon=":material/more_vert:", help="Pairing"):
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.html(badge_html(view), width="stretch")
+    with row.popover("", icon=":material/more_vert:", help="Pairing"):
         st.caption(
             f"Your partner's phone shows “{view.word}” too. If it doesn't, unpair and pair again."
         )
