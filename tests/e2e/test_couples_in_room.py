@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import Audit
+
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 LIVE_MS = 15_000
 
@@ -28,12 +30,12 @@ def app(run_app):
 
 def pair(group, first: Page, second: Page) -> str:
     """Pair two phones through their pages; returns the word both badges show."""
-    first.get_by_text("Pair with your partner's phone").click()
+    first.get_by_role("button", name="Pair phones").click()
     group.click(first, "Show a code")
     shown = first.locator(".bedrock-pair-code")
     expect(shown).to_be_visible(timeout=LIVE_MS)
     code = shown.inner_text()
-    second.get_by_text("Pair with your partner's phone").click()
+    second.get_by_role("button", name="Pair phones").click()
     second.get_by_label("Or type the code from your partner's phone").fill(code)
     group.click(second, "Pair")
     badges = [page.locator(".bedrock-pair-badge") for page in (first, second)]
@@ -61,18 +63,26 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
     console, code = group.create(desktop(**LAPTOP), app)
     screen = group.screen(projector(), console)
     a1, b1, a2, b2, alone, shared = (group.join(phone(), app, code) for _ in range(6))
+    audit = Audit()
+    a1.get_by_role("button", name="Pair phones").click()
+    group.click(a1, "Show a code")
+    expect(a1.locator(".bedrock-pair-code")).to_be_visible(timeout=LIVE_MS)
+    audit.check(a1, "phone: showing its pair code")
+    group.click(a1, "Cancel")
+    expect(a1.get_by_role("button", name="Pair phones")).to_be_visible(timeout=LIVE_MS)
     word_one = pair(group, a1, b1)
     word_two = pair(group, a2, b2)
     assert word_one != word_two
-    expect(console.get_by_text("2 couples paired")).to_be_visible(timeout=LIVE_MS)
 
     # A private answer with a mutual reveal.
     group.ask(console, "Arrival word")
+    expect(console.get_by_text("0 of 2 couples done")).to_be_visible(timeout=LIVE_MS)
     expect(screen.get_by_text("0 of 2 couples done")).to_be_visible(timeout=LIVE_MS)
     answer(group, a1, SHOWN_AND_ROOM, room=True)
     expect(a1.get_by_text("chose to show it to your partner")).to_be_visible(timeout=LIVE_MS)
     expect(b1.get_by_label("Your word")).to_be_visible(timeout=LIVE_MS)
     assert SHOWN_AND_ROOM not in b1.content()  # not before the reveal
+    audit.check(b1, "phone: a private answer, paired")
     answer(group, b1, KEPT, keep=True)
     expect(b1.get_by_text(SHOWN_AND_ROOM)).to_be_visible(timeout=LIVE_MS)
     expect(a1.get_by_text("Kept this one private.")).to_be_visible(timeout=LIVE_MS)
@@ -81,6 +91,7 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
     for page in (a2, b2):
         for word in SHOWN_ONLY:
             expect(page.get_by_text(word)).to_be_visible(timeout=LIVE_MS)
+    audit.check(a1, "phone: the reveal, paired")
     shot(a1, "couples-room-a1")
     shot(b1, "couples-room-b1")
 
@@ -89,7 +100,7 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
     box.fill("Solo")
     group.click(alone, "Send")
     expect(alone.get_by_text("Sent, anonymously")).to_be_visible(timeout=LIVE_MS)
-    shared.get_by_text("Two of us on this phone").click()
+    group.click(shared, "Two of you on this phone? Take turns on it")
     for partner, word, keep in (("First", ONE_PHONE[0], False), ("Second", ONE_PHONE[1], True)):
         expect(shared.get_by_text(f"{partner} partner's turn.")).to_be_visible(timeout=LIVE_MS)
         group.click(shared, "I'm ready: show my question")
@@ -128,6 +139,8 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
         b1.wait_for_timeout(300)
     expect(a1.get_by_text("Turns done", exact=True)).to_be_visible(timeout=LIVE_MS)
     expect(screen.get_by_text("1 of 2 couples done")).to_be_visible(timeout=LIVE_MS)
+    audit.check(a1, "phone: listening turns done, paired")
+    assert not audit.blocking(), audit.report()
 
     # Bring the room back: every phone leaves the exercise, gently.
     group.click(console, "Bring the room back")

@@ -54,7 +54,6 @@ def test_two_phones_pair_and_share_privately_while_the_room_sees_counts(app_db):
     assert "### 3" not in texts(first)
     assert "### 7" in texts(second)
     # The phone alone answers as it always did.
-    assert alone.button_group(key=f"pair_way_{code}_checkin-open").value == "Just me"
     alone.slider(key=f"join_done_{code}_checkin-open_scale").set_value(5)
     alone.button(key=f"join_done_{code}_checkin-open_send").click().run()
     assert "Sent, anonymously" in texts(alone)
@@ -77,9 +76,8 @@ def test_two_people_on_one_phone_hand_it_over(app_db):
     code = console.session_state["fac_code"]
     console.radio(key="fac_prompt_0_None").set_value("arrival-word").run()
     phone = _session("join", code=code)
-    phone.button_group(key=f"pair_way_{code}_arrival-word").set_value("Two of us on this phone")
-    phone.run()
     base = f"pairone_{code}_arrival-word"
+    phone.button(key=f"{base}_take_turns").click().run()
     phone.button(key=f"{base}_open").click().run()
     phone.text_input(key=f"{base}_A_text").input("Hopeful")
     phone.button(key=f"{base}_A_done").click().run()

@@ -363,7 +363,7 @@ def _prompt_controls(state: WorkshopState) -> None:
     )
     if chosen != current:
         _act(s.set_prompt, prompt_id=chosen)
-    room_console.console_panel(state.code, _act)
+    room_console.console_panel(state, _act)
     if chosen:
         # However much arrives, it scrolls inside this box: the page keeps its height, so
         # the slide, stage and timer controls stay where the facilitator left them.

@@ -126,12 +126,13 @@ def page() -> None:
     with head:
         user_text(state.title, css_class="bedrock-where")
     head.caption(f"Workshop {code} · stage {state.stage_index + 1} of {len(state.stages)}")
-    with help_:
+    with help_, st.container(horizontal=True, gap="small"):
         support_panel(state.support_text)
+        room_pair.pair_button(code, bind=lambda: _bind(code, ""))
     # The stage is where the room is; the question, when there is one, leads (below).
     st.html(f'<h2 class="bedrock-stage">{html.escape(stage.title)}</h2>')
     _follow(code)
-    room_pair.pair_corner(code, state, bind=lambda: _bind(code, ""))
+    room_pair.pair_corner(code, state)
 
     module = _stage_module(state)
     note_key = f"join_note_{code}_{state.stage_index}"
@@ -340,6 +341,7 @@ def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
             st.caption("The answers are up on the screen now.")
         if not room_pair.partner_exercise(code, state, spec):
             _card_body(code, spec, revealed=revealed)
+            room_pair.one_phone_offer(code, spec)
     if revealed:
         _room_answers(code, spec)
 

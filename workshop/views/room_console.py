@@ -32,10 +32,12 @@ def couples_line(state: WorkshopState) -> str:
     return "1 couple paired" if counts.paired == 1 else f"{counts.paired} couples paired"
 
 
-def console_panel(code: str, act) -> None:
-    """On the console: the couples' counts, and with a partner exercise on the phones the
-    button that ends it on every phone. ``act`` runs a facilitator action (the console's)."""
-    st.fragment(_panel, run_every=REFRESH_SECONDS)(code, act)
+def console_panel(state: WorkshopState, act) -> None:
+    """On the console, once couples have paired: their counts, and with a partner exercise
+    on the phones the button that ends it on every phone. ``act`` runs a facilitator action
+    (the console's). A room without pairs sees nothing of it."""
+    if state.couples.paired:
+        st.fragment(_panel, run_every=REFRESH_SECONDS)(state.code, act)
 
 
 def _panel(code: str, act) -> None:
@@ -46,24 +48,19 @@ def _panel(code: str, act) -> None:
     line = couples_line(state)
     prompt = state.current_prompt
     partner = prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
-    if not line and not partner:
+    if not line:
         return
-    with st.container(border=True, key="fac_couples"):
-        if line:
-            st.markdown(f"**Couples:** {line}")
-        if partner:
-            st.caption(
-                "Paired phones do this one together, privately: you see only how many "
-                "couples are done. Phones on their own do it as usual."
-            )
-            if st.button(
-                "Bring the room back",
-                key="fac_gather",
-                icon=":material/groups:",
-                help="Ends the partner exercise on every phone, with a gentle word, and "
-                "deletes what couples exchanged in it.",
-            ):
-                act(store().bring_room_back)
+    row = st.container(horizontal=True, vertical_alignment="center", key="fac_couples")
+    row.markdown(f"**Couples:** {line}", width="content")
+    if partner and row.button(
+        "Bring the room back",
+        key="fac_gather",
+        icon=":material/groups:",
+        help="Ends the partner exercise on every phone, with a gentle word, and deletes what "
+        "couples exchanged in it. Paired phones do it privately: you see only how many "
+        "couples are done.",
+    ):
+        act(store().bring_room_back)
 
 
 def projector_count(state: WorkshopState, spec: PromptSpec | None) -> None:

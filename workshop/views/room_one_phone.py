@@ -34,9 +34,32 @@ def forget_others(code: str, prompt_id: str) -> None:
             del st.session_state[name]
 
 
+def chosen(code: str, prompt_id: str) -> bool:
+    """Whether two people chose to share this phone for the prompt."""
+    return bool(st.session_state.get(f"{_key(code, prompt_id)}_chosen"))
+
+
+def offer(code: str, prompt_id: str) -> None:
+    """One tap for two people on one phone (under the phone's own version)."""
+    if st.button(
+        "Two of you on this phone? Take turns on it",
+        key=f"{_key(code, prompt_id)}_take_turns",
+        type="tertiary",
+        icon=":material/group:",
+    ):
+        st.session_state[f"{_key(code, prompt_id)}_chosen"] = True
+        st.rerun()
+
+
 def hand_over(code: str, spec: PromptSpec, exercise: Exercise) -> None:
-    """The exercise for two people on this one phone."""
+    """The exercise for two people on this one phone, with one tap back to one person."""
     key = _key(code, spec.id)
+    if st.button(
+        "Just me after all", key=f"{key}_alone", type="tertiary", icon=":material/person:"
+    ):
+        for name in [n for n in st.session_state if str(n).startswith(f"{key}_")]:
+            del st.session_state[name]
+        st.rerun()
     if isinstance(exercise, SpeakerListenerExercise):
         turns_screen(
             exercise,

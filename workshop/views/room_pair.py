@@ -40,8 +40,6 @@ PAIR_CSS = """
 </style>
 """
 
-ALONE = "Just me"
-ONE_PHONE = "Two of us on this phone"
 GATHERED = (
     "Time to come back together. Thank you for what you shared with each other: whatever you "
     "kept between you stays between you, and nothing of it is kept here."
@@ -62,9 +60,10 @@ def listen_note(state: WorkshopState) -> None:
         st.markdown("Listen in for now. A question will appear here when it's time.")
 
 
-def pair_corner(code: str, state: WorkshopState, *, bind: Callable[[], str]) -> None:
-    """Pair, the paired badge, or the code to show, under the workshop's name. ``bind``
-    gives this session its phone identity when it has none yet (the join page's own)."""
+def pair_button(code: str, *, bind: Callable[[], str]) -> None:
+    """Beside the Support button: **Pair phones**, for a phone in no pair (it takes no room
+    of its own). Reads this phone's pair for the rest of the run. ``bind`` gives this
+    session its phone identity when it has none yet (the join page's own)."""
     st.session_state[VIEW] = (code, None)
     token = token_of(code)
     try:
@@ -73,14 +72,25 @@ def pair_corner(code: str, state: WorkshopState, *, bind: Callable[[], str]) -> 
         return
     st.session_state[VIEW] = (code, view)
     st.session_state[DRAWN] = None if view is None else view.version
-    st.html(PAIR_CSS)
     if view is None:
         _offer(code, token or bind)
-    elif not view.partnered:
+
+
+def pair_corner(code: str, state: WorkshopState) -> None:
+    """Under the workshop's name: the paired badge, or the code to show while the other
+    phone has not joined yet, and any word about a pairing that did not work."""
+    held = st.session_state.get(VIEW)
+    view = held[1] if held and held[0] == code else None
+    _error()
+    token = token_of(code)
+    if view is None or token is None:
+        return
+    st.html(PAIR_CSS)
+    if not view.partnered:
         _waiting(code, token, view)
     else:
         _badge(code, token, view)
-    if view is not None and (not view.partnered or _partner_exercise_on(state)):
+    if not view.partnered or _partner_exercise_on(state):
         st.fragment(_poll, run_every=WAIT_SECONDS)(code, token)
 
 
@@ -121,7 +131,8 @@ def _error() -> None:
 
 
 def _offer(code: str, token: str | Callable[[], str]) -> None:
-    with st.expander("Pair with your partner's phone", icon=":material/favorite:"):
+    with st.popover("Pair phones", icon=":material/favorite:", width="content"):
+        st.markdown("**Pair with your partner's phone**")
         st.caption(
             "For the couple exercises: you each answer on your own phone, and choose what "
             "your partner sees. No names. One of you shows a code, the other types it."
@@ -143,7 +154,6 @@ def _offer(code: str, token: str | Callable[[], str]) -> None:
                     typed=typed,
                     client=client_address() or "",
                 )
-        _error()
 
 
 def _waiting(code: str, token: str, view: PairView) -> None:
@@ -156,7 +166,6 @@ def _waiting(code: str, token: str, view: PairView) -> None:
         )
         if st.button("Cancel", key="pair_cancel", type="tertiary"):
             _act(store().pairs.leave, code=code, token=token)
-        _error()
 
 
 def badge_html(view: PairView) -> str:
@@ -170,7 +179,7 @@ def badge_html(view: PairView) -> str:
 def _badge(code: str, token: str, view: PairView) -> None:
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.html(badge_html(view), width="stretch")
-    with row.popover("", icon=":material/more_vert:", help="Pairing"):
+    with row.popover("Pairing", width="content"):
         st.caption(
             f"Your partner's phone shows “{view.word}” too. If it doesn't, unpair and pair again."
         )
@@ -180,8 +189,10 @@ def _badge(code: str, token: str, view: PairView) -> None:
 
 def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     """Draw the partner exercise on the phones in the version this phone runs, when it is
-    one; False when the join page's own version is the one (a phone alone, by choice)."""
+    one (paired, or two people sharing this phone); False when the join page's own version
+    is the one (a phone alone)."""
     exercise = content().exercises.get(spec.id)
+    room_one_phone.forget_others(code, spec.id)
     if exercise is None or spec.kind not in room.PARTNER_KINDS:
         return False
     held = st.session_state.get(VIEW)
@@ -190,17 +201,18 @@ def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     if view is not None and view.partnered and token is not None:
         room_couple.paired(code, token, view, spec, exercise)
         return True
-    if spec.kind not in room.PRIVATE_KINDS | {"speaker-listener"}:
-        return False
-    way = st.segmented_control(
-        "How are you doing this one?",
-        [ALONE, ONE_PHONE],
-        default=ALONE,
-        required=True,
-        key=f"pair_way_{code}_{spec.id}",
-    )
-    room_one_phone.forget_others(code, spec.id)
-    if way != ONE_PHONE:
+    if not room_one_phone.chosen(code, spec.id):
         return False
     room_one_phone.hand_over(code, spec, exercise)
     return True
+
+
+def one_phone_offer(code: str, spec: PromptSpec) -> None:
+    """Under a phone's own version of a partner exercise: one tap for two people sharing
+    this phone to do it the couple path's way instead."""
+    held = st.session_state.get(VIEW)
+    view = held[1] if held and held[0] == code else None
+    if view is not None and view.partnered:
+        return
+    if spec.kind in room.PRIVATE_KINDS | {"speaker-listener"} and content().exercises.get(spec.id):
+        room_one_phone.offer(code, spec.id)
