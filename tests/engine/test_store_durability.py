@@ -280,9 +280,20 @@ def test_ending_a_workshop_deletes_every_row_it_owned(any_store, new_workshop):
         any_store.answer(
             code=made.code, prompt_id="pick", token=any_store.join(code=made.code), value="Time"
         )
+        # A couple in the middle of a partner exercise.
+        any_store.set_prompt(code=made.code, key=made.facilitator_key, prompt_id="barrier")
+        first, second = any_store.join(code=made.code), any_store.join(code=made.code)
+        shown = any_store.pairs.open(code=made.code, token=first)
+        any_store.pairs.join(code=made.code, token=second, typed=shown.pair_code)
+        any_store.pairs.answer(
+            code=made.code, token=first, prompt_id="barrier", status="shared", value='"us"'
+        )
     any_store.end_workshop(code=created.code, key=created.facilitator_key)
     owned = rows_of(any_store, workshop_id(any_store, created.code))
     assert owned == {
+        "pair_answers": 0,
+        "pair_members": 0,
+        "pairs": 0,
         "answers": 0,
         "reflection_writers": 0,
         "reflections": 0,

@@ -81,8 +81,9 @@ def test_a_new_database_gets_every_migration_in_order(any_store):
         (7, "client_throttle"),
         (8, "wall_page"),
         (9, "phones_version"),
+        (10, "pairs"),
     ]
-    assert db.schema_version(any_store.engine) == db.LATEST == 9
+    assert db.schema_version(any_store.engine) == db.LATEST == 10
 
 
 def test_the_migrated_schema_is_the_one_the_queries_expect(any_store):

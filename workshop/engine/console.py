@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from workshop.engine import db, limits
+from workshop.engine import db, limits, pairs
 from workshop.engine.db import prompts, stages
 from workshop.engine.errors import InvalidInput
 from workshop.engine.timer import Timer
@@ -104,8 +104,8 @@ def move(
     connection: Connection, row: Row, now: float, *, target: Callable[[int, int], int]
 ) -> Values:
     """Leave the current stage, adding the time spent to it, for ``target(current, count)``.
-    The new stage starts now, on its first slide, with no prompt, nothing revealed and an
-    idle timer."""
+    The new stage starts now, on its first slide, with no prompt, nothing revealed, no
+    couple's exchange kept and an idle timer."""
     count = connection.scalar(sa.select(sa.func.count()).where(stages.c.workshop_id == row.id))
     index = target(row.stage_index, count)
     if index == row.stage_index:
@@ -117,8 +117,10 @@ def move(
         .values(elapsed=stages.c.elapsed + spent)
     )
     take_down(connection, row)
+    pairs.clear_exchanges(connection, row.id)
     return {
         "stage_index": index,
+        "gathered": False,
         "stage_started_at": now,
         "slide_index": 0,
         "current_prompt": None,
@@ -136,13 +138,23 @@ def slide(_connection: Connection, row: Row, _now: float, *, index: int) -> Valu
 
 def prompt(connection: Connection, row: Row, _now: float, *, prompt_id: str | None) -> Values:
     """Put a prompt of this workshop (or none) on everyone's phone; when it changes, every
-    revealed result leaves the wall."""
+    revealed result leaves the wall and every couple's exchange on it is forgotten."""
     if prompt_id is not None:
         db.find_prompt(connection, row.id, prompt_id)
     if row.current_prompt == prompt_id:
         return None
     take_down(connection, row)
-    return {"current_prompt": prompt_id, "wall_page": None}
+    pairs.clear_exchanges(connection, row.id)
+    return {"current_prompt": prompt_id, "wall_page": None, "gathered": False}
+
+
+def gather(connection: Connection, row: Row, _now: float) -> Values:
+    """Bring the room back together: the partner exercise leaves every phone (no prompt),
+    its results leave the wall, every couple's exchange is forgotten, and phones say it is
+    time to come back together."""
+    take_down(connection, row)
+    pairs.clear_exchanges(connection, row.id)
+    return {"current_prompt": None, "wall_page": None, "gathered": True}
 
 
 def wall_page(_connection: Connection, row: Row, _now: float, *, page: int | None) -> Values:
@@ -177,6 +189,7 @@ def end(connection: Connection, row: Row, _now: float) -> Values:
         "slide_index": 0,
         "current_prompt": None,
         "wall_page": None,
+        "gathered": False,
         **timer_values(Timer()),
         "attempt_window_start": None,
         "attempt_failures": 0,

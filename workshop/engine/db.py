@@ -410,7 +410,67 @@ def _v7_tables(meta: sa.MetaData) -> sa.MetaData:
 _v7_tables(metadata)
 client_throttle = metadata.tables["client_throttle"]
 
+
+def _v10_tables(meta: sa.MetaData) -> sa.MetaData:
+    """The tables the tenth migration creates. Never edit: add a migration instead."""
+    # Two phones paired for the couple exercises of a room. A pair holds no name and no
+    # time: a random id, the short code its first phone shows while waiting for the second
+    # (cleared once paired), which word and colour both phones show, a change counter, and
+    # the couple's exchange on the prompt now on the phones (cleared when it changes).
+    sa.Table(
+        "pairs",
+        meta,
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("pair_code", sa.String(8)),
+        sa.Column("badge", sa.Integer, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("revealed", sa.Boolean, nullable=False),
+        sa.Column("done", sa.Boolean, nullable=False),
+        sa.Column("turn", sa.Text),
+        sa.UniqueConstraint("workshop_id", "pair_code", name="pairs_code_once"),
+        sa.Index("pairs_by_workshop", "workshop_id"),
+        sqlite_with_rowid=False,
+    )
+    # Which two phones: an HMAC of each phone's identity under the workshop secret, unlike
+    # any marker the phone leaves on a prompt, so the pair links to none of its answers.
+    sa.Table(
+        "pair_members",
+        meta,
+        sa.Column("pair_id", sa.ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("seat", sa.String(1), primary_key=True),
+        sa.Column("workshop_id", sa.Integer, nullable=False),
+        sa.Column("member", sa.String(64), nullable=False),
+        sa.UniqueConstraint("workshop_id", "member", name="pair_members_once"),
+        sqlite_with_rowid=False,
+    )
+    # Each partner's answer on the prompt now on the phones: words only when they chose to
+    # show them to the other; a kept or passed answer never holds any.
+    sa.Table(
+        "pair_answers",
+        meta,
+        sa.Column("pair_id", sa.ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("seat", sa.String(1), primary_key=True),
+        sa.Column("workshop_id", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(8), nullable=False),
+        sa.Column("value", sa.Text),
+        sqlite_with_rowid=False,
+    )
+    return meta
+
+
+_v10_tables(metadata)
+pairs = metadata.tables["pairs"]
+pair_members = metadata.tables["pair_members"]
+pair_answers = metadata.tables["pair_answers"]
+# migration 10
+workshops.append_column(sa.Column("gathered", sa.Boolean, nullable=False))
+
+PAIR_TABLES = ("pair_answers", "pair_members", "pairs")
+"""Tables holding the pairs of phones and what couples exchange, children first."""
+
 WORKSHOP_TABLES = (
+    *PAIR_TABLES,
     "answers",
     "reflection_writers",
     "reflections",
@@ -517,6 +577,16 @@ def _v9_phones_version(connection: Connection) -> None:
     _add_columns(connection, "workshops", [("phones_version", "INTEGER NOT NULL DEFAULT 0")])
 
 
+def _v10_pairs(connection: Connection) -> None:
+    """Phones paired for the couple exercises of a room, what the couples exchange there,
+    and whether the facilitator just brought the room back together."""
+    frozen = _v10_tables(_v1_tables(sa.MetaData()))  # with the workshops its key points at
+    for name in reversed(PAIR_TABLES):
+        frozen.tables[name].create(connection, checkfirst=False)
+    false = "0" if is_sqlite(connection) else "FALSE"
+    _add_columns(connection, "workshops", [("gathered", f"BOOLEAN NOT NULL DEFAULT {false}")])
+
+
 def _v7_client_throttle(connection: Connection) -> None:
     """Failures counted per client instead of per workshop, so that nobody's wrong passcodes
     can lock a counsellor out of their own console."""
@@ -540,6 +610,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "client_throttle", _v7_client_throttle),
     Migration(8, "wall_page", _v8_wall_page),
     Migration(9, "phones_version", _v9_phones_version),
+    Migration(10, "pairs", _v10_pairs),
 )
 LATEST = MIGRATIONS[-1].version
 

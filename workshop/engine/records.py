@@ -15,6 +15,7 @@ from typing import Literal
 
 from workshop.engine import limits, privacy
 from workshop.engine.errors import InvalidInput
+from workshop.engine.pairs import Counts
 from workshop.engine.timer import Timer
 from workshop.i18n import N_
 
@@ -96,6 +97,12 @@ class WorkshopState:
     wall_page: int | None = None
     """The page of a long wall the facilitator holds on the projector (from 0; screens keep
     it within the wall's pages), or None while the pages turn by themselves."""
+    gathered: bool = False
+    """The facilitator just brought the room back from a partner exercise: phones say it is
+    time to come back together (until the next prompt or stage)."""
+    couples: Counts = Counts(paired=0, done=0)
+    """Couples whose two phones are paired, and how many are done with the exercise on the
+    phones: nothing else of pairs reaches a page."""
     phones_version: int = 0
     """A change counter that moves with everything a phone draws (stage, prompt, timer,
     reveal, what the revealed results show) but not with answers nobody's phone shows yet;

@@ -25,7 +25,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from workshop.engine import access, console, db, identity, limits, privacy, responses, serverkey
+from workshop.engine import (
+    access,
+    console,
+    db,
+    identity,
+    limits,
+    pairs,
+    privacy,
+    responses,
+    serverkey,
+)
 from workshop.engine import timer as timers
 from workshop.engine.db import prompts, stages, workshops
 from workshop.engine.errors import (
@@ -109,6 +119,8 @@ class Store:
         """New phone identities per client address, in this process."""
         self.pace = identity.SendPace()
         """When each phone last sent a text, in this process."""
+        self.pairs = pairs.Pairs(self.engine, clock)
+        """Phones paired for the couple exercises, and what the couples exchange there."""
         try:
             db.migrate(self.engine)
         except BaseException:
@@ -168,7 +180,7 @@ class Store:
         except StorageUnavailable:
             return
         db.checkpoint(self.engine)
-        db.vacuum(self.engine, db.ORDERED_TABLES)
+        db.vacuum(self.engine, db.ORDERED_TABLES + db.PAIR_TABLES)
 
     # -- creating and opening -------------------------------------------------------------
 
@@ -236,6 +248,7 @@ class Store:
                     lockouts=0,
                     slide_index=0,
                     phones_joined=0,
+                    gathered=False,
                 )
                 .returning(workshops.c.id)
             ).scalar_one()
@@ -536,6 +549,8 @@ class Store:
                 phones_joined=row.phones_joined,
                 taken_down=frozenset(p.prompt_id for p in prompt_rows if p.taken_down),
                 wall_page=row.wall_page,
+                gathered=bool(row.gathered),
+                couples=pairs.counts(connection, row.id),
             )
 
         return self._read(work)
@@ -578,6 +593,14 @@ class Store:
         result off the wall (to be revealed again on purpose). Bumps the version when it
         changes."""
         self._act(code, key, partial(console.prompt, prompt_id=prompt_id))
+        self._forget_write_order(code)
+
+    def bring_room_back(self, *, code: str, key: str) -> None:
+        """End the partner exercise on every phone: no prompt on the phones, results off
+        the wall, and every couple's exchange (answers, words, turn timers) deleted and
+        scrubbed from the files; phones then say it is time to come back together. Bumps the
+        version."""
+        self._act(code, key, console.gather)
         self._forget_write_order(code)
 
     def _timer(self, code: str, key: str, step: Callable[[Timer, float], Timer]) -> None:

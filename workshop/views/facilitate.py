@@ -20,7 +20,7 @@ from workshop.engine.errors import (
     WorkshopNotFound,
 )
 from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
-from workshop.views import console_export, console_keys, room_link, room_turns
+from workshop.views import console_export, console_keys, room_console, room_link, room_turns
 from workshop.views import console_signin as signin
 from workshop.views import results as results_view
 from workshop.views.common import (
@@ -363,6 +363,7 @@ def _prompt_controls(state: WorkshopState) -> None:
     )
     if chosen != current:
         _act(s.set_prompt, prompt_id=chosen)
+    room_console.console_panel(state, _act)
     if chosen:
         # However much arrives, it scrolls inside this box: the page keeps its height, so
         # the slide, stage and timer controls stay where the facilitator left them.

@@ -30,7 +30,7 @@ from workshop.engine.store import ANSWER_KINDS, PromptSpec, WorkshopState
 from workshop.i18n import N_
 from workshop.i18n.formats import number
 from workshop.i18n.screen import _, language, ngettext, said
-from workshop.views import join_private
+from workshop.views import join_private, room_pair
 from workshop.views import results as results_view
 from workshop.views.client import client_address
 from workshop.views.code_entry import code_form
@@ -137,11 +137,13 @@ def page() -> None:
             count=number(len(state.stages), language()),
         )
     )
-    with help_:
+    with help_, st.container(horizontal=True, gap="small"):
         support_panel(state.support_text)
+        room_pair.pair_button(code, bind=lambda: _bind(code, ""))
     # The stage is where the room is; the question, when there is one, leads (below).
     st.html(f'<h2 class="bedrock-stage">{html.escape(stage.title)}</h2>')
     _follow(code)
+    room_pair.pair_corner(code, state)
 
     module = _stage_module(state)
     note_key = f"join_note_{code}_{state.stage_index}"
@@ -152,7 +154,7 @@ def page() -> None:
         _skipping(note_key)
         return
     if state.current_prompt is None:
-        st.markdown(_("Listen in for now. A question will appear here when it's time."))
+        room_pair.listen_note(state)
         return
     _prompt(code, state, state.prompts[state.current_prompt])
 
@@ -361,7 +363,9 @@ def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
         st.markdown(prompt_text)
         if revealed:
             st.caption(_("The answers are up on the screen now."))
-        _card_body(code, spec, revealed=revealed)
+        if not room_pair.partner_exercise(code, state, spec):
+            _card_body(code, spec, revealed=revealed)
+            room_pair.one_phone_offer(code, spec)
     if revealed:
         _room_answers(code, spec)
 

@@ -15,7 +15,7 @@ from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, Wo
 from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
 from workshop.printing.wall import DEFAULT_TURN_SECONDS
 from workshop.views import results as results_view
-from workshop.views import room_link, room_turns
+from workshop.views import room_console, room_link, room_turns
 from workshop.views.common import (
     DEFAULT_SUPPORT,
     NOT_A_CRISIS_SERVICE,
@@ -160,6 +160,7 @@ def _screen(code: str) -> None:
         if turns is not None and turn is not None and prompt not in state.revealed:
             _stage_line(state)
             room_turns.projector(turns, turn, chime=chime)
+            room_console.projector_count(state, state.prompts[prompt])
             return
         _stage_line(state)
         if prompt and results is not None and prompt in state.revealed:
@@ -189,6 +190,7 @@ def _screen(code: str) -> None:
                 st.subheader(f"On your phone: {spec.title}")
                 count = html.escape(_count_line(spec, results))
                 st.html(f'<div class="bedrock-count">{count}</div>')
+                room_console.projector_count(state, spec)
 
 
 def _stage_line(state) -> None:

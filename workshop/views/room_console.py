@@ -1,0 +1,72 @@
+"""Couples in the room, as the console and the projector see them: counts only.
+
+How many couples paired their phones, how many are done with the partner exercise on the
+phones, and the console's "bring the room back". Nothing a couple exchanged reaches these
+screens; the store does not even hand it out (:mod:`workshop.engine.pairs`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from workshop.couple import room
+from workshop.engine.errors import BedrockError
+from workshop.engine.store import PromptSpec, WorkshopState
+from workshop.views.common import live, store
+
+REFRESH_SECONDS = 1.5
+
+
+def couples_line(state: WorkshopState) -> str:
+    """ "9 of 12 couples done" (or "1 couple paired" outside a partner exercise); "" while
+    no couple has paired."""
+    counts = state.couples
+    if not counts.paired:
+        return ""
+    prompt = state.current_prompt
+    if prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS:
+        noun = "couple" if counts.paired == 1 else "couples"
+        return f"{counts.done} of {counts.paired} {noun} done"
+    return "1 couple paired" if counts.paired == 1 else f"{counts.paired} couples paired"
+
+
+def console_panel(state: WorkshopState, act) -> None:
+    """On the console, once couples have paired: their counts, and with a partner exercise
+    on the phones the button that ends it on every phone. ``act`` runs a facilitator action
+    (the console's). A room without pairs sees nothing of it."""
+    if state.couples.paired:
+        st.fragment(_panel, run_every=REFRESH_SECONDS)(state.code, act)
+
+
+def _panel(code: str, act) -> None:
+    try:
+        state = live().state(code)
+    except BedrockError:
+        return
+    line = couples_line(state)
+    prompt = state.current_prompt
+    partner = prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
+    if not line:
+        return
+    row = st.container(horizontal=True, vertical_alignment="center", key="fac_couples")
+    row.markdown(f"**Couples:** {line}", width="content")
+    if partner and row.button(
+        "Bring the room back",
+        key="fac_gather",
+        icon=":material/groups:",
+        help="Ends the partner exercise on every phone, with a gentle word, and deletes what "
+        "couples exchanged in it. Paired phones do it privately: you see only how many "
+        "couples are done.",
+    ):
+        act(store().bring_room_back)
+
+
+def projector_count(state: WorkshopState, spec: PromptSpec | None) -> None:
+    """On the projector, under a partner exercise: how many couples are done."""
+    if spec is None or spec.kind not in room.PARTNER_KINDS:
+        return
+    line = couples_line(state)
+    if line:
+        st.html(f'<div class="bedrock-count">{html.escape(line)}</div>')

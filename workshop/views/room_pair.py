@@ -1,0 +1,219 @@
+"""On a participant's phone: pairing with the partner's phone, the paired badge, and which
+version of a partner exercise this phone runs (paired, two people on one phone, or alone).
+
+A phone that never pairs sees the join page as it always was. Pairing needs no name: one
+phone shows a six-digit code, the other types it, and both then show the same word on the
+same colour, so the couple can see they are paired with each other.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import streamlit as st
+
+from workshop.couple import room
+from workshop.engine.errors import BedrockError, InvalidInput
+from workshop.engine.pairs import PairView, show_code
+from workshop.engine.store import PromptSpec, WorkshopState
+from workshop.i18n.screen import _
+from workshop.views import room_couple, room_one_phone
+from workshop.views.client import client_address
+from workshop.views.common import content, store
+
+VIEW = "pair_view"
+"""This run's pair of this phone: ``(code, PairView | None)``."""
+DRAWN = "pair_drawn_version"
+WAIT_SECONDS = 2.0
+"""How often a phone waiting on its partner (to join, or to answer) asks whether the pair
+moved: one small query, only while there is something to wait for."""
+
+PAIR_CSS = """
+<style>
+.bedrock-pair-badge{color:#fff;font-weight:700;font-size:1.25rem;border-radius:.6rem;
+  padding:.55rem .9rem;display:flex;align-items:center;gap:.6rem;overflow-wrap:anywhere}
+.bedrock-pair-badge .bedrock-pair-dot{width:1.1rem;height:1.1rem;border-radius:50%;
+  background:#fff;flex:none}
+.bedrock-pair-code{font-size:2.6rem;font-weight:700;letter-spacing:.25rem;
+  font-variant-numeric:tabular-nums;text-align:center}
+.st-key-pair_poll{display:none}
+</style>
+"""
+
+GATHERED = (
+    "Time to come back together. Thank you for what you shared with each other: whatever you "
+    "kept between you stays between you, and nothing of it is kept here."
+)
+
+
+def token_of(code: str) -> str | None:
+    """This session's phone identity in workshop ``code`` (bound by the join page)."""
+    return st.session_state.get("join_phones", {}).get(code)
+
+
+def listen_note(state: WorkshopState) -> None:
+    """What a phone says while no prompt is on it: after the facilitator brought the room
+    back from a partner exercise, a gentle word about it; otherwise to listen in."""
+    if state.gathered:
+        st.info(GATHERED)
+    else:
+        st.markdown(_("Listen in for now. A question will appear here when it's time."))
+
+
+def pair_button(code: str, *, bind: Callable[[], str]) -> None:
+    """Beside the Support button: **Pair phones**, for a phone in no pair (it takes no room
+    of its own). Reads this phone's pair for the rest of the run. ``bind`` gives this
+    session its phone identity when it has none yet (the join page's own)."""
+    st.session_state[VIEW] = (code, None)
+    token = token_of(code)
+    try:
+        view = None if token is None else store().pairs.status(code=code, token=token)
+    except BedrockError:
+        return
+    st.session_state[VIEW] = (code, view)
+    st.session_state[DRAWN] = None if view is None else view.version
+    if view is None:
+        _offer(code, token or bind)
+
+
+def pair_corner(code: str, state: WorkshopState) -> None:
+    """Under the workshop's name: the paired badge, or the code to show while the other
+    phone has not joined yet, and any word about a pairing that did not work."""
+    held = st.session_state.get(VIEW)
+    view = held[1] if held and held[0] == code else None
+    _error()
+    token = token_of(code)
+    if view is None or token is None:
+        return
+    st.html(PAIR_CSS)
+    if not view.partnered:
+        _waiting(code, token, view)
+    else:
+        _badge(code, token, view)
+    if not view.partnered or _partner_exercise_on(state):
+        st.fragment(_poll, run_every=WAIT_SECONDS)(code, token)
+
+
+def _partner_exercise_on(state: WorkshopState) -> bool:
+    prompt = state.current_prompt
+    return prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
+
+
+def _poll(code: str, token: str) -> None:
+    """Draw the page again when the partner did something (joined, answered, pressed the
+    turn timer, unpaired)."""
+    try:
+        version = store().pairs.version(code=code, token=token)
+    except BedrockError:
+        return
+    if version != st.session_state.get(DRAWN):
+        st.rerun(scope="app")
+
+
+def _act(action, **kwargs) -> None:
+    """Run a pair action; a refusal is shown under the pairing controls. A ``token`` still
+    to be bound (a callable) is bound first."""
+    try:
+        if callable(kwargs.get("token")):
+            kwargs["token"] = kwargs["token"]()
+        action(**kwargs)
+    except InvalidInput as problem:
+        st.session_state.pair_error = str(problem)
+    except BedrockError:
+        st.session_state.pair_error = "We couldn't reach the workshop; please try again."
+    st.rerun()
+
+
+def _error() -> None:
+    problem = st.session_state.pop("pair_error", None)
+    if problem:
+        st.error(problem)
+
+
+def _offer(code: str, token: str | Callable[[], str]) -> None:
+    with st.popover("Pair phones", icon=":material/favorite:", width="content"):
+        st.markdown("**Pair with your partner's phone**")
+        st.caption(
+            "For the couple exercises: you each answer on your own phone, and choose what "
+            "your partner sees. No names. One of you shows a code, the other types it."
+        )
+        if st.button("Show a code", key="pair_open", width="stretch"):
+            _act(store().pairs.open, code=code, token=token)
+        with st.form("pair_join_form", border=False, enter_to_submit=True):
+            typed = st.text_input(
+                "Or type the code from your partner's phone",
+                max_chars=9,
+                key="pair_typed",
+                placeholder="123 456",
+            )
+            if st.form_submit_button("Pair", type="primary", width="stretch", key="pair_join"):
+                _act(
+                    store().pairs.join,
+                    code=code,
+                    token=token,
+                    typed=typed,
+                    client=client_address() or "",
+                )
+
+
+def _waiting(code: str, token: str, view: PairView) -> None:
+    with st.container(border=True, key="pair_waiting"):
+        st.markdown("**Your pair code**")
+        st.html(f'<div class="bedrock-pair-code">{html.escape(show_code(view.pair_code))}</div>')
+        st.caption(
+            "On your partner's phone: open **Pair with your partner's phone** and type this "
+            "code. Both phones then show the same word and colour."
+        )
+        if st.button("Cancel", key="pair_cancel", type="tertiary"):
+            _act(store().pairs.leave, code=code, token=token)
+
+
+def badge_html(view: PairView) -> str:
+    """The badge both phones of a pair show: the same word on the same colour."""
+    return (
+        f'<div class="bedrock-pair-badge" style="background:{view.shade}">'
+        f'<span class="bedrock-pair-dot"></span>Paired · {html.escape(view.word)}</div>'
+    )
+
+
+def _badge(code: str, token: str, view: PairView) -> None:
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.html(badge_html(view), width="stretch")
+    with row.popover("Pairing", width="content"):
+        st.caption(
+            f"Your partner's phone shows “{view.word}” too. If it doesn't, unpair and pair again."
+        )
+        if st.button("Unpair", key="pair_leave", width="stretch"):
+            _act(store().pairs.leave, code=code, token=token)
+
+
+def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
+    """Draw the partner exercise on the phones in the version this phone runs, when it is
+    one (paired, or two people sharing this phone); False when the join page's own version
+    is the one (a phone alone)."""
+    exercise = content().exercises.get(spec.id)
+    room_one_phone.forget_others(code, spec.id)
+    if exercise is None or spec.kind not in room.PARTNER_KINDS:
+        return False
+    held = st.session_state.get(VIEW)
+    view = held[1] if held and held[0] == code else None
+    token = token_of(code)
+    if view is not None and view.partnered and token is not None:
+        room_couple.paired(code, token, view, spec, exercise)
+        return True
+    if not room_one_phone.chosen(code, spec.id):
+        return False
+    room_one_phone.hand_over(code, spec, exercise)
+    return True
+
+
+def one_phone_offer(code: str, spec: PromptSpec) -> None:
+    """Under a phone's own version of a partner exercise: one tap for two people sharing
+    this phone to do it the couple path's way instead."""
+    held = st.session_state.get(VIEW)
+    view = held[1] if held and held[0] == code else None
+    if view is not None and view.partnered:
+        return
+    if spec.kind in room.PRIVATE_KINDS | {"speaker-listener"} and content().exercises.get(spec.id):
+        room_one_phone.offer(code, spec.id)
