@@ -28,9 +28,13 @@ def clock(moment: datetime, language: str, *, timezone: tzinfo | str | None = No
     )
 
 
-def day(value: date, language: str, *, style: str = "long") -> str:
-    """``value`` as a date (``long``: 1 December 2026 / 1 de diciembre de 2026)."""
-    return dates.format_date(value, format=style, locale=formatting_locale(language))
+def day(value: date, language: str) -> str:
+    """``value`` as a date with its month's name, day first where the language puts it
+    there: 1 December 2026 (the interface's own English), 1 de diciembre de 2026."""
+    where = formatting_locale(language)
+    if where.language == "en":
+        return dates.format_date(value, format="d MMMM y", locale=where)
+    return dates.format_date(value, format="long", locale=where)
 
 
 def weekday(number_: int, language: str) -> str:

@@ -7,7 +7,7 @@ and HTML and written as plain text in the PDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,9 +22,28 @@ from workshop.couple.evening import (
     checkins,
     shared_answers,
 )
+from workshop.i18n import N_, N_plural
+from workshop.i18n.catalogues import gettext_for, translator
+from workshop.i18n.formats import day, number
+from workshop.i18n.languages import direction
 
 if TYPE_CHECKING:
     from workshop.printing.fonts import WorldPDF
+
+OUR_PLAN = N_("Our plan")
+OUR_CHECKINS = N_("Our check-ins")
+BOTH_OF_US = N_("Both of us")
+CHECKIN_LINE = N_("{title}: {value} out of {high}")
+WHO_AND_WHEN = N_("{a} and {b} · {day}")
+NOTHING_SHARED = N_("Nothing shared yet.")
+SHORTENED = N_plural(
+    "To fit one page, {count} answer was shortened (marked …).",
+    "To fit one page, {count} answers were shortened (marked …).",
+)
+LEFT_OUT = N_("Left out to fit one page: {titles}.")
+FULL_PLAN = N_("The full plan (PDF or To print) has every word.")
+AND_MORE = N_("(and {count} more)")
+PRINT_HINT = N_("Use your browser's Print command for a paper copy.")
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,12 @@ class PlanDocument:
     title: str
     subtitle: str
     sections: tuple[PlanSection, ...]
+    language: str = "en"
+    """The language of the plan's own words (what they wrote stays as written)."""
+
+    def said(self, message: str) -> str:
+        """``message`` (one of this module's) in the plan's language."""
+        return gettext_for(self.language)(message)
 
 
 def optional_answers(progress: CoupleProgress, *, content: Content) -> dict[str, str]:
@@ -77,12 +102,15 @@ def plan_document(
     names: Names,
     today: date,
     answers: frozenset[str] | None = None,
+    language: str = "en",
 ) -> PlanDocument:
     """Gather only what they shared (and the plan they wrote together): commitments first.
 
     ``answers``: the ids of earlier exercises whose shared answers they chose to add (see
     :func:`optional_answers`); ``None`` adds them all. Commitments (their plan, the last
-    stage) and check-ins are always in."""
+    stage) and check-ins are always in. ``language``: the language of the plan's own words
+    (headings, labels); ``content`` is best in the same one."""
+    said = gettext_for(language)
     last_stage = content.modules[-1].id if content.modules else ""
     commitments: list[PlanSection] = []
     closing: list[PlanSection] = []
@@ -104,33 +132,43 @@ def plan_document(
             is_last = module.id == last_stage
             if not is_last and answers is not None and exercise.id not in answers:
                 continue
-            entries = _shared_entries(progress, exercise, names)
+            entries = _shared_entries(progress, exercise, names, both=said(BOTH_OF_US))
             if entries:
                 target = closing if is_last else earlier
                 target.append(PlanSection(exercise.title, entries))
     points = checkins(progress, content=content)
     if points:
         by_partner = {
-            p: tuple(f"{c.title}: {c.value} out of {c.high}" for c in points if c.partner == p)
+            p: tuple(
+                said(CHECKIN_LINE).format(
+                    title=c.title,
+                    value=number(c.value, language),
+                    high=number(c.high, language),
+                )
+                for c in points
+                if c.partner == p
+            )
             for p in PARTNERS
         }
         entries = tuple(
             PlanEntry(names.of(p), lines, p) for p, lines in by_partner.items() if lines
         )
-        closing.append(PlanSection("Our check-ins", entries))
-    subtitle = f"{names.a} and {names.b} · {today.strftime('%d %B %Y').lstrip('0')}"
-    return PlanDocument("Our plan", subtitle, tuple(commitments + closing + earlier))
+        closing.append(PlanSection(said(OUR_CHECKINS), entries))
+    subtitle = said(WHO_AND_WHEN).format(a=names.a, b=names.b, day=day(today, language))
+    return PlanDocument(
+        said(OUR_PLAN), subtitle, tuple(commitments + closing + earlier), language=language
+    )
 
 
 def _shared_entries(
-    progress: CoupleProgress, exercise: Exercise, names: Names
+    progress: CoupleProgress, exercise: Exercise, names: Names, *, both: str = "Both of us"
 ) -> tuple[PlanEntry, ...]:
     shared = shared_answers(progress, exercise_id=exercise.id)
     entries = [PlanEntry(names.of(p), answer_lines(exercise, v), p) for p, v in shared.items() if v]
     if exercise.kind == "checklist" and all(isinstance(v, list) for v in shared.values()):
-        both = [i for i in shared["A"] if i in shared["B"]]  # type: ignore[operator,union-attr]
-        if both:
-            entries.insert(0, PlanEntry("Both of us", tuple(both)))
+        in_both = [i for i in shared["A"] if i in shared["B"]]  # type: ignore[operator,union-attr]
+        if in_both:
+            entries.insert(0, PlanEntry(both, tuple(in_both)))
     return tuple(entries)
 
 
@@ -167,7 +205,7 @@ def plan_markdown(document: PlanDocument) -> str:
             out += [f"- {_md(line)}" for line in entry.lines]
             out.append("")
     if not document.sections:
-        out += ["Nothing shared yet.", ""]
+        out += [document.said(NOTHING_SHARED), ""]
     return "\n".join(out)
 
 
@@ -199,7 +237,8 @@ def plan_html(document: PlanDocument) -> str:
     from html import escape
 
     parts = [
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
+        f'<!doctype html>\n<html lang="{escape(document.language)}" '
+        f'dir="{direction(document.language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(document.title)}</title><style>{_PRINT_CSS}</style></head><body>",
         f"<h1>{escape(document.title)}</h1>",
@@ -213,8 +252,8 @@ def plan_html(document: PlanDocument) -> str:
         if pair:
             parts.append('<div class="pair">' + "".join(_html_entry(e) for e in pair) + "</div>")
     if not document.sections:
-        parts.append("<p>Nothing shared yet.</p>")
-    parts.append('<p class="hint">Use your browser\'s Print command for a paper copy.</p>')
+        parts.append(f"<p>{escape(document.said(NOTHING_SHARED))}</p>")
+    parts.append(f'<p class="hint">{escape(document.said(PRINT_HINT))}</p>')
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -268,15 +307,15 @@ def plan_pdf_one_page(
     fonts = {"font_dir": font_dir, "fallback_dir": fallback_dir}
     for chars, lines in zip(ONE_PAGE_LINE_CHARS, ONE_PAGE_LINES, strict=True):
         shorter, cut = _shortened(document, chars=chars, lines=lines)
-        pdf = _draw(shorter, note=_fit_note(cut, ()), **fonts)
+        pdf = _draw(shorter, note=_fit_note(document, cut, ()), **fonts)
         if pdf.page == 1:
             return bytes(pdf.output())
     sections = list(shorter.sections)
     left_out: list[str] = []
     while sections:
         left_out.insert(0, sections.pop().heading)
-        fewer = PlanDocument(shorter.title, shorter.subtitle, tuple(sections))
-        pdf = _draw(fewer, note=_fit_note(cut, tuple(left_out)), **fonts)
+        fewer = replace(shorter, sections=tuple(sections))
+        pdf = _draw(fewer, note=_fit_note(document, cut, tuple(left_out)), **fonts)
         if pdf.page == 1:
             break
     return bytes(pdf.output())
@@ -295,7 +334,8 @@ def _shortened(
             kept = list(entry.lines)
             if lines is not None and len(kept) > lines:
                 more = len(kept) - (lines - 1)
-                kept = [*kept[: lines - 1], f"(and {more} more)"]
+                more_text = document.said(AND_MORE).format(count=number(more, document.language))
+                kept = [*kept[: lines - 1], more_text]
             if chars is not None:
                 kept = [
                     line if len(line) <= chars else line[: chars - 1].rstrip() + "…"
@@ -305,20 +345,21 @@ def _shortened(
                 cut += 1
             entries.append(PlanEntry(entry.label, tuple(kept), entry.partner))
         sections.append(PlanSection(section.heading, tuple(entries)))
-    return PlanDocument(document.title, document.subtitle, tuple(sections)), cut
+    return replace(document, sections=tuple(sections)), cut
 
 
-def _fit_note(cut: int, left_out: tuple[str, ...]) -> str:
-    """What the one-page plan tells its reader about words it could not hold ('' if none)."""
+def _fit_note(document: PlanDocument, cut: int, left_out: tuple[str, ...]) -> str:
+    """What the one-page plan tells its reader about words it could not hold ('' if none),
+    in ``document``'s language."""
+    said = translator(document.language)
     parts = []
     if cut:
-        which = "answer was" if cut == 1 else "answers were"
-        parts.append(f"To fit one page, {cut} {which} shortened (marked …).")
+        parts.append(said.ngettext(*SHORTENED, cut).format(count=number(cut, document.language)))
     if left_out:
-        parts.append("Left out to fit one page: " + "; ".join(left_out) + ".")
+        parts.append(said.gettext(LEFT_OUT).format(titles="; ".join(left_out)))
     if not parts:
         return ""
-    return " ".join(parts) + " The full plan (PDF or To print) has every word."
+    return " ".join([*parts, said.gettext(FULL_PLAN)])
 
 
 def _draw(
@@ -396,7 +437,7 @@ def _draw(
         pdf.set_xy(pdf.l_margin, bottom + 1)
     if not document.sections:
         pdf.set_font(family, "", 10)
-        pdf.multi_cell(0, 5, "Nothing shared yet.", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, document.said(NOTHING_SHARED), new_x="LMARGIN", new_y="NEXT")
     if note:
         pdf.set_font(family, "B", 9)
         pdf.set_text_color(138, 75, 60)

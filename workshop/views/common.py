@@ -12,7 +12,7 @@ from workshop.content.loader import get_content
 from workshop.content.model import Content, Module
 from workshop.engine.errors import BedrockError, StorageUnavailable
 from workshop.i18n import N_
-from workshop.i18n.screen import _
+from workshop.i18n.screen import _, language
 
 if TYPE_CHECKING:  # the couple path never loads the store at all
     from workshop.engine.live import LiveCache
@@ -54,10 +54,11 @@ def readable_style() -> None:
     st.html(READABLE_CSS)
 
 
-@st.cache_resource(show_spinner=False)
 def content() -> Content:
-    """The workshop content, loaded once per server process."""
-    return get_content()
+    """The workshop content in this screen's language (the original where it has no
+    translation), loaded once per server process and language. Its ids, options and numbers
+    are the original's; options a person sees go through ``Content.from_original``."""
+    return get_content(language())
 
 
 def support_panel(support_text: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import time
@@ -126,7 +127,6 @@ def page() -> None:
     )
     _announce(state)
     language_switch(key="join_language")
-    stage = state.stages[state.stage_index]
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
         user_text(state.title, css_class="bedrock-where")
@@ -141,11 +141,11 @@ def page() -> None:
         support_panel(state.support_text)
         room_pair.pair_button(code, bind=lambda: _bind(code, ""))
     # The stage is where the room is; the question, when there is one, leads (below).
-    st.html(f'<h2 class="bedrock-stage">{html.escape(stage.title)}</h2>')
+    module = _stage_module(state)
+    st.html(f'<h2 class="bedrock-stage">{html.escape(module.title)}</h2>')
     _follow(code)
     room_pair.pair_corner(code, state)
 
-    module = _stage_module(state)
     note_key = f"join_note_{code}_{state.stage_index}"
     choice = content_note(module, state_key=note_key)
     if choice is None:
@@ -359,7 +359,7 @@ def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
     prompt_text = exercise.group_prompt if exercise else spec.title
     revealed = spec.id in state.revealed
     with st.container(border=True):
-        st.subheader(spec.title)
+        st.subheader(exercise.title if exercise else spec.title)
         st.markdown(prompt_text)
         if revealed:
             st.caption(_("The answers are up on the screen now."))
@@ -520,10 +520,18 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
             high = html.escape(f"{hi} = {labels[1]}")
             st.html(f'<div class="bedrock-scale-ends"><span>{low}</span><span>{high}</span></div>')
         return value
+    # Options are sent in the original's words, so every phone's answer counts on one wall
+    # whatever language it shows them in.
+    shown = functools.partial(content().from_original, spec.id)
     if kind == "choice":
-        return st.radio(_("Choose one"), spec.options, index=None, key=f"{done_key}_choice")
+        return st.radio(
+            _("Choose one"), spec.options, index=None, key=f"{done_key}_choice", format_func=shown
+        )
     return st.multiselect(
-        _("Tap them in order, most important first"), spec.options, key=f"{done_key}_rank"
+        _("Tap them in order, most important first"),
+        spec.options,
+        key=f"{done_key}_rank",
+        format_func=shown,
     )
 
 

@@ -16,6 +16,7 @@ from workshop.i18n.formats import number
 from workshop.i18n.screen import _, here, language, ngettext
 from workshop.printing import charts
 from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
+from workshop.views.common import content
 
 if TYPE_CHECKING:
     import altair as alt
@@ -118,6 +119,11 @@ def wall_summary(texts: list[str]) -> str:
     )
 
 
+def _shown(frame: pd.DataFrame, spec: PromptSpec) -> pd.DataFrame:
+    """``frame`` with its options (stored in the original's words) in this screen's language."""
+    return frame.assign(answer=[content().from_original(spec.id, a) for a in frame["answer"]])
+
+
 def show(
     results: Results,
     spec: PromptSpec,
@@ -163,7 +169,9 @@ def show(
                 _average(average, counted, big=big)
     elif spec.kind == "ranking" and results.points is not None:
         # The whole order, not only first places: each option's points, highest first.
-        frame = pd.DataFrame(list(results.points.items()), columns=["answer", "count"])
+        frame = _shown(
+            pd.DataFrame(list(results.points.items()), columns=["answer", "count"]), spec
+        )
         drawn = charts.bar_chart(frame, big=big).properties(height=height)
         chart(drawn, charts.in_numbers(frame, unit=charts.POINTS, translator=here()))
         top = len(spec.options) - 1
@@ -174,7 +182,7 @@ def show(
             ).format(count=results.count, top=top)
         )
     elif spec.kind in {"choice", "ranking"}:
-        frame = charts.distribution_frame(results, order=list(spec.options))
+        frame = _shown(charts.distribution_frame(results, order=list(spec.options)), spec)
         drawn = charts.bar_chart(frame, big=big).properties(height=height)
         chart(drawn, charts.in_numbers(frame, translator=here()))
         st.caption(

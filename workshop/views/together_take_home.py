@@ -41,7 +41,12 @@ def plan_downloads(progress: CoupleProgress, names: Names, *, today: date, expan
 
     def plan() -> couple_plan.PlanDocument:
         return couple_plan.plan_document(
-            progress, content=workshop, names=names, today=today, answers=extra
+            progress,
+            content=workshop,
+            names=names,
+            today=today,
+            answers=extra,
+            language=language(),
         )
 
     files = (
