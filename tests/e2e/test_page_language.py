@@ -84,3 +84,65 @@ def test_the_right_to_left_pseudo_language_turns_the_join_and_answer_screens(
     )
     assert html_language(page) == ("ar-XB", "rtl")
     shot(page, "language-rtl-answer")
+
+
+def test_one_room_two_languages_each_phone_in_its_own_and_one_wall(
+    run_app, group, desktop, phone, projector, shot, page_errors
+):
+    """A workshop run in English with one phone in Spanish and one in English: each phone
+    shows the stage, question and options in its language, both answers count on one wall,
+    the projector stays English, and the Spanish phone is a Spanish page."""
+    app = run_app("server.py")
+    console, code = group.create(desktop(), app)
+    group.stage(console, 2)
+    group.stage(console, 3)
+    group.ask(console, "What makes closeness feel close")
+    screen = group.screen(projector(), console)
+
+    spanish = group.join(phone(locale="es-ES"), app, code)
+    english = group.join(phone(locale="en-GB"), app, code)
+    errors = page_errors(spanish)
+    expect(spanish.get_by_role("heading", name="Por qué importa en una relación")).to_be_visible(
+        timeout=group.live_ms
+    )
+    expect(
+        spanish.get_by_role("heading", name="Lo que hace que la intimidad se sienta cercana")
+    ).to_be_visible()
+    expect(spanish.locator("html")).to_have_attribute("lang", "es")
+    expect(english.get_by_role("heading", name="What makes closeness feel close")).to_be_visible(
+        timeout=group.live_ms
+    )
+    expect(english.locator("html")).to_have_attribute("lang", "en")
+    assert english.get_by_text("Lo que hace").count() == 0
+
+    settled(spanish)
+    spanish.get_by_text("Sentir que me escucharon ese día", exact=True).click()
+    group.click(spanish, "Enviar")
+    expect(spanish.get_by_text("Enviado, de forma anónima.")).to_be_visible(timeout=group.live_ms)
+    shot(spanish, "language-phone-es-choice")
+    settled(english)
+    english.get_by_text("Feeling listened to that day", exact=True).click()
+    group.click(english, "Send")
+    expect(english.get_by_text("Sent, anonymously.")).to_be_visible(timeout=group.live_ms)
+    third = group.join(phone(locale="en-GB"), app, code)  # the room's answers need three
+    third.get_by_text("Feeling appreciated", exact=True).click()
+    group.click(third, "Send")
+    expect(third.get_by_text("Sent, anonymously.")).to_be_visible(timeout=group.live_ms)
+
+    expect(group.answers(console)).to_have_text("3 answers", timeout=group.live_ms)
+    group.click(console, "Reveal to the room")
+    bars = screen.get_by_test_id("stVegaLiteChart").locator("[aria-roledescription='bar']")
+    expect(bars.first).to_be_attached(timeout=group.live_ms)
+    labels = bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert "count: 2; answer: Feeling listened to that day" in labels, labels
+    expect(screen.locator("html")).to_have_attribute("lang", "en")
+    # The Spanish phone reads the same two answers in its own words.
+    expect(spanish.get_by_text("Lo que compartió la sala")).to_be_visible(timeout=group.live_ms)
+    spanish_bars = spanish.get_by_test_id("stVegaLiteChart").locator("[aria-roledescription='bar']")
+    expect(spanish_bars.first).to_be_attached()
+    spanish_labels = spanish_bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert any("Sentir que me escucharon ese día" in label for label in spanish_labels), (
+        spanish_labels
+    )
+    shot(screen, "language-screen-en")
+    assert errors == []
