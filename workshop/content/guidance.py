@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from workshop.i18n import N_
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -127,7 +129,7 @@ HOME_SUPPORT_VARIABLE = "BEDROCK_HOME_SUPPORT"
 """Set this to the support text couples at home see (plain text: a local helpline, a
 directory you trust). It replaces ``HOME_SUPPORT`` entirely."""
 
-HOME_SUPPORT = """\
+HOME_SUPPORT = N_("""\
 You can stop at any time, for tonight or for good.
 
 If anyone is in danger right now, call your local emergency number.
@@ -140,11 +142,11 @@ If you would like help with your relationship, look for a directory of couples t
 in your country, or ask your doctor.
 
 If old hurts come up for one of you, your doctor or your own therapist is a good place to \
-start."""
+start.""")
 """What the Support button shows a couple at home, unless ``BEDROCK_HOME_SUPPORT`` is set.
 Kinds of help only: a phone number would be wrong in most places it is read."""
 
-BEFORE_YOU_BEGIN = (
+BEFORE_YOU_BEGIN = N_(
     "This evening is for couples who feel safe with each other. If one of you feels afraid "
     "of the other, or controlled by them, please leave these exercises aside: talking "
     "openly can make things harder at home. You can talk to someone in confidence instead; "

@@ -177,7 +177,7 @@ def _names_screen() -> None:
     )
     with st.container(border=True):
         st.markdown(_("**Before you begin**"))
-        st.text(BEFORE_YOU_BEGIN)
+        st.text(_(BEFORE_YOU_BEGIN))
     with st.form("together_names_form", border=True):
         st.markdown(_("**What shall we call you?**"))
         left, right = st.columns(2)
@@ -268,7 +268,7 @@ def _top_bar(*, with_break: bool) -> None:
     """Title, Support and the break (which can be taken at any moment: typed words wait)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown(_("**Together**"), width="stretch")
-        support_panel(home_support_text())
+        support_panel(_(home_support_text()))  # an operator's own text is shown as set
         if with_break:
             _break_chooser()
     language_switch(key="together_language")
