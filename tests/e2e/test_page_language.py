@@ -6,6 +6,7 @@ and keeps that choice after a reload; the right-to-left pseudo-language turns th
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -146,3 +147,109 @@ def test_one_room_two_languages_each_phone_in_its_own_and_one_wall(
     )
     shot(screen, "language-screen-en")
     assert errors == []
+
+
+def english_only_messages() -> list[str]:
+    """Interface sentences whose Spanish differs from the English: none of them may show on a
+    Spanish screen (single words and names are left out, as they may be either)."""
+    from babel.messages.pofile import read_po
+
+    from workshop.i18n.catalogues import catalogue_path
+
+    with catalogue_path("es").open("rb") as po:
+        catalogue = read_po(po)
+    found = []
+    for message in catalogue:
+        if not message.id or not isinstance(message.id, str) or "{" in message.id:
+            continue
+        english = message.id.replace("**", "").replace("#", "").strip()
+        spanish = str(message.string).replace("**", "").replace("#", "").strip()
+        if len(english.split()) >= 3 and english != spanish and "\n" not in english:
+            found.append(english)
+    return found
+
+
+def test_a_couple_s_whole_evening_in_spanish_down_to_their_plan(
+    run_app, desktop, wait_ready, tmp_path
+):
+    """A couple whose browser speaks Spanish: every card of the evening, its buttons and
+    notes are Spanish (no English sentence of the interface on any screen), and their plan
+    comes home in Spanish, as a PDF and to print."""
+    from pypdf import PdfReader
+
+    english = english_only_messages()
+    app = run_app("app.py")
+    page = desktop(locale="es-ES", accept_downloads=True).new_page()
+    page.goto(f"{app.url}/together")
+    wait_ready(page, timeout_ms=60_000)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.get_by_label("Primera persona").fill("Sam")
+    page.get_by_label("Segunda persona").fill("Alex")
+    group_press = page.get_by_role("button", name="Empecemos", exact=True)
+    settled(page)
+    group_press.click()
+    expect(page.get_by_text(re.compile(r"^Etapa 1 de 8"))).to_be_visible(timeout=15_000)
+
+    def press(name: str) -> None:
+        settled(page)
+        page.get_by_role("button", name=name, exact=True).click()
+
+    main = page.locator("[data-testid=stMain]")
+    seen: set[str] = set()
+    for step in range(120):
+        wait_ready(page)
+        settled(page)
+        shown = " ".join(main.inner_text().split())
+        left = [sentence for sentence in english if sentence in shown]
+        assert not left, f"English on a Spanish screen at step {step}: {left}"
+        seen.add(page.locator("h3").first.inner_text() if page.locator("h3").count() else "")
+        if page.get_by_text("Han llegado al final").count():
+            break
+        if page.get_by_text("Antes de esta parte").count():
+            press("Continuar")
+            expect(page.get_by_text("Antes de esta parte")).to_have_count(0, timeout=15_000)
+            continue
+        if page.get_by_role("button", name="Adelante: muéstrame mi pregunta").count():
+            press("Adelante: muéstrame mi pregunta")
+            form = page.locator("[class*='st-key-together_form_']")
+            expect(form).to_be_visible(timeout=15_000)
+            boxes = form.get_by_role("textbox")
+            if boxes.count():
+                for n in range(boxes.count()):
+                    boxes.nth(n).fill(f"palabras nuestras {step}")
+                press("Listo")
+            else:
+                press("Pasar")
+            expect(form).to_have_count(0, timeout=15_000)
+            continue
+        if page.get_by_role("button", name="Revelar").count():
+            press("Revelar")
+            expect(page.get_by_role("button", name="Revelar")).to_have_count(0, timeout=15_000)
+            continue
+        plan_boxes = main.locator("[class*='st-key-together_plan_'] textarea")
+        if plan_boxes.count() and not page.get_by_text("Guardado en esta pantalla").count():
+            for n in range(plan_boxes.count()):
+                plan_boxes.nth(n).fill(f"Pasear los domingos {n}")
+            press("Guardar nuestro plan")
+            expect(page.get_by_text("Guardado en esta pantalla")).to_be_visible(timeout=15_000)
+            continue
+        heading = page.locator("h3").first.inner_text()
+        press("Siguiente")
+        expect(page.locator("h3", has_text=heading)).to_have_count(0, timeout=15_000)
+    else:
+        raise AssertionError("the evening never reached its end")
+    assert "Nuestro tiempo semanal en pareja" in seen, seen
+
+    with page.expect_download() as made:
+        press("Plan (PDF)")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(made.value.path()).pages)
+    assert text.startswith("Nuestro plan Sam y Alex · "), text[:80]
+    assert re.search(r"\d+ de [a-z]+ de \d{4}", text), text[:80]
+    assert "Nuestro tiempo semanal en pareja" in text and "Pasear los domingos 0" in text
+    assert "¿Qué haremos?" in text
+    for sentence in ("Our plan", "Our check-ins", "out of"):
+        assert sentence not in text
+    with page.expect_download() as printable:
+        press("Para imprimir")
+    html_page = Path(printable.value.path()).read_text(encoding="utf-8")
+    assert '<html lang="es" dir="ltr">' in html_page and "Nuestro plan" in html_page

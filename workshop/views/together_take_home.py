@@ -38,6 +38,7 @@ def plan_downloads(progress: CoupleProgress, names: Names, *, today: date, expan
         placeholder=_("None: commitments only"),
     )
     extra = frozenset(chosen)
+    words = language()  # read now: a file is made later, outside this run
 
     def plan() -> couple_plan.PlanDocument:
         return couple_plan.plan_document(
@@ -46,7 +47,7 @@ def plan_downloads(progress: CoupleProgress, names: Names, *, today: date, expan
             names=names,
             today=today,
             answers=extra,
-            language=language(),
+            language=words,
         )
 
     files = (
