@@ -23,11 +23,32 @@ from workshop.couple.turn_timer import Turn, TurnView
 from workshop.engine.pairs import PairView
 
 PRIVATE_KINDS = frozenset({"reflection", "word", "scale", "choice", "ranking"})
-"""Kinds each partner answers alone on their own phone, then shows or keeps."""
+"""Kinds each partner answers alone on their own phone, then shows or keeps: a partner
+exercise only when the exercise says so (``partner_exercise``)."""
 TOGETHER_KINDS = frozenset({"pair-share", "speaker-listener", "plan"})
-"""Kinds a couple does together, marking when they are done."""
-PARTNER_KINDS = PRIVATE_KINDS | TOGETHER_KINDS
-"""The partner exercises paired phones run together."""
+"""Kinds a couple does together, marking when they are done: partner exercises by nature."""
+ONE_PHONE_KINDS = PRIVATE_KINDS | {"speaker-listener"}
+"""The partner exercises two people sharing one phone can take turns on."""
+
+
+def is_partner_exercise(exercise: Exercise | None) -> bool:
+    """Whether paired phones run ``exercise`` together in the room: a pair-share, listening
+    turns or a plan always; an answer only when its file says ``partner_exercise``. Anything
+    else a paired phone answers as any phone does, for the room."""
+    if exercise is None:
+        return False
+    if exercise.kind in TOGETHER_KINDS:
+        return True
+    return exercise.kind in PRIVATE_KINDS and bool(getattr(exercise, "partner_exercise", False))
+
+
+def one_phone_version(exercise: Exercise | None) -> bool:
+    """Whether two people sharing one phone may take turns on ``exercise`` (a partner
+    exercise with a private answer, or listening turns)."""
+    return (
+        exercise is not None and is_partner_exercise(exercise) and exercise.kind in ONE_PHONE_KINDS
+    )
+
 
 TurnAction = Literal["start", "pause", "resume", "extend", "skip", "again"]
 

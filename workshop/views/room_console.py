@@ -14,7 +14,8 @@ import streamlit as st
 from workshop.couple import room
 from workshop.engine.errors import BedrockError
 from workshop.engine.store import PromptSpec, WorkshopState
-from workshop.views.common import live, store
+from workshop.views.common import content, live, store
+from workshop.views.room_pair import partner_exercise_on
 
 REFRESH_SECONDS = 1.5
 
@@ -25,8 +26,7 @@ def couples_line(state: WorkshopState) -> str:
     counts = state.couples
     if not counts.paired:
         return ""
-    prompt = state.current_prompt
-    if prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS:
+    if partner_exercise_on(state):
         noun = "couple" if counts.paired == 1 else "couples"
         return f"{counts.done} of {counts.paired} {noun} done"
     return "1 couple paired" if counts.paired == 1 else f"{counts.paired} couples paired"
@@ -46,8 +46,7 @@ def _panel(code: str, act) -> None:
     except BedrockError:
         return
     line = couples_line(state)
-    prompt = state.current_prompt
-    partner = prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
+    partner = partner_exercise_on(state)
     if not line:
         return
     row = st.container(horizontal=True, vertical_alignment="center", key="fac_couples")
@@ -65,7 +64,7 @@ def _panel(code: str, act) -> None:
 
 def projector_count(state: WorkshopState, spec: PromptSpec | None) -> None:
     """On the projector, under a partner exercise: how many couples are done."""
-    if spec is None or spec.kind not in room.PARTNER_KINDS:
+    if spec is None or not room.is_partner_exercise(content().exercises.get(spec.id)):
         return
     line = couples_line(state)
     if line:

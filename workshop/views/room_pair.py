@@ -91,13 +91,14 @@ def pair_corner(code: str, state: WorkshopState) -> None:
         _waiting(code, token, view)
     else:
         _badge(code, token, view)
-    if not view.partnered or _partner_exercise_on(state):
+    if not view.partnered or partner_exercise_on(state):
         st.fragment(_poll, run_every=WAIT_SECONDS)(code, token)
 
 
-def _partner_exercise_on(state: WorkshopState) -> bool:
+def partner_exercise_on(state: WorkshopState) -> bool:
+    """Whether the prompt on the phones is a partner exercise (:func:`room.is_partner_exercise`)."""
     prompt = state.current_prompt
-    return prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
+    return prompt is not None and room.is_partner_exercise(content().exercises.get(prompt))
 
 
 def _poll(code: str, token: str) -> None:
@@ -194,7 +195,7 @@ def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     is the one (a phone alone)."""
     exercise = content().exercises.get(spec.id)
     room_one_phone.forget_others(code, spec.id)
-    if exercise is None or spec.kind not in room.PARTNER_KINDS:
+    if not room.is_partner_exercise(exercise):
         return False
     held = st.session_state.get(VIEW)
     view = held[1] if held and held[0] == code else None
@@ -215,5 +216,5 @@ def one_phone_offer(code: str, spec: PromptSpec) -> None:
     view = held[1] if held and held[0] == code else None
     if view is not None and view.partnered:
         return
-    if spec.kind in room.PRIVATE_KINDS | {"speaker-listener"} and content().exercises.get(spec.id):
+    if room.one_phone_version(content().exercises.get(spec.id)):
         room_one_phone.offer(code, spec.id)
