@@ -110,3 +110,48 @@ def test_two_people_on_one_phone_hand_it_over(app_db):
     assert "Hopeful" in shown and "Sleepy" not in shown and "Kept this one private." in shown
     # Nothing of it went to the room or the database.
     assert Store(app_db).results(code=code, prompt_id="felt-understood").count == 0
+
+
+def test_paired_phones_in_spanish_show_the_pairing_screens_in_spanish(app_db):
+    console = facilitator_creates_workshop()
+    code = console.session_state["fac_code"]
+    first, second = (_session("join", code=code, lang="es") for _ in range(2))
+    popover = str(first.get("popover")[0].proto) + str(first.get("popover")[1].proto)
+    assert "Emparejar teléfonos" in popover and "Apoyo" in popover
+    assert first.button(key="pair_open").label == "Mostrar un código"
+    # A refusal from the pairing itself is said in Spanish too.
+    second.text_input(key="pair_typed").input("12")
+    second.button(key="pair_join").click().run()
+    assert [e.value for e in second.error] == ["Un código para emparejar tiene 6 cifras."]
+    first.button(key="pair_open").click().run()
+    assert "**Tu código para emparejar**" in texts(first)
+    assert first.button(key="pair_cancel").label == "Cancelar"
+    first.button(key="pair_cancel").click().run()
+    pair(first, second, code, app_db)
+    assert "Emparejado · " in texts(first)  # the pair's word stays as drawn, in any language
+
+    next(b for b in console.button if b.label == "Stage ▶").click().run()
+    console.radio(key="fac_prompt_1_None").set_value("felt-understood").run()
+    for phone in (first, second):
+        phone.run()
+    box = f"pair_{code}_felt-understood"
+    assert first.text_area(key=f"{box}_text").label == "Tu respuesta"
+    assert first.radio(key=f"{box}_show").options == [
+        "Mostrársela a mi pareja",
+        "Guardármela para mí",
+    ]
+    assert first.checkbox(key=f"{box}_room").label.startswith("Añadirla también")
+    assert first.button(key=f"{box}_done").label == "Listo"
+    first.text_area(key=f"{box}_text").input("Cuando me escuchaste hasta el final")
+    first.button(key=f"{box}_done").click().run()
+    assert "Respondiste y elegiste mostrársela a tu pareja." in texts(first)
+    assert "Tu pareja aún está respondiendo" in texts(first)
+    second.button(key=f"{box}_pass").click().run()
+    first.run()
+    shown = texts(first)
+    assert "**Tú**" in shown and "**Tu pareja**" in shown and "Ha pasado en esta." in shown
+    for phone in (first, second):
+        assert not phone.exception, phone.exception
+        shown = texts(phone)
+        for english in ("Your partner", "Paired ·", "You answered", "Passed this one"):
+            assert english not in shown, english

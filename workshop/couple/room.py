@@ -21,6 +21,7 @@ from workshop.couple import evening, turn_timer
 from workshop.couple.evening import Answer, AnswerValue, CoupleProgress, Partner
 from workshop.couple.turn_timer import Turn, TurnView
 from workshop.engine.pairs import PairView
+from workshop.i18n import N_
 
 PRIVATE_KINDS = frozenset({"reflection", "word", "scale", "choice", "ranking"})
 """Kinds each partner answers alone on their own phone, then shows or keeps: a partner
@@ -150,20 +151,21 @@ def turn_step(
 
 def floor_line(view: TurnView, seat: Partner) -> tuple[str, str]:
     """What one phone says about the floor now, from its own side: a headline and a line
-    below (``"You speak"``, ``"Your partner listens, without replying"``)."""
+    below (``"You speak"``, ``"Your partner listens, without replying"``), each a catalogue
+    entry the page translates."""
     phase = view.phase
     holder = turn_timer.floor_holder(phase)
     me = holder == seat
     if view.status == "done":
-        return "Turns done", "Thank each other: what was it like to be listened to?"
+        return N_("Turns done"), N_("Thank each other: what was it like to be listened to?")
     if phase.kind == "speak":
         if me:
-            return "You speak", "Your partner listens, without replying"
-        return "Your partner speaks", "You listen, without replying"
+            return N_("You speak"), N_("Your partner listens, without replying")
+        return N_("Your partner speaks"), N_("You listen, without replying")
     if phase.kind == "paraphrase":
         if me:
-            return "Say back what you heard", "Your partner listens, then says if it fits"
-        return "Your partner says back what they heard", "Listen, then say if it fits"
+            return N_("Say back what you heard"), N_("Your partner listens, then says if it fits")
+        return N_("Your partner says back what they heard"), N_("Listen, then say if it fits")
     if me:
-        return "Swap: you speak next", "Take a breath"
-    return "Swap: your partner speaks next", "Take a breath"
+        return N_("Swap: you speak next"), N_("Take a breath")
+    return N_("Swap: your partner speaks next"), N_("Take a breath")
