@@ -406,6 +406,40 @@ def test_a_number_written_as_words_is_refused(content_dir):
     ]
 
 
+def test_a_partner_exercise_is_marked_true_or_false(content_dir):
+    edit(
+        content_dir, "exercises/hard-moment.yaml", "minutes: 4", "minutes: 4\npartner_exercise: yes"
+    )
+
+    assert errors(content_dir) == [
+        "exercises/hard-moment.yaml:5: partner_exercise: expected true or false, got the text 'yes'"
+    ]
+
+
+def test_partner_exercise_is_an_answers_setting_and_off_unless_set(content_dir):
+    edit(
+        content_dir,
+        "exercises/hard-moment.yaml",
+        "minutes: 4",
+        "minutes: 4\npartner_exercise: true",
+    )
+    edit(
+        content_dir,
+        "exercises/weekly-ritual.yaml",
+        "minutes: 5",
+        "minutes: 5\npartner_exercise: true",
+    )
+
+    assert errors(content_dir) == []
+    assert [w for w in warnings(content_dir) if "partner_exercise" in w] == [
+        "exercises/weekly-ritual.yaml:5: partner_exercise: not used by plan exercises, ignored "
+        "(reflection, word, scale, choice, ranking exercises use it)"
+    ]
+    exercises = load_content(content_dir).exercises
+    assert exercises["hard-moment"].partner_exercise is True
+    assert exercises["arrival-word"].partner_exercise is False
+
+
 def test_minutes_must_be_more_than_zero(content_dir):
     edit(content_dir, "exercises/arrival-word.toml", "minutes = 1", "minutes = -1")
 

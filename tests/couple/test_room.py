@@ -71,3 +71,20 @@ def test_either_phone_drives_the_couples_turns(any_store, new_workshop, clock, e
         last = press(second, "skip")
     assert room.turn_now(last.turn, turns, now=clock()).status == "done"
     assert last.done and any_store.state(code=code).couples.done == 1
+
+
+def test_together_kinds_are_partner_exercises_and_answers_only_when_marked(exercises):
+    together = ("building-pair-share", "listening-turns", "weekly-ritual")
+    marked = ("felt-understood", "one-thing-this-week")
+    room_prompts = ("checkin-open", "arrival-word", "understood-word", "pros-cons-vote")
+    assert all(room.is_partner_exercise(exercises[e]) for e in (*together, *marked))
+    assert not any(room.is_partner_exercise(exercises[e]) for e in room_prompts)
+    assert not room.is_partner_exercise(exercises["gratitude-list"])  # timed writing
+    assert not room.is_partner_exercise(None)
+    unmarked = exercises["felt-understood"].model_copy(update={"partner_exercise": False})
+    assert not room.is_partner_exercise(unmarked)
+
+
+def test_two_on_one_phone_take_turns_only_on_a_partner_answer_or_listening_turns(exercises):
+    offered = [e for e in exercises if room.one_phone_version(exercises[e])]
+    assert sorted(offered) == ["felt-understood", "listening-turns", "one-thing-this-week"]

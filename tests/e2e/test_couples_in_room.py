@@ -1,7 +1,8 @@
 """Couples in the room, in Chromium: six phones (two pairs, one phone alone, one couple on
-one phone) through a private answer and listening turns run from the console, each phone
-seeing only what it should, the projector counting couples, and nothing the couples kept
-left in the database afterwards."""
+one phone) through a room prompt every phone answers for the room, a partner exercise with a
+private answer, and listening turns run from the console, each phone seeing only what it
+should, the projector counting couples, and nothing the couples kept left in the database
+afterwards."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from tests.e2e.axe import Audit
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 LIVE_MS = 15_000
 
-SHOWN_AND_ROOM = "Lanternfish"  # shown to the partner and sent to the room
-KEPT = "Quillwort"  # kept from the partner
-SHOWN_ONLY = ("Marigold", "Bramble")  # shown to each other, not to the room
-ONE_PHONE = ("Hopscotch", "Nettle")  # two people on one phone: shown, kept
+# Answers to "A time I felt understood", a partner exercise.
+SHOWN_AND_ROOM = "When you listened to the end without fixing anything"  # shown, and to the room
+KEPT = "The night you drove back across town for my keys"  # kept from the partner
+SHOWN_ONLY = ("You remembered the exam and asked how it went", "You sat with me on the stairs")
+ONE_PHONE = ("You made tea and just listened", "You laughed at the joke nobody got")
 NEVER_STORED = (KEPT, *SHOWN_ONLY, *ONE_PHONE)
 
 
@@ -46,10 +48,10 @@ def pair(group, first: Page, second: Page) -> str:
     return words.pop()
 
 
-def answer(group, page: Page, word: str, *, keep: bool = False, room: bool = False) -> None:
-    box = page.get_by_label("Your word")
+def answer(group, page: Page, words: str, *, keep: bool = False, room: bool = False) -> None:
+    box = page.get_by_role("textbox", name="Your answer", exact=True)
     expect(box).to_be_visible(timeout=LIVE_MS)
-    box.fill(word)
+    box.fill(words)
     if keep:
         page.get_by_text("Keep it to myself").click()
     if room:
@@ -74,13 +76,26 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
     word_two = pair(group, a2, b2)
     assert word_one != word_two
 
-    # A private answer with a mutual reveal.
-    group.ask(console, "Arrival word")
+    # A room prompt: paired phones answer it for the room, as every phone does.
+    group.ask(console, "Opening check-in")
+    expect(console.get_by_text("2 couples paired")).to_be_visible(timeout=LIVE_MS)
+    for answering in (a1, b1, alone):  # each sends the slider's middle point
+        expect(answering.get_by_role("slider")).to_be_visible(timeout=LIVE_MS)
+        group.click(answering, "Send")
+        expect(answering.get_by_text(re.compile("^Sent, anonymously"))).to_be_visible(
+            timeout=LIVE_MS
+        )
+    expect(a1.locator(".bedrock-pair-badge")).to_be_visible()
+    expect(group.answers(console)).to_have_text("3 answers", timeout=LIVE_MS)
+
+    # A partner exercise: a private answer with a mutual reveal.
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
     expect(console.get_by_text("0 of 2 couples done")).to_be_visible(timeout=LIVE_MS)
     expect(screen.get_by_text("0 of 2 couples done")).to_be_visible(timeout=LIVE_MS)
     answer(group, a1, SHOWN_AND_ROOM, room=True)
     expect(a1.get_by_text("chose to show it to your partner")).to_be_visible(timeout=LIVE_MS)
-    expect(b1.get_by_label("Your word")).to_be_visible(timeout=LIVE_MS)
+    expect(b1.get_by_role("textbox", name="Your answer", exact=True)).to_be_visible(timeout=LIVE_MS)
     assert SHOWN_AND_ROOM not in b1.content()  # not before the reveal
     audit.check(b1, "phone: a private answer, paired")
     answer(group, b1, KEPT, keep=True)
@@ -96,10 +111,7 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
     shot(b1, "couples-room-b1")
 
     # A phone alone answers as always; two people on one phone hand it over.
-    box = alone.get_by_label("One word or a few")
-    box.fill("Solo")
-    group.click(alone, "Send")
-    expect(alone.get_by_text("Sent, anonymously")).to_be_visible(timeout=LIVE_MS)
+    group.send(alone, "Being asked how my day really was")
     group.click(shared, "Two of you on this phone? Take turns on it")
     for partner, word, keep in (("First", ONE_PHONE[0], False), ("Second", ONE_PHONE[1], True)):
         expect(shared.get_by_text(f"{partner} partner's turn.")).to_be_visible(timeout=LIVE_MS)
@@ -121,7 +133,7 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
         assert KEPT not in page.content()
 
     # Listening turns, driven from both phones of a pair, the room's countdown on the wall.
-    for number in range(2, 7):
+    for number in range(3, 7):
         group.stage(console, number)
     group.ask_private(console, "Listening turns")
     group.click(console, "Start")

@@ -12,7 +12,8 @@ import pytest
 
 VIEWS = Path(__file__).resolve().parents[2] / "workshop" / "views"
 
-#: The pages whose every sentence goes through the catalogues (the phone, the couple's path).
+#: The pages whose every sentence goes through the catalogues (the phone with its pairing
+#: screens, the couple's path).
 TRANSLATED_PAGES = (
     "code_entry.py",
     "common.py",
@@ -21,6 +22,10 @@ TRANSLATED_PAGES = (
     "join_private.py",
     "language.py",
     "results.py",
+    "room_console.py",
+    "room_couple.py",
+    "room_one_phone.py",
+    "room_pair.py",
     "together.py",
     "together_answers.py",
     "together_common.py",

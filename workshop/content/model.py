@@ -195,7 +195,17 @@ class _Exercise(_Model):
         return self.kind in COLLECTING_KINDS  # type: ignore[attr-defined]
 
 
-class ReflectionExercise(_Exercise):
+class _Answered(_Exercise):
+    """Fields of the kinds each person answers on their own phone."""
+
+    partner_exercise: bool = False
+    """True when the answer is meant for the partner: in a group room, paired phones answer
+    it privately to each other, each choosing to show it or keep it; every other phone
+    answers the room as usual. Pair-shares, listening turns and plans are always done with
+    the partner."""
+
+
+class ReflectionExercise(_Answered):
     """Free text, anonymous on the wall."""
 
     kind: Literal["reflection"] = "reflection"
@@ -204,7 +214,7 @@ class ReflectionExercise(_Exercise):
     """The longest answer allowed, in characters."""
 
 
-class WordExercise(_Exercise):
+class WordExercise(_Answered):
     """One word or a short phrase; the results show how often each word came up."""
 
     kind: Literal["word"] = "word"
@@ -213,7 +223,7 @@ class WordExercise(_Exercise):
     """The longest answer allowed, in characters."""
 
 
-class ScaleExercise(_Exercise):
+class ScaleExercise(_Answered):
     """A number on a scale, such as 1 to 10."""
 
     kind: Literal["scale"] = "scale"
@@ -256,7 +266,7 @@ class NotForUs(_Model):
         return _unique(value, what="option")
 
 
-class ChoiceExercise(_Exercise):
+class ChoiceExercise(_Answered):
     """Pick one of a few options."""
 
     kind: Literal["choice"] = "choice"
@@ -272,7 +282,7 @@ class ChoiceExercise(_Exercise):
         return _unique(value, what="option")
 
 
-class RankingExercise(_Exercise):
+class RankingExercise(_Answered):
     """Put a few items in order of importance."""
 
     kind: Literal["ranking"] = "ranking"

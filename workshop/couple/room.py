@@ -21,13 +21,35 @@ from workshop.couple import evening, turn_timer
 from workshop.couple.evening import Answer, AnswerValue, CoupleProgress, Partner
 from workshop.couple.turn_timer import Turn, TurnView
 from workshop.engine.pairs import PairView
+from workshop.i18n import N_
 
 PRIVATE_KINDS = frozenset({"reflection", "word", "scale", "choice", "ranking"})
-"""Kinds each partner answers alone on their own phone, then shows or keeps."""
+"""Kinds each partner answers alone on their own phone, then shows or keeps: a partner
+exercise only when the exercise says so (``partner_exercise``)."""
 TOGETHER_KINDS = frozenset({"pair-share", "speaker-listener", "plan"})
-"""Kinds a couple does together, marking when they are done."""
-PARTNER_KINDS = PRIVATE_KINDS | TOGETHER_KINDS
-"""The partner exercises paired phones run together."""
+"""Kinds a couple does together, marking when they are done: partner exercises by nature."""
+ONE_PHONE_KINDS = PRIVATE_KINDS | {"speaker-listener"}
+"""The partner exercises two people sharing one phone can take turns on."""
+
+
+def is_partner_exercise(exercise: Exercise | None) -> bool:
+    """Whether paired phones run ``exercise`` together in the room: a pair-share, listening
+    turns or a plan always; an answer only when its file says ``partner_exercise``. Anything
+    else a paired phone answers as any phone does, for the room."""
+    if exercise is None:
+        return False
+    if exercise.kind in TOGETHER_KINDS:
+        return True
+    return exercise.kind in PRIVATE_KINDS and bool(getattr(exercise, "partner_exercise", False))
+
+
+def one_phone_version(exercise: Exercise | None) -> bool:
+    """Whether two people sharing one phone may take turns on ``exercise`` (a partner
+    exercise with a private answer, or listening turns)."""
+    return (
+        exercise is not None and is_partner_exercise(exercise) and exercise.kind in ONE_PHONE_KINDS
+    )
+
 
 TurnAction = Literal["start", "pause", "resume", "extend", "skip", "again"]
 
@@ -129,20 +151,21 @@ def turn_step(
 
 def floor_line(view: TurnView, seat: Partner) -> tuple[str, str]:
     """What one phone says about the floor now, from its own side: a headline and a line
-    below (``"You speak"``, ``"Your partner listens, without replying"``)."""
+    below (``"You speak"``, ``"Your partner listens, without replying"``), each a catalogue
+    entry the page translates."""
     phase = view.phase
     holder = turn_timer.floor_holder(phase)
     me = holder == seat
     if view.status == "done":
-        return "Turns done", "Thank each other: what was it like to be listened to?"
+        return N_("Turns done"), N_("Thank each other: what was it like to be listened to?")
     if phase.kind == "speak":
         if me:
-            return "You speak", "Your partner listens, without replying"
-        return "Your partner speaks", "You listen, without replying"
+            return N_("You speak"), N_("Your partner listens, without replying")
+        return N_("Your partner speaks"), N_("You listen, without replying")
     if phase.kind == "paraphrase":
         if me:
-            return "Say back what you heard", "Your partner listens, then says if it fits"
-        return "Your partner says back what they heard", "Listen, then say if it fits"
+            return N_("Say back what you heard"), N_("Your partner listens, then says if it fits")
+        return N_("Your partner says back what they heard"), N_("Listen, then say if it fits")
     if me:
-        return "Swap: you speak next", "Take a breath"
-    return "Swap: your partner speaks next", "Take a breath"
+        return N_("Swap: you speak next"), N_("Take a breath")
+    return N_("Swap: your partner speaks next"), N_("Take a breath")

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from workshop.engine import db, identity
 from workshop.engine.db import pair_answers, pair_members, pairs
 from workshop.engine.errors import AccessDenied, InvalidInput
+from workshop.i18n import N_, N_plural
 
 Seat = Literal["A", "B"]
 SEATS: tuple[Seat, Seat] = ("A", "B")
@@ -61,6 +62,12 @@ MAX_TURN_CHARS = 2000
 
 CODE_TRIES = 5
 """Pair codes one phone may type at once, then one more every 12 seconds."""
+TOO_MANY_CODES = N_plural(
+    "That's a lot of codes in a row. Please wait {count} second, then type the code on your "
+    "partner's phone again.",
+    "That's a lot of codes in a row. Please wait {count} seconds, then type the code on your "
+    "partner's phone again.",
+)
 
 
 class Tries:
@@ -152,7 +159,7 @@ def _member(connection: Connection, workshop: Row, token: object) -> Row | None:
     """The pair membership of the phone holding ``token``, or None. Refuses a token the
     server did not issue (InvalidInput)."""
     if not identity.verify(workshop.secret, token):
-        raise InvalidInput("This page lost its answer token; please reload it.")
+        raise InvalidInput(N_("This page lost its answer token; please reload it."))
     return connection.execute(
         sa.select(pair_members).where(
             pair_members.c.workshop_id == workshop.id,
@@ -258,7 +265,7 @@ def open_pair(connection: Connection, *, code: str, token: object) -> PairView:
         if pair_code not in taken:
             break
     else:  # pragma: no cover - a million codes
-        raise InvalidInput("No pair code is free right now; please try again.")
+        raise InvalidInput(N_("No pair code is free right now; please try again."))
     pair_id = secrets.token_urlsafe(24)[:32]
     connection.execute(
         pairs.insert().values(
@@ -283,7 +290,7 @@ def open_pair(connection: Connection, *, code: str, token: object) -> PairView:
     return _view(connection, workshop, _member(connection, workshop, token))
 
 
-NO_SUCH_CODE = (
+NO_SUCH_CODE = N_(
     "No phone is waiting with that code. Check the digits on your partner's phone, or ask "
     "them to show a new code."
 )
@@ -298,13 +305,13 @@ def join_pair(connection: Connection, *, code: str, token: object, typed: object
     if membership is not None:
         pair = _pair(connection, membership.pair_id)
         if pair.pair_code is not None and pair.pair_code == pair_code:
-            raise InvalidInput("That's this phone's own code: type it on your partner's phone.")
+            raise InvalidInput(N_("That's this phone's own code: type it on your partner's phone."))
         if pair.pair_code is None:
-            raise InvalidInput("This phone is paired already. Unpair it first.")
+            raise InvalidInput(N_("This phone is paired already. Unpair it first."))
         # Waiting with a code of its own: give that up, and join the partner's instead.
         _delete_pair(connection, membership.pair_id)
     if not pair_code:
-        raise InvalidInput(f"A pair code has {CODE_DIGITS} digits.")
+        raise InvalidInput(N_("A pair code has {digits} digits."), digits=CODE_DIGITS)
     pair = connection.execute(
         sa.select(pairs).where(pairs.c.workshop_id == workshop.id, pairs.c.pair_code == pair_code)
     ).one_or_none()
@@ -349,11 +356,11 @@ def _exchange(connection: Connection, code: str, token: object, prompt_id: objec
     if membership is None:
         raise AccessDenied()
     if not isinstance(prompt_id, str) or prompt_id != workshop.current_prompt:
-        raise InvalidInput("The room has moved on from this exercise.")
+        raise InvalidInput(N_("The room has moved on from this exercise."))
     pair = _pair(connection, membership.pair_id, lock=True)
     seats = connection.scalar(sa.select(sa.func.count()).where(pair_members.c.pair_id == pair.id))
     if seats != 2:
-        raise InvalidInput("Your partner's phone is not paired any more.")
+        raise InvalidInput(N_("Your partner's phone is not paired any more."))
     return workshop, membership, pair
 
 
@@ -372,14 +379,14 @@ def answer(
     answered; after it, nothing changes. Raises InvalidInput, AccessDenied."""
     workshop, membership, pair = _exchange(connection, code, token, prompt_id)
     if status not in STATUSES:
-        raise InvalidInput("Choose to show your answer, keep it, or pass.")
+        raise InvalidInput(N_("Choose to show your answer, keep it, or pass."))
     if status == "shared":
         if not isinstance(value, str) or not value or len(value) > MAX_VALUE_CHARS:
-            raise InvalidInput("Please write your answer before showing it.")
+            raise InvalidInput(N_("Please write your answer before showing it."))
     else:
         value = None
     if pair.revealed:
-        raise InvalidInput("Your answers have been revealed already.")
+        raise InvalidInput(N_("Your answers have been revealed already."))
     mine = (pair_answers.c.pair_id == pair.id, pair_answers.c.seat == membership.seat)
     connection.execute(pair_answers.delete().where(*mine))
     connection.execute(
@@ -423,7 +430,7 @@ def change_turn(
     workshop, membership, pair = _exchange(connection, code, token, prompt_id)
     stored, over = step(pair.turn)
     if stored is not None and (not isinstance(stored, str) or len(stored) > MAX_TURN_CHARS):
-        raise InvalidInput("That turn timer cannot be kept.")
+        raise InvalidInput(N_("That turn timer cannot be kept."))
     if stored != pair.turn or bool(over) != bool(pair.done):
         _changed(connection, workshop, pair.id, turn=stored, done=bool(over))
     return _view(connection, workshop, membership)
@@ -512,10 +519,7 @@ class Pairs:
         must wait)."""
         wait = self.tries.take(code=str(code), token=str(token), client=client, now=self.clock())
         if wait > 0:
-            raise InvalidInput(
-                f"That's a lot of codes in a row. Please wait {max(1, round(wait))} seconds, "
-                "then type the code on your partner's phone again."
-            )
+            raise InvalidInput(TOO_MANY_CODES, count=max(1, round(wait)))
         return self._write(lambda c: join_pair(c, code=code, token=token, typed=typed))
 
     def leave(self, *, code: str, token: object) -> bool:

@@ -14,22 +14,28 @@ import streamlit as st
 from workshop.couple import room
 from workshop.engine.errors import BedrockError
 from workshop.engine.store import PromptSpec, WorkshopState
-from workshop.views.common import live, store
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language, ngettext
+from workshop.views.common import content, live, store
+from workshop.views.room_pair import partner_exercise_on
 
 REFRESH_SECONDS = 1.5
 
 
 def couples_line(state: WorkshopState) -> str:
-    """ "9 of 12 couples done" (or "1 couple paired" outside a partner exercise); "" while
-    no couple has paired."""
+    """ "9 of 12 couples done" (or "1 couple paired" outside a partner exercise), in this
+    screen's language; "" while no couple has paired."""
     counts = state.couples
     if not counts.paired:
         return ""
-    prompt = state.current_prompt
-    if prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS:
-        noun = "couple" if counts.paired == 1 else "couples"
-        return f"{counts.done} of {counts.paired} {noun} done"
-    return "1 couple paired" if counts.paired == 1 else f"{counts.paired} couples paired"
+    shown = number(counts.paired, language())
+    if partner_exercise_on(state):
+        return ngettext(
+            "{done} of {count} couple done", "{done} of {count} couples done", counts.paired
+        ).format(done=number(counts.done, language()), count=shown)
+    return ngettext("{count} couple paired", "{count} couples paired", counts.paired).format(
+        count=shown
+    )
 
 
 def console_panel(state: WorkshopState, act) -> None:
@@ -46,26 +52,27 @@ def _panel(code: str, act) -> None:
     except BedrockError:
         return
     line = couples_line(state)
-    prompt = state.current_prompt
-    partner = prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
+    partner = partner_exercise_on(state)
     if not line:
         return
     row = st.container(horizontal=True, vertical_alignment="center", key="fac_couples")
-    row.markdown(f"**Couples:** {line}", width="content")
+    row.markdown(_("**Couples:** {line}").format(line=line), width="content")
     if partner and row.button(
-        "Bring the room back",
+        _("Bring the room back"),
         key="fac_gather",
         icon=":material/groups:",
-        help="Ends the partner exercise on every phone, with a gentle word, and deletes what "
-        "couples exchanged in it. Paired phones do it privately: you see only how many "
-        "couples are done.",
+        help=_(
+            "Ends the partner exercise on every phone, with a gentle word, and deletes what "
+            "couples exchanged in it. Paired phones do it privately: you see only how many "
+            "couples are done."
+        ),
     ):
         act(store().bring_room_back)
 
 
 def projector_count(state: WorkshopState, spec: PromptSpec | None) -> None:
     """On the projector, under a partner exercise: how many couples are done."""
-    if spec is None or spec.kind not in room.PARTNER_KINDS:
+    if spec is None or not room.is_partner_exercise(content().exercises.get(spec.id)):
         return
     line = couples_line(state)
     if line:

@@ -23,13 +23,18 @@ from workshop.couple.evening import AnswerValue
 from workshop.engine.errors import BedrockError, InvalidInput
 from workshop.engine.pairs import PairView
 from workshop.engine.store import TEXT_KINDS, PromptSpec
+from workshop.engine.timer import Phase
+from workshop.i18n import N_
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, here, language, said
 from workshop.printing.couple_plan import answer_lines
-from workshop.views import join_private, room_turns
+from workshop.views import join_private
 from workshop.views.common import store, user_text
 
-SHOW = "Show my partner"
-KEEP = "Keep it to myself"
-GONE_LATER = "What you two see here is deleted when the room moves on."
+SHOW = N_("Show my partner")
+KEEP = N_("Keep it to myself")
+GONE_LATER = N_("What you two see here is deleted when the room moves on.")
+UNREACHABLE = N_("Not saved: we couldn't reach the workshop. Try again.")
 
 
 def paired(code: str, token: str, view: PairView, spec: PromptSpec, exercise: Exercise) -> None:
@@ -59,9 +64,9 @@ def _act(key: str, action, **kwargs) -> None:
     try:
         action(**kwargs)
     except InvalidInput as problem:
-        st.session_state[f"{key}_error"] = str(problem)
+        st.session_state[f"{key}_error"] = said(problem)
     except BedrockError:
-        st.session_state[f"{key}_error"] = "Not saved: we couldn't reach the workshop. Try again."
+        st.session_state[f"{key}_error"] = _(UNREACHABLE)
     st.rerun()
 
 
@@ -75,12 +80,12 @@ def _private(code: str, token: str, view: PairView, spec: PromptSpec, exercise: 
         mine, theirs = view.seat, room.partner_seat(view.seat)
         left, right = st.columns(2)
         with left.container(border=True, key=f"{key}_mine"):
-            st.markdown("**You**")
+            st.markdown(_("**You**"))
             answer_shown(exercise, shown[mine], view.mine)
         with right.container(border=True, key=f"{key}_theirs"):
-            st.markdown("**Your partner**")
+            st.markdown(_("**Your partner**"))
             answer_shown(exercise, shown[theirs], view.partner)
-        st.caption(GONE_LATER)
+        st.caption(_(GONE_LATER))
         return
     if view.mine is None or st.session_state.get(f"{key}_edit"):
         entry(
@@ -92,18 +97,20 @@ def _private(code: str, token: str, view: PairView, spec: PromptSpec, exercise: 
             room_choice=True,
         )
         return
-    said = {
-        "shared": "You answered, and chose to show it to your partner.",
-        "private": "You answered, and chose to keep it to yourself.",
-        "passed": "You passed on this one.",
+    done = {
+        "shared": N_("You answered, and chose to show it to your partner."),
+        "private": N_("You answered, and chose to keep it to yourself."),
+        "passed": N_("You passed on this one."),
     }[view.mine]
-    st.success(said)
+    st.success(_(done))
     if view.partner is None:
         st.markdown(
-            "Your partner is still answering. Your answers appear side by side once "
-            "you have both answered."
+            _(
+                "Your partner is still answering. Your answers appear side by side once "
+                "you have both answered."
+            )
         )
-    if st.button("Change my answer", key=f"{key}_change", type="tertiary"):
+    if st.button(_("Change my answer"), key=f"{key}_change", type="tertiary"):
         st.session_state[f"{key}_edit"] = True
         st.rerun()
 
@@ -111,10 +118,12 @@ def _private(code: str, token: str, view: PairView, spec: PromptSpec, exercise: 
 def answer_shown(exercise: Exercise, value: AnswerValue | None, status: str | None) -> None:
     """One partner's answer at the reveal, or why there is none."""
     if value is None:
-        st.caption("Passed this one." if status == "passed" else "Kept this one private.")
+        st.caption(_("Passed this one.") if status == "passed" else _("Kept this one private."))
     elif isinstance(value, int):
-        st.markdown(f"### {int(value)}")
-        st.caption(f"out of {getattr(exercise, 'max', value)}")
+        st.markdown(f"### {number(int(value), language())}")
+        st.caption(
+            _("out of {most}").format(most=number(getattr(exercise, "max", value), language()))
+        )
     else:
         for line in answer_lines(exercise, value):
             user_text(line)
@@ -134,17 +143,27 @@ def entry(
     then Done or Pass."""
     with st.form(key=f"{key}_form", border=True, enter_to_submit=False):
         value = answer_widget(exercise, key)
-        show = st.radio("Your partner", (SHOW, KEEP), horizontal=True, key=f"{key}_show")
+        show = st.radio(
+            _("Your partner"),
+            (SHOW, KEEP),
+            format_func=here().gettext,
+            horizontal=True,
+            key=f"{key}_show",
+        )
         to_room = room_choice and st.checkbox(
-            "Also add it to the room's answers (anonymous)", key=f"{key}_room"
+            _("Also add it to the room's answers (anonymous)"), key=f"{key}_room"
         )
         st.caption(
-            "Only you see this now. Your partner sees it only if you show it, once you have "
-            "both answered; a kept answer's words go nowhere."
+            _(
+                "Only you see this now. Your partner sees it only if you show it, once you have "
+                "both answered; a kept answer's words go nowhere."
+            )
         )
         done, skip = st.columns(2)
-        sent = done.form_submit_button("Done", type="primary", width="stretch", key=f"{key}_done")
-        passed = skip.form_submit_button("Pass", width="stretch", key=f"{key}_pass")
+        sent = done.form_submit_button(
+            _("Done"), type="primary", width="stretch", key=f"{key}_done"
+        )
+        passed = skip.form_submit_button(_("Pass"), width="stretch", key=f"{key}_pass")
     if sent:
         on_done(value, show != KEEP, bool(to_room))
     if passed:
@@ -158,19 +177,19 @@ def answer_widget(exercise: Exercise, key: str) -> object:
     """The box, number, choice or order one partner answers with; returns its value."""
     kind = exercise.kind
     if kind == "reflection":
-        return st.text_area("Your answer", max_chars=exercise.max_chars, key=f"{key}_text")
+        return st.text_area(_("Your answer"), max_chars=exercise.max_chars, key=f"{key}_text")
     if kind == "word":
-        return st.text_input("Your word", max_chars=exercise.max_chars, key=f"{key}_text")
+        return st.text_input(_("Your word"), max_chars=exercise.max_chars, key=f"{key}_text")
     if kind == "scale":
-        number = st.pills(
-            "Your number", list(range(exercise.min, exercise.max + 1)), key=f"{key}_scale"
+        picked = st.pills(
+            _("Your number"), list(range(exercise.min, exercise.max + 1)), key=f"{key}_scale"
         )
         st.caption(f"{exercise.min} = {exercise.min_label} · {exercise.max} = {exercise.max_label}")
-        return number
+        return picked
     if kind == "choice":
-        return st.radio("Your choice", exercise.options, index=None, key=f"{key}_choice")
+        return st.radio(_("Your choice"), exercise.options, index=None, key=f"{key}_choice")
     return st.multiselect(
-        "Your order", exercise.items, key=f"{key}_rank", placeholder="Tap them in order"
+        _("Your order"), exercise.items, key=f"{key}_rank", placeholder=_("Tap them in order")
     )
 
 
@@ -201,10 +220,10 @@ def _answered(
         if to_room:
             _to_room(code, token, spec, exercise, value)
     except (evening.InvalidAnswer, InvalidInput) as problem:
-        st.session_state[f"{key}_error"] = str(problem)
+        st.session_state[f"{key}_error"] = said(problem)
         st.rerun()
     except BedrockError:
-        st.session_state[f"{key}_error"] = "Not saved: we couldn't reach the workshop. Try again."
+        st.session_state[f"{key}_error"] = _(UNREACHABLE)
         st.rerun()
     forget_words(key)
     st.rerun()
@@ -226,16 +245,18 @@ def _to_room(code: str, token: str, spec: PromptSpec, exercise: Exercise, value:
 def _together(code: str, token: str, view: PairView, spec: PromptSpec, exercise: Exercise) -> None:
     key = f"pair_{code}_{spec.id}"
     if spec.kind == "plan":
-        st.caption("Fill it in together on one of your phones.")
+        st.caption(_("Fill it in together on one of your phones."))
         join_private.private_exercise(exercise, key=f"{key}_plan")
     else:
-        first = "You begin" if view.seat == "A" else "Your partner begins"
-        st.markdown(f"**{first}**; swap when you're ready. Nothing is collected.")
+        if view.seat == "A":
+            st.markdown(_("**You begin**; swap when you're ready. Nothing is collected."))
+        else:
+            st.markdown(_("**Your partner begins**; swap when you're ready. Nothing is collected."))
     if view.done:
-        st.success("You're done with this one. Thank you.")
-        if st.button("Not done after all", key=f"{key}_undone", type="tertiary"):
+        st.success(_("You're done with this one. Thank you."))
+        if st.button(_("Not done after all"), key=f"{key}_undone", type="tertiary"):
             _act(key, store().pairs.set_done, code=code, token=token, prompt_id=spec.id, done=False)
-    elif st.button("We're done", key=f"{key}_done", type="primary", width="stretch"):
+    elif st.button(_("We're done"), key=f"{key}_done", type="primary", width="stretch"):
         _act(key, store().pairs.set_done, code=code, token=token, prompt_id=spec.id, done=True)
 
 
@@ -270,26 +291,28 @@ def turns_screen(
     view = room.turn_now(stored, exercise, now=time.time())
     if view.status == "ready":
         if seat is not None:
-            st.markdown("**You speak first.**" if seat == "A" else "**Your partner speaks first.**")
+            st.markdown(
+                _("**You speak first.**") if seat == "A" else _("**Your partner speaks first.**")
+            )
         st.markdown("\n".join(f"- {rule}" for rule in exercise.rules))
-        if st.button("Start", key=f"{key}_start", type="primary", width="stretch"):
+        if st.button(_("Start"), key=f"{key}_start", type="primary", width="stretch"):
             apply("start")
         return
     running = view.status == "running"
     st.fragment(_turn_display, run_every=1.0 if running else None)(exercise, stored, seat, key)
     row = st.container(horizontal=True, gap="small")
     if view.status == "done":
-        if row.button("Start the turns again", key=f"{key}_again", type="tertiary"):
+        if row.button(_("Start the turns again"), key=f"{key}_again", type="tertiary"):
             apply("again")
         return
     if view.status == "paused":
-        if row.button("Resume", key=f"{key}_resume", type="primary", width="stretch"):
+        if row.button(_("Resume"), key=f"{key}_resume", type="primary", width="stretch"):
             apply("resume")
-    elif row.button("Pause", key=f"{key}_pause", width="stretch"):
+    elif row.button(_("Pause"), key=f"{key}_pause", width="stretch"):
         apply("pause")
-    if row.button("+1 minute", key=f"{key}_more", width="stretch"):
+    if row.button(_("+1 minute"), key=f"{key}_more", width="stretch"):
         apply("extend")
-    if row.button("Skip", key=f"{key}_skip", width="stretch"):
+    if row.button(_("Skip"), key=f"{key}_skip", width="stretch"):
         apply("skip")
     problem = st.session_state.pop(f"{key}_error", None)
     if problem:
@@ -307,11 +330,11 @@ def _turn_display(
         st.rerun(scope="app")
     if seat is None:
         if view.status == "done":
-            headline, sub = "Turns done", "Thank each other."
+            headline, sub = _("Turns done"), _("Thank each other.")
         else:
-            headline, sub = room_turns.phase_line(view.phase), ""
+            headline, sub = phase_line(view.phase), ""
     else:
-        headline, sub = room.floor_line(view, seat)
+        headline, sub = (_(line) for line in room.floor_line(view, seat))
     st.markdown(f"### {headline}")
     if sub:
         st.caption(sub)
@@ -322,8 +345,20 @@ def _turn_display(
         now=moment,
         key=f"{key}_clock",
         size="large",
-        label=f"Round {view.phase.round} of {exercise.rounds}",
+        label=_("Round {number} of {count}").format(number=view.phase.round, count=exercise.rounds),
     )
     following = view.next_phase
     if following is not None:
-        st.caption(f"Next: {room_turns.phase_line(following)}")
+        st.caption(_("Next: {phase}").format(phase=phase_line(following)))
+
+
+def phase_line(phase: Phase) -> str:
+    """What two people on one phone do in ``phase``, in a few words, A and B being the
+    first and the second partner."""
+    if phase.kind == "speak":
+        return _("{speaker} speaks · {listener} listens").format(
+            speaker=phase.speaker, listener=phase.listener
+        )
+    if phase.kind == "paraphrase":
+        return _("{name} says back what they heard").format(name=phase.listener)
+    return _("Swap: {name} speaks next").format(name="B" if phase.speaker == "A" else "A")

@@ -16,10 +16,17 @@ from workshop.content.model import Exercise, SpeakerListenerExercise
 from workshop.couple import evening, room
 from workshop.couple.evening import CoupleProgress, Partner
 from workshop.engine.store import PromptSpec
+from workshop.i18n import N_
+from workshop.i18n.screen import _, said
 from workshop.views.room_couple import answer_shown, entry, forget_words, turns_screen
 
 PREFIX = "pairone_"
-NAMES = evening.Names(a="First partner", b="Second partner")
+FIRST, SECOND = N_("First partner"), N_("Second partner")
+
+
+def _names() -> evening.Names:
+    """How this phone calls the two people sharing it, in its language."""
+    return evening.Names(a=_(FIRST), b=_(SECOND))
 
 
 def _key(code: str, prompt_id: str) -> str:
@@ -42,7 +49,7 @@ def chosen(code: str, prompt_id: str) -> bool:
 def offer(code: str, prompt_id: str) -> None:
     """One tap for two people on one phone (under the phone's own version)."""
     if st.button(
-        "Two of you on this phone? Take turns on it",
+        _("Two of you on this phone? Take turns on it"),
         key=f"{_key(code, prompt_id)}_take_turns",
         type="tertiary",
         icon=":material/group:",
@@ -55,7 +62,7 @@ def hand_over(code: str, spec: PromptSpec, exercise: Exercise) -> None:
     """The exercise for two people on this one phone, with one tap back to one person."""
     key = _key(code, spec.id)
     if st.button(
-        "Just me after all", key=f"{key}_alone", type="tertiary", icon=":material/person:"
+        _("Just me after all"), key=f"{key}_alone", type="tertiary", icon=":material/person:"
     ):
         for name in [n for n in st.session_state if str(n).startswith(f"{key}_")]:
             del st.session_state[name]
@@ -71,19 +78,20 @@ def hand_over(code: str, spec: PromptSpec, exercise: Exercise) -> None:
         return
     progress: CoupleProgress = st.session_state.get(f"{key}_progress") or CoupleProgress()
     eid = exercise.id
-    st.caption("Nothing you two write here leaves this phone.")
+    names = _names()
+    st.caption(_("Nothing you two write here leaves this phone."))
     if eid in progress.revealed:
         shown = evening.shared_answers(progress, exercise_id=eid)
         columns = st.columns(2)
         for column, partner in zip(columns, evening.PARTNERS, strict=True):
             with column.container(border=True):
-                st.markdown(f"**{NAMES.of(partner)}**")
+                st.markdown(f"**{names.of(partner)}**")
                 answer = evening.answer_of(progress, exercise_id=eid, partner=partner)
                 answer_shown(exercise, shown[partner], answer.status if answer else None)
         return
     if progress.answering is not None:
         partner = progress.answering
-        st.markdown(f"**{NAMES.of(partner)}, this one is just for you.**")
+        st.markdown(_("**{name}, this one is just for you.**").format(name=names.of(partner)))
         entry(
             exercise,
             f"{key}_{partner}",
@@ -96,12 +104,16 @@ def hand_over(code: str, spec: PromptSpec, exercise: Exercise) -> None:
     if turn is not None:
         other = evening.other_partner(turn)
         with st.container(border=True):
-            st.markdown(f"**{NAMES.of(turn)}'s turn.** {NAMES.of(other)}, please look away.")
-            if st.button("I'm ready: show my question", key=f"{key}_open", type="primary"):
+            st.markdown(
+                _("**{name}'s turn.** {other}, please look away.").format(
+                    name=names.of(turn), other=names.of(other)
+                )
+            )
+            if st.button(_("I'm ready: show my question"), key=f"{key}_open", type="primary"):
                 _save(key, evening.open_entry(progress, exercise=exercise, partner=turn, now=0.0))
         return
-    st.markdown("**You have both answered.**")
-    if st.button("Reveal", key=f"{key}_reveal", type="primary", width="stretch"):
+    st.markdown(_("**You have both answered.**"))
+    if st.button(_("Reveal"), key=f"{key}_reveal", type="primary", width="stretch"):
         _save(key, evening.reveal(progress, exercise_id=eid))
 
 
@@ -117,7 +129,7 @@ def _answer(key: str, exercise: Exercise, partner: Partner, value: object, share
             progress, exercise=exercise, partner=partner, value=value, share=share
         )
     except evening.InvalidAnswer as problem:
-        st.session_state[f"{key}_{partner}_error"] = str(problem)
+        st.session_state[f"{key}_{partner}_error"] = said(problem)
         st.rerun()
     forget_words(f"{key}_{partner}")
     _save(key, changed)

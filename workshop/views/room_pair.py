@@ -17,7 +17,8 @@ from workshop.couple import room
 from workshop.engine.errors import BedrockError, InvalidInput
 from workshop.engine.pairs import PairView, show_code
 from workshop.engine.store import PromptSpec, WorkshopState
-from workshop.i18n.screen import _
+from workshop.i18n import N_
+from workshop.i18n.screen import _, said
 from workshop.views import room_couple, room_one_phone
 from workshop.views.client import client_address
 from workshop.views.common import content, store
@@ -41,7 +42,7 @@ PAIR_CSS = """
 </style>
 """
 
-GATHERED = (
+GATHERED = N_(
     "Time to come back together. Thank you for what you shared with each other: whatever you "
     "kept between you stays between you, and nothing of it is kept here."
 )
@@ -56,7 +57,7 @@ def listen_note(state: WorkshopState) -> None:
     """What a phone says while no prompt is on it: after the facilitator brought the room
     back from a partner exercise, a gentle word about it; otherwise to listen in."""
     if state.gathered:
-        st.info(GATHERED)
+        st.info(_(GATHERED))
     else:
         st.markdown(_("Listen in for now. A question will appear here when it's time."))
 
@@ -91,13 +92,14 @@ def pair_corner(code: str, state: WorkshopState) -> None:
         _waiting(code, token, view)
     else:
         _badge(code, token, view)
-    if not view.partnered or _partner_exercise_on(state):
+    if not view.partnered or partner_exercise_on(state):
         st.fragment(_poll, run_every=WAIT_SECONDS)(code, token)
 
 
-def _partner_exercise_on(state: WorkshopState) -> bool:
+def partner_exercise_on(state: WorkshopState) -> bool:
+    """Whether the prompt on the phones is a partner exercise (:func:`room.is_partner_exercise`)."""
     prompt = state.current_prompt
-    return prompt is not None and state.prompts[prompt].kind in room.PARTNER_KINDS
+    return prompt is not None and room.is_partner_exercise(content().exercises.get(prompt))
 
 
 def _poll(code: str, token: str) -> None:
@@ -119,9 +121,9 @@ def _act(action, **kwargs) -> None:
             kwargs["token"] = kwargs["token"]()
         action(**kwargs)
     except InvalidInput as problem:
-        st.session_state.pair_error = str(problem)
+        st.session_state.pair_error = said(problem)
     except BedrockError:
-        st.session_state.pair_error = "We couldn't reach the workshop; please try again."
+        st.session_state.pair_error = _("We couldn't reach the workshop; please try again.")
     st.rerun()
 
 
@@ -132,22 +134,24 @@ def _error() -> None:
 
 
 def _offer(code: str, token: str | Callable[[], str]) -> None:
-    with st.popover("Pair phones", icon=":material/favorite:", width="content"):
-        st.markdown("**Pair with your partner's phone**")
+    with st.popover(_("Pair phones"), icon=":material/favorite:", width="content"):
+        st.markdown(_("**Pair with your partner's phone**"))
         st.caption(
-            "For the couple exercises: you each answer on your own phone, and choose what "
-            "your partner sees. No names. One of you shows a code, the other types it."
+            _(
+                "For the couple exercises: you each answer on your own phone, and choose what "
+                "your partner sees. No names. One of you shows a code, the other types it."
+            )
         )
-        if st.button("Show a code", key="pair_open", width="stretch"):
+        if st.button(_("Show a code"), key="pair_open", width="stretch"):
             _act(store().pairs.open, code=code, token=token)
         with st.form("pair_join_form", border=False, enter_to_submit=True):
             typed = st.text_input(
-                "Or type the code from your partner's phone",
+                _("Or type the code from your partner's phone"),
                 max_chars=9,
                 key="pair_typed",
                 placeholder="123 456",
             )
-            if st.form_submit_button("Pair", type="primary", width="stretch", key="pair_join"):
+            if st.form_submit_button(_("Pair"), type="primary", width="stretch", key="pair_join"):
                 _act(
                     store().pairs.join,
                     code=code,
@@ -159,32 +163,39 @@ def _offer(code: str, token: str | Callable[[], str]) -> None:
 
 def _waiting(code: str, token: str, view: PairView) -> None:
     with st.container(border=True, key="pair_waiting"):
-        st.markdown("**Your pair code**")
+        st.markdown(_("**Your pair code**"))
         st.html(f'<div class="bedrock-pair-code">{html.escape(show_code(view.pair_code))}</div>')
         st.caption(
-            "On your partner's phone: open **Pair with your partner's phone** and type this "
-            "code. Both phones then show the same word and colour."
+            _(
+                "On your partner's phone: open **Pair with your partner's phone** and type "
+                "this code. Both phones then show the same word and colour."
+            )
         )
-        if st.button("Cancel", key="pair_cancel", type="tertiary"):
+        if st.button(_("Cancel"), key="pair_cancel", type="tertiary"):
             _act(store().pairs.leave, code=code, token=token)
 
 
 def badge_html(view: PairView) -> str:
-    """The badge both phones of a pair show: the same word on the same colour."""
+    """The badge both phones of a pair show: the same word on the same colour. The word
+    stays as the pair drew it in every language, so two phones in different languages still
+    show the same one."""
+    line = _("Paired · {word}").format(word=view.word)
     return (
         f'<div class="bedrock-pair-badge" style="background:{view.shade}">'
-        f'<span class="bedrock-pair-dot"></span>Paired · {html.escape(view.word)}</div>'
+        f'<span class="bedrock-pair-dot"></span>{html.escape(line)}</div>'
     )
 
 
 def _badge(code: str, token: str, view: PairView) -> None:
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.html(badge_html(view), width="stretch")
-    with row.popover("Pairing", width="content"):
+    with row.popover(_("Pairing"), width="content"):
         st.caption(
-            f"Your partner's phone shows “{view.word}” too. If it doesn't, unpair and pair again."
+            _(
+                "Your partner's phone shows “{word}” too. If it doesn't, unpair and pair again."
+            ).format(word=view.word)
         )
-        if st.button("Unpair", key="pair_leave", width="stretch"):
+        if st.button(_("Unpair"), key="pair_leave", width="stretch"):
             _act(store().pairs.leave, code=code, token=token)
 
 
@@ -194,7 +205,7 @@ def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     is the one (a phone alone)."""
     exercise = content().exercises.get(spec.id)
     room_one_phone.forget_others(code, spec.id)
-    if exercise is None or spec.kind not in room.PARTNER_KINDS:
+    if not room.is_partner_exercise(exercise):
         return False
     held = st.session_state.get(VIEW)
     view = held[1] if held and held[0] == code else None
@@ -215,5 +226,5 @@ def one_phone_offer(code: str, spec: PromptSpec) -> None:
     view = held[1] if held and held[0] == code else None
     if view is not None and view.partnered:
         return
-    if spec.kind in room.PRIVATE_KINDS | {"speaker-listener"} and content().exercises.get(spec.id):
+    if room.one_phone_version(content().exercises.get(spec.id)):
         room_one_phone.offer(code, spec.id)
