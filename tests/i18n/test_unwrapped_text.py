@@ -12,15 +12,25 @@ import pytest
 
 VIEWS = Path(__file__).resolve().parents[2] / "workshop" / "views"
 
-#: The pages whose every sentence goes through the catalogues (the phone, the couple's path).
+#: The pages whose every sentence goes through the catalogues (the phone, the couple's path,
+#: the console and the projector).
 TRANSLATED_PAGES = (
     "code_entry.py",
     "common.py",
+    "console_export.py",
+    "console_keys.py",
+    "console_signin.py",
+    "facilitate.py",
     "home.py",
     "join.py",
     "join_private.py",
     "language.py",
+    "navigation.py",
+    "preview.py",
     "results.py",
+    "room_link.py",
+    "room_turns.py",
+    "screen.py",
     "together.py",
     "together_answers.py",
     "together_common.py",
