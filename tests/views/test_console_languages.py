@@ -83,6 +83,15 @@ def test_a_refusal_on_the_console_is_said_in_its_language(app_db):
     console.button(key="fac_create_go").click().run()
     assert [e.value for e in console.error] == ["Elige una contraseña de al menos 8 caracteres."]
 
+    # The engine's refusal too, with its numbers.
+    console.text_input(key="fac_title").input("T" * 121)
+    console.text_input(key="fac_passcode").input(PASSCODE)
+    console.text_input(key="fac_passcode2").input(PASSCODE)
+    console.button(key="fac_create_go").click().run()
+    assert [e.value for e in console.error] == [
+        "Título del taller: que tenga 120 caracteres o menos (ahora tiene 121)."
+    ]
+
 
 def test_the_projector_opened_with_the_consoles_language_speaks_it(app_db):
     console = opened("facilitate", locale="es-ES")
