@@ -255,7 +255,7 @@ def projector_link(code: str, screen_key: str) -> str:
     """The projector's link: its key, the console's projector settings and the console's
     language, so the room's screen speaks as the console does."""
     chime = "" if st.session_state.get("fac_chime", True) else "&chime=0"
-    return f"screen?code={code}&key={screen_key}{chime}{_turn_query()}&lang={language()}"
+    return f"screen?code={code}&key={screen_key}&lang={language()}{chime}{_turn_query()}"
 
 
 def stage_module(module_id: str) -> Module | None:
