@@ -13,19 +13,28 @@ import pytest
 VIEWS = Path(__file__).resolve().parents[2] / "workshop" / "views"
 
 #: The pages whose every sentence goes through the catalogues (the phone with its pairing
-#: screens, the couple's path).
+#: screens, the couple's path, the console and the projector).
 TRANSLATED_PAGES = (
     "code_entry.py",
     "common.py",
+    "console_export.py",
+    "console_keys.py",
+    "console_signin.py",
+    "facilitate.py",
     "home.py",
     "join.py",
     "join_private.py",
     "language.py",
+    "navigation.py",
+    "preview.py",
     "results.py",
     "room_console.py",
     "room_couple.py",
+    "room_link.py",
     "room_one_phone.py",
     "room_pair.py",
+    "room_turns.py",
+    "screen.py",
     "together.py",
     "together_answers.py",
     "together_common.py",

@@ -390,7 +390,7 @@ def test_a_thousand_held_texts_leave_the_console_a_bounded_page(app_db):
     console.run()
     assert not console.exception, console.exception
     shown = texts(console)
-    assert "1000 new · showing 20" in shown
+    assert "1,000 new · showing 20" in shown  # counts written by Babel, as on the phone
     listed = [e.value for e in console.text if e.value.startswith("w")]
     assert len(listed) == 20 + 3
     assert len(console.button) < 70  # the page's own buttons and two per listed text
@@ -398,11 +398,11 @@ def test_a_thousand_held_texts_leave_the_console_a_bounded_page(app_db):
     console.button(key="fac_keep_all_new").click().run()
     assert not console.exception, console.exception
     assert "New since the reveal" not in texts(console)
-    assert "Moderate (1003)" in [e.label for e in console.expander]
-    assert "1–20 of 1003" in texts(console)
+    assert "Moderate (1,003)" in [e.label for e in console.expander]
+    assert "1–20 of 1,003" in texts(console)
     assert len([e for e in console.text if e.value.startswith("w")]) == 20
     console.button(key="fac_mod_ahead").click().run()
-    assert "21–40 of 1003" in texts(console)
+    assert "21–40 of 1,003" in texts(console)
 
 
 def test_a_public_address_setting_that_is_no_web_address_is_named_on_the_console(

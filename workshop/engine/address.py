@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from workshop.i18n import N_
+
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 Source = Literal["setting", "opened", "network", "loopback"]
@@ -57,21 +59,21 @@ def normalise_public_url(value: str) -> str:
     web address."""
     value = value.strip()
     if not value:
-        raise ValueError("it is empty")
+        raise ValueError(N_("it is empty"))
     if "://" not in value:
         value = f"https://{value}"
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"}:
-        raise ValueError("it must start with http:// or https://")
+        raise ValueError(N_("it must start with http:// or https://"))
     try:
         port = parts.port
     except ValueError:
-        raise ValueError("its port is not a number between 0 and 65535") from None
+        raise ValueError(N_("its port is not a number between 0 and 65535")) from None
     host = parts.hostname or ""
     if not host or any(c.isspace() for c in value):
-        raise ValueError("it has no host name, or it has spaces in it")
+        raise ValueError(N_("it has no host name, or it has spaces in it"))
     if parts.query or parts.fragment:
-        raise ValueError("it must not carry a query (?…) or a fragment (#…)")
+        raise ValueError(N_("it must not carry a query (?…) or a fragment (#…)"))
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc += f":{port}"
@@ -108,13 +110,13 @@ def join_base(
         return JoinBase(
             url=opened,
             source="loopback",
-            problem="this server only accepts connections from this computer",
+            problem=N_("this server only accepts connections from this computer"),
         )
     if network is None:
         return JoinBase(
             url=opened,
             source="loopback",
-            problem="this computer has no network address (is it on the venue's Wi-Fi?)",
+            problem=N_("this computer has no network address (is it on the venue's Wi-Fi?)"),
         )
     netloc = f"[{network}]" if ":" in network else network
     if parts.port is not None:

@@ -21,6 +21,7 @@ from workshop.engine import db, limits, pairs
 from workshop.engine.db import prompts, stages
 from workshop.engine.errors import InvalidInput
 from workshop.engine.timer import Timer
+from workshop.i18n import N_
 
 MAX_TIMER = float(limits.MAX_TIMER_SECONDS)
 MAX_SLIDES = limits.MAX_SLIDES
@@ -38,7 +39,7 @@ def seconds(value: object, *, positive: bool) -> float:
 def whole(value: object) -> int:
     """A whole number, checked (True and False are refused). Raises InvalidInput."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise InvalidInput("Please give a whole number.")
+        raise InvalidInput(N_("Please give a whole number."))
     return int(value)
 
 
@@ -66,8 +67,9 @@ def stage_at(wanted: int) -> Callable[[int, int], int]:
     def target(_current: int, count: int) -> int:
         if not 0 <= wanted < count:
             # A number far out of any plan is not repeated back at full length.
-            number = f" {wanted + 1}" if -1 <= wanted < limits.MAX_SLIDES else " like that"
-            raise InvalidInput(f"There is no stage{number}.")
+            if -1 <= wanted < limits.MAX_SLIDES:
+                raise InvalidInput(N_("There is no stage {number}."), number=wanted + 1)
+            raise InvalidInput(N_("There is no stage like that."))
         return wanted
 
     return target
@@ -76,14 +78,14 @@ def stage_at(wanted: int) -> Callable[[int, int], int]:
 def next_stage(current: int, count: int) -> int:
     """Where :func:`move` goes for "next stage"."""
     if current + 1 >= count:
-        raise InvalidInput("This is already the last stage.")
+        raise InvalidInput(N_("This is already the last stage."))
     return current + 1
 
 
 def previous_stage(current: int, _count: int) -> int:
     """Where :func:`move` goes for "previous stage"."""
     if current == 0:
-        raise InvalidInput("This is already the first stage.")
+        raise InvalidInput(N_("This is already the first stage."))
     return current - 1
 
 
@@ -132,7 +134,7 @@ def move(
 def slide(_connection: Connection, row: Row, _now: float, *, index: int) -> Values:
     """Show slide ``index`` of the current stage."""
     if not 0 <= index < MAX_SLIDES:
-        raise InvalidInput("There is no such slide.")
+        raise InvalidInput(N_("There is no such slide."))
     return None if row.slide_index == index else {"slide_index": index}
 
 
@@ -161,7 +163,7 @@ def wall_page(_connection: Connection, row: Row, _now: float, *, page: int | Non
     """Hold page ``page`` (from 0) of a long wall on the projector, or let the pages turn by
     themselves again (None). Screens keep the number within the wall's pages."""
     if page is not None and not 0 <= page < MAX_WALL_PAGES:
-        raise InvalidInput("There is no such page.")
+        raise InvalidInput(N_("There is no such page."))
     return None if row.wall_page == page else {"wall_page": page}
 
 

@@ -13,6 +13,7 @@ import math
 from numbers import Integral, Real
 
 from workshop.engine.errors import InvalidInput
+from workshop.i18n import N_
 
 MAX_REVEAL = 1000
 """The highest reveal threshold: more people than any workshop room holds."""
@@ -89,16 +90,16 @@ def timer_seconds(value: object, *, positive: bool) -> float:
             value,
             low=0,
             high=MAX_TIMER_SECONDS,
-            message="A timer runs for more than 0 seconds and at most 24 hours.",
+            message=N_("A timer runs for more than 0 seconds and at most 24 hours."),
         )
         if span <= 0:
-            raise InvalidInput("A timer runs for more than 0 seconds and at most 24 hours.")
+            raise InvalidInput(N_("A timer runs for more than 0 seconds and at most 24 hours."))
         return span
     return number(
         value,
         low=-MAX_TIMER_SECONDS,
         high=MAX_TIMER_SECONDS,
-        message="A timer can be changed by at most 24 hours at once.",
+        message=N_("A timer can be changed by at most 24 hours at once."),
     )
 
 

@@ -135,7 +135,7 @@ def note_writer(connection: Connection, *, code: str, prompt_id: str, token: str
     _check_token(workshop, token)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in TEXT_KINDS:
-        raise InvalidInput("This question takes a choice, not written text.")
+        raise InvalidInput(N_("This question takes a choice, not written text."))
     privacy.clean_text(text, max_chars=prompt.max_chars)
     writer = privacy.respondent_id(workshop.secret, prompt_id=prompt.prompt_id, token=token)
     mine = reflection_writers.c
@@ -264,7 +264,7 @@ def queue(connection: Connection, *, code: str, key: str, prompt_id: str) -> lis
     workshop = db.facilitator_workshop(connection, code, key)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in TEXT_KINDS:
-        raise InvalidInput("Only written answers can be moderated.")
+        raise InvalidInput(N_("Only written answers can be moderated."))
     rows = connection.execute(
         sa.select(reflections.c.id, reflections.c.text, reflections.c.hidden, reflections.c.held)
         .where(reflections.c.workshop_id == workshop.id, reflections.c.prompt_id == prompt_id)
@@ -304,7 +304,7 @@ def queue_page(
     workshop = db.facilitator_workshop(connection, code, key)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in TEXT_KINDS:
-        raise InvalidInput("Only written answers can be moderated.")
+        raise InvalidInput(N_("Only written answers can be moderated."))
     mine = [reflections.c.workshop_id == workshop.id, reflections.c.prompt_id == prompt_id]
     held = [*mine, reflections.c.held.is_(True)]
     seen = [*mine, reflections.c.held.is_(False)]
@@ -349,14 +349,14 @@ def hide(connection: Connection, *, code: str, key: str, reflection_id: str, hid
     it, so it is no longer held back as new."""
     workshop = db.facilitator_workshop(connection, code, key, lock=True)
     if not isinstance(reflection_id, str):
-        raise InvalidInput("That reflection is no longer there.")
+        raise InvalidInput(N_("That reflection is no longer there."))
     prompt_id = connection.scalar(
         sa.select(reflections.c.prompt_id).where(
             reflections.c.workshop_id == workshop.id, reflections.c.id == reflection_id
         )
     )
     if prompt_id is None:
-        raise InvalidInput("That reflection is no longer there.")
+        raise InvalidInput(N_("That reflection is no longer there."))
     connection.execute(
         reflections.update()
         .where(reflections.c.workshop_id == workshop.id, reflections.c.id == reflection_id)
@@ -374,7 +374,9 @@ def set_revealed(
     workshop = db.facilitator_workshop(connection, code, key, lock=True)
     prompt = db.find_prompt(connection, workshop.id, prompt_id)
     if prompt.kind not in TEXT_KINDS | ANSWER_KINDS:
-        raise InvalidInput("Nothing is collected for this exercise, so there is nothing to show.")
+        raise InvalidInput(
+            N_("Nothing is collected for this exercise, so there is nothing to show.")
+        )
     if revealed:
         have, needed = _count(connection, workshop, prompt), _needed(workshop, prompt)
         if have < needed:

@@ -61,7 +61,7 @@ from workshop.engine.records import (
     check_plan,
 )
 from workshop.engine.timer import Timer
-from workshop.i18n import N_plural
+from workshop.i18n import N_, N_plural
 
 __all__ = [
     "ANSWER_KINDS",
@@ -79,6 +79,16 @@ __all__ = [
 ]
 
 MIN_PASSCODE = 4
+TITLE_PROBLEMS = {
+    N_("Please send text."): N_("Workshop title: Please send text."),
+    N_("Please write something before sending."): N_(
+        "Workshop title: Please write something before sending."
+    ),
+    N_("Please keep it to {most} characters or fewer (this has {length})."): N_(
+        "Workshop title: Please keep it to {most} characters or fewer (this has {length})."
+    ),
+}
+"""What a workshop's title was refused for, by what :func:`privacy.clean_text` said."""
 
 _UNUSED_SECRET = privacy.new_secret()
 """Checked against in place of a workshop's secret when a code is not in use, so that both
@@ -205,7 +215,8 @@ class Store:
         try:
             clean_title = privacy.clean_text(title, max_chars=120)
         except InvalidInput as problem:
-            raise InvalidInput(f"Workshop title: {problem.message}") from None
+            title_problem = TITLE_PROBLEMS.get(problem.message, problem.message)
+            raise InvalidInput(title_problem, **problem.params) from None
         support = "" if not support_text else privacy.clean_text(support_text, max_chars=2000)
         if not isinstance(passcode, str) or not MIN_PASSCODE <= len(passcode) <= 200:
             raise InvalidInput(f"Please choose a passcode of at least {MIN_PASSCODE} characters.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workshop.i18n.screen import _
 from workshop.views.common import store
 
 
@@ -13,14 +14,16 @@ def downloads(code: str, key: str) -> None:
     from workshop.printing.report import export_bytes, report_filename
 
     st.caption(
-        "Only what the room could see: answers below the reveal threshold, hidden "
-        "reflections and walls you never revealed are left out."
+        _(
+            "Only what the room could see: answers below the reveal threshold, hidden "
+            "reflections and walls you never revealed are left out."
+        )
     )
     labels = {
-        "pdf": "Summary (PDF)",
-        "html": "Summary (printable web page)",
-        "csv": "Answers (CSV, for a spreadsheet)",
-        "json": "Answers (JSON)",
+        "pdf": _("Summary (PDF)"),
+        "html": _("Summary (printable web page)"),
+        "csv": _("Answers (CSV, for a spreadsheet)"),
+        "json": _("Answers (JSON)"),
     }
     for fmt, label in labels.items():
         st.download_button(
@@ -33,7 +36,7 @@ def downloads(code: str, key: str) -> None:
         )
     st.divider()
     st.download_button(
-        "Participant handouts (PDF)",
+        _("Participant handouts (PDF)"),
         data=lambda: handout_bytes(fmt="pdf", document="handouts"),
         file_name="bedrock-handouts.pdf",
         on_click="ignore",
@@ -41,7 +44,7 @@ def downloads(code: str, key: str) -> None:
         width="stretch",
     )
     st.download_button(
-        "Facilitator guide (PDF)",
+        _("Facilitator guide (PDF)"),
         data=lambda: handout_bytes(fmt="pdf", document="guide"),
         file_name="bedrock-facilitator-guide.pdf",
         on_click="ignore",

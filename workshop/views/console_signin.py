@@ -16,6 +16,9 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
+from workshop.i18n import N_plural
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language, ngettext, said
 from workshop.views.client import client_address
 from workshop.views.common import DEFAULT_SUPPORT, content, store
 
@@ -47,40 +50,56 @@ def _signed_in(code: str, key: str) -> None:
 
 def reopen() -> None:
     with st.form("fac_reopen"):
-        code = st.text_input("Workshop code", max_chars=6, key="fac_reopen_code")
-        passcode = st.text_input("Workshop passcode", type="password", key="fac_reopen_pass")
-        if st.form_submit_button("Open the console", type="primary", key="fac_reopen_go"):
+        code = st.text_input(_("Workshop code"), max_chars=6, key="fac_reopen_code")
+        passcode = st.text_input(_("Workshop passcode"), type="password", key="fac_reopen_pass")
+        if st.form_submit_button(_("Open the console"), type="primary", key="fac_reopen_go"):
             code = code.strip().upper()
             try:
                 key = store().open_console(code=code, passcode=passcode, client=client_address())
                 _signed_in(code, key)
             except TooManyAttempts as wait:
                 st.error(
-                    f"Too many tries from your network. Please wait {wait.retry_after:.0f} "
-                    "seconds and try again, or open the console with your recovery key below."
+                    _wait(
+                        wait,
+                        N_plural(
+                            "Too many tries from your network. Please wait {count} second and "
+                            "try again, or open the console with your recovery key below.",
+                            "Too many tries from your network. Please wait {count} seconds and "
+                            "try again, or open the console with your recovery key below.",
+                        ),
+                    )
                 )
             except (AccessDenied, WorkshopNotFound):
-                st.error("That code and passcode don't match an open workshop.")
+                st.error(_("That code and passcode don't match an open workshop."))
             except WorkshopEnded:
-                st.error("That workshop has ended and its data was deleted.")
+                st.error(_("That workshop has ended and its data was deleted."))
             except BedrockError as problem:  # storage down, read-only or full
-                st.error(str(problem))
-    recover = st.expander("Lost the passcode, or asked to wait? Use the recovery key")
+                st.error(said(problem))
+    recover = st.expander(_("Lost the passcode, or asked to wait? Use the recovery key"))
     with recover, st.form("fac_recover"):
         typed = st.text_input(
-            "Recovery key",
+            _("Recovery key"),
             type="password",
             max_chars=60,
             key="fac_recovery_key",
-            help="Shown once when the workshop was created, like ABC123-XXXXXX-…",
+            help=_("Shown once when the workshop was created, like {example}").format(
+                example="ABC123-XXXXXX-…"
+            ),
         )
-        if st.form_submit_button("Open with the recovery key", key="fac_recover_go"):
+        if st.form_submit_button(_("Open with the recovery key"), key="fac_recover_go"):
             try:
                 _signed_in(*store().open_with_recovery_key(recovery_key=typed))
             except AccessDenied:
-                st.error("That recovery key doesn't open an open workshop.")
+                st.error(_("That recovery key doesn't open an open workshop."))
             except BedrockError as problem:  # storage down, read-only or full
-                st.error(str(problem))
+                st.error(said(problem))
+
+
+def _wait(wait: TooManyAttempts, message: tuple[str, str]) -> str:
+    """A "please wait" message (``N_plural``) for ``wait``'s seconds, in the screen's
+    language."""
+    seconds = round(wait.retry_after)
+    return ngettext(*message, seconds).format(count=number(seconds, language()))
 
 
 def recovery_notice() -> None:
@@ -90,12 +109,14 @@ def recovery_notice() -> None:
         return
     with st.container(border=True, key="fac_recovery_box"):
         st.markdown(
-            "**Your recovery key.** Print it or save it now: it is shown only this once. It "
-            "opens this console without the passcode, whatever anyone else tries; keep it as "
-            "safe as the passcode."
+            _(
+                "**Your recovery key.** Print it or save it now: it is shown only this once. "
+                "It opens this console without the passcode, whatever anyone else tries; keep "
+                "it as safe as the passcode."
+            )
         )
         st.code(recovery, language=None)
-        if st.button("I have saved it", key="fac_recovery_done"):
+        if st.button(_("I have saved it"), key="fac_recovery_done"):
             st.session_state.pop("fac_recovery", None)
             st.rerun()
 
@@ -107,7 +128,7 @@ def new_workshop() -> None:
         return
 
     modules = content().modules
-    st.markdown("**Stages** — untick to leave a stage out; change the order and the minutes.")
+    st.markdown(_("**Stages** — untick to leave a stage out; change the order and the minutes."))
     table = pd.DataFrame(
         {
             "include": [True] * len(modules),
@@ -124,41 +145,57 @@ def new_workshop() -> None:
         disabled=["stage", "id"],
         column_config={
             "id": None,
-            "order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
-            "minutes": st.column_config.NumberColumn(min_value=1, max_value=180, step=1),
+            # The columns keep their names (the plan is read by them); the headers a
+            # person reads are in the screen's language.
+            "include": st.column_config.CheckboxColumn(_("include")),
+            "order": st.column_config.NumberColumn(_("order"), min_value=1, step=1, width="small"),
+            "stage": st.column_config.TextColumn(_("stage")),
+            "minutes": st.column_config.NumberColumn(
+                _("minutes"), min_value=1, max_value=180, step=1
+            ),
         },
         width="stretch",
     )
     chosen_rows = edited[edited["include"]].sort_values("order", kind="stable")
     total = float(chosen_rows["minutes"].sum())
-    st.caption(f"{len(chosen_rows)} stages · {total:.0f} minutes in all")
+    stages = ngettext("{count} stage", "{count} stages", len(chosen_rows)).format(
+        count=number(len(chosen_rows), language())
+    )
+    in_all = ngettext("{count} minute in all", "{count} minutes in all", round(total)).format(
+        count=number(round(total), language())
+    )
+    st.caption(f"{stages} · {in_all}")
 
     with st.form("fac_create"):
         title = st.text_input(
-            "Title participants see", value="Emotional connection workshop", key="fac_title"
+            _("Title participants see"),
+            value=_("Emotional connection workshop"),
+            key="fac_title",
         )
         min_reveal = st.number_input(
-            "Reveal answers once at least this many have answered",
+            _("Reveal answers once at least this many have answered"),
             min_value=2,
             max_value=50,
             value=3,
-            help="Sensitive prompts keep their own higher threshold.",
+            help=_("Sensitive prompts keep their own higher threshold."),
             key="fac_min_reveal",
         )
         support = st.text_area(
-            "Support text on every participant screen (your own resources)",
-            value=DEFAULT_SUPPORT,
+            _("Support text on every participant screen (your own resources)"),
+            value=_(DEFAULT_SUPPORT),
             max_chars=1500,
             key="fac_support",
         )
         passcode = st.text_input(
-            "Workshop passcode (to reopen this console)",
+            _("Workshop passcode (to reopen this console)"),
             type="password",
             max_chars=200,
             key="fac_passcode",
         )
-        again = st.text_input("Passcode again", type="password", max_chars=200, key="fac_passcode2")
-        if st.form_submit_button("Create workshop", type="primary", key="fac_create_go"):
+        again = st.text_input(
+            _("Passcode again"), type="password", max_chars=200, key="fac_passcode2"
+        )
+        if st.form_submit_button(_("Create workshop"), type="primary", key="fac_create_go"):
             problem = _plan_problem(chosen_rows, passcode, again)
             if problem:
                 st.error(problem)
@@ -168,7 +205,7 @@ def new_workshop() -> None:
             )
             try:
                 created = store().create_workshop(
-                    title=title.strip() or "Workshop",
+                    title=title.strip() or _("Workshop"),
                     stages=plan,
                     passcode=passcode,
                     min_reveal=int(min_reveal),
@@ -179,12 +216,19 @@ def new_workshop() -> None:
                 )
             except TooManyAttempts as wait:
                 st.error(
-                    "Many workshops were created from your network just now. Please wait "
-                    f"{wait.retry_after:.0f} seconds and try again; nothing you entered is lost."
+                    _wait(
+                        wait,
+                        N_plural(
+                            "Many workshops were created from your network just now. Please wait "
+                            "{count} second and try again; nothing you entered is lost.",
+                            "Many workshops were created from your network just now. Please wait "
+                            "{count} seconds and try again; nothing you entered is lost.",
+                        ),
+                    )
                 )
                 return
             except BedrockError as problem:  # storage down, read-only or full
-                st.error(str(problem))
+                st.error(said(problem))
                 return
             st.session_state.fac_recovery = created.recovery_key
             _signed_in(created.code, created.facilitator_key)
@@ -192,16 +236,24 @@ def new_workshop() -> None:
 
 def _organiser_gate(required: str) -> None:
     """Ask for the deployment's organiser passcode; wrong ones make this client wait."""
-    typed = st.text_input("Organiser passcode", type="password", key="fac_org")
-    if st.button("Continue", key="fac_org_go"):
+    typed = st.text_input(_("Organiser passcode"), type="password", key="fac_org")
+    if st.button(_("Continue"), key="fac_org_go"):
         try:
             store().check_organiser(typed=typed, required=required, client=client_address())
         except TooManyAttempts as wait:
-            st.error(f"Too many tries. Please wait {wait.retry_after:.0f} seconds and try again.")
+            st.error(
+                _wait(
+                    wait,
+                    N_plural(
+                        "Too many tries. Please wait {count} second and try again.",
+                        "Too many tries. Please wait {count} seconds and try again.",
+                    ),
+                )
+            )
         except AccessDenied:
-            st.error("That organiser passcode isn't right.")
+            st.error(_("That organiser passcode isn't right."))
         except BedrockError as problem:  # storage down
-            st.error(str(problem))
+            st.error(said(problem))
         else:
             st.session_state.fac_organiser_ok = True
             st.rerun()
@@ -219,9 +271,10 @@ def open_to_anyone(url: str | None) -> bool:
 
 def _plan_problem(rows: pd.DataFrame, passcode: str, again: str) -> str | None:
     if rows.empty:
-        return "Choose at least one stage."
+        return _("Choose at least one stage.")
     if len(passcode) < 8:
-        return "Choose a passcode of at least 8 characters."
+        return _("Choose a passcode of at least 8 characters.")
     if passcode != again:
-        return "The two passcodes differ."
+        return _("The two passcodes differ.")
+
     return None

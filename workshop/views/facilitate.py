@@ -19,6 +19,8 @@ from workshop.engine.errors import (
     WorkshopEnded,
     WorkshopNotFound,
 )
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language, ngettext, said
 from workshop.printing.wall import DEFAULT_TURN_SECONDS, page_on_screen, wall_pages
 from workshop.views import console_export, console_keys, room_console, room_link, room_turns
 from workshop.views import console_signin as signin
@@ -30,6 +32,7 @@ from workshop.views.common import (
     store,
 )
 from workshop.views.console_keys import KEYS
+from workshop.views.language import language_switch
 
 if TYPE_CHECKING:
     from workshop.engine.store import WorkshopState
@@ -61,14 +64,15 @@ def page() -> None:
     if code and key:
         _console(code, key)
         return
-    st.title("Run a group workshop")
+    language_switch(key="fac_language")
+    st.title(_("Run a group workshop"))
     # One slot for the note, drawn or not: the tabs below keep their place in the page, so
     # the tab someone chose stays chosen (with its message) when the note goes away.
     flash = st.session_state.pop("fac_flash", None)
     with st.container():
         if flash:
             st.info(flash)
-    new, reopen = st.tabs(["New workshop", "Reopen a workshop"])
+    new, reopen = st.tabs([_("New workshop"), _("Reopen a workshop")])
     with new:
         signin.new_workshop()
     with reopen:
@@ -81,15 +85,15 @@ def _act(action, **kwargs) -> None:
     try:
         action(code=code, key=st.session_state.fac_key, **kwargs)
     except BelowThreshold as short:
-        st.session_state.fac_flash = (
-            f"Not yet: answers from {short.needed} different people are needed before "
+        st.session_state.fac_flash = _(
+            "Not yet: answers from {needed} different people are needed before "
             "revealing (there are fewer so far)."
-        )
+        ).format(needed=number(short.needed, language()))
     except AccessDenied:
         st.session_state.pop("fac_key", None)
-        st.session_state.fac_flash = "Please sign in to this workshop again."
+        st.session_state.fac_flash = _("Please sign in to this workshop again.")
     except BedrockError as problem:
-        st.session_state.fac_flash = str(problem) or "That didn't work; please try again."
+        st.session_state.fac_flash = said(problem) or _("That didn't work; please try again.")
     live().forget(code)
     st.rerun()
 
@@ -113,7 +117,7 @@ def _console(code: str, key: str) -> None:
             st.session_state.pop(name, None)
         st.rerun()
     except BedrockError:
-        st.warning("Can't reach the database right now. The console comes back by itself.")
+        st.warning(_("Can't reach the database right now. The console comes back by itself."))
         rerun_when_reachable(code)
         return
     now = time.time()
@@ -126,33 +130,34 @@ def _console(code: str, key: str) -> None:
 
     head = st.columns([3, 1, 1, 1], vertical_alignment="center")
     # The title is the facilitator's own text: shown as text, never as Markdown.
-    head[0].html(
-        f'<div class="bedrock-console-title">{html.escape(state.title)} · code '
-        f"<strong>{code}</strong></div>"
+    title = html.escape(_("{title} · code {code}")).format(
+        title=html.escape(state.title), code=f"<strong>{code}</strong>"
     )
-    chime = st.session_state.get("fac_chime", True)
+    with head[0]:
+        st.html(f'<div class="bedrock-console-title">{title}</div>')
+        language_switch(key="fac_language")
     head[1].link_button(
-        "Open projector screen",
-        f"screen?code={code}&key={screen_key}" + ("" if chime else "&chime=0") + _turn_query(),
+        _("Open projector screen"),
+        projector_link(code, screen_key),
         icon=":material/tv:",
         width="stretch",
-        help="Opens in a new tab: move it to the projector and make it full screen.",
+        help=_("Opens in a new tab: move it to the projector and make it full screen."),
     )
-    with head[2].popover("Export", icon=":material/download:", width="stretch"):
+    with head[2].popover(_("Export"), icon=":material/download:", width="stretch"):
         console_export.downloads(code, key)
-    with head[3].popover("End workshop", icon=":material/delete:", width="stretch"):
-        st.markdown("This deletes every answer of this workshop. It can't be undone.")
-        sure = st.checkbox("I have exported what I need", key="fac_end_sure")
-        if st.button("End and delete everything", type="primary", disabled=not sure):
+    with head[3].popover(_("End workshop"), icon=":material/delete:", width="stretch"):
+        st.markdown(_("This deletes every answer of this workshop. It can't be undone."))
+        sure = st.checkbox(_("I have exported what I need"), key="fac_end_sure")
+        if st.button(_("End and delete everything"), type="primary", disabled=not sure):
             try:
                 s.end_workshop(code=code, key=key)
             except BedrockError as problem:  # storage down, read-only or full
-                st.error(str(problem))
+                st.error(said(problem))
             else:
                 live().forget(code)
                 for name in ("fac_code", "fac_key"):
                     st.session_state.pop(name, None)
-                st.session_state.fac_flash = "Workshop ended; its data is deleted."
+                st.session_state.fac_flash = _("Workshop ended; its data is deleted.")
                 st.rerun()
 
     room_link.console_note(room_link.base("/facilitate"), code)
@@ -164,38 +169,54 @@ def _console(code: str, key: str) -> None:
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.caption(f"Stage {state.stage_index + 1} of {len(state.stages)}")
+        st.caption(
+            _("Stage {number} of {count}").format(
+                number=number(state.stage_index + 1, language()),
+                count=number(len(state.stages), language()),
+            )
+        )
         st.header(stage.title)
         if module is None:
             st.caption(
-                "This stage's slides and notes are no longer in the content files (they "
-                "changed after the workshop was planned); its prompts still work."
+                _(
+                    "This stage's slides and notes are no longer in the content files (they "
+                    "changed after the workshop was planned); its prompts still work."
+                )
             )
         elif module.content_note:
-            st.info(f"Content note (participants see it first): {module.content_note}")
+            st.info(
+                _("Content note (participants see it first): {note}").format(
+                    note=module.content_note
+                )
+            )
         slide = slides[slide_index] if slides else None
         if slide is not None:
             with st.container(border=True):
                 st.subheader(slide.title)
                 st.markdown(slide.body)
-                st.caption(f"Slide {slide_index + 1} of {len(slides)}")
+                st.caption(
+                    _("Slide {number} of {count}").format(
+                        number=number(slide_index + 1, language()),
+                        count=number(len(slides), language()),
+                    )
+                )
         nav = st.columns(4)
         if nav[0].button(
-            "◀ Stage",
+            _("◀ Stage"),
             disabled=state.stage_index == 0,
             width="stretch",
             shortcut=KEYS["previous_stage"],
         ):
             _act(s.previous_stage)
         if nav[1].button(
-            "◀ Slide",
+            _("◀ Slide"),
             disabled=slide_index == 0,
             width="stretch",
             shortcut=KEYS["previous_slide"],
         ):
             _act(s.set_slide, index=slide_index - 1)
         if nav[2].button(
-            "Slide ▶",
+            _("Slide ▶"),
             disabled=slide_index >= len(slides) - 1,
             width="stretch",
             shortcut=KEYS["next_slide"],
@@ -203,7 +224,7 @@ def _console(code: str, key: str) -> None:
             _act(s.set_slide, index=slide_index + 1)
         last = state.stage_index >= len(state.stages) - 1
         if nav[3].button(
-            "Stage ▶",
+            _("Stage ▶"),
             type="primary",
             disabled=last,
             width="stretch",
@@ -212,18 +233,29 @@ def _console(code: str, key: str) -> None:
             _act(s.next_stage)
         console_keys.shortcuts_help()
         if slide is not None and slide.notes:
-            st.markdown("**Presenter notes**")
+            st.markdown(_("**Presenter notes**"))
             st.markdown(slide.notes)
         if module is not None and module.notes:
-            with st.expander("Notes for this stage"):
+            with st.expander(_("Notes for this stage")):
                 st.markdown(module.notes)
         if not last:
             upcoming = state.stages[state.stage_index + 1]
-            st.caption(f"Next up: {upcoming.title} ({upcoming.minutes:g} min)")
+            st.caption(
+                _("Next up: {title} ({minutes} min)").format(
+                    title=upcoming.title, minutes=number(upcoming.minutes, language())
+                )
+            )
         _projector_settings()
     with right:
         _timer_controls(state, now)
         _prompt_controls(state)
+
+
+def projector_link(code: str, screen_key: str) -> str:
+    """The projector's link: its key, the console's projector settings and the console's
+    language, so the room's screen speaks as the console does."""
+    chime = "" if st.session_state.get("fac_chime", True) else "&chime=0"
+    return f"screen?code={code}&key={screen_key}&lang={language()}{chime}{_turn_query()}"
 
 
 def stage_module(module_id: str) -> Module | None:
@@ -237,75 +269,87 @@ def stage_module(module_id: str) -> Module | None:
 
 def _agenda(state, now: float) -> None:
     rows = []
+    shown = language()
     for stage in state.stages:
         elapsed = state.elapsed(stage.index, now) / 60
+        marks = []
         if stage.index < state.stage_index:
-            mark = "done"
+            marks.append(_("done"))
         elif stage.index == state.stage_index:
-            mark = "now"
-        else:
-            mark = ""
+            marks.append(_("now"))
         if elapsed > stage.minutes:
-            mark = (mark + " · running over").strip(" ·")
+            marks.append(_("running over"))
         rows.append(
             {
-                "stage": stage.title,
-                "planned": f"{stage.minutes:g} min",
-                "elapsed": f"{elapsed:.0f} min" if elapsed else "",
-                "": mark,
+                _("stage"): stage.title,
+                _("planned"): _minutes(stage.minutes),
+                _("elapsed"): _minutes(round(elapsed)) if elapsed else "",
+                "": " · ".join(marks),
             }
         )
     current = state.stages[state.stage_index]
     over = state.elapsed(current.index, now) / 60 - current.minutes
-    label = f"Agenda · {sum(s.minutes for s in state.stages):g} min planned"
+    planned = number(sum(s.minutes for s in state.stages), shown)
+    label = _("Agenda · {minutes} min planned").format(minutes=planned)
     if over > 0:
-        label += f" · running over by {over:.0f} min"
+        label = _("Agenda · {minutes} min planned · running over by {over} min").format(
+            minutes=planned, over=number(round(over), shown)
+        )
     with st.expander(label, icon=":material/schedule:"):
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def _minutes(minutes: float) -> str:
+    """ "7.5 min", as the screen's language writes the number."""
+    return _("{minutes} min").format(minutes=number(minutes, language()))
+
+
 def _timer_controls(state, now: float) -> None:
     s = store()
-    st.markdown("**Timer**")
+    st.markdown(_("**Timer**"))
     status = state.timer.status(now)
     if status != "idle":
         countdown(timer=state.timer, now=now, key="fac_timer", size="large")
     _turns_note(state, now)
     minutes = st.number_input(
-        "Minutes", min_value=0.5, max_value=120.0, value=float(_suggested_minutes(state)), step=0.5
+        _("Minutes"),
+        min_value=0.5,
+        max_value=120.0,
+        value=float(_suggested_minutes(state)),
+        step=0.5,
     )
     row = st.columns(3)
     key = KEYS["timer"]
     if status in {"idle", "over"}:
-        if row[0].button("Start", type="primary", width="stretch", shortcut=key):
+        if row[0].button(_("Start"), type="primary", width="stretch", shortcut=key):
             _act(s.timer_start, seconds=minutes * 60)
     elif status == "running":
-        if row[0].button("Pause", width="stretch", shortcut=key):
+        if row[0].button(_("Pause"), width="stretch", shortcut=key):
             _act(s.timer_pause)
-    elif row[0].button("Resume", type="primary", width="stretch", shortcut=key):
+    elif row[0].button(_("Resume"), type="primary", width="stretch", shortcut=key):
         _act(s.timer_resume)
-    if row[1].button("+1 min", width="stretch", disabled=status == "idle"):
+    if row[1].button(_("+1 min"), width="stretch", disabled=status == "idle"):
         _act(s.timer_extend, seconds=60)
-    if row[2].button("−1 min", width="stretch", disabled=status == "idle"):
+    if row[2].button(_("−1 min"), width="stretch", disabled=status == "idle"):
         _act(s.timer_extend, seconds=-60)
-    if status != "idle" and st.button("Reset timer"):
+    if status != "idle" and st.button(_("Reset timer")):
         _act(s.timer_reset)
 
 
 def _projector_settings() -> None:
     """Settings of the projector screen, set once before opening it: out of the way of the
     controls used every minute."""
-    with st.expander("Projector settings", icon=":material/tune:"):
-        st.caption("They take effect on a projector screen opened after the change.")
-        st.toggle("Soft chime on the projector when time is up", value=True, key="fac_chime")
+    with st.expander(_("Projector settings"), icon=":material/tune:"):
+        st.caption(_("They take effect on a projector screen opened after the change."))
+        st.toggle(_("Soft chime on the projector when time is up"), value=True, key="fac_chime")
         st.number_input(
-            "Seconds each page of a long wall stays up",
+            _("Seconds each page of a long wall stays up"),
             min_value=10,
             max_value=120,
             value=DEFAULT_TURN_SECONDS,
             step=5,
             key="fac_wall_turn",
-            help="A wall with more cards than fit the projector shows them a page at a time.",
+            help=_("A wall with more cards than fit the projector shows them a page at a time."),
         )
 
 
@@ -334,15 +378,23 @@ def _turns_note(state, now: float) -> None:
     turn = room_turn_view(turns, state.timer, now=now)
     if turn is None:
         st.caption(
-            "Start runs the listening turns on the projector: who speaks, saying back, swap, "
-            f"{turns.rounds} rounds, with the rules card. Pause and resume them here."
+            ngettext(
+                "Start runs the listening turns on the projector: who speaks, saying back, "
+                "swap, {count} round, with the rules card. Pause and resume them here.",
+                "Start runs the listening turns on the projector: who speaks, saying back, "
+                "swap, {count} rounds, with the rules card. Pause and resume them here.",
+                turns.rounds,
+            ).format(count=number(turns.rounds, language()))
         )
     elif turn.status == "done":
-        st.caption("Listening turns: done.")
+        st.caption(_("Listening turns: done."))
     else:
         st.caption(
-            f"Listening turns: round {turn.phase.round} of {turns.rounds} · "
-            f"{room_turns.phase_line(turn.phase)}"
+            _("Listening turns: round {number} of {count} · {phase}").format(
+                number=number(turn.phase.round, language()),
+                count=number(turns.rounds, language()),
+                phase=room_turns.phase_line(turn.phase),
+            )
         )
 
 
@@ -350,14 +402,14 @@ def _prompt_controls(state: WorkshopState) -> None:
     s = store()
     # The prompts stored with the workshop, not the content files' current list.
     stage_prompts = list(state.stages[state.stage_index].prompt_ids)
-    st.markdown("**On participants' phones**")
+    st.markdown(_("**On participants' phones**"))
     options = [None, *stage_prompts]
     current = state.current_prompt if state.current_prompt in stage_prompts else None
     chosen = st.radio(
-        "Prompt",
+        _("Prompt"),
         options,
         index=options.index(current),
-        format_func=lambda p: "Nothing (just listen)" if p is None else state.prompts[p].title,
+        format_func=lambda p: _("Nothing (just listen)") if p is None else state.prompts[p].title,
         key=f"fac_prompt_{state.stage_index}_{current}",
         label_visibility="collapsed",
     )
@@ -385,7 +437,7 @@ def _live_responses(code: str, prompt_id: str) -> None:
         opening = results_view.opening_for(state, prompt_id, lambda p: live().results(code, p))
         phones_joined = s.phones_joined(code=code)
     except BedrockError:
-        st.caption("Reconnecting…")
+        st.caption(_("Reconnecting…"))
         return
     spec = state.prompts[prompt_id]
     exercise = content().exercises.get(prompt_id)
@@ -393,29 +445,33 @@ def _live_responses(code: str, prompt_id: str) -> None:
     if not collects:
         if exercise is not None:
             st.caption(exercise.group_prompt)
-        st.caption("Nothing is collected for this exercise; couples work together.")
+        st.caption(_("Nothing is collected for this exercise; couples work together."))
         return
     _people_count(results, phones_joined)
     revealed = prompt_id in state.revealed
     if prompt_id in state.taken_down and not revealed:
         st.warning(
-            "The answers came off the wall by themselves: after hiding, fewer than "
-            f"{results.needed} people's answers were left to show, and the wall never shows "
-            "fewer. Restore a text or wait for more answers, then reveal again."
+            _(
+                "The answers came off the wall by themselves: after hiding, fewer than "
+                "{needed} people's answers were left to show, and the wall never shows "
+                "fewer. Restore a text or wait for more answers, then reveal again."
+            ).format(needed=number(results.needed, language()))
         )
     if revealed:
-        if st.button("Hide results from the room", key="fac_unreveal", shortcut=KEYS["reveal"]):
+        if st.button(_("Hide results from the room"), key="fac_unreveal", shortcut=KEYS["reveal"]):
             _act(s.unreveal, prompt_id=prompt_id)
     elif st.button(
-        "Reveal to the room",
+        _("Reveal to the room"),
         type="primary",
         key="fac_reveal",
         shortcut=KEYS["reveal"],
         disabled=not results.enough,
         help=None
         if results.enough
-        else f"Needs answers from {results.needed} different people first (several texts "
-        "from one phone count once).",
+        else _(
+            "Needs answers from {needed} different people first (several texts "
+            "from one phone count once)."
+        ).format(needed=number(results.needed, language())),
     ):
         _act(s.reveal, prompt_id=prompt_id)
     if revealed and results.reflections:
@@ -439,20 +495,27 @@ def _wall_pages(state: WorkshopState, texts: list[str]) -> None:
     if len(pages) <= 1:
         return
     held = state.wall_page
-    number = page_on_screen(len(pages), held=held, now=time.time(), turn_seconds=turn)
-    how = "held here" if held is not None else f"turning every {turn:g} s"
-    st.caption(f"On screen now: {results_view.wall_position(pages, number)} · {how}")
+    up = page_on_screen(len(pages), held=held, now=time.time(), turn_seconds=turn)
+    where = results_view.wall_position(pages, up)
+    if held is not None:
+        st.caption(_("On screen now: {page} · held here").format(page=where))
+    else:
+        st.caption(
+            _("On screen now: {page} · turning every {seconds} s").format(
+                page=where, seconds=number(turn, language())
+            )
+        )
     back, ahead, timed = st.columns(3)
-    if back.button("◀ Page", key="fac_wall_back", width="stretch"):
-        _act(s.set_wall_page, page=(number - 1) % len(pages))
-    if ahead.button("Page ▶", key="fac_wall_ahead", width="stretch"):
-        _act(s.set_wall_page, page=(number + 1) % len(pages))
+    if back.button(_("◀ Page"), key="fac_wall_back", width="stretch"):
+        _act(s.set_wall_page, page=(up - 1) % len(pages))
+    if ahead.button(_("Page ▶"), key="fac_wall_ahead", width="stretch"):
+        _act(s.set_wall_page, page=(up + 1) % len(pages))
     if timed.button(
-        "Turn by time",
+        _("Turn by time"),
         key="fac_wall_timed",
         width="stretch",
         disabled=held is None,
-        help="The pages turn by themselves again, one every few seconds (Projector settings).",
+        help=_("The pages turn by themselves again, one every few seconds (Projector settings)."),
     ):
         _act(s.set_wall_page, page=None)
 
@@ -461,16 +524,19 @@ def _people_count(results, phones_joined: int) -> None:
     """How many people answered, as the room would be told it, and why that can be fewer
     than the texts waiting to be moderated; and what the threshold rests on: one phone counts
     once, so a room's threshold is only as good as the phones the counsellor can see."""
-    st.metric("People who answered", results.count_label)
+    st.metric(_("People who answered"), results_view.count_said(results))
     st.caption(people_and_phones(results.count, phones_joined))
-    st.caption("Several texts from one phone count once.")
+    st.caption(_("Several texts from one phone count once."))
 
 
 def people_and_phones(people: int, phones: int) -> str:
-    """ "answers from 4 people · 12 phones joined"."""
-    who = "1 person" if people == 1 else f"{people} people"
-    joined = "1 phone" if phones == 1 else f"{phones} phones"
-    return f"answers from {who} · {joined} joined"
+    """ "answers from 4 people · 12 phones joined", in the screen's language."""
+    shown = language()
+    who = ngettext("answers from {count} person", "answers from {count} people", people)
+    joined = ngettext("{count} phone joined", "{count} phones joined", phones)
+    return " · ".join(
+        (who.format(count=number(people, shown)), joined.format(count=number(phones, shown)))
+    )
 
 
 def _turn_page(page_key: str, offset: int) -> None:
@@ -496,54 +562,62 @@ def _moderation(code: str, key: str, prompt_id: str) -> None:
         return
     if queue.new_total:
         # Sent while the answers were up: nothing reaches the wall before it is read here.
-        st.markdown("**New since the reveal — not on the wall yet**")
+        st.markdown(_("**New since the reveal — not on the wall yet**"))
         shown = len(queue.new)
+        total = number(queue.new_total, language())
         st.caption(
-            f"{queue.new_total} new · showing {shown}"
+            _("{count} new · showing {shown}").format(count=total, shown=number(shown, language()))
             if queue.new_total > shown
-            else f"{queue.new_total} new"
+            else _("{count} new").format(count=total)
         )
         everything, nothing = st.columns(2)
         if everything.button(
-            f"Show all {queue.new_total} new",
+            _("Show all {count} new").format(count=total),
             key="fac_show_all_new",
             width="stretch",
-            help="Puts every new text on the wall, also the ones not listed here.",
+            help=_("Puts every new text on the wall, also the ones not listed here."),
         ):
             _act(store().show_all_new, prompt_id=prompt_id)
         if nothing.button(
-            f"Keep all {queue.new_total} new hidden",
+            _("Keep all {count} new hidden").format(count=total),
             key="fac_keep_all_new",
             width="stretch",
-            help="None of them reaches the wall; each can still be restored under Moderate.",
+            help=_("None of them reaches the wall; each can still be restored under Moderate."),
         ):
             _act(store().keep_all_new_hidden, prompt_id=prompt_id)
         for item in queue.new:
             text_col, show_col, keep_col = st.columns([4, 1, 1], vertical_alignment="center")
             text_col.text(item.text)
-            if show_col.button("Show", key=f"fac_show_{item.id}", width="stretch"):
+            if show_col.button(_("Show"), key=f"fac_show_{item.id}", width="stretch"):
                 _act(store().hide_reflection, reflection_id=item.id, hidden=False)
-            if keep_col.button("Keep hidden", key=f"fac_keep_{item.id}", width="stretch"):
+            if keep_col.button(_("Keep hidden"), key=f"fac_keep_{item.id}", width="stretch"):
                 _act(store().hide_reflection, reflection_id=item.id, hidden=True)
     if not queue.seen_total:
         return
-    with st.expander(f"Moderate ({queue.seen_total})", expanded=False):
+    seen_total = number(queue.seen_total, language())
+    with st.expander(_("Moderate ({count})").format(count=seen_total), expanded=False):
         first = queue.seen_offset
         if queue.seen_total > QUEUE_PAGE:
             back, where, ahead = st.columns([1, 2, 1], vertical_alignment="center")
             last = first + len(queue.seen)
-            where.caption(f"{first + 1}–{last} of {queue.seen_total}")
+            where.caption(
+                _("{first}–{last} of {count}").format(
+                    first=number(first + 1, language()),
+                    last=number(last, language()),
+                    count=seen_total,
+                )
+            )
             # Turning the page only changes what this console lists: set before the rerun
             # the click makes, so it needs no rerun of its own.
             back.button(
-                "◀ Earlier",
+                _("◀ Earlier"),
                 key="fac_mod_back",
                 disabled=first == 0,
                 on_click=_turn_page,
                 args=(page_key, max(0, first - QUEUE_PAGE)),
             )
             ahead.button(
-                "Later ▶",
+                _("Later ▶"),
                 key="fac_mod_ahead",
                 disabled=last >= queue.seen_total,
                 on_click=_turn_page,
@@ -553,8 +627,9 @@ def _moderation(code: str, key: str, prompt_id: str) -> None:
             text_col, button_col = st.columns([3, 1], vertical_alignment="center")
             with text_col:
                 if item.hidden:
-                    st.caption("Hidden from the room:")
+                    st.caption(_("Hidden from the room:"))
                 st.text(item.text)
-            label = "Restore" if item.hidden else "Hide"
+            label = _("Restore") if item.hidden else _("Hide")
+
             if button_col.button(label, key=f"fac_mod_{item.id}"):
                 _act(store().hide_reflection, reflection_id=item.id, hidden=not item.hidden)

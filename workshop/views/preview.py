@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language
 from workshop.views.common import content, support_panel
+from workshop.views.language import language_switch
 
 
 def _positions() -> list[tuple[int, int]]:
@@ -13,18 +16,27 @@ def _positions() -> list[tuple[int, int]]:
 
 def page() -> None:
     """One slide at a time, with Back and Next across every module."""
+    language_switch(key="preview_language")
     modules = content().modules
     positions = _positions()
+
     at = min(st.session_state.get("preview_at", 0), len(positions) - 1)
     module_index, slide_index = positions[at]
     module = modules[module_index]
 
     top = st.columns([3, 1])
-    top[0].caption(f"Stage {module_index + 1} of {len(modules)} · about {module.minutes:g} minutes")
+    shown = language()
+    top[0].caption(
+        _("Stage {number} of {count} · about {minutes} minutes").format(
+            number=number(module_index + 1, shown),
+            count=number(len(modules), shown),
+            minutes=number(module.minutes, shown),
+        )
+    )
     with top[1]:
         support_panel()
     chosen = st.selectbox(
-        "Stage",
+        _("Stage"),
         range(len(modules)),
         index=module_index,
         format_func=lambda i: f"{i + 1}. {modules[i].title}",
@@ -41,17 +53,21 @@ def page() -> None:
     with st.container(border=True):
         st.subheader(slide.title)
         st.markdown(slide.body)
-        st.caption(f"Slide {slide_index + 1} of {len(module.slides)}")
+        st.caption(
+            _("Slide {number} of {count}").format(
+                number=number(slide_index + 1, shown), count=number(len(module.slides), shown)
+            )
+        )
     if slide.notes:
-        with st.expander("Presenter notes"):
+        with st.expander(_("Presenter notes")):
             st.markdown(slide.notes)
 
-    back, _, forward = st.columns([1, 2, 1])
-    if back.button("Back", key="preview_back", disabled=at == 0, width="stretch"):
+    back, _middle, forward = st.columns([1, 2, 1])
+    if back.button(_("Back"), key="preview_back", disabled=at == 0, width="stretch"):
         st.session_state.preview_at = at - 1
         st.rerun()
     if forward.button(
-        "Next",
+        _("Next"),
         key="preview_next",
         type="primary",
         disabled=at == len(positions) - 1,
@@ -62,11 +78,17 @@ def page() -> None:
 
     exercises = content().exercises_for(module.id)
     if exercises:
-        st.subheader("Exercises in this stage")
+        st.subheader(_("Exercises in this stage"))
         for exercise in exercises:
-            with st.expander(f"{exercise.title} · {exercise.kind} · {exercise.minutes:g} min"):
-                st.markdown(f"**In a group:** {exercise.group_prompt}")
-                st.markdown(f"**At home:** {exercise.couple_prompt}")
+            with st.expander(
+                _("{title} · {kind} · {minutes} min").format(
+                    title=exercise.title,
+                    kind=exercise.kind,
+                    minutes=number(exercise.minutes, shown),
+                )
+            ):
+                st.markdown(_("**In a group:** {prompt}").format(prompt=exercise.group_prompt))
+                st.markdown(_("**At home:** {prompt}").format(prompt=exercise.couple_prompt))
     if module.notes:
-        with st.expander("Facilitator notes for this stage"):
+        with st.expander(_("Facilitator notes for this stage")):
             st.markdown(module.notes)

@@ -14,6 +14,7 @@ from workshop.engine.address import (
     network_address,
     normalise_public_url,
 )
+from workshop.i18n.screen import _
 
 SETTING = "BEDROCK_PUBLIC_URL"
 """The environment variable with the address phones use; ``public_url`` in secrets.toml
@@ -40,7 +41,9 @@ def setting_problem() -> str:
     try:
         normalise_public_url(raw)
     except ValueError as problem:
-        return f"The public address setting ({SETTING} or public_url) is not used: {problem}."
+        return _(
+            "The public address setting ({setting} or public_url) is not used: {problem}."
+        ).format(setting=SETTING, problem=_(str(problem)))
     return ""
 
 
@@ -83,16 +86,16 @@ def join_url(link: JoinBase, code: str) -> str:
 def how_to_fix(link: JoinBase) -> str:
     """One plain sentence for the facilitator on making the link reachable."""
     if link.problem.startswith("this server only"):
-        first = (
-            "Start Bedrock with `streamlit run app.py --server.address 0.0.0.0` so phones on "
-            "the same Wi-Fi can connect"
+        fix = _(
+            "Start Bedrock with `{command}` so phones on the same Wi-Fi can connect; or set "
+            "{setting} to the address phones use (see “Running it in a room” in the README)."
         )
     else:
-        first = "Connect this computer to the venue's Wi-Fi and reload the projector screen"
-    return (
-        f"{first}; or set {SETTING} to the address phones use (see “Running it in a room” "
-        "in the README)."
-    )
+        fix = _(
+            "Connect this computer to the venue's Wi-Fi and reload the projector screen; or set "
+            "{setting} to the address phones use (see “Running it in a room” in the README)."
+        )
+    return fix.format(command="streamlit run app.py --server.address 0.0.0.0", setting=SETTING)
 
 
 def console_note(link: JoinBase, code: str) -> None:
@@ -103,22 +106,27 @@ def console_note(link: JoinBase, code: str) -> None:
         st.warning(problem, icon=":material/link_off:")
     if not link.reachable:
         st.warning(
-            f"Phones can't open the link on the wall ({join_url(link, code)}): it only opens "
-            f"on this computer, because {link.problem}. {how_to_fix(link)}",
+            _(
+                "Phones can't open the link on the wall ({link}): it only opens on this "
+                "computer, because {problem}. {fix}"
+            ).format(link=join_url(link, code), problem=_(link.problem), fix=how_to_fix(link)),
             icon=":material/link_off:",
         )
     elif link.source == "network":
         st.caption(
-            f"Phones join at {join_url(link, code)}: this computer's address on its network, "
-            "so phones must be on the same Wi-Fi. If they can't open it, see “Running it in a "
-            "room” in the README."
+            _(
+                "Phones join at {link}: this computer's address on its network, so phones "
+                "must be on the same Wi-Fi. If they can't open it, see “Running it in a room” "
+                "in the README."
+            ).format(link=join_url(link, code))
         )
 
 
 def wall_warning(link: JoinBase) -> None:
     """On the projector, under an unreachable link: big enough to notice from the console."""
     if not link.reachable:
+        said = _("Phones can't open this link: {problem}. See the facilitator console.")
         st.html(
-            '<div class="bedrock-link-warning">Phones can\'t open this link: '
-            f"{html.escape(link.problem)}. See the facilitator console.</div>"
+            '<div class="bedrock-link-warning">'
+            f"{html.escape(said.format(problem=_(link.problem)))}</div>"
         )

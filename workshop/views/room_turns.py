@@ -12,6 +12,8 @@ from workshop.components.countdown import countdown
 from workshop.content.model import SpeakerListenerExercise
 from workshop.couple.turn_timer import TurnView, room_turn_view
 from workshop.engine.timer import Phase, Timer
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language
 from workshop.views.common import content
 
 TURNS_CSS = """
@@ -35,11 +37,13 @@ def turns_exercise(prompt_id: str | None) -> SpeakerListenerExercise | None:
 def phase_line(phase: Phase) -> str:
     """What the room does in ``phase``, in a few words."""
     if phase.kind == "speak":
-        return f"{phase.speaker} speaks · {phase.listener} listens"
+        return _("{speaker} speaks · {listener} listens").format(
+            speaker=phase.speaker, listener=phase.listener
+        )
     if phase.kind == "paraphrase":
-        return f"{phase.listener} says back what they heard"
+        return _("{listener} says back what they heard").format(listener=phase.listener)
     following = "B" if phase.speaker == "A" else "A"
-    return f"Swap: {following} speaks next"
+    return _("Swap: {speaker} speaks next").format(speaker=following)
 
 
 def view(exercise: SpeakerListenerExercise, timer: Timer) -> TurnView | None:
@@ -54,21 +58,28 @@ def projector(exercise: SpeakerListenerExercise, turn: TurnView, *, chime: bool)
     if turn.status == "done":
         lines = [
             f'<div class="bedrock-turn-round">{html.escape(exercise.title)}</div>',
-            '<div class="bedrock-turn-now">Turns done: thank each other</div>',
+            f'<div class="bedrock-turn-now">{html.escape(_("Turns done: thank each other"))}</div>',
         ]
     else:
         phase = turn.phase
         upcoming = turn.next_phase
+        shown = language()
+        where = _("Round {number} of {count}").format(
+            number=number(phase.round, shown), count=number(rounds, shown)
+        )
         lines = [
-            f'<div class="bedrock-turn-round">Round {phase.round} of {rounds}</div>',
+            f'<div class="bedrock-turn-round">{html.escape(where)}</div>',
             f'<div class="bedrock-turn-now">{html.escape(phase_line(phase))}</div>',
         ]
         if upcoming is not None:
-            minutes = f"{upcoming.seconds / 60:g} min" if upcoming.seconds >= 60 else "a moment"
-            lines.append(
-                f'<div class="bedrock-turn-next">Next: {html.escape(phase_line(upcoming))}'
-                f" ({minutes})</div>"
-            )
+            if upcoming.seconds >= 60:
+                after = _("Next: {phase} ({minutes} min)").format(
+                    phase=phase_line(upcoming), minutes=number(upcoming.seconds / 60, shown)
+                )
+            else:
+                after = _("Next: {phase} (a moment)").format(phase=phase_line(upcoming))
+            lines.append(f'<div class="bedrock-turn-next">{html.escape(after)}</div>')
+
     st.html("".join(lines))
     countdown(timer=turn.timer(), now=time.time(), key="screen_turn", size="large", chime=chime)
     rules = "".join(f"<li>{html.escape(rule)}</li>" for rule in exercise.rules)

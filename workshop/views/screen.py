@@ -13,6 +13,9 @@ from workshop.components.countdown import countdown
 from workshop.components.listen import live_fragment, wait_for_change
 from workshop.engine.errors import AccessDenied, BedrockError, WorkshopEnded, WorkshopNotFound
 from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS
+from workshop.i18n import N_
+from workshop.i18n.formats import number
+from workshop.i18n.screen import _, language
 from workshop.printing.wall import DEFAULT_TURN_SECONDS
 from workshop.views import results as results_view
 from workshop.views import room_console, room_link, room_turns
@@ -82,15 +85,17 @@ def page() -> None:
     try:
         store().check_screen(code=code, screen_key=key)
     except (AccessDenied, WorkshopNotFound):
-        st.title("Projector screen")
-        st.info("Open this screen from the facilitator console: its link carries the screen key.")
+        st.title(_("Projector screen"))
+        st.info(
+            _("Open this screen from the facilitator console: its link carries the screen key.")
+        )
         return
     except WorkshopEnded:
         st.html(SCREEN_CSS)
         _ended()
         return
     except BedrockError:  # the key cannot be checked until the database is back
-        st.subheader("Reconnecting…")
+        st.subheader(_("Reconnecting…"))
         _check_again(code, key)
         return
     st.html(SCREEN_CSS)
@@ -128,7 +133,7 @@ def _screen(code: str) -> None:
         return
     except BedrockError:
         wait_for_change(key=LISTEN_KEY, code=code, version=None, every=REFRESH_SECONDS)
-        st.subheader("Reconnecting…")
+        st.subheader(_("Reconnecting…"))
         return
     wait_for_change(
         key=LISTEN_KEY, code=code, version=state.version, every=REFRESH_SECONDS, spread=0.2
@@ -146,7 +151,7 @@ def _screen(code: str) -> None:
     with side:
         link = room_link.base("/screen")
         url = room_link.join_url(link, code)
-        st.image(qr_png(url), width=300, alt=f"QR code to join: {url}")
+        st.image(qr_png(url), width=300, alt=_("QR code to join: {url}").format(url=url))
         st.html(f'<div class="bedrock-code">{code}</div><div class="bedrock-url">{url}</div>')
         room_link.wall_warning(link)
         turns = room_turns.turns_exercise(prompt)
@@ -179,15 +184,14 @@ def _screen(code: str) -> None:
         with st.container(key="bedrock_slide"):
             if module and module.content_note and state.slide_index == 0:
                 note = html.escape(paragraphs(module.content_note))
-                st.html(
-                    f'<div class="bedrock-note"><strong>Before this part</strong><br>{note}</div>'
-                )
+                before = html.escape(_("Before this part"))
+                st.html(f'<div class="bedrock-note"><strong>{before}</strong><br>{note}</div>')
             st.title(stage.title if slide is None else slide.title)
             if slide is not None:
                 st.markdown(slide.body)
             if prompt and results is not None:
                 spec = state.prompts[prompt]
-                st.subheader(f"On your phone: {spec.title}")
+                st.subheader(_("On your phone: {title}").format(title=spec.title))
                 count = html.escape(_count_line(spec, results))
                 st.html(f'<div class="bedrock-count">{count}</div>')
                 room_console.projector_count(state, spec)
@@ -196,17 +200,21 @@ def _screen(code: str) -> None:
 def _stage_line(state) -> None:
     """Where the room is, large and dark enough to read from the back."""
     stage = state.stages[state.stage_index]
+    where = _("Stage {number} of {count}").format(
+        number=number(state.stage_index + 1, language()),
+        count=number(len(state.stages), language()),
+    )
     st.html(
-        f'<div class="bedrock-stage-line"><span class="bedrock-stage-number">Stage '
-        f"{state.stage_index + 1} of {len(state.stages)}</span> · {html.escape(stage.title)}</div>"
+        f'<div class="bedrock-stage-line"><span class="bedrock-stage-number">'
+        f"{html.escape(where)}</span> · {html.escape(stage.title)}</div>"
     )
 
 
-CLOSING_LINE = (
+CLOSING_LINE = N_(
     "Closeness is not something a couple has or lacks: it grows in small moments, when you "
     "listen to understand, say thank you, and make time to turn towards each other."
 )
-DELETED_LINE = (
+DELETED_LINE = N_(
     "Everything typed on your phones tonight has now been deleted: every answer and every "
     "word, from this screen and from the server."
 )
@@ -216,18 +224,19 @@ def _ended() -> None:
     """The close of the evening, made with the same care as its opening: thanks, the idea to
     take home, that every answer is gone, and where to turn for support (the workshop's own
     text, remembered by this screen, since ending deleted it)."""
-    support = st.session_state.get("screen_support") or DEFAULT_SUPPORT
+    support = st.session_state.get("screen_support") or _(DEFAULT_SUPPORT)
     main, side = st.columns([3, 2], gap="large")
     with main, st.container(key="bedrock_slide"):
-        st.title("Thank you for coming")
+        st.title(_("Thank you for coming"))
         st.html(
-            f'<div class="bedrock-ended"><div class="bedrock-closing">{html.escape(CLOSING_LINE)}'
-            f"</div>{html.escape(DELETED_LINE)}</div>"
+            '<div class="bedrock-ended"><div class="bedrock-closing">'
+            f"{html.escape(_(CLOSING_LINE))}</div>{html.escape(_(DELETED_LINE))}</div>"
         )
     with side, st.container(key="bedrock_support"):
+        heading = html.escape(_("Where to find support"))
         st.html(
-            '<div class="bedrock-support"><strong>Where to find support</strong>'
-            f"{html.escape(support.strip())}\n\n{html.escape(NOT_A_CRISIS_SERVICE)}</div>"
+            f'<div class="bedrock-support"><strong>{heading}</strong>'
+            f"{html.escape(support.strip())}\n\n{html.escape(_(NOT_A_CRISIS_SERVICE))}</div>"
         )
 
 
@@ -246,9 +255,9 @@ def _count_line(spec, results) -> str:
     is collected (a count there would suggest otherwise)."""
     if spec.kind not in TEXT_KINDS | ANSWER_KINDS:
         if spec.kind in {"checklist", "plan"}:
-            return "It stays on your phone: nothing is collected."
-        return "Nothing is collected: this one is for you and your partner."
-    count = results.count_label
-    if count[:1].isdigit() or count.startswith("fewer"):
-        count += " so far"
+            return _("It stays on your phone: nothing is collected.")
+        return _("Nothing is collected: this one is for you and your partner.")
+    count = results_view.count_said(results)
+    if results.count >= results.needed or results.needed > 1:  # not "no answers yet"
+        return _("{count} so far").format(count=count)
     return count
