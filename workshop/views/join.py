@@ -126,7 +126,6 @@ def page() -> None:
         keep=st.session_state.get("join_keep", {}).get(code),
     )
     _announce(state)
-    language_switch(key="join_language")
     head, help_ = st.columns([4, 1], vertical_alignment="center")
     with head:
         user_text(state.title, css_class="bedrock-where")
@@ -145,7 +144,14 @@ def page() -> None:
     st.html(f'<h2 class="bedrock-stage">{html.escape(module.title)}</h2>')
     _follow(code)
     room_pair.pair_corner(code, state)
+    _stage_body(code, state, module)
+    # Last, so the question and Send stay in view on a phone; one tap still turns the whole
+    # page to another language.
+    language_switch(key="join_language")
 
+
+def _stage_body(code: str, state: WorkshopState, module: Module) -> None:
+    """The stage's content note, then the question on the phones (or a word to listen in)."""
     note_key = f"join_note_{code}_{state.stage_index}"
     choice = content_note(module, state_key=note_key)
     if choice is None:
