@@ -158,3 +158,42 @@ def test_handouts_are_readable_by_their_owner_only(tmp_path):
     assert done.returncode == 0, done.stderr
     modes = {p.name: _mode(p) for p in (tmp_path / "print").iterdir()}
     assert modes and set(modes.values()) == {0o600}
+
+
+def test_export_in_spanish_writes_a_spanish_summary_and_says_so_in_spanish(database, tmp_path):
+    url, code = database
+    out = tmp_path / "resumen.html"
+    done = bedrock("export", code, "--database", url, "--out", str(out), "--language", "es",
+                   env={"BEDROCK_PASSCODE": PASSCODE})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Se escribió {out} (HTML, ")
+    assert "termina el taller en la consola" in done.stdout
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="es" dir="ltr">' in page and "Plan y tiempos" in page
+    assert "Las reflexiones que no se mostraron a la sala no se exportan." in page
+    assert "Talking" in page  # an option the workshop's own content does not translate
+
+
+def test_export_in_spanish_refuses_a_wrong_passcode_in_spanish(database, tmp_path):
+    url, code = database
+    done = bedrock("export", code, "--database", url, "--out", str(tmp_path / "x.csv"),
+                   "--language", "es", env={"BEDROCK_PASSCODE": "not it"})  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == "bedrock export: Esa clave o ese enlace no corresponden a este taller.\n"
+
+
+def test_a_language_with_no_catalogue_is_refused():
+    done = bedrock("handouts", "--language", "xx")
+    assert done.returncode == 2 and "invalid choice: 'xx'" in done.stderr
+
+
+def test_handouts_in_spanish_are_written_from_the_spanish_workshop(tmp_path):
+    out = tmp_path / "material"
+    done = bedrock("handouts", "--out", str(out), "--format", "html", "--language", "es")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Se escribieron 10 archivos en {out}: ")
+    guide = (out / "facilitator-guide.html").read_text(encoding="utf-8")
+    assert '<html lang="es" dir="ltr">' in guide
+    assert "Normas del grupo" in guide and "Seguridad y cuidado" in guide
+    handouts = (out / "handouts-all.html").read_text(encoding="utf-8")
+    assert "Bienvenida y acuerdos del grupo" in handouts and "Ideas clave" in handouts

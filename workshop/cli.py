@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workshop.i18n import N_, N_plural
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -131,6 +133,68 @@ def _fail(name: str, message: str) -> int:
     return 1
 
 
+# What `bedrock export` and `bedrock handouts` tell the counsellor, in --language.
+NO_WORKSHOPS_AT = N_("no workshops are stored at {path}; use --database or DATABASE_URL.")
+NO_PASSCODE_FILE = N_("cannot read the passcode file: {problem}.")
+NO_PASSCODE = N_("no passcode given.")
+NO_DATABASE = N_("cannot open the database: {problem}.")
+CANNOT_WRITE = N_("cannot write {path}: {problem}.")
+CANNOT_WRITE_TO = N_("cannot write to {path}: {problem}.")
+OTHERS_CAN_READ = N_(
+    "warning: other users of this machine can read {path}; make it private with: chmod 600 {path}"
+)
+PASSCODE_PROMPT = N_("Workshop passcode: ")
+WROTE_SUMMARY = N_("Wrote {path} ({format}, {size} kB).")
+END_AFTERWARDS = N_(
+    "When you have what you need, end the workshop in the console to delete its data."
+)
+CONTENT_ERRORS = N_("the workshop content has errors (see above).")
+WROTE_HANDOUTS = N_plural(
+    "Wrote {count} file to {path}: facilitator-guide, handouts-all and a handout for each of "
+    "the {stages} stages.",
+    "Wrote {count} files to {path}: facilitator-guide, handouts-all and a handout for each of "
+    "the {stages} stages.",
+)
+
+
+def _languages() -> list[str]:
+    """The languages `--language` offers: English, every interface catalogue and every
+    language the shipped workshop is translated into."""
+    from workshop.content.loader import content_root
+    from workshop.content.translations import languages
+    from workshop.i18n.languages import offered
+
+    try:
+        content = languages(content_root())
+    except OSError:
+        content = []
+    return sorted(set(offered()) | set(content), key=lambda name: (name != "en", name))
+
+
+def _language_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--language",
+        choices=_languages(),
+        default="en",
+        help=f"the language of {what} and of this command's messages (default: en)",
+    )
+
+
+def _said(args: argparse.Namespace):
+    """``gettext`` in the command's --language (English when none is given)."""
+    from workshop.i18n.catalogues import gettext_for
+
+    return gettext_for(getattr(args, "language", None) or "en")
+
+
+def _error(args: argparse.Namespace, error: Exception) -> str:
+    """An engine error's own sentence in the command's --language."""
+    from workshop.i18n.catalogues import translator
+
+    speak = getattr(error, "said", None)
+    return speak(translator(args.language)) if callable(speak) else str(error)
+
+
 EXPORT_FORMATS = ("csv", "json", "html", "pdf")
 """The formats of `bedrock export` (the same as workshop.report.FORMATS, named here so that
 building the parser does not load the report machinery)."""
@@ -162,6 +226,7 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         help="where the workshops are stored (default: $DATABASE_URL, else the app's "
         "data/bedrock.db)",
     )
+    _language_argument(parser, "the summary's headings, captions and dates")
 
 
 def _database_url(given: str | None) -> str:
@@ -186,13 +251,11 @@ def _missing_sqlite_file(url: str) -> Path | None:
 def _passcode(args: argparse.Namespace) -> str:
     import getpass
 
+    said = _said(args)
     if args.passcode_file is not None:
         if args.passcode_file.stat().st_mode & 0o044:
-            print(
-                f"bedrock export: warning: other users of this machine can read "
-                f"{args.passcode_file}; make it private with: chmod 600 {args.passcode_file}",
-                file=sys.stderr,
-            )
+            warning = said(OTHERS_CAN_READ).format(path=args.passcode_file)
+            print(f"bedrock export: {warning}", file=sys.stderr)
         lines = args.passcode_file.read_text(encoding="utf-8").splitlines()
         return lines[0] if lines else ""
     from_env = os.environ.get("BEDROCK_PASSCODE")
@@ -200,7 +263,7 @@ def _passcode(args: argparse.Namespace) -> str:
         return from_env
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass("Workshop passcode: ")
+    return getpass.getpass(said(PASSCODE_PROMPT))
 
 
 @command(
@@ -221,36 +284,36 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
     from workshop.engine.errors import BedrockError
     from workshop.engine.store import Store
 
+    said = _said(args)
     fmt = args.format
     if fmt is None:
         suffix = args.out.suffix.lstrip(".").lower() if args.out else ""
         fmt = suffix if suffix in EXPORT_FORMATS else "pdf"
     url = _database_url(args.database)
     if missing := _missing_sqlite_file(url):
-        return _fail(
-            "export", f"no workshops are stored at {missing}; use --database or DATABASE_URL."
-        )
+        return _fail("export", said(NO_WORKSHOPS_AT).format(path=missing))
     try:
         passcode = _passcode(args)
     except OSError as error:
-        return _fail("export", f"cannot read the passcode file: {error.strerror or error}.")
+        return _fail("export", said(NO_PASSCODE_FILE).format(problem=error.strerror or error))
     except (EOFError, KeyboardInterrupt):
         passcode = ""
     if not passcode:
-        return _fail("export", "no passcode given.")
+        return _fail("export", said(NO_PASSCODE))
     try:
         store = Store(url)
     except sa.exc.SQLAlchemyError as error:
-        return _fail("export", f"cannot open the database: {type(error.orig or error).__name__}.")
+        problem = type(error.orig or error).__name__
+        return _fail("export", said(NO_DATABASE).format(problem=problem))
     except BedrockError as error:  # no server key
-        return _fail("export", str(error))
+        return _fail("export", _error(args, error))
     try:
         key = store.operator_open(code=args.code, passcode=passcode)
         from workshop.printing.report import report_bytes  # loads pandas and fpdf: only when needed
 
-        data = report_bytes(store=store, code=args.code, key=key, fmt=fmt)
+        data = report_bytes(store=store, code=args.code, key=key, fmt=fmt, language=args.language)
     except BedrockError as error:
-        return _fail("export", str(error))
+        return _fail("export", _error(args, error))
     finally:
         store.close()
     from workshop.engine.privacy import normalise_code
@@ -264,9 +327,12 @@ def export_command(args: argparse.Namespace, extra: list[str]) -> int:
     try:
         write_private(out, data)
     except OSError as error:
-        return _fail("export", f"cannot write {out}: {error.strerror or error}.")
-    print(f"Wrote {out} ({fmt.upper()}, {len(data) / 1024:.0f} kB).")
-    print("When you have what you need, end the workshop in the console to delete its data.")
+        return _fail("export", said(CANNOT_WRITE).format(path=out, problem=error.strerror or error))
+    from workshop.i18n.formats import number
+
+    size = number(round(len(data) / 1024), args.language)
+    print(said(WROTE_SUMMARY).format(path=out, format=fmt.upper(), size=size))
+    print(said(END_AFTERWARDS))
     return 0
 
 
@@ -289,6 +355,7 @@ def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder holding modules/ and exercises/ (default: $BEDROCK_CONTENT if set, else "
         "the shipped workshop)",
     )
+    _language_argument(parser, "the handouts and the guide (their words and the workshop's)")
 
 
 @command(
@@ -303,23 +370,33 @@ def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
 def handouts_command(args: argparse.Namespace, extra: list[str]) -> int:
     """Write every handout and the guide; 1 when the content has errors or cannot be written."""
     from workshop.content.loader import ContentError, content_root, load_content
+    from workshop.content.translations import languages
+    from workshop.i18n.catalogues import translator
+    from workshop.i18n.formats import number
     from workshop.printing.handout_files import write_handouts
 
+    said, language = _said(args), args.language
+    root = args.content or content_root()
     try:
-        content = load_content(args.content or content_root())
+        content = load_content(root, language if language in languages(root) else None)
     except ContentError as error:
         for problem in error.problems:
             if problem.level == "error":
                 print(problem, file=sys.stderr)
-        return _fail("handouts", "the workshop content has errors (see above).")
+        return _fail("handouts", said(CONTENT_ERRORS))
     formats = ("html", "pdf") if args.format == "both" else (args.format,)
     try:
-        written = write_handouts(out=args.out, content=content, formats=formats)
+        written = write_handouts(out=args.out, content=content, formats=formats, language=language)
     except OSError as error:
-        return _fail("handouts", f"cannot write to {args.out}: {error.strerror or error}.")
+        problem = error.strerror or error
+        return _fail("handouts", said(CANNOT_WRITE_TO).format(path=args.out, problem=problem))
+    done = translator(language).ngettext(*WROTE_HANDOUTS, len(written))
     print(
-        f"Wrote {_plural(len(written), 'file')} to {args.out}: facilitator-guide, handouts-all "
-        f"and a handout for each of the {len(content.modules)} stages."
+        done.format(
+            count=number(len(written), language),
+            path=args.out,
+            stages=number(len(content.modules), language),
+        )
     )
     return 0
 

@@ -1,5 +1,6 @@
 """The facilitator's standing guidance: ground rules and how to look after people. Plain data,
-shown by the facilitator guide (HTML and PDF) and available to any page that wants it."""
+shown by the facilitator guide (HTML and PDF) and available to any page that wants it. Every
+sentence is a catalogue entry (``N_``), translated where it is shown."""
 
 from __future__ import annotations
 
@@ -19,105 +20,165 @@ class Topic:
 
 
 GROUND_RULES = (
-    "What is said in the room stays in the room. Stories belong to the people who tell them.",
-    "Anyone can pass on any question or exercise, at any time, with no reason and no apology.",
-    "Speak for yourself: \u201cI feel\u2026\u201d and \u201cI would like\u2026\u201d, rather than "
-    "\u201cYou always\u2026\u201d.",
-    "Conversations with your partner stay between the two of you; nobody is asked to report "
-    "back to the group.",
-    "Be gentle with yourselves and with each other. This is practice, not a test.",
-    "Phones are for the workshop's questions; otherwise, let them rest.",
+    N_("What is said in the room stays in the room. Stories belong to the people who tell them."),
+    N_("Anyone can pass on any question or exercise, at any time, with no reason and no apology."),
+    N_(
+        "Speak for yourself: \u201cI feel\u2026\u201d and \u201cI would like\u2026\u201d, rather than "
+        "\u201cYou always\u2026\u201d."
+    ),
+    N_(
+        "Conversations with your partner stay between the two of you; nobody is asked to report "
+        "back to the group."
+    ),
+    N_("Be gentle with yourselves and with each other. This is practice, not a test."),
+    N_("Phones are for the workshop's questions; otherwise, let them rest."),
 )
 
 SAFETY = (
     Topic(
-        "Content notes",
-        "Some stages touch on painful things, such as past hurts or trauma. Those stages carry "
-        "a content note, and every phone shows it before the stage begins.",
+        N_("Content notes"),
+        N_(
+            "Some stages touch on painful things, such as past hurts or trauma. Those stages carry "
+            "a content note, and every phone shows it before the stage begins."
+        ),
         (
-            "Read the note aloud, slowly, and pause before you go on, so people can decide "
-            "what they want to do.",
-            "Say plainly that skipping the stage, stepping out or simply listening are all fine.",
-            "Keep examples general. Do not invite personal stories in front of the group.",
+            N_(
+                "Read the note aloud, slowly, and pause before you go on, so people can decide "
+                "what they want to do."
+            ),
+            N_(
+                "Say plainly that skipping the stage, stepping out or simply listening are all fine."
+            ),
+            N_("Keep examples general. Do not invite personal stories in front of the group."),
         ),
     ),
     Topic(
-        "The right to pass",
-        "Passing is part of the workshop, not a failure to take part. Say so at the start and "
-        "again before the sensitive stages.",
+        N_("The right to pass"),
+        N_(
+            "Passing is part of the workshop, not a failure to take part. Say so at the start and "
+            "again before the sensitive stages."
+        ),
         (
-            "Never call on a person or a couple by name, and never guess aloud who gave which "
-            "answer.",
-            "Results only appear once enough people have answered, so nobody can be singled "
-            "out. Describe them in general terms.",
-            "Hide any written answer that names someone, describes specific events or could "
-            "upset others, before you reveal the wall. If in doubt, do not reveal.",
+            N_(
+                "Never call on a person or a couple by name, and never guess aloud who gave which "
+                "answer."
+            ),
+            N_(
+                "Results only appear once enough people have answered, so nobody can be singled "
+                "out. Describe them in general terms."
+            ),
+            N_(
+                "Hide any written answer that names someone, describes specific events or could "
+                "upset others, before you reveal the wall. If in doubt, do not reveal."
+            ),
         ),
     ),
     Topic(
-        "When someone is distressed",
-        "Strong feelings are an understandable response to these topics. Your calm matters "
-        "more than the right words.",
+        N_("When someone is distressed"),
+        N_(
+            "Strong feelings are an understandable response to these topics. Your calm matters "
+            "more than the right words."
+        ),
         (
-            "Slow down. Acknowledge what is happening kindly, without drawing the room's "
-            "attention to one person.",
-            "Offer a break, a glass of water and a quiet place. Speak with the person privately; "
-            "they do not need to explain anything.",
-            "If you work with a co-facilitator, one of you carries on with the group while the "
-            "other checks in.",
-            "Before they leave, check in once more and point to the support panel and to when "
-            "you can be reached.",
-            "If anyone seems at risk of harming themselves or someone else, follow your "
-            "service's safety procedure and contact emergency services. Do not leave them "
-            "alone.",
+            N_(
+                "Slow down. Acknowledge what is happening kindly, without drawing the room's "
+                "attention to one person."
+            ),
+            N_(
+                "Offer a break, a glass of water and a quiet place. Speak with the person privately; "
+                "they do not need to explain anything."
+            ),
+            N_(
+                "If you work with a co-facilitator, one of you carries on with the group while the "
+                "other checks in."
+            ),
+            N_(
+                "Before they leave, check in once more and point to the support panel and to when "
+                "you can be reached."
+            ),
+            N_(
+                "If anyone seems at risk of harming themselves or someone else, follow your "
+                "service's safety procedure and contact emergency services. Do not leave them "
+                "alone."
+            ),
         ),
     ),
     Topic(
-        "If someone tells you about harm",
-        "Sometimes a person tells you they are being hurt, frightened or controlled, or that "
-        "someone else is at risk.",
+        N_("If someone tells you about harm"),
+        N_(
+            "Sometimes a person tells you they are being hurt, frightened or controlled, or that "
+            "someone else is at risk."
+        ),
         (
-            "Listen, take it seriously and thank them for telling you. Do not ask for details "
-            "or try to find out what happened.",
-            "Talk with them on their own, never in front of their partner, and do not suggest "
-            "couple exercises as the answer: working together can add to the danger when one "
-            "partner is afraid of the other.",
-            "Be honest about what you have to do next. Do not promise to keep a secret when "
-            "someone may be at risk.",
-            "Offer information about specialist support for domestic abuse, and follow your "
-            "safeguarding duties if a child or a vulnerable adult may be at risk.",
-            "Write down what you were told and what you did, as your service requires. Never "
-            "put names or details into the workshop app.",
+            N_(
+                "Listen, take it seriously and thank them for telling you. Do not ask for details "
+                "or try to find out what happened."
+            ),
+            N_(
+                "Talk with them on their own, never in front of their partner, and do not suggest "
+                "couple exercises as the answer: working together can add to the danger when one "
+                "partner is afraid of the other."
+            ),
+            N_(
+                "Be honest about what you have to do next. Do not promise to keep a secret when "
+                "someone may be at risk."
+            ),
+            N_(
+                "Offer information about specialist support for domestic abuse, and follow your "
+                "safeguarding duties if a child or a vulnerable adult may be at risk."
+            ),
+            N_(
+                "Write down what you were told and what you did, as your service requires. Never "
+                "put names or details into the workshop app."
+            ),
         ),
     ),
     Topic(
-        "When to suggest a professional",
-        "A workshop is education, not therapy. Suggest further help warmly, as a sign of care, "
-        "when:",
+        N_("When to suggest a professional"),
+        N_(
+            "A workshop is education, not therapy. Suggest further help warmly, as a sign of care, "
+            "when:"
+        ),
         (
-            "distress continues or keeps coming back after the session;",
-            "there are signs of fear, abuse or control in the relationship (specialist support, "
-            "for each partner separately);",
-            "old trauma has been stirred up strongly (individual therapy, at the person's own "
-            "pace);",
-            "a couple feels stuck in the same conflict or is thinking about separating (couples "
-            "therapy);",
-            "someone mentions low mood, anxiety, drinking or drug use, or thoughts of ending "
-            "their life (their doctor or a mental health service; urgently if there is risk);",
-            "worries about sex or physical intimacy persist (a doctor or a sex therapist).",
+            N_("distress continues or keeps coming back after the session;"),
+            N_(
+                "there are signs of fear, abuse or control in the relationship (specialist support, "
+                "for each partner separately);"
+            ),
+            N_(
+                "old trauma has been stirred up strongly (individual therapy, at the person's own "
+                "pace);"
+            ),
+            N_(
+                "a couple feels stuck in the same conflict or is thinking about separating (couples "
+                "therapy);"
+            ),
+            N_(
+                "someone mentions low mood, anxiety, drinking or drug use, or thoughts of ending "
+                "their life (their doctor or a mental health service; urgently if there is risk);"
+            ),
+            N_("worries about sex or physical intimacy persist (a doctor or a sex therapist)."),
         ),
     ),
     Topic(
-        "Before and after",
-        "A little preparation makes the hard moments easier.",
+        N_("Before and after"),
+        N_("A little preparation makes the hard moments easier."),
         (
-            "Put your own list of local services, with how to reach them, into the workshop's "
-            "support text before the session.",
-            "Know your service's safety and safeguarding procedures, and who you can call "
-            "during the session.",
-            "Afterwards, export what you need, then end the workshop in the console so that "
-            "everything people shared is deleted.",
-            "Look after yourself too: talk the session through with a colleague or in supervision.",
+            N_(
+                "Put your own list of local services, with how to reach them, into the workshop's "
+                "support text before the session."
+            ),
+            N_(
+                "Know your service's safety and safeguarding procedures, and who you can call "
+                "during the session."
+            ),
+            N_(
+                "Afterwards, export what you need, then end the workshop in the console so that "
+                "everything people shared is deleted."
+            ),
+            N_(
+                "Look after yourself too: talk the session through with a colleague or in supervision."
+            ),
         ),
     ),
 )

@@ -18,6 +18,7 @@ from pathlib import Path
 from fpdf.enums import XPos, YPos
 from markdown_it import MarkdownIt
 
+from workshop.i18n.languages import direction
 from workshop.printing import charts
 from workshop.printing.fonts import FALLBACK_DIR, FONT_DIR, WorldPDF
 
@@ -138,10 +139,12 @@ ul.texts li { white-space: pre-wrap; overflow-wrap: anywhere; border-left: 3px s
 """
 
 
-def page(*, title: str, body: str, css: str = "") -> str:
-    """A complete, self-contained HTML page (no scripts, no outside files)."""
+def page(*, title: str, body: str, css: str = "", language: str = "en") -> str:
+    """A complete, self-contained HTML page (no scripts, no outside files), its ``<html lang
+    dir>`` those of ``language``."""
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{html.escape(language)}" dir="{direction(language)}">\n'
+        '<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{BASE_CSS}{css}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"

@@ -14,26 +14,69 @@ from dataclasses import dataclass
 from workshop.content.guidance import GROUND_RULES, SAFETY
 from workshop.content.model import DEFAULT_MIN_REVEAL, Content, Exercise, Module
 from workshop.engine import privacy
+from workshop.i18n import N_, N_plural
+from workshop.i18n.catalogues import gettext_for, translator
+from workshop.i18n.formats import number
 from workshop.printing.document import inline_html, markdown_lines, page
 
 KIND_NAMES = {
-    "reflection": "Reflection",
-    "word": "One word",
-    "scale": "Scale",
-    "choice": "Choice",
-    "ranking": "Ranking",
-    "speaker-listener": "Listening turns",
-    "timed-writing": "Timed list",
-    "plan": "Plan together",
-    "checklist": "Checklist",
-    "pair-share": "Talk together",
+    "reflection": N_("Reflection"),
+    "word": N_("One word"),
+    "scale": N_("Scale"),
+    "choice": N_("Choice"),
+    "ranking": N_("Ranking"),
+    "speaker-listener": N_("Listening turns"),
+    "timed-writing": N_("Timed list"),
+    "plan": N_("Plan together"),
+    "checklist": N_("Checklist"),
+    "pair-share": N_("Talk together"),
 }
+"""Each exercise kind's name as printed (catalogue entries: translate where drawn)."""
 DOCUMENTS = ("handouts", "guide")
 """What :func:`handout_bytes` makes besides a single stage's handout."""
-PASS_NOTE = (
+PASS_NOTE = N_(
     "You can pass on anything in this workshop. If something here stirs up more than you "
     "expected, talk to the facilitator, to someone you trust, or to a professional."
 )
+MINUTES = N_("{minutes} min")
+IN_THE_WORKSHOP = N_("In the workshop")
+AT_HOME = N_("Together at home")
+TURNS = N_plural(
+    "{count} round each. The speaker talks for {speak}, the listener says back what they "
+    "heard for {paraphrase}, then swap.",
+    "{count} rounds each. The speaker talks for {speak}, the listener says back what they "
+    "heard for {paraphrase}, then swap.",
+)
+WHAT_I_HEARD = N_("What I heard, what I want to remember")
+MY_WORD = N_("My word")
+MY_ANSWER = N_("My answer")
+NOTES = N_("Notes")
+AGENDA_ITEM = N_("{title} ({minutes})")
+HANDOUTS = N_("Workshop handouts")
+PARTICIPANT_HANDOUT = N_("{title} \u00b7 participant handout")
+GUIDE = N_("Facilitator guide")
+STAGE_OF = N_("Stage {number} of {count}")
+BEFORE_YOU_BEGIN = N_("Before you begin.")
+KEY_IDEAS = N_("Key ideas")
+EXERCISES = N_("Exercises")
+KIND_AND_TIME = N_("{kind} \u00b7 about {minutes}")
+MY_NOTES = N_("My notes")
+GUIDE_META = N_plural(
+    "{count} stage \u00b7 about {minutes} minutes in all",
+    "{count} stages \u00b7 about {minutes} minutes in all",
+)
+AGENDA = N_("Agenda")
+START = N_("Start")
+STAGE = N_("Stage")
+MINUTES_HEADING = N_("Minutes")
+MIN_HEADING = N_("Min")
+GROUND_RULES_HEADING = N_("Ground rules")
+SAFETY_HEADING = N_("Safety and care")
+READ_ALOUD = N_("Content note to read aloud.")
+SHOWN_FROM = N_plural("results shown from {count} answer", "results shown from {count} answers")
+NOTHING_COLLECTED = N_("nothing collected")
+GUIDE_EXERCISE = N_("{title} ({kind}, {minutes}; {shown})")
+SLIDES_AND_NOTES = N_("Slides and presenter notes")
 
 
 @dataclass(frozen=True)
@@ -49,8 +92,8 @@ class Part:
     count: int = 0
 
 
-def _minutes(value: float) -> str:
-    return f"{value:g} min"
+def _minutes(value: float, language: str = "en") -> str:
+    return gettext_for(language)(MINUTES).format(minutes=number(value, language))
 
 
 def key_ideas(module: Module, *, per_slide: int = 5) -> list[tuple[str, list[str]]]:
@@ -62,16 +105,18 @@ def key_ideas(module: Module, *, per_slide: int = 5) -> list[tuple[str, list[str
     return ideas
 
 
-def exercise_parts(exercise: Exercise) -> list[Part]:
+def exercise_parts(exercise: Exercise, language: str = "en") -> list[Part]:
     """What a participant needs on paper to do the exercise: both prompts, then the options,
-    rules or space to write that its kind calls for."""
+    rules or space to write that its kind calls for, labelled in ``language`` (the exercise's
+    own text is as ``exercise`` has it)."""
+    said = gettext_for(language)
     parts = [
-        Part("prompt", "In the workshop", (exercise.group_prompt.strip(),)),
-        Part("prompt", "Together at home", (exercise.couple_prompt.strip(),)),
+        Part("prompt", said(IN_THE_WORKSHOP), (exercise.group_prompt.strip(),)),
+        Part("prompt", said(AT_HOME), (exercise.couple_prompt.strip(),)),
     ]
     kind = exercise.kind
     if kind == "scale":
-        points = tuple(str(n) for n in range(exercise.min, exercise.max + 1))
+        points = tuple(number(n, language) for n in range(exercise.min, exercise.max + 1))
         parts.append(Part("scale", items=points, hints=(exercise.min_label, exercise.max_label)))
     elif kind in ("choice", "checklist"):
         items = exercise.options if kind == "choice" else exercise.items
@@ -80,12 +125,16 @@ def exercise_parts(exercise: Exercise) -> list[Part]:
         parts.append(Part("order", items=tuple(exercise.items)))
     elif kind == "speaker-listener":
         timing = (
-            f"{exercise.rounds} rounds each. The speaker talks for "
-            f"{_minutes(exercise.speak_minutes)}, the listener says back what they heard for "
-            f"{_minutes(exercise.paraphrase_minutes)}, then swap."
+            translator(language)
+            .ngettext(*TURNS, exercise.rounds)
+            .format(
+                count=number(exercise.rounds, language),
+                speak=_minutes(exercise.speak_minutes, language),
+                paraphrase=_minutes(exercise.paraphrase_minutes, language),
+            )
         )
         parts.append(Part("rules", timing, tuple(exercise.rules)))
-        parts.append(Part("lines", "What I heard, what I want to remember", count=3))
+        parts.append(Part("lines", said(WHAT_I_HEARD), count=3))
     elif kind == "timed-writing":
         parts.append(Part("numbered", count=exercise.target))
     elif kind == "plan":
@@ -96,11 +145,11 @@ def exercise_parts(exercise: Exercise) -> list[Part]:
             )
         )
     elif kind == "word":
-        parts.append(Part("lines", "My word", count=1))
+        parts.append(Part("lines", said(MY_WORD), count=1))
     elif kind == "reflection":
-        parts.append(Part("lines", "My answer", count=5))
+        parts.append(Part("lines", said(MY_ANSWER), count=5))
     else:
-        parts.append(Part("lines", "Notes", count=3))
+        parts.append(Part("lines", said(NOTES), count=3))
     return parts
 
 
@@ -113,22 +162,44 @@ def threshold(exercise: Exercise) -> int | None:
     )
 
 
-def agenda(content: Content) -> list[tuple[str, str, str, str]]:
+def shown_from(exercise: Exercise, language: str = "en") -> str:
+    """When the guide says an exercise's results appear: 'results shown from 3 answers', or
+    'nothing collected'."""
+    needed = threshold(exercise)
+    if not needed:
+        return gettext_for(language)(NOTHING_COLLECTED)
+    said = translator(language).ngettext(*SHOWN_FROM, needed)
+    return said.format(count=number(needed, language))
+
+
+def guide_meta(content: Content, language: str = "en") -> str:
+    """'6 stages · about 120 minutes in all', in ``language``."""
+    count = len(content.modules)
+    said = translator(language).ngettext(*GUIDE_META, count)
+    return said.format(
+        count=number(count, language), minutes=number(content.total_minutes, language)
+    )
+
+
+def agenda(content: Content, language: str = "en") -> list[tuple[str, str, str, str]]:
     """(start, stage, minutes, exercises) per stage; start counts from 0:00."""
+    said = gettext_for(language)
     rows, start = [], 0.0
     for module in content.modules:
         exercises = "; ".join(
-            f"{e.title} ({_minutes(e.minutes)})" for e in content.exercises_for(module.id)
+            said(AGENDA_ITEM).format(title=e.title, minutes=_minutes(e.minutes, language))
+            for e in content.exercises_for(module.id)
         )
         clock = f"{int(start // 60)}:{int(round(start % 60)):02d}"
         rows.append(
-            (clock, f"{module.order + 1}. {module.title}", f"{module.minutes:g}", exercises)
-        )
+            (clock, f"{module.order + 1}. {module.title}", number(module.minutes, language),
+             exercises)
+        )  # fmt: skip
         start += module.minutes
     return rows
 
 
-_LEAD = re.compile(r"^([A-Z][^:.\n]{0,48}):\s")
+_LEAD = re.compile(r"^([A-Z\u00c0-\u00de\u00a1\u00bf][^:.\n]{0,48}):\s")
 
 
 def note_paragraphs(notes: str) -> list[str]:
@@ -192,87 +263,100 @@ def _part_html(part: Part) -> str:
     return label + _lines_html(part.count)
 
 
-def module_html(module: Module, content: Content) -> str:
-    """One stage's participant handout as an HTML fragment starting on a new page."""
+def module_html(module: Module, content: Content, language: str = "en") -> str:
+    """One stage's participant handout as an HTML fragment starting on a new page, its own
+    words in ``language``."""
     e = html.escape
+    said = gettext_for(language)
+    stage_of = said(STAGE_OF).format(
+        number=number(module.order + 1, language), count=number(len(content.modules), language)
+    )
     out = [f'<section class="page"><h1>{e(module.title)}</h1>']
-    out.append(f'<p class="meta">Stage {module.order + 1} of {len(content.modules)}</p>')
+    out.append(f'<p class="meta">{e(stage_of)}</p>')
     if module.content_note:
-        out.append(
-            f'<p class="note"><strong>Before you begin.</strong> {e(module.content_note)}</p>'
-        )
-    out.append('<h2>Key ideas</h2><div class="ideas">')
+        out.append(f'<p class="note"><strong>{e(said(BEFORE_YOU_BEGIN))}</strong> '
+                   f"{e(module.content_note)}</p>")  # fmt: skip
+    out.append(f'<h2>{e(said(KEY_IDEAS))}</h2><div class="ideas">')
     for title, points in key_ideas(module):
         items = "".join(f"<li>{inline_html(p)}</li>" for p in points)
         out.append(f"<h4>{inline_html(title)}</h4><ul>{items}</ul>")
     out.append("</div>")
     exercises = content.exercises_for(module.id)
     if exercises:
-        out.append("<h2>Exercises</h2>")
+        out.append(f"<h2>{e(said(EXERCISES))}</h2>")
     for exercise in exercises:
         out.append(f'<div class="exercise"><h3>{e(exercise.title)}</h3>')
-        out.append(f'<p class="muted">{e(KIND_NAMES[exercise.kind])} \u00b7 about '
-                   f"{e(_minutes(exercise.minutes))}</p>")  # fmt: skip
-        out += [_part_html(part) for part in exercise_parts(exercise)]
+        kind = said(KIND_AND_TIME).format(
+            kind=said(KIND_NAMES[exercise.kind]), minutes=_minutes(exercise.minutes, language)
+        )
+        out.append(f'<p class="muted">{e(kind)}</p>')
+        out += [_part_html(part) for part in exercise_parts(exercise, language)]
         out.append("</div>")
-    out.append(f'<h2>My notes</h2>{_lines_html(6)}<p class="muted">{e(PASS_NOTE)}</p></section>')
+    out.append(f"<h2>{e(said(MY_NOTES))}</h2>{_lines_html(6)}"
+               f'<p class="muted">{e(said(PASS_NOTE))}</p></section>')  # fmt: skip
     return "".join(out)
 
 
-def handouts_html(content: Content, *, module_id: str | None = None) -> str:
-    """Every stage's handout (or one stage's) as a printable page, one stage per sheet."""
+def handouts_html(content: Content, *, module_id: str | None = None, language: str = "en") -> str:
+    """Every stage's handout (or one stage's) as a printable page, one stage per sheet, its
+    own words in ``language`` (``content`` is best in the same one)."""
     modules = [content.module(module_id)] if module_id else content.modules
-    body = "\n".join(module_html(m, content) for m in modules)
-    title = modules[0].title if module_id else "Workshop handouts"
-    return page(title=title, body=body, css=HANDOUT_CSS)
+    body = "\n".join(module_html(m, content, language) for m in modules)
+    title = modules[0].title if module_id else gettext_for(language)(HANDOUTS)
+    return page(title=title, body=body, css=HANDOUT_CSS, language=language)
 
 
-def guide_html(content: Content) -> str:
-    """The facilitator guide as a printable page."""
+def guide_html(content: Content, language: str = "en") -> str:
+    """The facilitator guide as a printable page, its own words (headings, ground rules,
+    safety and care) in ``language`` (``content`` is best in the same one)."""
     e = html.escape
+    said = gettext_for(language)
     out = [
-        "<h1>Facilitator guide</h1>",
-        f'<p class="meta">{len(content.modules)} stages \u00b7 about '
-        f"{content.total_minutes:g} minutes in all</p>",
-        "<h2>Agenda</h2><table><thead><tr><th>Start</th><th>Stage</th>"
-        '<th class="num">Minutes</th><th>Exercises</th></tr></thead><tbody>',
+        f"<h1>{e(said(GUIDE))}</h1>",
+        f'<p class="meta">{e(guide_meta(content, language))}</p>',
+        f"<h2>{e(said(AGENDA))}</h2><table><thead><tr><th>{e(said(START))}</th>"
+        f'<th>{e(said(STAGE))}</th><th class="num">{e(said(MINUTES_HEADING))}</th>'
+        f"<th>{e(said(EXERCISES))}</th></tr></thead><tbody>",
     ]
-    for start, stage, minutes, exercises in agenda(content):
+    for start, stage, minutes, exercises in agenda(content, language):
         out.append(
             f"<tr><td>{e(start)}</td><td>{e(stage)}</td><td class=num>{e(minutes)}</td>"
             f"<td>{e(exercises)}</td></tr>"
         )
-    out.append("</tbody></table><h2>Ground rules</h2><ul>")
-    out += [f"<li>{e(rule)}</li>" for rule in GROUND_RULES]
-    out.append('</ul><h2 class="page">Safety and care</h2>')
+    out.append(f"</tbody></table><h2>{e(said(GROUND_RULES_HEADING))}</h2><ul>")
+    out += [f"<li>{e(said(rule))}</li>" for rule in GROUND_RULES]
+    out.append(f'</ul><h2 class="page">{e(said(SAFETY_HEADING))}</h2>')
     for topic in SAFETY:
-        points = "".join(f"<li>{e(p)}</li>" for p in topic.points)
-        out.append(f'<div class="keep"><h3>{e(topic.title)}</h3><p>{e(topic.intro)}</p>'
-                   f"<ul>{points}</ul></div>")  # fmt: skip
+        points = "".join(f"<li>{e(said(p))}</li>" for p in topic.points)
+        out.append(f'<div class="keep"><h3>{e(said(topic.title))}</h3>'
+                   f"<p>{e(said(topic.intro))}</p><ul>{points}</ul></div>")  # fmt: skip
     for module in content.modules:
         out.append(
             f'<section class="page"><h2>{module.order + 1}. {e(module.title)} '
-            f'<span class="muted">({e(_minutes(module.minutes))})</span></h2>'
+            f'<span class="muted">({e(_minutes(module.minutes, language))})</span></h2>'
         )
         if module.content_note:
-            out.append(f'<p class="note"><strong>Content note to read aloud.</strong> '
+            out.append(f'<p class="note"><strong>{e(said(READ_ALOUD))}</strong> '
                        f"{e(module.content_note)}</p>")  # fmt: skip
         out += [f"<p>{inline_html(p)}</p>" for p in note_paragraphs(module.notes)]
         exercises = content.exercises_for(module.id)
         if exercises:
-            out.append("<h3>Exercises</h3><ul>")
+            out.append(f"<h3>{e(said(EXERCISES))}</h3><ul>")
         for ex in exercises:
-            needed = threshold(ex)
-            shown = f"; results shown from {needed} answers" if needed else "; nothing collected"
+            line = said(GUIDE_EXERCISE).format(
+                title="\0", kind=said(KIND_NAMES[ex.kind]),
+                minutes=_minutes(ex.minutes, language), shown=shown_from(ex, language),
+            )  # fmt: skip
+            lead, _, rest = line.partition("\0")
             out.append(
-                f"<li><strong>{e(ex.title)}</strong> ({e(KIND_NAMES[ex.kind])}, "
-                f"{e(_minutes(ex.minutes))}{e(shown)}). {e(ex.group_prompt.strip())}</li>"
+                f"<li>{e(lead)}<strong>{e(ex.title)}</strong>{e(rest)}. "
+                f"{e(ex.group_prompt.strip())}</li>"
             )
         if exercises:
             out.append("</ul>")
-        out.append("<h3>Slides and presenter notes</h3>")
+        out.append(f"<h3>{e(said(SLIDES_AND_NOTES))}</h3>")
         for slide in module.slides:
             notes = " ".join(slide.notes.split()) or "\u2013"
             out.append(f"<h4>{inline_html(slide.title)}</h4><p>{e(notes)}</p>")
         out.append("</section>")
-    return page(title="Facilitator guide", body="\n".join(out), css=HANDOUT_CSS)
+    return page(title=said(GUIDE), body="\n".join(out), css=HANDOUT_CSS, language=language)

@@ -7,17 +7,38 @@ from pathlib import Path
 
 from workshop.content.guidance import GROUND_RULES, SAFETY
 from workshop.content.model import Content, Module
+from workshop.i18n.catalogues import gettext_for
+from workshop.i18n.formats import number
 from workshop.printing.document import FIRST, FONT_DIR, INK, MUTED, RULE, PrintDocument
 from workshop.printing.handouts import (
+    AGENDA,
+    BEFORE_YOU_BEGIN,
+    EXERCISES,
+    GROUND_RULES_HEADING,
+    GUIDE,
+    GUIDE_EXERCISE,
+    HANDOUTS,
+    KEY_IDEAS,
+    KIND_AND_TIME,
     KIND_NAMES,
+    MIN_HEADING,
+    MY_NOTES,
+    PARTICIPANT_HANDOUT,
     PASS_NOTE,
+    READ_ALOUD,
+    SAFETY_HEADING,
+    SLIDES_AND_NOTES,
+    STAGE,
+    STAGE_OF,
+    START,
     Part,
     _minutes,
     agenda,
     exercise_parts,
+    guide_meta,
     key_ideas,
     note_paragraphs,
-    threshold,
+    shown_from,
 )
 
 BOX = "\u2610"
@@ -86,14 +107,18 @@ def _part(pdf: PrintDocument, part: Part) -> None:
         pdf.writing_lines(part.count)
 
 
-def _module(pdf: PrintDocument, module: Module, content: Content) -> None:
+def _module(pdf: PrintDocument, module: Module, content: Content, language: str = "en") -> None:
+    said = gettext_for(language)
     pdf.add_page()
     pdf.heading(module.title, level=0)
-    pdf.paragraph(f"Stage {module.order + 1} of {len(content.modules)}", colour=MUTED)
+    stage_of = said(STAGE_OF).format(
+        number=number(module.order + 1, language), count=number(len(content.modules), language)
+    )
+    pdf.paragraph(stage_of, colour=MUTED)
     if module.content_note:
-        pdf.paragraph(f"**Before you begin.** {' '.join(module.content_note.split())}",
+        pdf.paragraph(f"**{said(BEFORE_YOU_BEGIN)}** {' '.join(module.content_note.split())}",
                       markdown=True, colour=FIRST)  # fmt: skip
-    pdf.heading("Key ideas", level=2)
+    pdf.heading(said(KEY_IDEAS), level=2)
     for title, points in key_ideas(module):
         pdf.keep(18)
         pdf.paragraph(title, style="B", size=10.5)
@@ -102,86 +127,91 @@ def _module(pdf: PrintDocument, module: Module, content: Content) -> None:
         pdf.space(1)
     exercises = content.exercises_for(module.id)
     if exercises:
-        pdf.heading("Exercises", level=2)
+        pdf.heading(said(EXERCISES), level=2)
     for exercise in exercises:
         pdf.keep(50)
         pdf.heading(exercise.title, level=3)
-        pdf.paragraph(
-            f"{KIND_NAMES[exercise.kind]} \u00b7 about {_minutes(exercise.minutes)}",
-            size=9,
-            colour=MUTED,
+        kind = said(KIND_AND_TIME).format(
+            kind=said(KIND_NAMES[exercise.kind]), minutes=_minutes(exercise.minutes, language)
         )
-        for part in exercise_parts(exercise):
+        pdf.paragraph(kind, size=9, colour=MUTED)
+        for part in exercise_parts(exercise, language):
             _part(pdf, part)
     pdf.keep(64)
-    pdf.heading("My notes", level=2)
+    pdf.heading(said(MY_NOTES), level=2)
     room = pdf.page_break_trigger - pdf.get_y() - 20
     pdf.writing_lines(max(4, int(room // 9)))
-    pdf.paragraph(PASS_NOTE, size=9, colour=MUTED)
+    pdf.paragraph(said(PASS_NOTE), size=9, colour=MUTED)
 
 
 def handouts(
-    content: Content, *, module_id: str | None = None, font_dir: Path | None = FONT_DIR
+    content: Content,
+    *,
+    module_id: str | None = None,
+    font_dir: Path | None = FONT_DIR,
+    language: str = "en",
 ) -> bytes:
     """Every stage's participant handout (or one stage's), each starting on a new page, with
-    the rest of its last page ruled for notes. Reads the font files."""
+    the rest of its last page ruled for notes, its own words in ``language`` (``content`` is
+    best in the same one). Reads the font files."""
+    said = gettext_for(language)
     modules = [content.module(module_id)] if module_id else content.modules
-    title = modules[0].title if module_id else "Workshop handouts"
+    title = modules[0].title if module_id else said(HANDOUTS)
     pdf = PrintDocument(
-        title=title, footer=f"{title} \u00b7 participant handout", font_dir=font_dir
+        title=title, footer=said(PARTICIPANT_HANDOUT).format(title=title), font_dir=font_dir
     )
     for module in modules:
-        _module(pdf, module, content)
+        _module(pdf, module, content, language)
     return pdf.to_bytes()
 
 
-def guide(content: Content, *, font_dir: Path | None = FONT_DIR) -> bytes:
+def guide(content: Content, *, font_dir: Path | None = FONT_DIR, language: str = "en") -> bytes:
     """The facilitator guide: agenda, ground rules, safety and care, then every stage's
-    notes, exercises and presenter notes. Reads the font files."""
-    pdf = PrintDocument(title="Facilitator guide", footer="Facilitator guide", font_dir=font_dir)
+    notes, exercises and presenter notes, its own words in ``language`` (``content`` is best
+    in the same one). Reads the font files."""
+    said = gettext_for(language)
+    pdf = PrintDocument(title=said(GUIDE), footer=said(GUIDE), font_dir=font_dir)
     pdf.add_page()
-    pdf.heading("Facilitator guide", level=0)
-    pdf.paragraph(
-        f"{len(content.modules)} stages \u00b7 about {content.total_minutes:g} minutes in all",
-        colour=MUTED,
-    )
-    pdf.heading("Agenda")
+    pdf.heading(said(GUIDE), level=0)
+    pdf.paragraph(guide_meta(content, language), colour=MUTED)
+    pdf.heading(said(AGENDA))
     pdf.table_of(
-        ["Start", "Stage", "Min", "Exercises"],
-        [list(row) for row in agenda(content)],
+        [said(START), said(STAGE), said(MIN_HEADING), said(EXERCISES)],
+        [list(row) for row in agenda(content, language)],
         widths=(14, 60, 12, 88),
         right=(2,),
     )
-    pdf.heading("Ground rules")
+    pdf.heading(said(GROUND_RULES_HEADING))
     for rule in GROUND_RULES:
-        pdf.bullet(rule)
+        pdf.bullet(said(rule))
     pdf.add_page()
-    pdf.heading("Safety and care")
+    pdf.heading(said(SAFETY_HEADING))
     for topic in SAFETY:
         pdf.keep(40)
-        pdf.heading(topic.title, level=2)
-        pdf.paragraph(topic.intro)
+        pdf.heading(said(topic.title), level=2)
+        pdf.paragraph(said(topic.intro))
         for point in topic.points:
-            pdf.bullet(point)
+            pdf.bullet(said(point))
     for module in content.modules:
         pdf.add_page()
-        pdf.heading(f"{module.order + 1}. {module.title} ({_minutes(module.minutes)})")
+        pdf.heading(f"{module.order + 1}. {module.title} ({_minutes(module.minutes, language)})")
         if module.content_note:
             note = " ".join(module.content_note.split())
-            pdf.paragraph(f"**Content note to read aloud.** {note}", markdown=True, colour=FIRST)
+            pdf.paragraph(f"**{said(READ_ALOUD)}** {note}", markdown=True, colour=FIRST)
         for paragraph in note_paragraphs(module.notes):
             pdf.paragraph(paragraph, markdown=True)
         exercises = content.exercises_for(module.id)
         if exercises:
-            pdf.heading("Exercises", level=2)
+            pdf.heading(said(EXERCISES), level=2)
         for ex in exercises:
-            needed = threshold(ex)
-            shown = f"results shown from {needed} answers" if needed else "nothing collected"
+            line = said(GUIDE_EXERCISE).format(
+                title=ex.title, kind=said(KIND_NAMES[ex.kind]),
+                minutes=_minutes(ex.minutes, language), shown=shown_from(ex, language),
+            )  # fmt: skip
             pdf.keep(20)
-            pdf.paragraph(f"{ex.title} ({KIND_NAMES[ex.kind]}, {_minutes(ex.minutes)}; {shown})",
-                          style="B")  # fmt: skip
+            pdf.paragraph(line, style="B")
             pdf.paragraph(" ".join(ex.group_prompt.split()), indent=4)
-        pdf.heading("Slides and presenter notes", level=2)
+        pdf.heading(said(SLIDES_AND_NOTES), level=2)
         for slide in module.slides:
             pdf.keep(20)
             pdf.paragraph(slide.title, style="B")

@@ -13,9 +13,13 @@ from workshop.content.model import Content
 from workshop.engine import privacy
 from workshop.engine.errors import BedrockError
 from workshop.engine.store import Store
+from workshop.i18n import N_
+from workshop.i18n.catalogues import gettext_for, translator
 from workshop.printing import summary_print
 from workshop.printing.document import FONT_DIR
 from workshop.printing.summary import FORMATS, Summary, collect, to_csv, to_json
+
+NOT_MADE = N_("The summary could not be made. {problem}")
 
 
 def to_html(summary: Summary) -> str:
@@ -50,16 +54,18 @@ def report_bytes(
     fmt: str,
     now: float | None = None,
     content: Content | None = None,
+    language: str = "en",
 ) -> bytes:
     """A workshop's summary in ``fmt`` (csv, json, html or pdf), for the facilitator holding
-    ``key``. Uses the shipped content for scale labels unless ``content`` is given. Raises
-    AccessDenied, WorkshopNotFound, WorkshopEnded, ValueError for an unknown format.
-    Read-only."""
+    ``key``, its own words (headings, captions, counts, dates) in ``language``; what people
+    wrote stays as written. Uses the shipped content in ``language`` for scale labels and
+    the options' words unless ``content`` is given. Raises AccessDenied, WorkshopNotFound,
+    WorkshopEnded, ValueError for an unknown format. Read-only."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if content is None:
-        content = _shipped_content()
-    summary = collect(store=store, code=code, key=key, now=now, content=content)
+        content = _shipped_content(language)
+    summary = collect(store=store, code=code, key=key, now=now, content=content, language=language)
     return render(summary, fmt)
 
 
@@ -68,21 +74,23 @@ def report_filename(*, code: str, fmt: str) -> str:
     return f"bedrock-{privacy.normalise_code(code)}-summary.{fmt}"
 
 
-def _shipped_content() -> Content | None:
+def _shipped_content(language: str = "en") -> Content | None:
     try:
-        return get_content()
+        return get_content(language)
     except ContentError:
         return None
 
 
-def export_bytes(*, store: Store, code: str, key: str, fmt: str) -> bytes:
-    """The workshop's summary in ``fmt``; when it cannot be made (the database is away, the
-    workshop ended, the console was signed out), a short file in the same format saying
-    why, so the download never fails silently. Read-only."""
+def export_bytes(*, store: Store, code: str, key: str, fmt: str, language: str = "en") -> bytes:
+    """The workshop's summary in ``fmt``, its own words in ``language``; when it cannot be
+    made (the database is away, the workshop ended, the console was signed out), a short
+    file in the same format saying why, in that language, so the download never fails
+    silently. Read-only."""
     try:
-        return report_bytes(store=store, code=code, key=key, fmt=fmt)
+        return report_bytes(store=store, code=code, key=key, fmt=fmt, language=language)
     except BedrockError as problem:
-        return _problem_file(fmt, f"The summary could not be made. {problem}")
+        why = problem.said(translator(language))
+        return _problem_file(fmt, gettext_for(language)(NOT_MADE).format(problem=why))
 
 
 def _problem_file(fmt: str, message: str) -> bytes:
@@ -92,7 +100,7 @@ def _problem_file(fmt: str, message: str) -> bytes:
         pdf = FPDF()
         pdf.add_page()
         pdf.set_font("Helvetica", size=13)
-        # The built-in font has Latin-1 only; the messages are plain English.
+        # The built-in font has Latin-1 only: enough for English and Spanish.
         pdf.multi_cell(0, 8, message.encode("latin-1", "replace").decode("latin-1"))
         return bytes(pdf.output())
     return (message + "\n").encode()

@@ -26,22 +26,32 @@ import pandas as pd
 from workshop.content.model import Content
 from workshop.engine import privacy
 from workshop.engine.store import ANSWER_KINDS, TEXT_KINDS, Results, Store
+from workshop.i18n import N_
+from workshop.i18n.catalogues import gettext_for, translator
+from workshop.i18n.formats import day, number
 from workshop.printing import charts
 
 FORMATS = ("csv", "json", "html", "pdf")
 """The export formats, as named on the command line."""
 TOP_WORDS = 20
 
-WITHHELD_NOUNS = {"reflection": "Reflections", "word": "Words", "timed-writing": "Written lists"}
+WITHHELD_NOTES = {
+    "reflection": N_("Reflections not shown to the room are not exported."),
+    "word": N_("Words not shown to the room are not exported."),
+    "timed-writing": N_("Written lists not shown to the room are not exported."),
+}
+TOO_FEW = N_("Not shown: too few answers.")
+FEWER_ANSWERS = N_("fewer than {needed} answers")
 
 KIND_LABELS = {
-    "scale": "Scale",
-    "choice": "Choice",
-    "ranking": "Ranking (points for the whole order)",
-    "word": "Words",
-    "reflection": "Reflection",
-    "timed-writing": "Written list",
+    "scale": N_("Scale"),
+    "choice": N_("Choice"),
+    "ranking": N_("Ranking (points for the whole order)"),
+    "word": N_("Words"),
+    "reflection": N_("Reflection"),
+    "timed-writing": N_("Written list"),
 }
+"""Each kind of prompt as a report names it (catalogue entries: translate where shown)."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,22 @@ class PromptSummary:
     options: tuple[str, ...] = ()
     scale: tuple[int, int] | None = None
     scale_labels: tuple[str, str] | None = None
+    language: str = "en"
+    """The language of the summary's own words (what people wrote stays as written)."""
+
+    @property
+    def kind_label(self) -> str:
+        """The prompt's kind as the report names it, in its language."""
+        return gettext_for(self.language)(KIND_LABELS[self.kind])
 
     @property
     def responses(self) -> str:
-        """'7 answers', or 'fewer than 5 answers' below the threshold."""
-        label = self.results.count_label
-        return f"{label} answers" if label.startswith("fewer than") else label
+        """'7 answers', or 'fewer than 5 answers' below the threshold, in its language."""
+        r = self.results
+        if r.count < r.needed and r.needed > 1:
+            said = gettext_for(self.language)(FEWER_ANSWERS)
+            return said.format(needed=number(r.needed, self.language))
+        return privacy.count_label(r.count, r.needed, translator(self.language))
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -104,15 +124,15 @@ class PromptSummary:
     def note(self) -> str:
         """Why nothing of what was said appears ('' when the answers are shown)."""
         if not self.results.enough:
-            return "Not shown: too few answers."
+            return gettext_for(self.language)(TOO_FEW)
         if self.withheld:
-            return withheld_note(self.kind)
+            return withheld_note(self.kind, self.language)
         return ""
 
 
-def withheld_note(kind: str) -> str:
+def withheld_note(kind: str, language: str = "en") -> str:
     """'Reflections not shown to the room are not exported.' (or words, or written lists)."""
-    return f"{WITHHELD_NOUNS[kind]} not shown to the room are not exported."
+    return gettext_for(language)(WITHHELD_NOTES[kind])
 
 
 @dataclass(frozen=True)
@@ -137,6 +157,12 @@ class Summary:
     title: str
     exported_at: float
     stages: tuple[StageSummary, ...]
+    language: str = "en"
+    """The language of the summary's own words: headings, captions, counts, dates."""
+
+    def said(self, message: str) -> str:
+        """``message`` (a catalogue entry) in the summary's language."""
+        return gettext_for(self.language)(message)
 
     @property
     def prompts(self) -> list[PromptSummary]:
@@ -147,17 +173,24 @@ class Summary:
 
     @property
     def date(self) -> str:
-        moment = datetime.fromtimestamp(self.exported_at)
-        return f"{moment.day} {moment:%B %Y}"
+        return day(datetime.fromtimestamp(self.exported_at).date(), self.language)
 
 
 def collect(
-    *, store: Store, code: str, key: str, now: float | None = None, content: Content | None = None
+    *,
+    store: Store,
+    code: str,
+    key: str,
+    now: float | None = None,
+    content: Content | None = None,
+    language: str = "en",
 ) -> Summary:
     """Read a workshop's plan, stage times and every collecting prompt's results. ``content``
-    (when given) adds the scale labels. The texts and words of a prompt not revealed to the
-    room right now are dropped here, keeping only their count. Raises AccessDenied for a
-    wrong key, WorkshopNotFound, WorkshopEnded. Read-only."""
+    (when given) adds the scale labels and shows the options of choices and rankings in its
+    words (best in ``language``, the language of the summary's own words). The texts and
+    words of a prompt not revealed to the room right now are dropped here, keeping only
+    their count. Raises AccessDenied for a wrong key, WorkshopNotFound, WorkshopEnded.
+    Read-only."""
     store.check_facilitator(code=code, key=key)
     state = store.state(code=code)
     now = store.clock() if now is None else now
@@ -177,6 +210,9 @@ def collect(
             results = store.results(code=code, prompt_id=prompt_id)
             if spec.kind in TEXT_KINDS and not results.shared:
                 results = replace(results, words=None, reflections=None)
+            options = spec.options
+            if content is not None and spec.kind in ("choice", "ranking"):
+                results, options = _in_words_of(content, prompt_id, results, options)
             prompts.append(
                 PromptSummary(
                     stage=stage.index,
@@ -184,9 +220,10 @@ def collect(
                     title=spec.title,
                     kind=spec.kind,
                     results=results,
-                    options=spec.options,
+                    options=options,
                     scale=scale,
                     scale_labels=labels,
+                    language=language,
                 )
             )
         stages.append(
@@ -199,7 +236,31 @@ def collect(
                 prompts=tuple(prompts),
             )
         )
-    return Summary(code=state.code, title=state.title, exported_at=now, stages=tuple(stages))
+    return Summary(
+        code=state.code,
+        title=state.title,
+        exported_at=now,
+        stages=tuple(stages),
+        language=language,
+    )
+
+
+def _in_words_of(
+    content: Content, prompt_id: str, results: Results, options: tuple[str, ...]
+) -> tuple[Results, tuple[str, ...]]:
+    """A choice's or a ranking's results and options, stored in the original's words, in
+    ``content``'s words (what people chose counts the same in every language)."""
+
+    def shown(option: str) -> str:
+        return str(content.from_original(prompt_id, option))
+
+    def keyed(counts: dict[str, int] | None) -> dict[str, int] | None:
+        return None if counts is None else {shown(k): v for k, v in counts.items()}
+
+    return (
+        replace(results, distribution=keyed(results.distribution), points=keyed(results.points)),
+        tuple(shown(o) for o in options),
+    )
 
 
 # -- frames --------------------------------------------------------------------------------
@@ -222,7 +283,7 @@ def responses_frame(summary: Summary) -> pd.DataFrame:
         head = {
             "stage": summary.stages[p.stage].label,
             "exercise": p.title,
-            "kind": KIND_LABELS[p.kind],
+            "kind": p.kind_label,
             "responses": p.responses,
         }
         frame = prompt_frame(p)

@@ -10,6 +10,7 @@ from workshop.views.common import store
 
 def downloads(code: str, key: str) -> None:
     """Downloads of what the room produced, made only when a button is pressed."""
+    from workshop.i18n.screen import language
     from workshop.printing.handout_files import handout_bytes
     from workshop.printing.report import export_bytes, report_filename
 
@@ -25,10 +26,13 @@ def downloads(code: str, key: str) -> None:
         "csv": _("Answers (CSV, for a spreadsheet)"),
         "json": _("Answers (JSON)"),
     }
+    shown = language()  # the summary's own words in this screen's language
     for fmt, label in labels.items():
         st.download_button(
             label,
-            data=lambda fmt=fmt: export_bytes(store=store(), code=code, key=key, fmt=fmt),
+            data=lambda fmt=fmt: export_bytes(
+                store=store(), code=code, key=key, fmt=fmt, language=shown
+            ),
             file_name=report_filename(code=code, fmt=fmt),
             on_click="ignore",
             key=f"fac_export_{fmt}",
