@@ -357,8 +357,10 @@ from workshop.content.loader import get_content
 from workshop.couple import evening
 from workshop.views import together
 from workshop.views.common import readable_style
+from workshop.views.language import screen_language
 
 st.set_page_config(page_title="Bedrock", layout="centered")
+screen_language()
 readable_style()
 wanted = st.query_params.get("at")
 if wanted and "placed" not in st.session_state:

@@ -35,9 +35,11 @@ from tests.e2e.clocks import read_clock
 from workshop.couple import evening
 from workshop.content.loader import get_content
 from workshop.views import together, together_common
+from workshop.views.language import screen_language
 
 together_common.clock = lambda: read_clock(os.environ["BEDROCK_TEST_CLOCK"])
 st.set_page_config(page_title="Bedrock", layout="centered")
+screen_language()
 wanted = st.query_params.get("at")
 if wanted and "together_names" not in st.session_state:
     for stage, module in enumerate(get_content().modules):

@@ -265,13 +265,14 @@ def _header(progress: CoupleProgress) -> None:
 
 
 def _top_bar(*, with_break: bool) -> None:
-    """Title, Support and the break (which can be taken at any moment: typed words wait)."""
+    """Title, Support, the break (which can be taken at any moment: typed words wait) and the
+    language, in one row so the card below keeps its room."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown(_("**Together**"), width="stretch")
         support_panel(_(home_support_text()))  # an operator's own text is shown as set
         if with_break:
             _break_chooser()
-    language_switch(key="together_language")
+        language_switch(key="together_language")
 
 
 def _break_chooser() -> None:
