@@ -396,7 +396,8 @@ def focus_ring(page: Page) -> str:
 
 def choose_prompt(console: Page, steps: int, title: str, group) -> None:
     """On the console, Tab to the prompts and move down ``steps`` with the arrow keys."""
-    tab_to(console, console.get_by_role("radio", checked=True).first)
+    prompts = console.get_by_role("radiogroup", name="Prompt")  # not the language switch
+    tab_to(console, prompts.get_by_role("radio", checked=True))
     for _ in range(steps):
         console.keyboard.press("ArrowDown")
     expect(console.get_by_role("radio", name=title, checked=True)).to_have_count(1, timeout=LIVE_MS)

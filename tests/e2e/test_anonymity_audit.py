@@ -46,8 +46,15 @@ TABLES = {
     "reflection_writers",
     "client_throttle",  # wrong tries per client, under an HMAC of its address: none here
     "answers",
+    # Paired phones in the room: a pair, its two phones as HMACs under a key of their own,
+    # and what a couple exchanges on the prompt (deleted when the room moves on). Nobody
+    # paired here: none are kept at all.
+    "pairs",
+    "pair_members",
+    "pair_answers",
 }
 """Every table the schema may hold. A new one needs a place in this audit first."""
+PAIR_TABLES = ("pairs", "pair_members", "pair_answers")
 THROTTLE_TIMES = {"last_at", "wait_until", "expires_at"}
 """A client's last counted try, its wait and when it is forgotten: no response's time."""
 REFLECTION_COLUMNS = {"id", "workshop_id", "prompt_id", "text", "hidden", "held"}
@@ -190,6 +197,8 @@ def test_after_a_whole_workshop_nothing_links_an_answer_to_a_person_or_a_moment(
     # Nobody got a passcode or code wrong, and the counsellor created the workshop from the
     # server's own machine (not counted): no client tally is kept at all.
     assert tables["client_throttle"][1] == []
+    for name in PAIR_TABLES:
+        assert tables[name][1] == [], name
     for name, (columns, rows) in tables.items():
         for column, kind in columns.items():
             timed = isinstance(kind, sa.Date | sa.DateTime | sa.Time) or any(
