@@ -48,6 +48,9 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.buttons import button, settled
+from tests.e2e.recorder import Recorder
+
+RECORDER = pytest.StashKey[Recorder]()
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -110,14 +113,32 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+@pytest.fixture
+def recorder(request: pytest.FixtureRequest) -> Recorder:
+    """The script runs each tab of this test asked for; written out if the test fails."""
+    tabs = Recorder()
+    request.node.stash[RECORDER] = tabs
+    return tabs
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    tabs = item.stash.get(RECORDER, None)
+    if tabs is not None and report.when == "call" and report.failed and tabs.tabs:
+        report.sections.append(("what each tab asked the server", tabs.write(item.nodeid)))
+    return report
+
+
 def _context_factory(
-    browser: Browser, defaults: Mapping[str, Any]
+    browser: Browser, defaults: Mapping[str, Any], tabs: Recorder
 ) -> Iterator[Callable[..., BrowserContext]]:
     contexts: list[BrowserContext] = []
 
     def make(**options: Any) -> BrowserContext:
         context = browser.new_context(**{**defaults, **options})
         context.set_default_timeout(PAGE_TIMEOUT_MS)
+        tabs.watch(context)
         contexts.append(context)
         return context
 
@@ -127,27 +148,27 @@ def _context_factory(
 
 
 @pytest.fixture
-def phone(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+def phone(chromium: Browser, recorder: Recorder) -> Iterator[Callable[..., BrowserContext]]:
     """``phone(**options)``: a new 390x844 touch-screen context (closed after the test)."""
-    yield from _context_factory(chromium, PHONE)
+    yield from _context_factory(chromium, PHONE, recorder)
 
 
 @pytest.fixture
-def tablet(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+def tablet(chromium: Browser, recorder: Recorder) -> Iterator[Callable[..., BrowserContext]]:
     """``tablet(**options)``: a new 820x1180 context (closed after the test)."""
-    yield from _context_factory(chromium, TABLET)
+    yield from _context_factory(chromium, TABLET, recorder)
 
 
 @pytest.fixture
-def projector(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+def projector(chromium: Browser, recorder: Recorder) -> Iterator[Callable[..., BrowserContext]]:
     """``projector(**options)``: a new 1920x1080 context (closed after the test)."""
-    yield from _context_factory(chromium, PROJECTOR)
+    yield from _context_factory(chromium, PROJECTOR, recorder)
 
 
 @pytest.fixture
-def desktop(chromium: Browser) -> Iterator[Callable[..., BrowserContext]]:
+def desktop(chromium: Browser, recorder: Recorder) -> Iterator[Callable[..., BrowserContext]]:
     """``desktop(**options)``: a new 1280x800 laptop context (closed after the test)."""
-    yield from _context_factory(chromium, DESKTOP)
+    yield from _context_factory(chromium, DESKTOP, recorder)
 
 
 def wait_ready(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:

@@ -139,3 +139,54 @@ def test_with_the_long_poll_blocked_phones_and_the_projector_poll_as_before(
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_test_id("stAlert")).to_have_count(0)
     assert_nothing_went_wrong(errors, phone_sent, screen_sent)
+
+
+def test_paired_phones_wait_on_their_pair_and_each_hears_the_other_at_once(
+    run_app, group, desktop, phone, page_errors, wait_ready
+):
+    """Two paired phones during a partner exercise hold the long poll on their pair's own
+    counter: quiet while neither does anything (polling would send a message every 2 s), and
+    the second partner's answer brings the reveal to the first phone, which was waiting."""
+    from tests.e2e.test_couples_in_room import answer, pair
+
+    app = run_app("server.py")
+    console, code = group.create(desktop(**LAPTOP), app)
+    errors: list[list[str]] = []
+    first, first_sent = open_counted(
+        phone(), app.at(f"code={code}"), wait_ready, errors, page_errors
+    )
+    second, second_sent = open_counted(
+        phone(), app.at(f"code={code}"), wait_ready, errors, page_errors
+    )
+    pair(group, first, second)
+    group.stage(console, 2)
+    group.ask(console, "A time I felt understood")
+    for page, sent in ((first, first_sent), (second, second_sent)):
+        expect(page.get_by_role("textbox", name="Your answer", exact=True)).to_be_visible(
+            timeout=group.live_ms
+        )
+        wait_until(
+            page, lambda sent=sent: any("of=pair" in url and "seen=" in url for url in sent.waits)
+        )
+        wait_ready(page)
+
+    assert quiet_frames(first, first_sent) == 0
+    assert quiet_frames(second, second_sent) == 0
+
+    answer(group, first, "You waited for me at the station")
+    expect(first.get_by_text("Your partner is still answering", exact=False)).to_be_visible(
+        timeout=group.live_ms
+    )
+    wait_ready(first)
+    wait_until(
+        first, lambda: any("of=pair" in url and "seen=" in url for url in first_sent.waits[-1:])
+    )
+    answer(group, second, "You called when the results came")
+    told = time.monotonic()
+    expect(first.get_by_text("You called when the results came")).to_be_visible(
+        timeout=group.live_ms
+    )
+    print(
+        f"\n[figure] a partner's answer to the other listening phone: {time.monotonic() - told:.2f} s"
+    )
+    assert_nothing_went_wrong(errors, first_sent, second_sent)

@@ -207,3 +207,61 @@ def test_an_address_trying_unknown_codes_is_refused_for_a_while(
         assert 50 <= int(headers["retry-after"]) <= 61
         assert time.monotonic() - started < 0.5
     store.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_paired_phone_sleeps_through_the_room_and_wakes_when_its_partner_answers(
+    backend, request, bedrock_server, new_workshop
+):
+    """Two paired phones wait on their pair's own counter: the room's answers and another
+    couple's exchange wake neither; their partner's answer wakes them at once (PostgreSQL)
+    or within the round (SQLite). An unknown pair key is told nothing and counted like an
+    unknown code."""
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    store, code, key, _version = _workshop(url, new_workshop)
+    store.set_prompt(code=code, key=key, prompt_id="barrier")
+    phones = [store.join(code=code) for _ in range(4)]
+    first = store.pairs.open(code=code, token=phones[0])
+    store.pairs.join(code=code, token=phones[1], typed=first.pair_code)
+    other = store.pairs.open(code=code, token=phones[2])
+    store.pairs.join(code=code, token=phones[3], typed=other.pair_code)
+    ours = store.pairs.status(code=code, token=phones[1])
+    server = bedrock_server(url)
+    wait = f"/api/wait?code={code}&of=pair&pair={ours.listen_key}"
+    assert server.get_json(f"{wait}&hold=1") == (200, {"version": ours.version})
+    replies: dict[str, tuple[float, object]] = {}
+
+    def hold(seconds: int) -> None:
+        answer = server.get_json(f"{wait}&seen={ours.version}&hold={seconds}")[1]
+        replies["pair"] = (time.monotonic(), answer)
+
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(hold, 5)
+        time.sleep(0.5)
+        sent = time.monotonic()
+        store.submit_reflection(
+            code=code, prompt_id="barrier", token=store.join(code=code), text="words"
+        )
+        store.pairs.answer(code=code, token=phones[2], prompt_id="barrier", status="private")
+        held.result(timeout=30)
+    assert replies["pair"][1] == {"version": ours.version}  # held the whole time: nothing ours
+    assert replies["pair"][0] - sent > 4.0
+
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(hold, 20)
+        time.sleep(0.5)
+        sent = time.monotonic()
+        store.pairs.answer(code=code, token=phones[0], prompt_id="barrier", status="private")
+        held.result(timeout=30)
+    assert replies["pair"][1] == {"version": ours.version + 1}
+    assert replies["pair"][0] - sent < 3.0
+
+    for guess in ("A" * 32, "not%20a%20key!", ""):
+        assert server.get_json(f"/api/wait?code={code}&of=pair&pair={guess}&hold=1") == (
+            200,
+            {"version": None},
+        )
+    server.get(f"/api/wait?code={code}&of=pair&pair={'B' * 32}&hold=1")
+    server.get(f"/api/wait?code={code}&of=pair&pair={'C' * 32}&hold=1")
+    assert server.get(f"{wait}&hold=1")[0] == 429  # five unknown keys: this address waits
+    store.close()

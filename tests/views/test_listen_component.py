@@ -12,6 +12,7 @@ def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
     data = listen_data(code="AB-12<script>", version=17, every=2, spread=0.5, listening=True)
     assert data == {
         "of": "all",
+        "pair": "",
         "listening": True,
         "endpoint": "/api/wait",
         "code": "AB12script",
@@ -22,6 +23,14 @@ def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
     }
     assert listen_data(code="ABC123", version="17", every=1, spread=0)["version"] is None
     assert listen_data(code="ABC123", version=3, every=1, spread=0, phone=True)["of"] == "phone"
+
+
+def test_a_paired_phone_waits_on_its_pair_and_only_a_key_shaped_text_reaches_the_browser():
+    key = "Ab3-_x" * 6
+    data = listen_data(code="ABC123", version=4, every=2, spread=0, phone=True, pair=key)
+    assert (data["of"], data["pair"], data["version"]) == ("pair", key[:32], 4)
+    cleaned = listen_data(code="ABC123", version=4, every=2, spread=0, pair='x"><img src=y>')
+    assert cleaned["pair"] == "ximgsrcy"
 
 
 def test_the_browser_code_never_writes_markup():

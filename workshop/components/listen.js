@@ -4,7 +4,8 @@
 // Data from Python (numbers and a fixed path only):
 //   endpoint   path of the long poll, e.g. "/api/wait"
 //   code       the workshop's join code (letters and digits)
-//   of         "phone" to wait on the phone version (what phones draw), "all" otherwise
+//   of         "phone" to wait on the phone version (what phones draw), "pair" to wait on
+//              a pair of phones' own counter (then "pair" is its listen key), "all" otherwise
 //   version    the version the page was drawn from, or null when it could not read one
 //   gap_ms     least time between two reruns asked for by this page (its old polling period)
 //   spread_ms  a random delay up to this long before each rerun, so a room of phones does
@@ -16,8 +17,9 @@
 
 const RETRY_MS = [5_000, 15_000, 30_000, 60_000];
 
-// One listener per mounted element; Streamlit calls this module again on every rerun.
-const instances = new WeakMap();
+// One listener per element, by its key (a page may hold two: the workshop's and a pair's);
+// Streamlit calls this module again on every rerun of the element.
+const instances = new Map();
 
 function wait(ms, signal) {
   return new Promise((resolve) => {
@@ -34,6 +36,10 @@ async function ask(instance, seen, signal) {
   const query = new URLSearchParams({ code: data.code, hold: String(data.hold_s) });
   if (seen !== null && seen !== undefined) query.set("seen", String(seen));
   if (data.of === "phone") query.set("of", "phone");
+  if (data.of === "pair") {
+    query.set("of", "pair");
+    query.set("pair", data.pair);
+  }
   // Give up on an answer well past the hold (a proxy that swallowed it), on browsers that
   // can combine abort signals; elsewhere the proxy's own timeout ends it.
   const combined =
@@ -102,15 +108,17 @@ async function listen(instance, signal) {
 }
 
 export default function listener(component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  let instance = instances.get(parentElement);
+  const { data, key, parentElement, setStateValue, setTriggerValue } = component;
+  const id = typeof key === "string" && key ? key : parentElement;
+  let instance = instances.get(id);
   if (!instance) {
-    // Start from what the server last heard, so an element drawn again does not report it
-    // again (each report costs the page a run).
-    const known = typeof data.listening === "boolean" ? data.listening : undefined;
-    instance = { listening: known, controller: null, drawnAt: Date.now() };
-    instances.set(parentElement, instance);
+    instance = { listening: undefined, controller: null, drawnAt: Date.now() };
+    instances.set(id, instance);
   }
+  // Start from what the server last heard, so an element drawn again does not report it
+  // again (each report costs the page a run), and an element the server forgot (left out of
+  // a run, then drawn again) reports anew.
+  if (typeof data.listening === "boolean") instance.listening = data.listening;
   instance.data = data;
   instance.setStateValue = setStateValue;
   instance.setTriggerValue = setTriggerValue;

@@ -9,7 +9,8 @@ more often than the old polling period. Where the endpoint cannot be reached (th
 with ``streamlit run app.py``, a proxy that cuts long requests, a refused address) the
 element says so and the fragment polls as it always did, without a word to the person.
 
-Only numbers, the join code and a fixed path reach the browser code.
+Only numbers, the join code, a pair's listen key (on that pair's two phones) and a fixed
+path reach the browser code.
 """
 
 from __future__ import annotations
@@ -59,14 +60,17 @@ def listen_data(
     spread: float,
     listening: bool = False,
     phone: bool = False,
+    pair: str | None = None,
 ) -> dict[str, Any]:
     """What the browser receives. Pure apart from reading the base URL path. ``listening``
     is what the server last heard from the element, so an element drawn again (a full rerun
     of the page) does not report the same thing again and cost another run. ``phone``: wait
     on the workshop's phone version (``version`` is then one), which answers from the room
-    do not move."""
+    do not move. ``pair``: wait on that pair's own counter instead (its listen key)."""
+    key = "".join(ch for ch in pair or "" if ch.isalnum() or ch in "-_")[:32]
     return {
-        "of": "phone" if phone else "all",
+        "of": "pair" if key else "phone" if phone else "all",
+        "pair": key,
         "listening": bool(listening),
         "endpoint": endpoint(),
         "code": "".join(ch for ch in code if ch.isalnum())[:12],
@@ -85,10 +89,12 @@ def wait_for_change(
     every: float,
     spread: float = 0.5,
     phone: bool = False,
+    pair: str | None = None,
 ) -> None:
     """Mount the listening element inside a :func:`live_fragment` body. ``version`` is the
-    workshop version this run drew from (its phone version with ``phone``; None when it
-    could not read one: the fragment then runs again after ``every`` seconds). Switches the
+    workshop version this run drew from (its phone version with ``phone``, the pair's
+    counter with ``pair``; None when it could not read one: the fragment then runs again
+    after ``every`` seconds). Switches the
     page between listening and polling (one full rerun) when the browser reports the
     endpoint came or went."""
     result = _mount(
@@ -100,6 +106,7 @@ def wait_for_change(
             spread=spread,
             listening=listening(key),
             phone=phone,
+            pair=pair,
         ),
         width="stretch",
         height="content",

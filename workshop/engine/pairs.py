@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,6 +141,9 @@ class PairView:
     done: bool = False
     turn: str | None = None
     """The couple's own listening-turns timer, as the couple area stores it (JSON)."""
+    listen_key: str = ""
+    """What the pair's two phones wait on (the server's long poll, ``of=pair``): it tells
+    whoever holds it only when the pair's counter moved. Known to the pair's phones only."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,7 @@ def _view(connection: Connection, workshop: Row, membership: Row) -> PairView:
         revealed=revealed,
         done=bool(pair.done),
         turn=pair.turn,
+        listen_key=pair.id,
     )
 
 
@@ -236,6 +241,19 @@ def pair_version(connection: Connection, *, code: str, token: object) -> int | N
     if membership is None:
         return None
     return connection.scalar(sa.select(pairs.c.version).where(pairs.c.id == membership.pair_id))
+
+
+LISTEN_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
+"""The shape of a pair's listen key (its random id)."""
+
+
+def pair_versions(connection: Connection, keys: list[str]) -> dict[str, int]:
+    """The counters of several pairs by listen key; keys of no pair are left out. Read-only."""
+    wanted = sorted({key for key in keys if LISTEN_KEY.fullmatch(key)})
+    if not wanted:
+        return {}
+    rows = connection.execute(sa.select(pairs.c.id, pairs.c.version).where(pairs.c.id.in_(wanted)))
+    return {row.id: row.version for row in rows}
 
 
 def _free_badge(connection: Connection, workshop_id: int) -> int:
@@ -508,6 +526,11 @@ class Pairs:
         """The counter of this phone's pair, None when in none: cheap, for polling.
         Read-only."""
         return self._read(lambda c: pair_version(c, code=code, token=token))
+
+    def versions(self, keys: list[str]) -> dict[str, int]:
+        """The counters of the pairs whose listen keys are ``keys`` (:attr:`PairView.listen_key`),
+        in one query: what the server's long poll reads for paired phones. Read-only."""
+        return self._read(lambda c: pair_versions(c, list(keys)))
 
     def open(self, *, code: str, token: object) -> PairView:
         """Open a pair and get its code to show (a phone already in one gets that one)."""

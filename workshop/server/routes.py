@@ -11,6 +11,9 @@ process's version watcher.
   the address is refused (429) for a minute, then for twice as long each time.
   With ``of=phone`` the number is the workshop's phone version instead, which moves only
   with what a phone draws, so answers arriving from the room do not wake every phone.
+  With ``of=pair&pair=<listen key>`` it is the counter of one pair of phones (couples in the
+  room), which moves only when one of its two phones does something: the key is known only
+  to those two phones, and an unknown one counts against the address like an unknown code.
   While the database cannot be read the answer is 503, so the screen polls (and says it is
   reconnecting) until it can.
 """
@@ -33,6 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from workshop.engine.errors import BedrockError
+from workshop.engine.pairs import LISTEN_KEY
 from workshop.engine.privacy import normalise_code
 from workshop.engine.store import Store
 from workshop.server.watcher import VersionWatcher
@@ -127,6 +131,8 @@ class Listening:
         """Every change: for projectors."""
         self.phone_watcher = VersionWatcher(partial(self._read_versions, phones=True), every=every)
         """What phones draw (``of=phone``): one more small query a round while phones wait."""
+        self.pair_watcher = VersionWatcher(self._read_pairs, every=every, normalise=str)
+        """Pairs of phones (``of=pair``): one more small query a round while a pair waits."""
         self.throttle = AddressThrottle()
 
     def store(self) -> Store:
@@ -138,8 +144,11 @@ class Listening:
     def _read_versions(self, codes: list[str], *, phones: bool = False) -> dict[str, int]:
         return self.store().versions(codes=codes, phones=phones)
 
-    def watchers(self) -> tuple[VersionWatcher, VersionWatcher]:
-        return self.watcher, self.phone_watcher
+    def _read_pairs(self, keys: list[str]) -> dict[str, int]:
+        return self.store().pairs.versions(keys)
+
+    def watchers(self) -> tuple[VersionWatcher, VersionWatcher, VersionWatcher]:
+        return self.watcher, self.phone_watcher, self.pair_watcher
 
     def close(self) -> None:
         """Close the store's pooled connections."""
@@ -221,9 +230,14 @@ async def wait_for_change(listening: Listening, request: Request) -> Response:
             status_code=429,
             headers={**NO_STORE, "Retry-After": str(int(refused_for) + 1)},
         )
-    code = normalise_code(request.query_params.get("code", ""))[:MAX_CODE]
-    phone = request.query_params.get("of") == "phone"
-    watcher = listening.phone_watcher if phone else listening.watcher
+    of = request.query_params.get("of")
+    if of == "pair":
+        code = request.query_params.get("pair", "")
+        code = code if LISTEN_KEY.fullmatch(code) else ""
+        watcher = listening.pair_watcher
+    else:
+        code = normalise_code(request.query_params.get("code", ""))[:MAX_CODE]
+        watcher = listening.phone_watcher if of == "phone" else listening.watcher
     seen = _number(request.query_params.get("seen"))
     hold = _number(request.query_params.get("hold"))
     hold_seconds = LONGEST_HOLD if hold is None else min(LONGEST_HOLD, max(1.0, float(hold)))

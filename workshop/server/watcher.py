@@ -44,7 +44,8 @@ class VersionWatcher:
 
     ``read_versions(codes)`` returns ``{code: version}`` for the codes that exist (a blocking
     call, run in a worker thread); it may raise BedrockError while the database is away, and
-    the watcher then keeps what it knew and tries again next round.
+    the watcher then keeps what it knew and tries again next round. ``normalise`` makes a
+    key as asked comparable (join codes by default; a pair's listen key is kept as it is).
     """
 
     def __init__(
@@ -54,8 +55,10 @@ class VersionWatcher:
         every: float = 1.0,
         keep_idle: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        normalise: Callable[[str], str] = normalise_code,
     ) -> None:
         self._read = read_versions
+        self._normalise = normalise
         self.every = every
         self.keep_idle = keep_idle
         self._clock = clock
@@ -77,7 +80,7 @@ class VersionWatcher:
     async def known(self, code: str) -> int | None:
         """The workshop's version, or None when there is no such workshop. A workshop not yet
         watched is read at once; many first askers share that one read."""
-        code = normalise_code(code)
+        code = self._normalise(code)
         entry = self._watched.get(code)
         if entry is not None:
             return entry.version
@@ -104,7 +107,7 @@ class VersionWatcher:
         """The workshop's version as soon as it differs from ``seen``, or after ``hold``
         seconds without a change. Call :meth:`known` first: an unwatched code answers at
         once."""
-        entry = self._watched.get(normalise_code(code))
+        entry = self._watched.get(self._normalise(code))
         if entry is None:
             return GONE
         if entry.version != seen:

@@ -35,6 +35,8 @@ SHOW = N_("Show my partner")
 KEEP = N_("Keep it to myself")
 GONE_LATER = N_("What you two see here is deleted when the room moves on.")
 UNREACHABLE = N_("Not saved: we couldn't reach the workshop. Try again.")
+PHASE_MARGIN = 0.3
+"""Seconds after a phase's end at which its phone draws the next one."""
 
 
 def paired(code: str, token: str, view: PairView, spec: PromptSpec, exercise: Exercise) -> None:
@@ -298,8 +300,11 @@ def turns_screen(
         if st.button(_("Start"), key=f"{key}_start", type="primary", width="stretch"):
             apply("start")
         return
-    running = view.status == "running"
-    st.fragment(_turn_display, run_every=1.0 if running else None)(exercise, stored, seat, key)
+    # The countdown ticks in the browser; the server draws again only when the phase ends
+    # (and whenever either partner presses something, which draws the whole page).
+    st.session_state[f"{key}_planned"] = (view.status, view.index)
+    every = max(1.0, view.left + PHASE_MARGIN) if view.status == "running" else None
+    st.fragment(_turn_display, run_every=every)(exercise, stored, seat, key)
     row = st.container(horizontal=True, gap="small")
     if view.status == "done":
         if row.button(_("Start the turns again"), key=f"{key}_again", type="tertiary"):
@@ -324,10 +329,8 @@ def _turn_display(
 ) -> None:
     moment = time.time()
     view = room.turn_now(stored, exercise, now=moment)
-    was = st.session_state.get(f"{key}_phase")
-    st.session_state[f"{key}_phase"] = (view.status, view.index)
-    if was is not None and was != (view.status, view.index) and view.status == "done":
-        st.rerun(scope="app")
+    if st.session_state.get(f"{key}_planned") != (view.status, view.index):
+        st.rerun(scope="app")  # a new phase: its buttons, and when to draw again
     if seat is None:
         if view.status == "done":
             headline, sub = _("Turns done"), _("Thank each other.")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from workshop.components.listen import live_fragment, wait_for_change
 from workshop.couple import room
 from workshop.engine.errors import BedrockError, InvalidInput
 from workshop.engine.pairs import PairView, show_code
@@ -26,9 +27,12 @@ from workshop.views.common import content, store
 VIEW = "pair_view"
 """This run's pair of this phone: ``(code, PairView | None)``."""
 DRAWN = "pair_drawn_version"
+LISTEN_KEY = "pair_listen"
+"""The element that waits on the pair's own counter (the server's long poll, ``of=pair``)."""
 WAIT_SECONDS = 2.0
-"""How often a phone waiting on its partner (to join, or to answer) asks whether the pair
-moved: one small query, only while there is something to wait for."""
+"""While a phone waits on its partner (to join, or to answer) and cannot hold the long poll
+(the app run by ``streamlit run``), how often it asks whether the pair moved: one small
+query, only while there is something to wait for."""
 
 PAIR_CSS = """
 <style>
@@ -38,7 +42,7 @@ PAIR_CSS = """
   background:#fff;flex:none}
 .bedrock-pair-code{font-size:2.6rem;font-weight:700;letter-spacing:.25rem;
   font-variant-numeric:tabular-nums;text-align:center}
-.st-key-pair_poll{display:none}
+.st-key-pair_listen{display:none}
 </style>
 """
 
@@ -93,7 +97,7 @@ def pair_corner(code: str, state: WorkshopState) -> None:
     else:
         _badge(code, token, view)
     if not view.partnered or partner_exercise_on(state):
-        st.fragment(_poll, run_every=WAIT_SECONDS)(code, token)
+        live_fragment(_follow, key=LISTEN_KEY, every=WAIT_SECONDS)(code, token, view.listen_key)
 
 
 def partner_exercise_on(state: WorkshopState) -> bool:
@@ -102,14 +106,18 @@ def partner_exercise_on(state: WorkshopState) -> bool:
     return prompt is not None and room.is_partner_exercise(content().exercises.get(prompt))
 
 
-def _poll(code: str, token: str) -> None:
+def _follow(code: str, token: str, listen_key: str) -> None:
     """Draw the page again when the partner did something (joined, answered, pressed the
-    turn timer, unpaired)."""
+    turn timer, unpaired). Runs only when the pair's counter moved, where the browser can
+    wait for that; otherwise every WAIT_SECONDS."""
+    drawn = st.session_state.get(DRAWN)
     try:
         version = store().pairs.version(code=code, token=token)
     except BedrockError:
+        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=WAIT_SECONDS)
         return
-    if version != st.session_state.get(DRAWN):
+    wait_for_change(key=LISTEN_KEY, code=code, version=drawn, every=WAIT_SECONDS, pair=listen_key)
+    if version != drawn:
         st.rerun(scope="app")
 
 
