@@ -28,6 +28,7 @@ import multiprocessing as mp
 import os
 import platform
 import random
+import re
 import resource
 import secrets
 import socket
@@ -61,6 +62,14 @@ REVEALED_NOTE = "The answers are up on the screen now."
 COUNT_LABEL = "People who answered"
 """The label of the console's live count of answers."""
 """What a phone shows under the prompt once the facilitator has revealed its answers."""
+
+PAIR_CODE = re.compile(r'bedrock-pair-code">(\d{3} \d{3})<')
+PAIR_BADGE = "bedrock-pair-badge"
+PHONE_LISTEN = "join_listen"
+PAIR_LISTEN = "pair_listen"
+SHOW_PARTNER = "Show my partner"
+PAIR_ACK = "You answered"
+"""What a paired phone shows once its private answer is in."""
 
 FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 FINISHED_PAGE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
@@ -117,7 +126,10 @@ class Drawn:
     widgets: dict[str, str] = field(default_factory=dict)
     """Widget key (or label, for keyless widgets) -> widget id."""
     texts: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
     metrics: dict[str, str] = field(default_factory=dict)
+    components: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Our own components by key: (their data as JSON, the fragment they are drawn in)."""
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -142,7 +154,11 @@ def _take(message: ForwardMsg, drawn: Drawn) -> None:
         elif what == "metric":
             drawn.metrics[element.metric.label] = element.metric.body
         elif what == "bidi_component":  # our own components (their state is JSON)
-            drawn.widgets[widget_key(element.bidi_component.id)] = element.bidi_component.id
+            key = widget_key(element.bidi_component.id)
+            drawn.widgets[key] = element.bidi_component.id
+            drawn.components[key] = (element.bidi_component.json, delta.fragment_id)
+        elif what == "html":
+            drawn.html.append(element.html.body)
         elif what == "exception":
             drawn.errors.append(f"exception: {element.exception.message[:200]}")
     elif kind == "auto_rerun":
@@ -203,6 +219,10 @@ class Plan:
     scale_at: float | None = None
     text: str = ""
     scale_value: int = 5
+    pair: str | None = None
+    """The pair this phone joins (its partner has the same), None for a phone alone."""
+    seat: str = ""
+    """"A" opens the pair and shows its code; "B" types it."""
 
 
 @dataclass
@@ -221,6 +241,7 @@ class Job:
     told, as the browser's listening element does; without, they tick every interval."""
     gap: float = 2.0
     spread: float = 0.5
+    worker: int = 0
 
 
 @dataclass
@@ -241,6 +262,15 @@ class Record:
     errors: list[str] = field(default_factory=list)
     polls: int = 0
     """Long-poll answers received (listening phones only)."""
+    paired_at: float | None = None
+    """When this phone's page first showed the paired badge."""
+    pair_errors: list[str] = field(default_factory=list)
+    saw_partner: float | None = None
+    """When this phone first showed its partner's answer (the reveal)."""
+    pair_polls: int = 0
+    reveal_wait: float | None = None
+    """For the first of a pair to answer: from the partner's answer going in to this phone
+    showing it (what the pair's long poll is for)."""
 
 
 def _answer_widgets(drawn: Drawn, code: str, prompt: str, plan: Plan) -> list[WidgetState] | None:
@@ -262,6 +292,98 @@ def _answer_widgets(drawn: Drawn, code: str, prompt: str, plan: Plan) -> list[Wi
     return [value, WidgetState(id=send, trigger_value=True)]
 
 
+def _pair_answer_widgets(
+    drawn: Drawn, code: str, prompt: str, plan: Plan
+) -> list[WidgetState] | None:
+    """A paired phone's private answer to the partner exercise: its words, shown to the
+    partner and added to the room's answers, then Done (the form's own submit)."""
+    stem = f"pair_{code}_{prompt}"
+    text, done = drawn.widgets.get(f"{stem}_text"), drawn.widgets.get(f"{stem}_done")
+    if text is None or done is None:
+        return None
+    states = [WidgetState(id=text, string_value=plan.text)]
+    show = drawn.widgets.get(f"{stem}_show")
+    if show is not None:
+        states.append(WidgetState(id=show, string_value=SHOW_PARTNER))
+    to_room = drawn.widgets.get(f"{stem}_room")
+    if to_room is not None:
+        states.append(WidgetState(id=to_room, bool_value=True))
+    return [*states, WidgetState(id=done, trigger_value=True)]
+
+
+class PairLinks:
+    """What the two phones of each pair in one client process share, as two people beside
+    each other do: the code the first phone shows, and when each partner's answer went in."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, asyncio.Future[str]] = {}
+        self.acked: dict[tuple[str, str], float] = {}
+
+    def code(self, pair: str) -> asyncio.Future[str]:
+        if pair not in self.codes:
+            self.codes[pair] = asyncio.get_running_loop().create_future()
+        return self.codes[pair]
+
+
+def _partner_text(plan: Plan) -> str:
+    other = "B" if plan.seat == "A" else "A"
+    return f"Paired reflection {plan.pair}{other}: you listened to the end."
+
+
+async def _pair_up(
+    ws: ClientConnection, job: Job, plan: Plan, page: Drawn, links: PairLinks, record: Record
+) -> Drawn:
+    """Pair this phone with its partner through the page's own controls: the first phone
+    taps Show a code and hands the code over; the second types it and taps Pair."""
+    assert plan.pair is not None
+    if plan.seat == "A":
+        opened = page.widgets.get("pair_open")
+        if opened is None:
+            record.pair_errors.append("no Show a code button")
+            links.code(plan.pair).cancel()
+            return page
+        await ws.send(
+            rerun_message(
+                query=job.query,
+                page_hash=page.page_hash,
+                widgets=[WidgetState(id=opened, trigger_value=True)],
+            )
+        )
+        drawn = await read_run(ws, timeout=job.run_timeout)
+        shown = PAIR_CODE.search("".join(drawn.html))
+        if shown is None:
+            record.pair_errors.append("no pair code shown")
+            links.code(plan.pair).cancel()
+        else:
+            links.code(plan.pair).set_result(shown.group(1))
+        return drawn
+    try:
+        code = await asyncio.wait_for(links.code(plan.pair), timeout=job.run_timeout)
+    except (TimeoutError, asyncio.CancelledError):
+        record.pair_errors.append("the partner showed no code")
+        return page
+    typed, join = page.widgets.get("pair_typed"), page.widgets.get("pair_join")
+    if typed is None or join is None:
+        record.pair_errors.append("no pair form")
+        return page
+    await ws.send(
+        rerun_message(
+            query=job.query,
+            page_hash=page.page_hash,
+            widgets=[
+                WidgetState(id=typed, string_value=code),
+                WidgetState(id=join, trigger_value=True),
+            ],
+        )
+    )
+    drawn = await read_run(ws, timeout=job.run_timeout)
+    if any(PAIR_BADGE in body for body in drawn.html):
+        record.paired_at = time.time()
+    else:
+        record.pair_errors.append("the code was refused")
+    return drawn
+
+
 async def _sleep_until(wall: float) -> None:
     delay = wall - time.time()
     if delay > 0:
@@ -269,20 +391,39 @@ async def _sleep_until(wall: float) -> None:
 
 
 async def _submit(
-    ws: ClientConnection, job: Job, plan: Plan, page: Drawn, prompt: str, record: Record
+    ws: ClientConnection,
+    job: Job,
+    plan: Plan,
+    page: Drawn,
+    prompt: str,
+    record: Record,
+    links: PairLinks | None = None,
 ) -> Drawn | None:
-    """Send this participant's answer to ``prompt`` through the page's widgets; returns the
-    page drawn after it, or None when the prompt is not on the page yet."""
-    widgets = _answer_widgets(page, job.code, prompt, plan)
+    """Send this participant's answer to ``prompt`` through the page's widgets (a paired
+    phone's private answer to a partner exercise through the pair's own); returns the page
+    drawn after it, or None when the prompt is not on the page yet."""
+    private = plan.pair is not None and f"pair_{job.code}_{prompt}_done" in page.widgets
+    if private:
+        widgets = _pair_answer_widgets(page, job.code, prompt, plan)
+    else:
+        widgets = _answer_widgets(page, job.code, prompt, plan)
     if widgets is None:
         return None
     clicked = time.time()
     await ws.send(rerun_message(query=job.query, page_hash=page.page_hash, widgets=widgets))
     drawn = await read_run(ws, timeout=job.run_timeout)
     record.errors.extend(drawn.errors)
-    if any(t.startswith("Sent") for t in drawn.texts):
+    if private:  # the second of a pair to answer sees the reveal at once
+        acked = any(t.startswith(PAIR_ACK) for t in drawn.texts) or any(
+            _partner_text(plan) in body for body in drawn.html
+        )
+    else:
+        acked = any(t.startswith("Sent") for t in drawn.texts)
+    if acked:
         now = time.time()
         record.acks.append((prompt, now, now - clicked))
+        if private and links is not None and plan.pair is not None:
+            links.acked[(plan.pair, plan.seat)] = now
     else:
         record.failed_sends += 1
     return drawn
@@ -336,6 +477,25 @@ class _LongPoll:
             self.connection = None
 
 
+def _listeners(page: Drawn, fallback: str) -> dict[str, tuple[str, str]]:
+    """What a page asks its browser to wait on: ``{"phone": (query, fragment)}`` and, on a
+    paired phone while it waits on its partner, ``{"pair": (query, fragment)}``."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, key in (("phone", PHONE_LISTEN), ("pair", PAIR_LISTEN)):
+        if key not in page.components:
+            continue
+        data_json, fragment = page.components[key]
+        with contextlib.suppress(ValueError, TypeError):
+            data = json.loads(data_json)
+            query = f"code={data['code']}&hold=25&of={data['of']}"
+            if data.get("pair"):
+                query += f"&pair={data['pair']}"
+            found[name] = (query, fragment or fallback)
+    if "phone" not in found:
+        found["phone"] = ("", fallback)
+    return found
+
+
 async def _listen(
     job: Job,
     plan: Plan,
@@ -344,10 +504,13 @@ async def _listen(
     page: Drawn,
     fragment: str,
     record: Record,
+    links: PairLinks | None = None,
 ) -> None:
-    """What a listening phone does after joining: hold the long poll; when the version moved,
-    wait up to ``spread`` seconds (and at least ``gap`` since the last draw), rerun the live
-    fragment, and listen again from the new version. Sends its answers when the plan says."""
+    """What a listening phone does after joining: hold the long poll (a paired phone, while
+    it waits on its partner, a second one on its pair); when a version moved, wait up to
+    ``spread`` seconds (and at least ``gap`` since the last draw), rerun the fragment that
+    element belongs to, and listen again from the new version. Sends its answers when the
+    plan says."""
     stop = base + job.window_end
     pending = sorted(
         (base + at, prompt)
@@ -356,72 +519,102 @@ async def _listen(
     )
     rng = random.Random()
     assert job.wait_port is not None
-    connection = _LongPoll(job.wait_port)
+    connections = {"phone": _LongPoll(job.wait_port), "pair": _LongPoll(job.wait_port)}
+    polls: dict[str, asyncio.Task] = {}
+    seen: dict[str, int | None] = {}
+    waits = _listeners(page, fragment)
     try:
-        seen: int | None = None
         drawn_at = time.time()
-        poll: asyncio.Task | None = None
         while time.time() < stop:
-            if poll is None:
-                query = f"/api/wait?code={job.code}&hold=25&of=phone"
-                if seen is not None:
-                    query += f"&seen={seen}"
-                poll = asyncio.create_task(connection.get(query))
+            for name, (query, _fragment) in waits.items():
+                if name in polls:
+                    continue
+                if name == "phone" and not query:
+                    query = f"code={job.code}&hold=25&of=phone"
+                if seen.get(name) is not None:
+                    query += f"&seen={seen[name]}"
+                polls[name] = asyncio.create_task(connections[name].get(f"/api/wait?{query}"))
             due = pending[0][0] if pending else stop
-            done, _ = await asyncio.wait({poll}, timeout=max(0.0, min(due, stop) - time.time()))
+            done, _ = await asyncio.wait(
+                set(polls.values()),
+                timeout=max(0.0, min(due, stop) - time.time()),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
             if pending and pending[0][0] <= time.time():
                 prompt = pending[0][1]
-                after = await _submit(ws, job, plan, page, prompt, record)
+                after = await _submit(ws, job, plan, page, prompt, record, links)
                 if after is not None:
                     pending.pop(0)
                     page = after
-                    fragment = after.fragment_id or fragment
+                    _noticed(job, plan, after, record)
+                    waits = _listeners(page, waits["phone"][1])
                 else:  # not on the page yet: look again in a moment
                     pending[0] = (time.time() + 0.5, prompt)
-            if not done:
-                continue
-            status, body = poll.result()
-            poll = None
-            if status != 200:
-                who = "" if body.lstrip().startswith(b"{") else " (not from Bedrock)"
-                record.errors.append(f"long poll answered {status}{who}")
-                return
-            record.polls += 1
-            version = json.loads(body)["version"]
-            if seen is None or version == seen:
-                seen = version
-                continue
-            seen = version
-            delay = max(0.0, job.gap - (time.time() - drawn_at)) + rng.random() * job.spread
-            await asyncio.sleep(delay)
-            sent = time.time()
-            await ws.send(
-                rerun_message(query=job.query, page_hash=page.page_hash, fragment_id=fragment)
-            )
-            drawn = await read_run(ws, timeout=job.run_timeout)
-            drawn_at = time.time()
-            record.ticks.append((sent, drawn_at - sent, int(drawn.redrew_page)))
-            record.errors.extend(drawn.errors)
-            if drawn.redrew_page:
-                page = drawn
-                fragment = drawn.fragment_id or fragment
-                _noticed(job, drawn, record)
-        if poll is not None:
-            poll.cancel()
+            for name, task in list(polls.items()):
+                if task not in done:
+                    continue
+                del polls[name]
+                status, body = task.result()
+                if status != 200:
+                    who = "" if body.lstrip().startswith(b"{") else " (not from Bedrock)"
+                    record.errors.append(f"long poll answered {status}{who}")
+                    return
+                if name == "pair":
+                    record.pair_polls += 1
+                else:
+                    record.polls += 1
+                version = json.loads(body)["version"]
+                if name not in seen or version == seen[name]:
+                    seen[name] = version
+                    continue
+                seen[name] = version
+                if name not in waits:  # the page no longer waits on it
+                    continue
+                delay = max(0.0, job.gap - (time.time() - drawn_at)) + rng.random() * job.spread
+                await asyncio.sleep(delay)
+                sent = time.time()
+                await ws.send(
+                    rerun_message(
+                        query=job.query, page_hash=page.page_hash, fragment_id=waits[name][1]
+                    )
+                )
+                drawn = await read_run(ws, timeout=job.run_timeout)
+                drawn_at = time.time()
+                record.ticks.append((sent, drawn_at - sent, int(drawn.redrew_page)))
+                record.errors.extend(drawn.errors)
+                if drawn.redrew_page:
+                    page = drawn
+                    _noticed(job, plan, drawn, record)
+                    waits = _listeners(page, drawn.fragment_id or waits["phone"][1])
+            for name in [n for n in polls if n not in waits]:
+                polls.pop(name).cancel()
+                connections[name].close()
+                seen.pop(name, None)
+        for task in polls.values():
+            task.cancel()
     finally:
-        connection.close()
+        for connection in connections.values():
+            connection.close()
 
 
-def _noticed(job: Job, drawn: Drawn, record: Record) -> None:
-    """Note when a redrawn page first showed the reveal and the scale."""
+def _noticed(job: Job, plan: Plan, drawn: Drawn, record: Record) -> None:
+    """Note when a redrawn page first showed the reveal, the scale, the paired badge and the
+    partner's answer."""
     if record.saw_reveal is None and REVEALED_NOTE in drawn.texts:
         record.saw_reveal = time.time()
     if record.saw_scale is None and f"join_done_{job.code}_{SCALE}_send" in drawn.widgets:
         record.saw_scale = time.time()
+    if plan.pair is None:
+        return
+    if record.paired_at is None and any(PAIR_BADGE in body for body in drawn.html):
+        record.paired_at = time.time()
+    if record.saw_partner is None and any(_partner_text(plan) in body for body in drawn.html):
+        record.saw_partner = time.time()
 
 
-async def participant(job: Job, plan: Plan, base: float) -> Record:
-    """Join, tick until the window ends, send what the plan says. Never raises."""
+async def participant(job: Job, plan: Plan, base: float, links: PairLinks | None = None) -> Record:
+    """Join (and pair, when the plan says), tick until the window ends, send what the plan
+    says. Never raises."""
     record = Record()
     stop = base + job.window_end
     await _sleep_until(base + plan.join_at)
@@ -438,8 +631,11 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
             if not fragment:
                 record.errors.append("the page has no refreshing fragment")
                 return record
+            if plan.pair is not None and links is not None:
+                page = await _pair_up(ws, job, plan, page, links, record)
+                record.errors.extend(page.errors)
             if job.wait_port is not None:
-                await _listen(job, plan, base, ws, page, fragment, record)
+                await _listen(job, plan, base, ws, page, fragment, record, links)
                 return record
             pending = [
                 (base + at, prompt)
@@ -470,7 +666,7 @@ async def participant(job: Job, plan: Plan, base: float) -> Record:
                 if drawn.redrew_page:
                     page = drawn
                     fragment = drawn.fragment_id or fragment
-                    _noticed(job, drawn, record)
+                    _noticed(job, plan, drawn, record)
                 next_tick += interval
                 while next_tick < time.time():
                     next_tick += interval
@@ -496,9 +692,17 @@ async def _drive(job: Job, base: float) -> dict[str, Any]:
         cpu["end"] = sum(me.cpu_times()[:2])
 
     sampler = asyncio.create_task(sample())
-    records = await asyncio.gather(*(participant(job, plan, base) for plan in job.plans))
+    links = PairLinks()
+    records = await asyncio.gather(*(participant(job, plan, base, links) for plan in job.plans))
     await sampler
+    for plan, record in zip(job.plans, records, strict=True):
+        # The first of a pair to answer sees the reveal when the second answers.
+        mine = links.acked.get((plan.pair or "", plan.seat))
+        theirs = links.acked.get((plan.pair or "", "B" if plan.seat == "A" else "A"))
+        if record.saw_partner and mine and theirs and mine < theirs:
+            record.reveal_wait = record.saw_partner - theirs
     return {
+        "worker": job.worker,
         "records": [asdict(r) for r in records],
         "cpu_seconds": cpu["end"] - cpu["start"],
     }
@@ -921,6 +1125,9 @@ class Settings:
     """Serve ``server.py`` and have phones hold its long poll instead of ticking."""
     proxy: bool = False
     """Two listening servers on one PostgreSQL behind HAProxy (``deploy/haproxy.cfg``)."""
+    paired_share: float = 0.0
+    """Share of the phones that pair with a partner's phone after joining (listening
+    phones only); every paired phone answers the partner exercise privately."""
 
 
 def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, float]]:
@@ -954,6 +1161,25 @@ def _plans(settings: Settings, *, submits: bool) -> tuple[list[Plan], dict[str, 
     if switch_at is not None and submits:
         timing["switch_at"] = switch_at
     return plans, timing
+
+
+def _pair_plans(
+    plans: list[Plan], workers: int, settings: Settings, timing: dict[str, float]
+) -> None:
+    """Pair ``paired_share`` of the phones two by two, each pair within one client process
+    (which hands the code from one phone to the other), and have every paired phone answer
+    the partner exercise in the first 40 % of the window."""
+    rng = random.Random(settings.seed + 1)
+    d = settings.duration
+    for w in range(workers):
+        mine = plans[w::workers][::-1]  # from the end: the phones sending to the room first
+        count = int(len(mine) * settings.paired_share) // 2 * 2
+        for k in range(0, count, 2):
+            pair = f"{w}.{k // 2}"
+            for seat, plan in zip("AB", mine[k : k + 2], strict=True):
+                plan.pair, plan.seat = pair, seat
+                plan.text = f"Paired reflection {pair}{seat}: you listened to the end."
+                plan.reflect_at = timing["window_start"] + rng.uniform(0.05 * d, 0.4 * d)
 
 
 def _start_profiler(
@@ -1093,6 +1319,8 @@ async def _orchestrate(
     context = mp.get_context("spawn")
     ready, results = context.Queue(), context.Queue()
     workers = max(1, min(settings.workers, len(plans)))
+    if app and settings.paired_share > 0:
+        _pair_plans(plans, workers, settings, timing)
     goes, processes = [], []
     for w in range(workers):
         job = Job(
@@ -1105,6 +1333,7 @@ async def _orchestrate(
             run_timeout=settings.run_timeout,
             wait_port=server.port if app and settings.listen else None,
             gap=settings.interval,
+            worker=w,
         )
         go = context.Queue()
         process = context.Process(target=_client_process, args=(job, ready, go, results))
@@ -1230,7 +1459,37 @@ async def _orchestrate(
         }
     if app and facilitator is not None:
         figures.update(_submission_figures(records, facilitator, switch_wall, n))
+    if app and settings.paired_share > 0:
+        figures.update(_pair_figures(records, plans_by_record(outputs, workers, plans)))
     return figures
+
+
+def plans_by_record(outputs: list[dict[str, Any]], workers: int, plans: list[Plan]) -> list[Plan]:
+    """The plans in the order of the records (the processes report in any order)."""
+    ordered = []
+    for out in outputs:
+        ordered.extend(plans[out["worker"] :: workers])
+    return ordered
+
+
+def _pair_figures(records: list[Record], plans: list[Plan]) -> dict[str, Any]:
+    paired = [(p, r) for p, r in zip(plans, records, strict=True) if p.pair is not None]
+    waits = [r.reveal_wait for _, r in paired if r.reveal_wait is not None]
+    private = [a for _, r in paired for a in r.acks if a[0] == REFLECTION]
+    return {
+        "paired_phones": len(paired),
+        "paired_shown": sum(1 for _, r in paired if r.paired_at is not None),
+        "pair_errors": sum(len(r.pair_errors) for _, r in paired),
+        "pair_error_samples": sorted({e for _, r in paired for e in r.pair_errors})[:5],
+        "private_answers_acked": len(private),
+        "private_ack_p95_ms": _ms(_percentile([a[2] for a in private], 95)),
+        "pair_long_polls_answered": sum(r.pair_polls for _, r in paired),
+        "partner_reveal_seen": sum(1 for _, r in paired if r.saw_partner is not None),
+        "partner_reveal_timed": len(waits),
+        "partner_reveal_p50_s": None if not waits else round(_percentile(waits, 50), 2),
+        "partner_reveal_p95_s": None if not waits else round(_percentile(waits, 95), 2),
+        "partner_reveal_max_s": None if not waits else round(max(waits), 2),
+    }
 
 
 def _submission_figures(
@@ -1375,6 +1634,15 @@ ROWS = [
     ("reveal reached phones p95 s", "reveal_p95_s"),
     ("prompt switch p95 s", "switch_p95_s"),
     ("prompt switch max s", "switch_max_s"),
+    ("paired phones (badge shown)", "paired_shown"),
+    ("pairing errors", "pair_errors"),
+    ("private answers acked", "private_answers_acked"),
+    ("private answer ack p95 ms", "private_ack_p95_ms"),
+    ("pair long polls answered", "pair_long_polls_answered"),
+    ("partner's answer shown", "partner_reveal_seen"),
+    ("partner reveal p50 s", "partner_reveal_p50_s"),
+    ("partner reveal p95 s", "partner_reveal_p95_s"),
+    ("partner reveal max s", "partner_reveal_max_s"),
 ]
 
 
@@ -1403,6 +1671,8 @@ def table(app: dict[str, Any], floor: dict[str, Any] | None, verdict: dict[str, 
         lines.append(f"  {'PASS' if ok else 'FAIL'}  {name}")
     if app.get("error_samples"):
         lines.append("  errors seen: " + "; ".join(app["error_samples"]))
+    if app.get("pair_error_samples"):
+        lines.append("  pairing errors seen: " + "; ".join(app["pair_error_samples"]))
     return "\n".join(lines)
 
 
@@ -1448,6 +1718,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="two listening servers on PostgreSQL behind HAProxy (deploy/haproxy.cfg)",
     )
+    parser.add_argument(
+        "--paired-share",
+        type=float,
+        default=0.0,
+        help="share of the phones that pair two by two and answer the partner exercise "
+        "privately (with --listen)",
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Streamlit floor")
     parser.add_argument("--no-app", action="store_true", help="run only the floor")
     parser.add_argument("--interval", type=float, default=2.0, help="the floor app's interval")
@@ -1464,6 +1741,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="sample the server with py-spy through the window; collapsed stacks to PREFIX-*.txt",
     )
     args = parser.parse_args(argv)
+    if args.paired_share and not (args.listen or args.proxy):
+        parser.error("--paired-share needs --listen: paired phones wait on their pair")
     if args.proxy and not (args.database_url or "").startswith("postgresql"):
         parser.error("--proxy needs --database-url of a PostgreSQL database both servers share")
 
@@ -1485,6 +1764,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reveal=args.reveal,
             listen=args.listen or args.proxy,
             proxy=args.proxy,
+            paired_share=args.paired_share,
         )
         if args.no_app:
             floor = run_scenario("floor", settings)

@@ -74,3 +74,38 @@ def test_twenty_listening_phones_sleep_through_answers_and_rerun_for_the_prompt_
     assert figures["ticks"] == figures["redraw_ticks"]
     assert 20 <= figures["ticks"] <= 20 * 2
     assert figures["long_polls_answered"] >= 20
+
+
+def test_half_the_phones_pair_answer_privately_and_each_sees_the_partner_s_answer():
+    settings = Settings(
+        participants=20,
+        interval=2.0,
+        duration=8.0,
+        submit_share=0.2,
+        join_rate=40.0,
+        workers=1,
+        database_url=None,
+        scale=False,
+        run_timeout=60.0,
+        seed=3,
+        idle_seconds=0.5,
+        settle_seconds=0.5,
+        listen=True,
+        paired_share=0.5,
+    )
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        figures = pool.submit(run_scenario, "app", settings).result()
+
+    assert figures["errors"] == 0, figures["error_samples"]
+    assert figures["pair_errors"] == 0, figures["pair_error_samples"]
+    # Ten phones pair through their pages (one shows a code, the other types it): five
+    # pairs, every badge shown on both phones.
+    assert (figures["paired_phones"], figures["paired_shown"]) == (10, 10)
+    # Each partner answers privately, shown to the other and sent to the room; each phone
+    # then shows its partner's words, the first to answer told by the pair's long poll.
+    assert figures["private_answers_acked"] == 10
+    assert figures["partner_reveal_seen"] == 10
+    assert figures["partner_reveal_timed"] == 5
+    assert figures["pair_long_polls_answered"] >= 10
+    assert figures["stored"][REFLECTION] == figures["reflections_acked"] == 14
