@@ -50,6 +50,12 @@ def test_two_phones_pair_and_share_privately_while_the_room_sees_counts(app_db):
     assert "0 of 1 couple done" in texts(console)
     for phone in (first, second, alone):
         phone.run()
+    # Paired phones read the couple's version of the question; nothing between them is
+    # anonymous. The phone alone reads the room's.
+    for phone in (first, second):
+        assert "Each of you, think of a moment" in texts(phone)
+        assert "Your answer is anonymous" not in texts(phone)
+    assert "Your answer is anonymous" in texts(alone)
     box = f"pair_{code}_felt-understood"
     first.text_area(key=f"{box}_text").input("When you listened to the end")
     first.radio(key=f"{box}_show").set_value("Show my partner")
@@ -95,7 +101,9 @@ def test_two_people_on_one_phone_hand_it_over(app_db):
     console.radio(key="fac_prompt_1_None").set_value("felt-understood").run()
     phone.run()
     base = f"pairone_{code}_felt-understood"
+    assert "Your answer is anonymous" in texts(phone)
     phone.button(key=f"{base}_take_turns").click().run()
+    assert "Each of you, think of a moment" in texts(phone)
     phone.button(key=f"{base}_open").click().run()
     phone.text_area(key=f"{base}_A_text").input("Hopeful")
     phone.button(key=f"{base}_A_done").click().run()

@@ -363,6 +363,8 @@ def _stage_module(state: WorkshopState) -> Module:
 def _prompt(code: str, state: WorkshopState, spec: PromptSpec) -> None:
     exercise = content().exercises.get(spec.id)
     prompt_text = exercise.group_prompt if exercise else spec.title
+    if exercise is not None and room_pair.together(code, spec):
+        prompt_text = exercise.couple_prompt  # a couple's words: nothing here is anonymous
     revealed = spec.id in state.revealed
     with st.container(border=True):
         st.subheader(exercise.title if exercise else spec.title)

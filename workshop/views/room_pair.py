@@ -207,6 +207,18 @@ def _badge(code: str, token: str, view: PairView) -> None:
             _act(store().pairs.leave, code=code, token=token)
 
 
+def together(code: str, spec: PromptSpec) -> bool:
+    """Whether this phone runs the prompt as a couple: a partner exercise on a paired phone,
+    or on a phone two people chose to share. Its words are then the couple's version."""
+    if not room.is_partner_exercise(content().exercises.get(spec.id)):
+        return False
+    held = st.session_state.get(VIEW)
+    view = held[1] if held and held[0] == code else None
+    if view is not None and view.partnered and token_of(code) is not None:
+        return True
+    return room_one_phone.chosen(code, spec.id)
+
+
 def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     """Draw the partner exercise on the phones in the version this phone runs, when it is
     one (paired, or two people sharing this phone); False when the join page's own version
