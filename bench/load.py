@@ -95,8 +95,10 @@ def rerun_message(
     page_hash: str = "",
     fragment_id: str = "",
     widgets: Sequence[WidgetState] = (),
+    auto: bool = True,
 ) -> bytes:
-    """A serialized ``BackMsg.rerun_script``; with ``fragment_id``, an automatic fragment tick."""
+    """A serialized ``BackMsg.rerun_script``; with ``fragment_id``, a run of that fragment
+    alone: an automatic tick, or (``auto=False``) a tap on a widget inside it."""
     message = BackMsg()
     rerun = message.rerun_script
     rerun.query_string = query
@@ -104,7 +106,7 @@ def rerun_message(
     rerun.page_script_hash = page_hash
     if fragment_id:
         rerun.fragment_id = fragment_id
-        rerun.is_auto_rerun = True
+        rerun.is_auto_rerun = auto
     rerun.widget_states.widgets.extend(widgets)
     return message.SerializeToString()
 
@@ -268,6 +270,8 @@ class Record:
     saw_partner: float | None = None
     """When this phone first showed its partner's answer (the reveal)."""
     pair_polls: int = 0
+    pair_runs: list[int] = field(default_factory=list)
+    """Each run the pair's long poll asked for: 1 if it drew the whole page."""
     reveal_wait: float | None = None
     """For the first of a pair to answer: from the partner's answer going in to this phone
     showing it (what the pair's long poll is for)."""
@@ -409,8 +413,18 @@ async def _submit(
         widgets = _answer_widgets(page, job.code, prompt, plan)
     if widgets is None:
         return None
+    # A tap inside the partner exercise runs its part of the page alone, as in a browser.
+    inside = page.components.get(PAIR_LISTEN, ("", ""))[1] if private else ""
     clicked = time.time()
-    await ws.send(rerun_message(query=job.query, page_hash=page.page_hash, widgets=widgets))
+    await ws.send(
+        rerun_message(
+            query=job.query,
+            page_hash=page.page_hash,
+            widgets=widgets,
+            fragment_id=inside,
+            auto=False,
+        )
+    )
     drawn = await read_run(ws, timeout=job.run_timeout)
     record.errors.extend(drawn.errors)
     if private:  # the second of a pair to answer sees the reveal at once
@@ -545,9 +559,13 @@ async def _listen(
                 after = await _submit(ws, job, plan, page, prompt, record, links)
                 if after is not None:
                     pending.pop(0)
-                    page = after
                     _noticed(job, plan, after, record)
-                    waits = _listeners(page, waits["phone"][1])
+                    # As the browser's element does: wait on from the version just drawn.
+                    if _drawn_version(after, PAIR_LISTEN) is not None:
+                        seen["pair"] = _drawn_version(after, PAIR_LISTEN)
+                    if after.redrew_page:
+                        page = after
+                        waits = _listeners(page, waits["phone"][1])
                 else:  # not on the page yet: look again in a moment
                     pending[0] = (time.time() + 0.5, prompt)
             for name, task in list(polls.items()):
@@ -582,9 +600,11 @@ async def _listen(
                 drawn_at = time.time()
                 record.ticks.append((sent, drawn_at - sent, int(drawn.redrew_page)))
                 record.errors.extend(drawn.errors)
+                if name == "pair":
+                    record.pair_runs.append(int(drawn.redrew_page))
+                _noticed(job, plan, drawn, record)
                 if drawn.redrew_page:
                     page = drawn
-                    _noticed(job, plan, drawn, record)
                     waits = _listeners(page, drawn.fragment_id or waits["phone"][1])
             for name in [n for n in polls if n not in waits]:
                 polls.pop(name).cancel()
@@ -597,9 +617,19 @@ async def _listen(
             connection.close()
 
 
+def _drawn_version(drawn: Drawn, key: str) -> int | None:
+    """The version the element under ``key`` was drawn from in ``drawn``, if it is there."""
+    if key not in drawn.components:
+        return None
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        version = json.loads(drawn.components[key][0])["version"]
+        return version if isinstance(version, int) else None
+    return None
+
+
 def _noticed(job: Job, plan: Plan, drawn: Drawn, record: Record) -> None:
-    """Note when a redrawn page first showed the reveal, the scale, the paired badge and the
-    partner's answer."""
+    """Note when a drawing (of the page, or of a part of it) first showed the reveal, the
+    scale, the paired badge and the partner's answer."""
     if record.saw_reveal is None and REVEALED_NOTE in drawn.texts:
         record.saw_reveal = time.time()
     if record.saw_scale is None and f"join_done_{job.code}_{SCALE}_send" in drawn.widgets:
@@ -1484,6 +1514,8 @@ def _pair_figures(records: list[Record], plans: list[Plan]) -> dict[str, Any]:
         "private_answers_acked": len(private),
         "private_ack_p95_ms": _ms(_percentile([a[2] for a in private], 95)),
         "pair_long_polls_answered": sum(r.pair_polls for _, r in paired),
+        "pair_runs": sum(len(r.pair_runs) for _, r in paired),
+        "pair_runs_whole_page": sum(sum(r.pair_runs) for _, r in paired),
         "partner_reveal_seen": sum(1 for _, r in paired if r.saw_partner is not None),
         "partner_reveal_timed": len(waits),
         "partner_reveal_p50_s": None if not waits else round(_percentile(waits, 50), 2),
@@ -1639,6 +1671,8 @@ ROWS = [
     ("private answers acked", "private_answers_acked"),
     ("private answer ack p95 ms", "private_ack_p95_ms"),
     ("pair long polls answered", "pair_long_polls_answered"),
+    ("runs the pair's poll asked", "pair_runs"),
+    ("  of them whole page", "pair_runs_whole_page"),
     ("partner's answer shown", "partner_reveal_seen"),
     ("partner reveal p50 s", "partner_reveal_p50_s"),
     ("partner reveal p95 s", "partner_reveal_p95_s"),

@@ -71,6 +71,16 @@ def next_until(page: Page, title: str) -> None:
     raise AssertionError(f"never reached {title}")
 
 
+def tab_holds(page: Page, word: str) -> None:
+    """Wait until the tab's own storage holds ``word`` (it is written by the page's storage
+    element just after each run ends)."""
+    page.wait_for_function(
+        "(word) => (sessionStorage.getItem('bedrock-together') || '').includes(word)",
+        arg=word,
+        timeout=LIVE_MS,
+    )
+
+
 def open_footer(page: Page) -> None:
     page.get_by_text("Our plan, saving and wiping").click()
 
@@ -119,7 +129,7 @@ def test_a_new_tab_starts_fresh_and_the_server_keeps_nothing_after_the_tab_close
     context = desktop()
     page = begin(context, app, wait_ready, a="Noor", b="Kit")
     next_until(page, "Opening check-in")
-    assert "Noor" in (page.evaluate("sessionStorage.getItem('bedrock-together')") or "")
+    tab_holds(page, "Noor")
     assert page.evaluate("localStorage.getItem('bedrock-together')") is None
     page.close()
     other = context.new_page()
@@ -155,7 +165,10 @@ def test_wipe_forgets_the_evening_even_after_continuing_from_a_file(
     press(fresh, "Wipe everything")
     press(fresh, "Yes, wipe everything")
     expect(fresh.get_by_label("First partner")).to_have_value("Partner A", timeout=LIVE_MS)
-    assert fresh.evaluate("sessionStorage.getItem('bedrock-together')") is None
+    # The tab forgets once the page's storage element has run (just after the run ends).
+    fresh.wait_for_function(
+        "() => sessionStorage.getItem('bedrock-together') === null", timeout=LIVE_MS
+    )
 
     fresh.get_by_label("First partner").fill("Robin")
     fresh.get_by_label("Second partner").fill("Jo")

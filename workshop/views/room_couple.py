@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import suppress
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from workshop.components.countdown import countdown
 from workshop.content.model import Exercise, SpeakerListenerExercise
@@ -62,6 +63,15 @@ def _quietly(action, **kwargs) -> None:
         action(**kwargs)
 
 
+def _again() -> None:
+    """Draw the partner exercise again after this phone did something in it: only its own
+    part of the page (see ``room_pair._paired``), which is all that changed; the whole page
+    when the tap arrived in a run of the whole page (Streamlit allows a part's own rerun
+    only from a run of that part)."""
+    context = get_script_run_ctx()
+    st.rerun(scope="fragment" if context is not None and context.fragment_ids_this_run else "app")
+
+
 def _act(key: str, action, **kwargs) -> None:
     try:
         action(**kwargs)
@@ -69,7 +79,7 @@ def _act(key: str, action, **kwargs) -> None:
         st.session_state[f"{key}_error"] = said(problem)
     except BedrockError:
         st.session_state[f"{key}_error"] = _(UNREACHABLE)
-    st.rerun()
+    _again()
 
 
 # --- a private answer, then the reveal -----------------------------------------------------
@@ -114,7 +124,7 @@ def _private(code: str, token: str, view: PairView, spec: PromptSpec, exercise: 
         )
     if st.button(_("Change my answer"), key=f"{key}_change", type="tertiary"):
         st.session_state[f"{key}_edit"] = True
-        st.rerun()
+        _again()
 
 
 def answer_shown(exercise: Exercise, value: AnswerValue | None, status: str | None) -> None:
@@ -223,12 +233,12 @@ def _answered(
             _to_room(code, token, spec, exercise, value)
     except (evening.InvalidAnswer, InvalidInput) as problem:
         st.session_state[f"{key}_error"] = said(problem)
-        st.rerun()
+        _again()
     except BedrockError:
         st.session_state[f"{key}_error"] = _(UNREACHABLE)
-        st.rerun()
+        _again()
     forget_words(key)
-    st.rerun()
+    _again()
 
 
 def _to_room(code: str, token: str, spec: PromptSpec, exercise: Exercise, value: object) -> None:

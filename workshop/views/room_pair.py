@@ -27,6 +27,8 @@ from workshop.views.common import content, store
 VIEW = "pair_view"
 """This run's pair of this phone: ``(code, PairView | None)``."""
 DRAWN = "pair_drawn_version"
+ALONE = "pair_alone"
+"""``(code, token)`` of a phone known to be in no pair: no need to ask on every run."""
 LISTEN_KEY = "pair_listen"
 """The element that waits on the pair's own counter (the server's long poll, ``of=pair``)."""
 WAIT_SECONDS = 2.0
@@ -73,12 +75,17 @@ def pair_button(code: str, *, bind: Callable[[], str]) -> None:
     st.session_state[VIEW] = (code, None)
     token = token_of(code)
     try:
-        view = None if token is None else store().pairs.status(code=code, token=token)
+        # Only this phone's own tap puts it in a pair: once it is known to be in none, the
+        # page does not ask again until it taps (a reload asks once more).
+        alone = token is None or st.session_state.get(ALONE) == (code, token)
+        view = None if alone else store().pairs.status(code=code, token=token)
     except BedrockError:
         return
     st.session_state[VIEW] = (code, view)
     st.session_state[DRAWN] = None if view is None else view.version
     if view is None:
+        if token is not None:
+            st.session_state[ALONE] = (code, token)
         _offer(code, token or bind)
 
 
@@ -94,10 +101,9 @@ def pair_corner(code: str, state: WorkshopState) -> None:
     st.html(PAIR_CSS)
     if not view.partnered:
         _waiting(code, token, view)
+        live_fragment(_follow, key=LISTEN_KEY, every=WAIT_SECONDS)(code, token, view.listen_key)
     else:
         _badge(code, token, view)
-    if not view.partnered or partner_exercise_on(state):
-        live_fragment(_follow, key=LISTEN_KEY, every=WAIT_SECONDS)(code, token, view.listen_key)
 
 
 def partner_exercise_on(state: WorkshopState) -> bool:
@@ -107,9 +113,9 @@ def partner_exercise_on(state: WorkshopState) -> bool:
 
 
 def _follow(code: str, token: str, listen_key: str) -> None:
-    """Draw the page again when the partner did something (joined, answered, pressed the
-    turn timer, unpaired). Runs only when the pair's counter moved, where the browser can
-    wait for that; otherwise every WAIT_SECONDS."""
+    """While this phone waits for its partner's phone to join: draw the page again once it
+    did (or the pair was cancelled). Runs only when the pair's counter moved, where the
+    browser can wait for that; otherwise every WAIT_SECONDS."""
     drawn = st.session_state.get(DRAWN)
     try:
         version = store().pairs.version(code=code, token=token)
@@ -124,6 +130,7 @@ def _follow(code: str, token: str, listen_key: str) -> None:
 def _act(action, **kwargs) -> None:
     """Run a pair action; a refusal is shown under the pairing controls. A ``token`` still
     to be bound (a callable) is bound first."""
+    st.session_state.pop(ALONE, None)
     try:
         if callable(kwargs.get("token")):
             kwargs["token"] = kwargs["token"]()
@@ -219,6 +226,27 @@ def together(code: str, spec: PromptSpec) -> bool:
     return room_one_phone.chosen(code, spec.id)
 
 
+def _paired(code: str, token: str, spec: PromptSpec) -> None:
+    """The partner exercise on a paired phone, as a part of the page of its own: it runs
+    again (alone, not the whole page) when this phone's partner did something (answered,
+    pressed the turn timer, marked it done), where the browser can wait for that; otherwise
+    every WAIT_SECONDS. What this phone does in it reruns only this part too."""
+    try:
+        view = store().pairs.status(code=code, token=token)
+    except BedrockError:
+        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=WAIT_SECONDS)
+        st.caption(_("Reconnecting…"))
+        return
+    if view is None or not view.partnered:  # the partner unpaired: the page changes
+        st.rerun(scope="app")
+    st.session_state[VIEW] = (code, view)
+    st.session_state[DRAWN] = view.version
+    wait_for_change(
+        key=LISTEN_KEY, code=code, version=view.version, every=WAIT_SECONDS, pair=view.listen_key
+    )
+    room_couple.paired(code, token, view, spec, content().exercises.get(spec.id))
+
+
 def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     """Draw the partner exercise on the phones in the version this phone runs, when it is
     one (paired, or two people sharing this phone); False when the join page's own version
@@ -231,7 +259,7 @@ def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     view = held[1] if held and held[0] == code else None
     token = token_of(code)
     if view is not None and view.partnered and token is not None:
-        room_couple.paired(code, token, view, spec, exercise)
+        live_fragment(_paired, key=LISTEN_KEY, every=WAIT_SECONDS)(code, token, spec)
         return True
     if not room_one_phone.chosen(code, spec.id):
         return False
