@@ -440,6 +440,11 @@ async def _submit(
             links.acked[(plan.pair, plan.seat)] = now
     else:
         record.failed_sends += 1
+        if private:
+            shown = " | ".join(t[:40] for t in drawn.texts[-3:]) or "nothing"
+            record.pair_errors.append(
+                f"private answer not acknowledged (status {drawn.status}: {shown})"
+            )
     return drawn
 
 

@@ -456,7 +456,10 @@ def change_turn(
 
 def clear_exchanges(connection: Connection, workshop_id: int) -> None:
     """Forget what every couple of the workshop exchanged on the prompt that was on the
-    phones: their answers (words and all), turn timers and done marks. The pairs stay."""
+    phones: their answers (words and all), turn timers and done marks. The pairs stay, and
+    their counters do not move: every phone redraws for the room's own change (the stage,
+    the prompt, the room brought back), and a pair's counter waking both its phones for it
+    too would draw them twice."""
     connection.execute(pair_answers.delete().where(pair_answers.c.workshop_id == workshop_id))
     connection.execute(
         pairs.update()
@@ -464,7 +467,7 @@ def clear_exchanges(connection: Connection, workshop_id: int) -> None:
             pairs.c.workshop_id == workshop_id,
             sa.or_(pairs.c.revealed.is_(True), pairs.c.done.is_(True), pairs.c.turn.is_not(None)),
         )
-        .values(revealed=False, done=False, turn=None, version=pairs.c.version + 1)
+        .values(revealed=False, done=False, turn=None)
     )
 
 
