@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import Audit
+from tests.e2e.buttons import settled
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 LIVE_MS = 15_000
@@ -23,6 +24,15 @@ KEPT = "The night you drove back across town for my keys"  # kept from the partn
 SHOWN_ONLY = ("You remembered the exam and asked how it went", "You sat with me on the stairs")
 ONE_PHONE = ("You made tea and just listened", "You laughed at the joke nobody got")
 NEVER_STORED = (KEPT, *SHOWN_ONLY, *ONE_PHONE)
+
+
+# Brings the badge just under the page's own top bar, which would otherwise cover it.
+SHOW_BADGE = """badge => {
+  badge.scrollIntoView(true);
+  let box = badge.parentElement;
+  while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+  if (box) box.scrollTop = Math.max(0, box.scrollTop - 80);
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +117,10 @@ def test_six_phones_two_pairs_one_alone_one_shared_through_an_answer_and_turns(
         for word in SHOWN_ONLY:
             expect(page.get_by_text(word)).to_be_visible(timeout=LIVE_MS)
     audit.check(a1, "phone: the reveal, paired")
+    for page in (a1, b1):  # the badge at the top of the picture, the reveal under it
+        settled(page)
+        page.locator(".bedrock-pair-badge").evaluate(SHOW_BADGE)
+        expect(page.locator(".bedrock-pair-badge")).to_be_in_viewport()
     shot(a1, "couples-room-a1")
     shot(b1, "couples-room-b1")
 
