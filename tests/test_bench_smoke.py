@@ -9,21 +9,26 @@ from concurrent.futures import ThreadPoolExecutor
 from bench.load import REFLECTION, SCALE, Settings, run_scenario
 
 
-def test_twenty_phones_join_tick_and_send_while_the_console_counts():
-    settings = Settings(
-        participants=20,
-        interval=2.0,
-        duration=6.0,
-        submit_share=0.5,
-        join_rate=40.0,
-        workers=1,
-        database_url=None,
-        scale=False,
-        run_timeout=60.0,
-        seed=3,
-        idle_seconds=0.5,
-        settle_seconds=0.5,
+def twenty(**changes) -> Settings:
+    """Twenty phones on SQLite, one client process, short pauses; ``changes`` on top."""
+    return Settings(
+        **{
+            "participants": 20,
+            "interval": 2.0,
+            "join_rate": 40.0,
+            "workers": 1,
+            "database_url": None,
+            "run_timeout": 60.0,
+            "seed": 3,
+            "idle_seconds": 0.5,
+            "settle_seconds": 0.5,
+            **changes,
+        }
     )
+
+
+def test_twenty_phones_join_tick_and_send_while_the_console_counts():
+    settings = twenty(duration=6.0, submit_share=0.5, scale=False)
 
     # The harness runs its own event loop: give it a thread of its own, since browser tests
     # earlier in the same pytest process may leave one running in this thread.
@@ -43,21 +48,7 @@ def test_twenty_phones_join_tick_and_send_while_the_console_counts():
 
 
 def test_twenty_listening_phones_sleep_through_answers_and_rerun_for_the_prompt_switch():
-    settings = Settings(
-        participants=20,
-        interval=2.0,
-        duration=8.0,
-        submit_share=0.15,
-        join_rate=40.0,
-        workers=1,
-        database_url=None,
-        scale=True,
-        run_timeout=60.0,
-        seed=3,
-        idle_seconds=0.5,
-        settle_seconds=0.5,
-        listen=True,
-    )
+    settings = twenty(duration=8.0, submit_share=0.15, scale=True, listen=True)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         figures = pool.submit(run_scenario, "app", settings).result()
@@ -77,22 +68,7 @@ def test_twenty_listening_phones_sleep_through_answers_and_rerun_for_the_prompt_
 
 
 def test_half_the_phones_pair_answer_privately_and_each_sees_the_partner_s_answer():
-    settings = Settings(
-        participants=20,
-        interval=2.0,
-        duration=8.0,
-        submit_share=0.2,
-        join_rate=40.0,
-        workers=1,
-        database_url=None,
-        scale=False,
-        run_timeout=60.0,
-        seed=3,
-        idle_seconds=0.5,
-        settle_seconds=0.5,
-        listen=True,
-        paired_share=0.5,
-    )
+    settings = twenty(duration=8.0, submit_share=0.2, scale=False, listen=True, paired_share=0.5)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         figures = pool.submit(run_scenario, "app", settings).result()
