@@ -22,6 +22,15 @@ LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main"]
 
 
+def agrees_with(page: Page, deadline: float) -> None:
+    """The page's countdown shows what the stored deadline says: the seconds left at some
+    moment while it was read, rounded up (a busy machine may take a while to read it)."""
+    most = deadline - time.time()
+    shown = remaining_on(page)
+    least = deadline - time.time()
+    assert least - 1 <= shown <= most + 1, (shown, least, most)
+
+
 def remaining_on(page: Page) -> int:
     """Seconds shown by the page's countdown (``"3:58"`` is 238)."""
     digits = page.locator(".bc-digits")
@@ -118,7 +127,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
         expect(
             page.get_by_text("You've sent 1 answer to this question from this phone. Thank you.")
         ).to_be_visible(timeout=group.live_ms)
-        assert abs(remaining_on(page) - (deadline - time.time())) <= 2
+        agrees_with(page, deadline)
     report("SQLite: killed to phones back after a reload", time.monotonic() - killed_at)
 
     # The console opens again with the code and passcode, and has every reflection.
@@ -129,7 +138,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
     expect(console.get_by_text("Stage 2 of 8", exact=True)).to_be_visible()
     expect(group.answers(console)).to_have_text(f"{len(sent)} answers", timeout=group.live_ms)
     expect(console.get_by_role("button", name="Pause")).to_be_visible()
-    assert abs(remaining_on(console) - (deadline - time.time())) <= 2
+    agrees_with(console, deadline)
 
     # The store holds exactly what the phones were told was sent.
     assert stored_reflections(again.database_url, code, group.passcode) == sorted(sent)
