@@ -559,7 +559,14 @@ async def _listen(
                 timeout=max(0.0, min(due, stop) - time.time()),
                 return_when=asyncio.FIRST_COMPLETED,
             )
-            if pending and pending[0][0] <= time.time():
+            if (
+                pending
+                and pending[0][0] <= time.time()
+                and plan.pair is not None
+                and record.paired_at is None
+            ):  # a person answers once their phone shows it is paired
+                pending[0] = (time.time() + 0.5, pending[0][1])
+            elif pending and pending[0][0] <= time.time():
                 prompt = pending[0][1]
                 after = await _submit(ws, job, plan, page, prompt, record, links)
                 if after is not None:
