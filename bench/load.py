@@ -329,9 +329,13 @@ class PairLinks:
         return self.codes[pair]
 
 
+def _pair_text(pair: str | None, seat: str) -> str:
+    """What the phone in ``seat`` of ``pair`` writes to its partner."""
+    return f"Paired reflection {pair}{seat}: you listened to the end."
+
+
 def _partner_text(plan: Plan) -> str:
-    other = "B" if plan.seat == "A" else "A"
-    return f"Paired reflection {plan.pair}{other}: you listened to the end."
+    return _pair_text(plan.pair, "B" if plan.seat == "A" else "A")
 
 
 async def _pair_up(
@@ -1220,7 +1224,7 @@ def _pair_plans(
             pair = f"{w}.{k // 2}"
             for seat, plan in zip("AB", mine[k : k + 2], strict=True):
                 plan.pair, plan.seat = pair, seat
-                plan.text = f"Paired reflection {pair}{seat}: you listened to the end."
+                plan.text = _pair_text(pair, seat)
                 plan.reflect_at = timing["window_start"] + rng.uniform(0.05 * d, 0.4 * d)
 
 

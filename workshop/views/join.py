@@ -143,7 +143,7 @@ def page() -> None:
     module = _stage_module(state)
     st.html(f'<h2 class="bedrock-stage">{html.escape(module.title)}</h2>')
     _follow(code)
-    room_pair.pair_corner(code, state)
+    room_pair.pair_corner(code)
     _stage_body(code, state, module)
     # Last, so the question and Send stay in view on a phone; one tap still turns the whole
     # page to another language.

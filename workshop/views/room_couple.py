@@ -311,7 +311,7 @@ def turns_screen(
             apply("start")
         return
     # The countdown ticks in the browser; the server draws again only when the phase ends
-    # (and whenever either partner presses something, which draws the whole page).
+    # (and whenever either partner presses something).
     st.session_state[f"{key}_planned"] = (view.status, view.index)
     every = max(1.0, view.left + PHASE_MARGIN) if view.status == "running" else None
     st.fragment(_turn_display, run_every=every)(exercise, stored, seat, key)

@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from workshop.components.listen import live_fragment, wait_for_change
 from workshop.couple import room
@@ -54,6 +55,18 @@ GATHERED = N_(
 )
 
 
+def held_view(code: str) -> PairView | None:
+    """This phone's pair in workshop ``code`` as this run read it (:func:`pair_button`)."""
+    held = st.session_state.get(VIEW)
+    return held[1] if held and held[0] == code else None
+
+
+def paired_here(code: str) -> bool:
+    """Whether this phone is one of a pair whose two phones are both there."""
+    view = held_view(code)
+    return view is not None and view.partnered and token_of(code) is not None
+
+
 def token_of(code: str) -> str | None:
     """This session's phone identity in workshop ``code`` (bound by the join page)."""
     return st.session_state.get("join_phones", {}).get(code)
@@ -89,11 +102,10 @@ def pair_button(code: str, *, bind: Callable[[], str]) -> None:
         _offer(code, token or bind)
 
 
-def pair_corner(code: str, state: WorkshopState) -> None:
+def pair_corner(code: str) -> None:
     """Under the workshop's name: the paired badge, or the code to show while the other
     phone has not joined yet, and any word about a pairing that did not work."""
-    held = st.session_state.get(VIEW)
-    view = held[1] if held and held[0] == code else None
+    view = held_view(code)
     _error()
     token = token_of(code)
     if view is None or token is None:
@@ -219,11 +231,7 @@ def together(code: str, spec: PromptSpec) -> bool:
     or on a phone two people chose to share. Its words are then the couple's version."""
     if not room.is_partner_exercise(content().exercises.get(spec.id)):
         return False
-    held = st.session_state.get(VIEW)
-    view = held[1] if held and held[0] == code else None
-    if view is not None and view.partnered and token_of(code) is not None:
-        return True
-    return room_one_phone.chosen(code, spec.id)
+    return paired_here(code) or room_one_phone.chosen(code, spec.id)
 
 
 def _paired(code: str, token: str, spec: PromptSpec) -> None:
@@ -231,12 +239,16 @@ def _paired(code: str, token: str, spec: PromptSpec) -> None:
     again (alone, not the whole page) when this phone's partner did something (answered,
     pressed the turn timer, marked it done), where the browser can wait for that; otherwise
     every WAIT_SECONDS. What this phone does in it reruns only this part too."""
-    try:
-        view = store().pairs.status(code=code, token=token)
-    except BedrockError:
-        wait_for_change(key=LISTEN_KEY, code=code, version=None, every=WAIT_SECONDS)
-        st.caption(_("Reconnecting…"))
-        return
+    view = held_view(code)
+    context = get_script_run_ctx()
+    if context is not None and context.fragment_ids_this_run:  # this part's own run
+        try:
+            view = store().pairs.status(code=code, token=token)
+        except BedrockError:
+            wait_for_change(key=LISTEN_KEY, code=code, version=None, every=WAIT_SECONDS)
+            st.caption(_("Reconnecting…"))
+            return
+    # (In a run of the whole page, pair_button read the pair a moment ago.)
     if view is None or not view.partnered:  # the partner unpaired: the page changes
         st.rerun(scope="app")
     st.session_state[VIEW] = (code, view)
@@ -251,28 +263,21 @@ def partner_exercise(code: str, state: WorkshopState, spec: PromptSpec) -> bool:
     """Draw the partner exercise on the phones in the version this phone runs, when it is
     one (paired, or two people sharing this phone); False when the join page's own version
     is the one (a phone alone)."""
-    exercise = content().exercises.get(spec.id)
     room_one_phone.forget_others(code, spec.id)
-    if not room.is_partner_exercise(exercise):
+    if not together(code, spec):
         return False
-    held = st.session_state.get(VIEW)
-    view = held[1] if held and held[0] == code else None
     token = token_of(code)
-    if view is not None and view.partnered and token is not None:
+    if paired_here(code) and token is not None:
         live_fragment(_paired, key=LISTEN_KEY, every=WAIT_SECONDS)(code, token, spec)
-        return True
-    if not room_one_phone.chosen(code, spec.id):
-        return False
-    room_one_phone.hand_over(code, spec, exercise)
+    else:
+        room_one_phone.hand_over(code, spec, content().exercises.get(spec.id))
     return True
 
 
 def one_phone_offer(code: str, spec: PromptSpec) -> None:
     """Under a phone's own version of a partner exercise: one tap for two people sharing
     this phone to do it the couple path's way instead."""
-    held = st.session_state.get(VIEW)
-    view = held[1] if held and held[0] == code else None
-    if view is not None and view.partnered:
+    if paired_here(code):
         return
     if room.one_phone_version(content().exercises.get(spec.id)):
         room_one_phone.offer(code, spec.id)
