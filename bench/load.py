@@ -576,9 +576,7 @@ async def _listen(
                 if after is not None:
                     pending.pop(0)
                     _noticed(job, plan, after, record)
-                    # As the browser's element does: wait on from the version just drawn.
-                    if _drawn_version(after, PAIR_LISTEN) is not None:
-                        seen["pair"] = _drawn_version(after, PAIR_LISTEN)
+                    _wait_from_drawn(after, seen)
                     if after.redrew_page:
                         page = after
                         waits = _listeners(page, waits["phone"][1])
@@ -618,6 +616,7 @@ async def _listen(
                 record.errors.extend(drawn.errors)
                 if name == "pair":
                     record.pair_runs.append(int(drawn.redrew_page))
+                _wait_from_drawn(drawn, seen)
                 _noticed(job, plan, drawn, record)
                 if drawn.redrew_page:
                     page = drawn
@@ -641,6 +640,15 @@ def _drawn_version(drawn: Drawn, key: str) -> int | None:
         version = json.loads(drawn.components[key][0])["version"]
         return version if isinstance(version, int) else None
     return None
+
+
+def _wait_from_drawn(drawn: Drawn, seen: dict[str, int | None]) -> None:
+    """As the browser's listening element does: wait on from the version a run just drew,
+    so a change made while the run was on its way is not heard a second time."""
+    for listener, key in (("phone", PHONE_LISTEN), ("pair", PAIR_LISTEN)):
+        version = _drawn_version(drawn, key)
+        if version is not None:
+            seen[listener] = version
 
 
 def _noticed(job: Job, plan: Plan, drawn: Drawn, record: Record) -> None:
