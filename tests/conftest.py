@@ -5,6 +5,10 @@ PostgreSQL comes from env TEST_DATABASE_URL (default: the local test database). 
 cannot be reached the PostgreSQL half of the suite is skipped, with the reason, unless env CI
 is set: then those tests fail, because CI must run both backends.
 
+The suite runs in two processes at once (pytest-xdist, one test file to a process). A test
+marked ``restarts_postgresql`` waits until no test of the other process uses PostgreSQL, and
+holds them off until it is done.
+
 Property tests (Hypothesis) search at random on a developer's machine, a new search each run,
 and remember what failed. With env CI set they run the "ci" profile: derandomized, the same
 inputs every run, so a bug they find fails every CI run instead of one in several.
@@ -12,10 +16,13 @@ inputs every run, so a bug they find fails every CI run instead of one in severa
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -89,8 +96,24 @@ def pg_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
+POSTGRESQL_LOCK = Path(tempfile.gettempdir()) / "bedrock-tests-postgresql.lock"
+
+
 @pytest.fixture
-def pg_url(pg_admin) -> Iterator[str]:
+def postgresql_in_use(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Held while a test uses PostgreSQL: shared between the suite's processes, and whole for
+    a test marked ``restarts_postgresql`` (the server goes away under it)."""
+    whole = request.node.get_closest_marker("restarts_postgresql") is not None
+    with POSTGRESQL_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if whole else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def pg_url(pg_admin, postgresql_in_use) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL schema, dropped after the test. Connections made
     with it find (and migrate) only that schema, through their search_path."""
     schema = f"test_{uuid.uuid4().hex[:16]}"
@@ -103,7 +126,7 @@ def pg_url(pg_admin) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_database_url(pg_admin) -> Iterator[str]:
+def pg_database_url(pg_admin, postgresql_in_use) -> Iterator[str]:
     """The URL of a PostgreSQL database of its own, dropped after the test: for what other
     sessions in a shared database would disturb. VACUUM keeps any dead row version that a
     transaction open in the same database might still see, so another test run sharing the

@@ -12,6 +12,7 @@ import re
 import subprocess
 import time
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from workshop.engine.store import Store
@@ -154,6 +155,7 @@ def test_a_killed_server_restarts_where_the_workshop_was(
     assert "Traceback" not in again.log()
 
 
+@pytest.mark.restarts_postgresql
 def test_a_postgresql_restart_mid_workshop_loses_nothing_and_recovers_by_itself(
     run_app, pg_url, group, desktop, phone, projector
 ) -> None:
