@@ -6,8 +6,7 @@ cannot be reached the PostgreSQL half of the suite is skipped, with the reason, 
 is set: then those tests fail, because CI must run both backends.
 
 The suite runs in two processes at once (pytest-xdist, one test file to a process). A test
-marked ``restarts_postgresql`` waits until no test of the other process uses PostgreSQL, and
-holds them off until it is done.
+marked ``restarts_postgresql`` runs alone: the other process waits while it does.
 
 Property tests (Hypothesis) search at random on a developer's machine, a new search each run,
 and remember what failed. With env CI set they run the "ci" profile: derandomized, the same
@@ -19,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,6 +40,17 @@ os.environ.setdefault("BEDROCK_SERVER_KEY", secrets.token_urlsafe(32))
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept() -> Iterator[None]:
+    """Streamlit's script runner (the page tests' AppTest) makes each script it runs the
+    process's ``__main__`` and leaves it there; a process the load benchmark then starts
+    would run that page script first. Each test leaves ``__main__`` as it found it."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 class Clock:
@@ -96,16 +107,17 @@ def pg_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-POSTGRESQL_LOCK = Path(tempfile.gettempdir()) / "bedrock-tests-postgresql.lock"
+RESTART_LOCK = Path(tempfile.gettempdir()) / "bedrock-tests-restart.lock"
 
 
-@pytest.fixture
-def postgresql_in_use(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Held while a test uses PostgreSQL: shared between the suite's processes, and whole for
-    a test marked ``restarts_postgresql`` (the server goes away under it)."""
-    whole = request.node.get_closest_marker("restarts_postgresql") is not None
-    with POSTGRESQL_LOCK.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if whole else fcntl.LOCK_SH)
+@pytest.fixture(autouse=True)
+def _alone_while_postgresql_restarts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``restarts_postgresql`` runs alone: it waits for the other process's test
+    to end and holds the next one off until it is done, so no other test loses its database
+    under it. Every other test shares the lock with the other process's."""
+    alone = request.node.get_closest_marker("restarts_postgresql") is not None
+    with RESTART_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
         try:
             yield
         finally:
@@ -113,7 +125,7 @@ def postgresql_in_use(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
-def pg_url(pg_admin, postgresql_in_use) -> Iterator[str]:
+def pg_url(pg_admin) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL schema, dropped after the test. Connections made
     with it find (and migrate) only that schema, through their search_path."""
     schema = f"test_{uuid.uuid4().hex[:16]}"
@@ -126,7 +138,7 @@ def pg_url(pg_admin, postgresql_in_use) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_database_url(pg_admin, postgresql_in_use) -> Iterator[str]:
+def pg_database_url(pg_admin) -> Iterator[str]:
     """The URL of a PostgreSQL database of its own, dropped after the test: for what other
     sessions in a shared database would disturb. VACUUM keeps any dead row version that a
     transaction open in the same database might still see, so another test run sharing the

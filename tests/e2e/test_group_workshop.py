@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.e2e.buttons import button
+from tests.e2e.conftest import GroupPages
 
 PASSCODE = "a quiet room"
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
@@ -67,8 +68,7 @@ def go_to_stage_two_and_ask(console: Page) -> None:
     click(console, "Stage ▶")
     expect(console.get_by_text("Stage 2 of 8", exact=True)).to_be_visible()
     expect(console.get_by_role("heading", name=STAGE_TWO).first).to_be_visible()
-    console.get_by_text(PROMPT, exact=True).click()
-    expect(console.get_by_role("radio", name=PROMPT)).to_be_checked()
+    GroupPages().ask(console, PROMPT)
     expect(answers(console)).to_have_text("fewer than 3", timeout=LIVE_MS)
 
 
