@@ -78,7 +78,7 @@ def no_error_shown(page: Page) -> None:
 
 
 def report(name: str, value: float, unit: str = "s") -> None:
-    """Print a measured figure (shown with ``pytest -s``)."""
+    """Print a measured figure (shown with ``pytest -n 0 -s``)."""
     print(f"\n[figure] {name}: {value:.2f} {unit}")
 
 
