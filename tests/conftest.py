@@ -42,15 +42,21 @@ settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+MAIN_MODULE = sys.modules.get("__main__")
+"""The process's own ``__main__``, as pytest (or a pytest-xdist worker) started it."""
+
+
 @pytest.fixture(autouse=True)
 def _main_module_kept() -> Iterator[None]:
-    """Streamlit's script runner (the page tests' AppTest) makes each script it runs the
-    process's ``__main__`` and leaves it there; a process the load benchmark then starts
-    would run that page script first. Each test leaves ``__main__`` as it found it."""
-    main = sys.modules.get("__main__")
+    """Streamlit's script runner (the page tests' AppTest, also in module-wide fixtures) makes
+    each script it runs the process's ``__main__`` and leaves it there; a process the load
+    benchmark then starts would run that page script first and fail. Every test starts and
+    ends with the process's own."""
+    if MAIN_MODULE is not None:
+        sys.modules["__main__"] = MAIN_MODULE
     yield
-    if main is not None:
-        sys.modules["__main__"] = main
+    if MAIN_MODULE is not None:
+        sys.modules["__main__"] = MAIN_MODULE
 
 
 class Clock:
