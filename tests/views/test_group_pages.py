@@ -425,9 +425,12 @@ def test_a_plan_filled_in_on_a_phone_never_reaches_the_database(app_db):
     st.cache_resource.clear()
     phone = _session("join", code=code)
     phone.text_area(key=f"join_done_{code}_weekly-ritual_plan_what").input("Quillwort picnic")
+    phone.button(key=f"join_done_{code}_weekly-ritual_plan_copy").click()
     phone.run()
     assert not phone.exception
     assert "Not sent to the room and not saved anywhere" in texts(phone)
+    copy = phone.get("download_button")[0].proto.url
+    assert copy  # the copy is ready on the phone, made from the words in the box
     store.close()
     raw = Path(app_db.removeprefix("sqlite:///"))
     for path in raw.parent.glob(raw.name + "*"):  # the file and its write-ahead log

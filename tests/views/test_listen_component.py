@@ -9,8 +9,11 @@ from workshop.components.listen import JS, listen_data
 
 
 def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
-    data = listen_data(code="AB-12<script>", version=17, every=2, spread=0.5, listening=True)
+    data = listen_data(
+        name="screen_listen", code="AB-12<script>", version=17, every=2, spread=0.5, listening=True
+    )
     assert data == {
+        "name": "screen_listen",
         "of": "all",
         "pair": "",
         "listening": True,
@@ -23,6 +26,8 @@ def test_only_numbers_the_join_code_and_a_fixed_path_reach_the_browser():
     }
     assert listen_data(code="ABC123", version="17", every=1, spread=0)["version"] is None
     assert listen_data(code="ABC123", version=3, every=1, spread=0, phone=True)["of"] == "phone"
+    named = listen_data(name='join_listen"><b>', code="ABC123", version=3, every=1, spread=0)
+    assert named["name"] == "join_listenb"
 
 
 def test_a_paired_phone_waits_on_its_pair_and_only_a_key_shaped_text_reaches_the_browser():

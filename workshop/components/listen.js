@@ -2,6 +2,7 @@
 // fragment only when the workshop moved past the version this page drew.
 //
 // Data from Python (numbers and a fixed path only):
+//   name       the element's key on the page ("join_listen", "pair_listen")
 //   endpoint   path of the long poll, e.g. "/api/wait"
 //   code       the workshop's join code (letters and digits)
 //   of         "phone" to wait on the phone version (what phones draw), "pair" to wait on
@@ -17,8 +18,11 @@
 
 const RETRY_MS = [5_000, 15_000, 30_000, 60_000];
 
-// One listener per element, by its key (a page may hold two: the workshop's and a pair's);
-// Streamlit calls this module again on every rerun of the element.
+// One listener per element, by the key the page gave it (a page may hold two: the
+// workshop's and a pair's); Streamlit calls this module again on every rerun of the
+// element. Not by the frontend's own key: the browser may hand one element's frontend key
+// on to another element drawn in its place, and two listeners sharing one record would
+// ask with one's data and the other's version.
 const instances = new Map();
 
 function wait(ms, signal) {
@@ -109,7 +113,7 @@ async function listen(instance, signal) {
 
 export default function listener(component) {
   const { data, key, parentElement, setStateValue, setTriggerValue } = component;
-  const id = typeof key === "string" && key ? key : parentElement;
+  const id = data.name || (typeof key === "string" && key ? key : parentElement);
   let instance = instances.get(id);
   if (!instance) {
     instance = { listening: undefined, controller: null, drawnAt: Date.now() };

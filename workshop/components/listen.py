@@ -9,8 +9,8 @@ more often than the old polling period. Where the endpoint cannot be reached (th
 with ``streamlit run app.py``, a proxy that cuts long requests, a refused address) the
 element says so and the fragment polls as it always did, without a word to the person.
 
-Only numbers, the join code, a pair's listen key (on that pair's two phones) and a fixed
-path reach the browser code.
+Only numbers, the join code, a pair's listen key (on that pair's two phones), the element's
+own key on the page and a fixed path reach the browser code.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def endpoint() -> str:
 
 def listen_data(
     *,
+    name: str = "",
     code: str,
     version: int | None,
     every: float,
@@ -66,9 +67,12 @@ def listen_data(
     is what the server last heard from the element, so an element drawn again (a full rerun
     of the page) does not report the same thing again and cost another run. ``phone``: wait
     on the workshop's phone version (``version`` is then one), which answers from the room
-    do not move. ``pair``: wait on that pair's own counter instead (its listen key)."""
+    do not move. ``pair``: wait on that pair's own counter instead (its listen key).
+    ``name``: the element's key on the page, which tells the page's listeners apart in the
+    browser."""
     key = "".join(ch for ch in pair or "" if ch.isalnum() or ch in "-_")[:32]
     return {
+        "name": "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:40],
         "of": "pair" if key else "phone" if phone else "all",
         "pair": key,
         "listening": bool(listening),
@@ -100,6 +104,7 @@ def wait_for_change(
     result = _mount(
         key=key,
         data=listen_data(
+            name=key,
             code=code,
             version=version,
             every=every,

@@ -44,23 +44,34 @@ def _checklist(exercise: ChecklistExercise, key: str) -> None:
 
 
 def _plan(exercise: PlanExercise, key: str) -> None:
-    answers = []
-    for field in exercise.fields:
-        # A text area, so a long hint wraps in full instead of being cut off.
-        value = st.text_area(
-            field.label,
-            max_chars=PLAN_CHARS,
-            key=f"{key}_plan_{field.name}",
-            placeholder=field.hint or None,
-            height=88,
+    # A form: the words are held by the page as they are typed, and "Make a copy" hands
+    # them all over at once, so the copy holds the last box too (a download button drawn
+    # before the last box was left would offer the words as they were before it).
+    with st.form(key=f"{key}_plan_form", border=False, enter_to_submit=False):
+        answers = []
+        for field in exercise.fields:
+            # A text area, so a long hint wraps in full instead of being cut off.
+            value = st.text_area(
+                field.label,
+                max_chars=PLAN_CHARS,
+                key=f"{key}_plan_{field.name}",
+                placeholder=field.hint or None,
+                height=88,
+            )
+            answers.append((field.label, value.strip()))
+        st.caption(_(KEPT_HERE))
+        made = st.form_submit_button(
+            _("Make a copy"), key=f"{key}_plan_copy", icon=":material/description:"
         )
-        answers.append((field.label, value.strip()))
-    st.caption(_(KEPT_HERE))
-    if any(value for _label, value in answers):
+    if made and not any(value for _label, value in answers):
+        st.info(_("Write something in the plan first, then make a copy."))
+    elif made or st.session_state.get(f"{key}_plan_made"):
+        st.session_state[f"{key}_plan_made"] = True
         lines = [exercise.title, ""]
         for label, value in answers:
             lines += [label, value or "-", ""]
         _download("\n".join(lines), key, "our-plan.txt")
+        st.caption(_("Changed something since? Tap Make a copy again first."))
 
 
 def _download(text: str, key: str, name: str) -> None:
