@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import Clock
 from workshop.engine.errors import WorkshopNotFound
-from workshop.engine.live import LiveCache
+from workshop.engine.live import LiveCache, moved
 from workshop.engine.store import Store
 
 
@@ -129,3 +129,17 @@ def test_the_cache_holds_only_workshops_that_exist(counting, new_workshop):
     assert cache.codes() == {created.code}
     # Codes that cannot be one never reach the database at all.
     assert counting.reads["version"] == 1 + 3 * len(unknown)
+
+
+def test_a_move_heard_by_the_server_shows_at_once_in_every_cache_of_the_process(
+    counting, new_workshop
+):
+    created = new_workshop(counting)
+    caches = [LiveCache(counting, ttl=60.0) for _ in range(2)]
+    assert [cache.state(created.code).stage_index for cache in caches] == [0, 0]
+
+    counting.next_stage(code=created.code, key=created.facilitator_key)  # another server
+    assert [cache.state(created.code).stage_index for cache in caches] == [0, 0]
+    moved(created.code)  # the version watcher read it
+
+    assert [cache.state(created.code).stage_index for cache in caches] == [1, 1]

@@ -69,7 +69,11 @@ def test_nothing_is_read_while_nobody_waits(store, new_workshop):
 def test_waiters_are_woken_when_the_version_moves(store, new_workshop):
     created = new_workshop(store)
     reads = CountingReads(store)
-    watcher = VersionWatcher(reads, every=0.1)
+    heard: list[tuple[str, int]] = []
+    # Told before the waiters wake (they count as woken only once they have answered).
+    watcher = VersionWatcher(
+        reads, every=0.1, on_moved=lambda code: heard.append((code, watcher.waiting))
+    )
 
     async def scenario():
         version = await watcher.known(created.code)
@@ -89,6 +93,7 @@ def test_waiters_are_woken_when_the_version_moves(store, new_workshop):
     assert answers == [store.version(code=created.code)] * 3
     assert answers[0] != version
     assert took < 1.0
+    assert heard == [(created.code, 3)]
 
 
 def test_waiters_hear_none_when_the_workshop_is_deleted(store, new_workshop, clock):

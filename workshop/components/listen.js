@@ -81,6 +81,10 @@ function rerunSoon(instance, signal) {
   });
 }
 
+async function retryUnread(instance, signal) {
+  while (!signal.aborted) await rerunSoon(instance, signal);
+}
+
 async function listen(instance, signal) {
   let failures = 0;
   // Until the endpoint has answered, the first question carries no version: the server
@@ -133,8 +137,10 @@ export default function listener(component) {
   instance.controller = controller;
   if (data.version === null) {
     // Nothing was drawn from the workshop (the database was out of reach): try again
-    // after the usual period, whether or not anything moved.
-    rerunSoon(instance, controller.signal);
+    // every usual period, whether or not anything moved, until a run draws a version. A
+    // run that could not read it either draws this element with the same data, which
+    // need not call this module again: the loop, not that call, keeps the page trying.
+    retryUnread(instance, controller.signal);
   } else {
     listen(instance, controller.signal);
   }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,19 @@ class _Entry:
     """Held while the state or a result of this version is being read."""
 
 
+_CACHES: weakref.WeakSet[LiveCache] = weakref.WeakSet()
+"""Every cache of this process, for :func:`moved`."""
+
+
+def moved(code: str) -> None:
+    """Workshop ``code`` moved past what this process's caches may hold (the server's
+    version watcher just read it): their next read of it checks the database. A screen
+    woken by that news then draws the change, instead of its ttl-old state and a second
+    wake-up a moment later."""
+    for cache in list(_CACHES):
+        cache.forget(code)
+
+
 class LiveCache:
     """Version, state and results of each workshop, shared by every session of this process.
 
@@ -49,6 +63,7 @@ class LiveCache:
         self._stale_before: dict[str, float] = {}
         self._reading: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+        _CACHES.add(self)
 
     def _usable(self, code: str, entry: _Entry | None, asked: float) -> bool:
         """Whether ``entry`` answers a question asked at ``asked``: its read started at most

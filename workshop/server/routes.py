@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from workshop.engine import live
 from workshop.engine.errors import BedrockError
 from workshop.engine.pairs import LISTEN_KEY
 from workshop.engine.privacy import normalise_code
@@ -127,9 +128,12 @@ class Listening:
         self.url = url
         self._store: Store | None = None
         every = watch_every() if every is None else every
-        self.watcher = VersionWatcher(self._read_versions, every=every)
+        # A version seen to move makes this process's screens read that workshop afresh.
+        self.watcher = VersionWatcher(self._read_versions, every=every, on_moved=live.moved)
         """Every change: for projectors."""
-        self.phone_watcher = VersionWatcher(partial(self._read_versions, phones=True), every=every)
+        self.phone_watcher = VersionWatcher(
+            partial(self._read_versions, phones=True), every=every, on_moved=live.moved
+        )
         """What phones draw (``of=phone``): one more small query a round while phones wait."""
         self.pair_watcher = VersionWatcher(self._read_pairs, every=every, normalise=str)
         """Pairs of phones (``of=pair``): one more small query a round while a pair waits."""

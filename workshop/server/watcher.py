@@ -46,6 +46,8 @@ class VersionWatcher:
     call, run in a worker thread); it may raise BedrockError while the database is away, and
     the watcher then keeps what it knew and tries again next round. ``normalise`` makes a
     key as asked comparable (join codes by default; a pair's listen key is kept as it is).
+    ``on_moved(code)`` is called, before its waiters are woken, for each key whose version
+    a round saw move.
     """
 
     def __init__(
@@ -56,8 +58,10 @@ class VersionWatcher:
         keep_idle: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         normalise: Callable[[str], str] = normalise_code,
+        on_moved: Callable[[str], None] | None = None,
     ) -> None:
         self._read = read_versions
+        self._on_moved = on_moved
         self._normalise = normalise
         self.every = every
         self.keep_idle = keep_idle
@@ -155,6 +159,8 @@ class VersionWatcher:
             version = found.get(code, GONE)
             if version != entry.version:
                 entry.version = version
+                if self._on_moved is not None:
+                    self._on_moved(code)
                 changed, entry.changed = entry.changed, asyncio.Event()
                 changed.set()
             if version is GONE:
