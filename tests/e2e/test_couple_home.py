@@ -554,9 +554,18 @@ def test_who_goes_first_takes_turns_and_a_kept_answer_can_be_shown_after_all(
     with suppress(PlaywrightTimeoutError):
         settled(page, timeout_ms=10_000)  # the download's run is over: nothing is replaced
     extra.scroll_into_view_if_needed()
-    extra.click()
     option = page.get_by_role("option", name="Arrival word")
-    expect(option).to_be_visible(timeout=LIVE_MS)
+    # Headless Chromium sometimes closes the list again within a moment of opening it, a
+    # while after a download (the window loses focus, or the box is focused anew: measured
+    # in 2 of 9 runs with a second test beside it). A person then opens it once more.
+    for attempt in range(2):
+        extra.click()
+        try:
+            expect(option).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt:
+                raise
     option.press("Enter")
     chosen = page.get_by_test_id("stMultiSelect").get_by_text("Arrival word", exact=True)
     expect(chosen).to_be_visible(timeout=LIVE_MS)
