@@ -10,12 +10,14 @@ listing every serious or critical violation by screen, rule and element.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.axe import Audit
-from tests.e2e.buttons import button, labelled
+from tests.e2e.buttons import button, labelled, settled
 from tests.e2e.conftest import open_at
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
@@ -35,6 +37,10 @@ def app(run_app):
 
 
 def press(page: Page, name: str) -> None:
+    """Click a button once the page's run is over (a button a run is replacing loses the
+    click); on a page that keeps running (a clock), after 10 s all the same."""
+    with suppress(PlaywrightTimeoutError):
+        settled(page, timeout_ms=10_000)
     button(page, name).click()
 
 
@@ -187,14 +193,18 @@ checklist item's whole row (label and box)."""
 def small_targets(controls: Locator, count: int) -> list[tuple[str, float, float]]:
     """Each of ``controls`` (``count`` of them, once all are drawn) narrower or lower than
     :data:`TAP`: (its text, width, height)."""
+    # Counted once the page's run is over and nothing stale is left beside the new controls,
+    # and measured all at once in the page, so a run drawing them again cannot interleave.
+    settled(controls.page)
     expect(controls).to_have_count(count, timeout=LIVE_MS)
-    small = []
-    for control in controls.all():
-        box = control.bounding_box()
-        assert box, control
-        if min(box["width"], box["height"]) < TAP:
-            small.append((control.inner_text().strip(), box["width"], box["height"]))
-    return small
+    boxes = controls.evaluate_all(
+        """(all) => all.map((control) => {
+          const box = control.getBoundingClientRect();
+          return [control.innerText.trim(), box.width, box.height];
+        })"""
+    )
+    assert len(boxes) == count, boxes
+    return [(text, width, height) for text, width, height in boxes if min(width, height) < TAP]
 
 
 def test_a_couple_s_answer_controls_are_big_enough_for_a_thumb_on_a_phone(

@@ -236,3 +236,39 @@ def test_on_postgresql_a_change_from_another_server_wakes_waiters_long_before_th
 
 def test_sqlite_has_no_notices_and_the_listener_returns_at_once(store):
     assert store.listen_for_changes(lambda: None, lambda: False) is False
+
+
+def test_a_screen_that_drew_a_newer_version_than_the_watcher_read_waits_for_the_next(
+    store, new_workshop
+):
+    """A page reads the database itself, so it may draw a version this server's watcher has
+    not read yet: its long poll then waits for the next change instead of answering at once
+    with the older version (which would cost the page a run that draws nothing new)."""
+    created = new_workshop(store)
+    reads = CountingReads(store)
+    watcher = VersionWatcher(reads, every=30)  # no round of its own within the test
+
+    async def scenario():
+        known = await watcher.known(created.code)
+        await asyncio.to_thread(store.next_stage, code=created.code, key=created.facilitator_key)
+        drawn = await asyncio.to_thread(store.version, code=created.code)  # the page read it
+        started = time.monotonic()
+        quiet = await watcher.wait(created.code, seen=drawn, hold=0.5)
+        held = time.monotonic() - started
+        waiting = asyncio.create_task(watcher.wait(created.code, seen=drawn, hold=20))
+        await asyncio.sleep(0.2)
+        await watcher.read_once()  # the watcher catches up with what the page drew
+        await asyncio.sleep(0.2)
+        caught_up_early = waiting.done()
+        await asyncio.to_thread(store.next_stage, code=created.code, key=created.facilitator_key)
+        await watcher.read_once()
+        moved = await asyncio.wait_for(waiting, timeout=5)
+        return known, drawn, quiet, held, caught_up_early, moved
+
+    known, drawn, quiet, held, caught_up_early, moved = in_own_loop(scenario())
+
+    assert drawn == known + 1
+    assert held >= 0.45  # held for the whole hold, not answered at once with the older one
+    assert quiet == drawn  # and then told nothing new: its own version
+    assert not caught_up_early  # catching up to the drawn version is no news either
+    assert moved == store.version(code=created.code) == drawn + 1

@@ -39,6 +39,12 @@ class _Watched:
     idle_since: float = 0.0
 
 
+def _behind(known: int | None, seen: int | None) -> bool:
+    """Whether the version this process read is older than the one a screen drew (versions
+    only ever go up)."""
+    return isinstance(known, int) and isinstance(seen, int) and known < seen
+
+
 class VersionWatcher:
     """Workshop versions as this process last read them, and the connections waiting on them.
 
@@ -114,13 +120,25 @@ class VersionWatcher:
         entry = self._watched.get(self._normalise(code))
         if entry is None:
             return GONE
-        if entry.version != seen:
+        if entry.version != seen and not _behind(entry.version, seen):
             return entry.version
+        # Nothing new, or this watcher has not read yet what the screen drew (a page reads
+        # the database itself, and may be a round ahead): wait for a version past it.
         entry.waiters += 1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + hold
         try:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(entry.changed.wait(), timeout=hold)
-            return entry.version
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    break
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(entry.changed.wait(), timeout=left)
+                moved = entry.version != seen and not _behind(entry.version, seen)
+                if moved or entry.version is GONE or not self.reachable:
+                    break
+            # Still behind the screen at the end of the hold: nothing new that it knows of.
+            return seen if _behind(entry.version, seen) else entry.version
         finally:
             entry.waiters -= 1
             if entry.waiters == 0:
