@@ -63,15 +63,16 @@ def _plan(exercise: PlanExercise, key: str) -> None:
         made = st.form_submit_button(
             _("Make a copy"), key=f"{key}_plan_copy", icon=":material/description:"
         )
-    if made and not any(value for _label, value in answers):
-        st.info(_("Write something in the plan first, then make a copy."))
-    elif made or st.session_state.get(f"{key}_plan_made"):
-        st.session_state[f"{key}_plan_made"] = True
+    # In a form the boxes hand over their words only on "Make a copy": words here mean a
+    # copy was made from them.
+    if any(value for _label, value in answers):
         lines = [exercise.title, ""]
         for label, value in answers:
             lines += [label, value or "-", ""]
         _download("\n".join(lines), key, "our-plan.txt")
         st.caption(_("Changed something since? Tap Make a copy again first."))
+    elif made:
+        st.info(_("Write something in the plan first, then make a copy."))
 
 
 def _download(text: str, key: str, name: str) -> None:
