@@ -14,6 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.buttons import settled
 from workshop.engine.address import network_address
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
@@ -690,9 +691,22 @@ def test_a_room_of_five_phones_follows_all_eight_stages_on_phones_and_projector(
             expect(page.get_by_role("heading", name=exercise)).to_be_visible(timeout=LIVE_MS)
             expect(page.get_by_text(shown).first).to_be_visible()
         if number == 1:  # the scale's two ends stand under its two ends, even on a phone
-            low = phones[0].get_by_text("1 = Not connected at all").bounding_box()
-            high = phones[0].get_by_text("10 = Deeply connected").bounding_box()
-            assert low and high and abs(low["y"] - high["y"]) < 4 and high["x"] > low["x"]
+            # Both measured at once, once the run is over: a line drawn above them between
+            # two measurements (the phone's live part) would move one and not the other.
+            settled(phones[0])
+            low, high = (
+                phones[0]
+                .locator(".bedrock-scale-ends span")
+                .evaluate_all(
+                    """(ends) => ends.map((end) => {
+                  const box = end.getBoundingClientRect();
+                  return {text: end.innerText, x: box.x, y: box.y};
+                })"""
+                )
+            )
+            assert low["text"] == "1 = Not connected at all", low
+            assert high["text"] == "10 = Deeply connected", high
+            assert abs(low["y"] - high["y"]) < 4 and high["x"] > low["x"], (low, high)
         if number in (1, 8):  # both check-ins, from three phones
             for page in phones[:3]:
                 group.click(page, "Send")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 import time
@@ -264,4 +265,27 @@ def test_a_paired_phone_sleeps_through_the_room_and_wakes_when_its_partner_answe
     server.get(f"/api/wait?code={code}&of=pair&pair={'B' * 32}&hold=1")
     server.get(f"/api/wait?code={code}&of=pair&pair={'C' * 32}&hold=1")
     assert server.get(f"{wait}&hold=1")[0] == 429  # five unknown keys: this address waits
+    store.close()
+
+
+def test_a_screen_that_leaves_mid_hold_does_not_keep_the_server_from_stopping(
+    sqlite_url, bedrock_server, new_workshop
+):
+    """A tab closed while its long poll is held ends that request, so stopping the server (a
+    restart, a deploy) takes a moment rather than the rest of every hold."""
+    store, code, _key, version = _workshop(sqlite_url, new_workshop)
+    server = bedrock_server(sqlite_url)
+    port = int(server.url.rsplit(":", 1)[1])
+    for query in (f"code={code}&seen={version}&hold=25", "code=ZZZZZZ&hold=25"):
+        with socket.create_connection(("127.0.0.1", port)) as tab:
+            tab.sendall(f"GET /api/wait?{query} HTTP/1.1\r\nHost: bedrock\r\n\r\n".encode())
+            time.sleep(1)  # held: no answer yet
+            tab.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                tab.recv(1)
+    time.sleep(0.5)
+    started = time.monotonic()
+    server.process.terminate()
+    server.process.wait(timeout=30)
+    assert time.monotonic() - started < 5, server.log()
     store.close()

@@ -25,11 +25,11 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -43,6 +43,7 @@ from workshop.engine.store import Store
 from workshop.server.watcher import VersionWatcher
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WAIT_PATH = "/api/wait"
 HEALTH_PATH = "/api/health"
@@ -251,12 +252,42 @@ async def wait_for_change(listening: Listening, request: Request) -> Response:
         return JSONResponse({"version": None}, status_code=503, headers=NO_STORE)
     if version is None:
         listening.throttle.failed(address, time.time())
-        await asyncio.sleep(hold_seconds)
+        await _unless_gone(request, asyncio.sleep(hold_seconds))
         return JSONResponse({"version": None}, headers=NO_STORE)
-    version = await watcher.wait(code, seen=seen, hold=hold_seconds)
+    held = await _unless_gone(request, watcher.wait(code, seen=seen, hold=hold_seconds))
+    if held is _GONE:  # nobody is left to answer
+        return Response(status_code=204, headers=NO_STORE)
+    version = held
     if not watcher.reachable:  # the round that woke it could not read: the screen polls
         return JSONResponse({"version": None}, status_code=503, headers=NO_STORE)
     return JSONResponse({"version": version}, headers=NO_STORE)
+
+
+_GONE = object()
+
+
+async def _unless_gone(request: Request, work: Coroutine[Any, Any, T]) -> T | object:
+    """What ``work`` returns, or ``_GONE`` as soon as the browser that asked goes away (a
+    tab closed, a phone that lost its network): a held request ends with it rather than at
+    the end of its hold, so a server being stopped is not kept waiting by screens that have
+    already left."""
+    job = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({job, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (job, gone):
+            if not task.done():
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+    return job.result() if job.done() and not job.cancelled() else _GONE
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns once the client has closed the connection."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def health(listening: Listening, request: Request) -> Response:

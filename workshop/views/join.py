@@ -6,7 +6,6 @@ import functools
 import html
 import math
 import time
-from typing import NoReturn
 
 import streamlit as st
 
@@ -464,7 +463,7 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
     # loses focus), so Send always sends what is in the box, and words being written stay in
     # it whatever else on the page is drawn again meanwhile (the countdown, a stage note).
     with st.form(key=f"{done_key}_form", border=False, enter_to_submit=False):
-        value = _answer_widget(spec, done_key)
+        _answer_widget(spec, done_key)
         if kind in TEXT_KINDS:
             st.caption(
                 _(
@@ -486,17 +485,22 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
         elif st.session_state.get(done_key) == "sent":
             st.success(_("Sent, anonymously. You can change your answer until the next stage."))
         send, skip = st.columns(2)
-        sent = send.form_submit_button(
-            _("Send"), type="primary", key=f"{done_key}_send", width="stretch"
+        # Send and Pass act in callbacks: a callback runs whole at the start of the run the
+        # tap asked for, so a rerun the page's live part asks for meanwhile (the room moved)
+        # cannot cut the run short before the answer is handled and lose the tap.
+        send.form_submit_button(
+            _("Send"),
+            type="primary",
+            key=f"{done_key}_send",
+            width="stretch",
+            on_click=_send,
+            args=(code, spec, done_key),
         )
-        passed = skip.form_submit_button(_("Pass"), key=f"{done_key}_pass", width="stretch")
-    if sent:
-        _send(code, spec, value, done_key)
-    if passed:
-        st.session_state[done_key] = "passed"
-        _say(_(announce.PASSED))
-        st.rerun()
-    error = st.session_state.pop(f"{done_key}_error", None)
+        skip.form_submit_button(
+            _("Pass"), key=f"{done_key}_pass", width="stretch", on_click=_pass, args=(done_key,)
+        )
+    # Kept until the next Send or Pass, so a run cut short while drawing it cannot lose it.
+    error = st.session_state.get(f"{done_key}_error")
     if error:
         st.error(error)
 
@@ -543,7 +547,21 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
     )
 
 
-def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
+ANSWER_WIDGETS = {
+    "reflection": "text",
+    "timed-writing": "text",
+    "word": "text",
+    "scale": "scale",
+    "choice": "choice",
+}
+"""The suffix of the widget key under which each kind of prompt holds its answer (``rank``
+for the others)."""
+
+
+def _send(code: str, spec: PromptSpec, done_key: str) -> None:
+    """Send what the form holds (a callback of Send: the form's values are in the session)."""
+    st.session_state.pop(f"{done_key}_error", None)
+    value = st.session_state.get(f"{done_key}_{ANSWER_WIDGETS.get(spec.kind, 'rank')}")
     try:
         token = st.session_state.get("join_phones", {}).get(code) or _bind(code, "")
         if spec.kind in TEXT_KINDS:
@@ -555,15 +573,17 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
                 raise InvalidInput(N_("Choose an answer first, or pass."))
             store().answer(code=code, prompt_id=spec.id, token=token, value=value)
     except (InvalidInput, TooManyPhones) as problem:
-        _refused(done_key, said(problem))
+        _refuse(done_key, said(problem))
+        return
     except BedrockError:
-        _refused(
+        _refuse(
             done_key,
             _(
                 "Not sent: we couldn't reach the workshop. Your answer is still here; try "
                 "again in a moment."
             ),
         )
+        return
     st.session_state[done_key] = "sent"
     st.session_state.pop(f"{done_key}_earlier", None)
     _say(_(announce.SENT))
@@ -572,14 +592,19 @@ def _send(code: str, spec: PromptSpec, value: object, done_key: str) -> None:
         count_key = f"{done_key}_count"
         st.session_state[count_key] = st.session_state.get(count_key, 0) + 1
     live().forget(code)
-    st.rerun()
 
 
-def _refused(done_key: str, message: str) -> NoReturn:
-    """Show ``message`` under the answer, say it, and draw the page again."""
+def _pass(done_key: str) -> None:
+    """Pass on the prompt (a callback of Pass)."""
+    st.session_state.pop(f"{done_key}_error", None)
+    st.session_state[done_key] = "passed"
+    _say(_(announce.PASSED))
+
+
+def _refuse(done_key: str, message: str) -> None:
+    """Show ``message`` under the answer and say it (the run under way draws it)."""
     st.session_state[f"{done_key}_error"] = message
     _say(message)
-    st.rerun()
 
 
 def _scale_labels(prompt_id: str) -> tuple[str, str] | None:
