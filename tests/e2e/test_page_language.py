@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.buttons import settled
@@ -169,26 +170,44 @@ def english_only_messages() -> list[str]:
     return found
 
 
-def test_a_couple_s_whole_evening_in_spanish_down_to_their_plan(
+NAMES_TYPED = ("美玲", "अनु")
+
+
+def typed_word(number: int) -> str:
+    """A word nobody else types, in three scripts, so a log line holding it is unmistakable."""
+    return f"Ρ{number}静か{number}ठहर{number}"
+
+
+@pytest.mark.timeout(420)
+def test_a_couple_s_whole_evening_in_spanish_comes_home_in_spanish_and_leaves_no_word_behind(
     run_app, desktop, wait_ready, tmp_path
 ):
-    """A couple whose browser speaks Spanish: every card of the evening, its buttons and
-    notes are Spanish (no English sentence of the interface on any screen), and their plan
-    comes home in Spanish, as a PDF and to print."""
+    """A couple whose browser speaks Spanish and who write in any script: every card of the
+    evening, its buttons and notes are Spanish (no English sentence of the interface on any
+    screen); their plan comes home in Spanish, as a PDF and to print, and holds their words;
+    their progress file continues the evening; and no word they typed, not even a lone
+    letter of their names, reaches the server's output."""
     from pypdf import PdfReader
 
     english = english_only_messages()
-    app = run_app("app.py")
-    page = desktop(locale="es-ES", accept_downloads=True).new_page()
+    app = run_app("app.py", env={"PYTHONWARNINGS": "always"})
+    context = desktop(locale="es-ES", accept_downloads=True)
+    page = context.new_page()
     page.goto(f"{app.url}/together")
     wait_ready(page, timeout_ms=60_000)
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    page.get_by_label("Primera persona").fill("Sam")
-    page.get_by_label("Segunda persona").fill("Alex")
+    page.get_by_label("Primera persona").fill(NAMES_TYPED[0])
+    page.get_by_label("Segunda persona").fill(NAMES_TYPED[1])
     group_press = page.get_by_role("button", name="Empecemos", exact=True)
     settled(page)
     group_press.click()
     expect(page.get_by_text(re.compile(r"^Etapa 1 de 8"))).to_be_visible(timeout=15_000)
+    typed: list[str] = list(NAMES_TYPED)
+
+    def type_into(box) -> None:
+        word = typed_word(len(typed))
+        typed.append(word)
+        box.fill(word)
 
     def press(name: str) -> None:
         settled(page)
@@ -216,7 +235,7 @@ def test_a_couple_s_whole_evening_in_spanish_down_to_their_plan(
             boxes = form.get_by_role("textbox")
             if boxes.count():
                 for n in range(boxes.count()):
-                    boxes.nth(n).fill(f"palabras nuestras {step}")
+                    type_into(boxes.nth(n))
                 press("Listo")
             else:
                 press("Pasar")
@@ -229,7 +248,7 @@ def test_a_couple_s_whole_evening_in_spanish_down_to_their_plan(
         plan_boxes = main.locator("[class*='st-key-together_plan_'] textarea")
         if plan_boxes.count() and not page.get_by_text("Guardado en esta pantalla").count():
             for n in range(plan_boxes.count()):
-                plan_boxes.nth(n).fill(f"Pasear los domingos {n}")
+                type_into(plan_boxes.nth(n))
             press("Guardar nuestro plan")
             expect(page.get_by_text("Guardado en esta pantalla")).to_be_visible(timeout=15_000)
             continue
@@ -239,17 +258,45 @@ def test_a_couple_s_whole_evening_in_spanish_down_to_their_plan(
     else:
         raise AssertionError("the evening never reached its end")
     assert "Nuestro tiempo semanal en pareja" in seen, seen
+    assert len(typed) > 12, typed
 
+    files: dict[str, Path] = {}
+    for label in ("Plan (PDF)", "Una página (PDF)", "Para imprimir", "Guardar nuestro avance"):
+        with page.expect_download() as made:
+            press(label)
+        files[label] = tmp_path / made.value.suggested_filename
+        made.value.save_as(files[label])
     with page.expect_download() as made:
-        press("Plan (PDF)")
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(made.value.path()).pages)
-    assert text.startswith("Nuestro plan Sam y Alex · "), text[:80]
+        press("Añadir a nuestros calendarios (.ics)")
+    made.value.save_as(tmp_path / made.value.suggested_filename)
+
+    reader = PdfReader(files["Plan (PDF)"])
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert text.startswith("Nuestro plan "), text[:80]
     assert re.search(r"\d+ de [a-z]+ de \d{4}", text), text[:80]
-    assert "Nuestro tiempo semanal en pareja" in text and "Pasear los domingos 0" in text
-    assert "¿Qué haremos?" in text
+    assert "Nuestro tiempo semanal en pareja" in text and "¿Qué haremos?" in text
     for sentence in ("Our plan", "Our check-ins", "out of"):
         assert sentence not in text
-    with page.expect_download() as printable:
-        press("Para imprimir")
-    html_page = Path(printable.value.path()).read_text(encoding="utf-8")
+    html_page = files["Para imprimir"].read_text(encoding="utf-8")
     assert '<html lang="es" dir="ltr">' in html_page and "Nuestro plan" in html_page
+    assert typed[-1] in html_page
+
+    # The progress file continues the evening in a new tab.
+    again = context.new_page()
+    again.goto(f"{app.url}/together")
+    wait_ready(again)
+    again.get_by_text("¿Siguen desde una tarde anterior?").click()
+    again.locator("input[type=file]").first.set_input_files(files["Guardar nuestro avance"])
+    expect(again.get_by_text(re.compile("Su avance guardado está listo"))).to_be_visible(
+        timeout=15_000
+    )
+
+    app.stop()
+    output = app.log()
+    assert "Traceback" not in output, output[-2000:]
+    for word in typed:
+        assert word not in output, "no word a couple types reaches the server's output"
+        for letter in word:
+            # A lone character of their names or words, as a font log quotes it.
+            if ord(letter) > 0x2FF:
+                assert f"'{letter}'" not in output, letter
