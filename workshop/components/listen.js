@@ -63,25 +63,8 @@ async function ask(instance, seen, signal) {
   return version;
 }
 
-// A rerun this element asks for while the page's own run is under way cuts that run short
-// (Streamlit gives a fragment's rerun the way), and the run may be the one handling a tap:
-// wait for it to end first, a few seconds at most.
-const RUN_WAIT_MS = 100;
-const RUN_WAIT_TRIES = 50;
-
-async function whenPageIdle(signal) {
-  for (let tries = 0; tries < RUN_WAIT_TRIES && !signal.aborted; tries += 1) {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app ? app.dataset.testScriptState : undefined;
-    if (state === undefined || state === "notRunning") return;
-    await wait(RUN_WAIT_MS, signal);
-  }
-}
-
-async function report(instance, listening, signal) {
+function report(instance, listening) {
   if (instance.listening === listening) return;
-  await whenPageIdle(signal);
-  if (signal.aborted) return;
   instance.listening = listening;
   instance.setStateValue("listening", listening);
 }
@@ -90,14 +73,12 @@ function rerunSoon(instance, signal) {
   const { data } = instance;
   const sinceDrawn = Date.now() - instance.drawnAt;
   const delay = Math.max(0, data.gap_ms - sinceDrawn) + Math.random() * data.spread_ms;
-  return wait(delay, signal)
-    .then(() => whenPageIdle(signal))
-    .then(() => {
-      if (!signal.aborted) {
-        instance.drawnAt = Date.now();
-        instance.setTriggerValue("stale", true);
-      }
-    });
+  return wait(delay, signal).then(() => {
+    if (!signal.aborted) {
+      instance.drawnAt = Date.now();
+      instance.setTriggerValue("stale", true);
+    }
+  });
 }
 
 async function retryUnread(instance, signal) {
@@ -117,14 +98,14 @@ async function listen(instance, signal) {
       if (signal.aborted) return;
       // Unreachable, refused or cut short: the page polls as it always did, quietly, and
       // this listener tries again now and then.
-      await report(instance, false, signal);
+      report(instance, false);
       await wait(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)], signal);
       failures += 1;
       seen = null;
       continue;
     }
     failures = 0;
-    await report(instance, true, signal);
+    report(instance, true);
     if (version !== instance.data.version) {
       await rerunSoon(instance, signal);
       // Until the rerun draws a newer version, keep asking from the one drawn: a rerun that
