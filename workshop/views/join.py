@@ -486,8 +486,8 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
             st.success(_("Sent, anonymously. You can change your answer until the next stage."))
         send, skip = st.columns(2)
         # Send and Pass act in callbacks: a callback runs whole at the start of the run the
-        # tap asked for, so a rerun the page's live part asks for meanwhile (the room moved)
-        # cannot cut the run short before the answer is handled and lose the tap.
+        # tap asked for, before anything is drawn and with no rerun after it, so no run
+        # ended early can lose the tap or what it has to say.
         send.form_submit_button(
             _("Send"),
             type="primary",
@@ -512,19 +512,21 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
         value = st.text_area(
             _("Your answer (anonymous)"),
             max_chars=spec.max_chars,
-            key=f"{done_key}_text",
+            key=_answer_key(spec, done_key),
             height=160,
             placeholder=_("Write as much or as little as you like."),
         )
-        paste_limit(box_key=f"{done_key}_text", limit=spec.max_chars)
+        paste_limit(box_key=_answer_key(spec, done_key), limit=spec.max_chars)
         return value
     if kind == "word":
         return st.text_input(
-            _("One word or a few"), max_chars=spec.max_chars, key=f"{done_key}_text"
+            _("One word or a few"), max_chars=spec.max_chars, key=_answer_key(spec, done_key)
         )
     if kind == "scale":
         lo, hi = spec.scale_min or 1, spec.scale_max or 10
-        value = st.slider(_("Your answer"), lo, hi, value=(lo + hi) // 2, key=f"{done_key}_scale")
+        value = st.slider(
+            _("Your answer"), lo, hi, value=(lo + hi) // 2, key=_answer_key(spec, done_key)
+        )
         labels = _scale_labels(spec.id)
         if labels:
             # Under the slider's two ends, side by side even on a narrow phone.
@@ -537,31 +539,30 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
     shown = functools.partial(content().from_original, spec.id)
     if kind == "choice":
         return st.radio(
-            _("Choose one"), spec.options, index=None, key=f"{done_key}_choice", format_func=shown
+            _("Choose one"),
+            spec.options,
+            index=None,
+            key=_answer_key(spec, done_key),
+            format_func=shown,
         )
     return st.multiselect(
         _("Tap them in order, most important first"),
         spec.options,
-        key=f"{done_key}_rank",
+        key=_answer_key(spec, done_key),
         format_func=shown,
     )
 
 
-ANSWER_WIDGETS = {
-    "reflection": "text",
-    "timed-writing": "text",
-    "word": "text",
-    "scale": "scale",
-    "choice": "choice",
-}
-"""The suffix of the widget key under which each kind of prompt holds its answer (``rank``
-for the others)."""
+def _answer_key(spec: PromptSpec, done_key: str) -> str:
+    """The key of the widget that holds the answer to ``spec`` on this phone."""
+    suffix = {"scale": "scale", "choice": "choice"}.get(spec.kind, "rank")
+    return f"{done_key}_{'text' if spec.kind in TEXT_KINDS else suffix}"
 
 
 def _send(code: str, spec: PromptSpec, done_key: str) -> None:
     """Send what the form holds (a callback of Send: the form's values are in the session)."""
     st.session_state.pop(f"{done_key}_error", None)
-    value = st.session_state.get(f"{done_key}_{ANSWER_WIDGETS.get(spec.kind, 'rank')}")
+    value = st.session_state.get(_answer_key(spec, done_key))
     try:
         token = st.session_state.get("join_phones", {}).get(code) or _bind(code, "")
         if spec.kind in TEXT_KINDS:
