@@ -193,9 +193,12 @@ checklist item's whole row (label and box)."""
 def small_targets(controls: Locator, count: int) -> list[tuple[str, float, float]]:
     """Each of ``controls`` (``count`` of them, once all are drawn) narrower or lower than
     :data:`TAP`: (its text, width, height)."""
-    # Counted once the page's run is over and nothing stale is left beside the new controls,
-    # and measured all at once in the page, so a run drawing them again cannot interleave.
+    # Counted once the page's run is over, among the controls drawn on screen only (the
+    # screen before keeps its buttons in the page for a moment, with no size, until the
+    # browser drops them), and measured all at once in the page, so a run drawing them
+    # again cannot interleave.
     settled(controls.page)
+    controls = controls.filter(visible=True)
     expect(controls).to_have_count(count, timeout=LIVE_MS)
     boxes = controls.evaluate_all(
         """(all) => all.map((control) => {
