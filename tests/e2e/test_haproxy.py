@@ -76,6 +76,15 @@ def test_a_workshop_through_haproxy_survives_losing_a_server(
     for page, text in zip(phones, SENT, strict=True):
         group.send(page, text)
     expect(group.answers(console)).to_have_text("3 answers", timeout=group.live_ms)
+    # The facilitator on b reads them before deciding to show them; the wall on a counts
+    # them and shows none yet.
+    console.get_by_text(f"Moderate ({len(SENT)})").click()
+    on_console = console.get_by_test_id("stExpanderDetails").get_by_test_id("stText")
+    expect(on_console).to_have_count(len(SENT), timeout=group.live_ms)
+    assert sorted(on_console.all_inner_texts()) == sorted(SENT)
+    expect(screen.get_by_text("3 answers")).to_be_visible(timeout=group.live_ms)
+    for text in SENT:
+        expect(screen.get_by_text(text)).to_have_count(0)
     group.click(console, "Reveal to the room")
     revealed = time.monotonic()
     cards = screen.locator(".bedrock-card")
