@@ -109,6 +109,7 @@ def page() -> None:
     else:
         st.session_state.join_last_state = state
 
+    st.session_state.join_run_started = time.monotonic()
     st.session_state.join_seen = signature(state)
     # While the room's answers are up, follow later changes too (a late answer, one the
     # facilitator hides), not only changes of stage, prompt or reveal; at most every
@@ -147,6 +148,7 @@ def page() -> None:
     # Last, so the question and Send stay in view on a phone; one tap still turns the whole
     # page to another language.
     language_switch(key="join_language")
+    st.session_state.join_run_done = time.monotonic()
 
 
 def _stage_body(code: str, state: WorkshopState, module: Module) -> None:
@@ -201,8 +203,27 @@ def _skipping(note_key: str) -> None:
         st.rerun()
 
 
+#: A run of the live strip alone this soon after a whole page was drawn was asked for while
+#: that page was still being drawn (a slow server, a busy phone).
+JUST_DRAWN_SECONDS = 0.5
+
+
+def _asked_while_drawing() -> bool:
+    """Whether this is a run of the live strip alone that the browser asked for while the
+    whole page was still being drawn. The browser may then have dropped the answer form the
+    page drew last (it asked with what it had before the form came), so the page is drawn
+    again whole: once, and the next ask comes no sooner than REFRESH_SECONDS later."""
+    started = st.session_state.get("join_run_started")
+    done = st.session_state.get("join_run_done")
+    if started is None or done is None or done < started:
+        return False  # the whole page is being drawn now, or was never drawn to its end
+    return time.monotonic() - done < JUST_DRAWN_SECONDS
+
+
 def _live_strip(code: str) -> None:
     """Follows the workshop; redraws the page only when the stage, prompt or reveal changed."""
+    if _asked_while_drawing():
+        st.rerun(scope="app")
     try:
         state = live().state(code)
     except (WorkshopEnded, WorkshopNotFound):
