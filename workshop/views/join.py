@@ -528,26 +528,22 @@ def _answer_input(code: str, spec: PromptSpec, done_key: str) -> None:
 
 def _answer_widget(spec: PromptSpec, done_key: str) -> object:
     """The box, slider or choice a phone answers ``spec`` with; returns its value."""
-    kind = spec.kind
+    kind, key = spec.kind, _answer_key(spec, done_key)
     if kind in {"reflection", "timed-writing"}:
         value = st.text_area(
             _("Your answer (anonymous)"),
             max_chars=spec.max_chars,
-            key=_answer_key(spec, done_key),
+            key=key,
             height=160,
             placeholder=_("Write as much or as little as you like."),
         )
-        paste_limit(box_key=_answer_key(spec, done_key), limit=spec.max_chars)
+        paste_limit(box_key=key, limit=spec.max_chars)
         return value
     if kind == "word":
-        return st.text_input(
-            _("One word or a few"), max_chars=spec.max_chars, key=_answer_key(spec, done_key)
-        )
+        return st.text_input(_("One word or a few"), max_chars=spec.max_chars, key=key)
     if kind == "scale":
         lo, hi = spec.scale_min or 1, spec.scale_max or 10
-        value = st.slider(
-            _("Your answer"), lo, hi, value=(lo + hi) // 2, key=_answer_key(spec, done_key)
-        )
+        value = st.slider(_("Your answer"), lo, hi, value=(lo + hi) // 2, key=key)
         labels = _scale_labels(spec.id)
         if labels:
             # Under the slider's two ends, side by side even on a narrow phone.
@@ -563,21 +559,22 @@ def _answer_widget(spec: PromptSpec, done_key: str) -> object:
             _("Choose one"),
             spec.options,
             index=None,
-            key=_answer_key(spec, done_key),
+            key=key,
             format_func=shown,
         )
     return st.multiselect(
         _("Tap them in order, most important first"),
         spec.options,
-        key=_answer_key(spec, done_key),
+        key=key,
         format_func=shown,
     )
 
 
 def _answer_key(spec: PromptSpec, done_key: str) -> str:
     """The key of the widget that holds the answer to ``spec`` on this phone."""
-    suffix = {"scale": "scale", "choice": "choice"}.get(spec.kind, "rank")
-    return f"{done_key}_{'text' if spec.kind in TEXT_KINDS else suffix}"
+    if spec.kind in TEXT_KINDS:
+        return f"{done_key}_text"
+    return f"{done_key}_{spec.kind if spec.kind in {'scale', 'choice'} else 'rank'}"
 
 
 def _send(code: str, spec: PromptSpec, done_key: str) -> None:
